@@ -362,6 +362,10 @@ export interface Report {
   settings: RunSettings;
   summary: Summary;
   results: EndpointResult[];
+  /** The workspace profile the catalog was expanded with, and where each value came from (run only). */
+  workspace?: { profile: WorkspaceProfile; origin: Record<string, string> };
+  /** Profile values the catalog needed but nobody gave, with the flag that provides each (run only). */
+  missingInputs?: { field: string; flag: string; neededBy: string[] }[];
 }
 
 export const REPORT_SCHEMA_VERSION = 1;

@@ -1,0 +1,148 @@
+// What the HTTP and WebSocket layers share: the URL they show, how they hand over the connection
+// the earlier layers opened, which response headers are worth keeping, and how they read errors
+// and aborts. Both layers reuse state.socket: one connection per probe keeps the tcp/tls timings
+// honest and lets an intercepting proxy see exactly one flow.
+
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { abortedByDeadline } from '../abort.js';
+import type { Endpoint, Reason } from '../types.js';
+
+/** Response headers that help spot a proxy, gateway or middlebox answering instead of the service. */
+export const EVIDENCE_HEADERS: readonly string[] = [
+  'server',
+  'via',
+  'x-azure-ref',
+  'x-ms-request-id',
+  'proxy-agent',
+  'content-type',
+  'location',
+  'x-cache',
+];
+
+/** The URL of an endpoint as a report shows it: host name (bracketed IPv6), port when not default, path. */
+export function endpointUrl(scheme: 'http' | 'https' | 'ws' | 'wss', endpoint: Endpoint): string {
+  const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
+  // new URL drops the scheme's default port, as the Host header does.
+  return new URL(`${scheme}://${host}:${endpoint.port}${endpoint.path}`).href;
+}
+
+/** Keeps the EVIDENCE_HEADERS present in a response, lists joined with ", "; undefined when none. */
+export function pickEvidenceHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> | undefined {
+  const picked: Record<string, string> = {};
+  for (const name of EVIDENCE_HEADERS) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    picked[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return Object.keys(picked).length > 0 ? picked : undefined;
+}
+
+/**
+ * Hands the earlier layers' socket over exactly once. A second request for a connection (a client
+ * trying to reconnect) gets an error instead of a new connection: the probe never opens a second flow.
+ */
+export function socketOnce(socket: Socket | TLSSocket): () => Socket | TLSSocket {
+  let taken = false;
+  return () => {
+    if (taken) {
+      throw Object.assign(new Error('the connection closed and amlprobe never opens a second one'), {
+        code: 'ECONNRESET',
+      });
+    }
+    taken = true;
+    return socket;
+  };
+}
+
+/** The errno-like code of an error, when it has one. */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The message of anything thrown or emitted. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Codes meaning the peer (or something on the path) dropped the connection. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+
+/** True when an error means the connection was reset or closed under us. */
+export function isReset(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && RESET_CODES.has(code);
+}
+
+/** True for an HTTP parser failure: the peer answered, but not with HTTP/1.1. */
+export function isParserError(error: unknown): boolean {
+  // undici's HTTPParserError often carries no code (it looks the llhttp code up by name), so the
+  // class name counts too; Node's http client uses HPE_* codes.
+  return errorCode(error)?.startsWith('HPE_') === true || (error as Error | null)?.name === 'HTTPParserError';
+}
+
+/** Characters of an unexpected answer quoted in a detail line. */
+const SNIPPET_CHARS = 160;
+
+/** The start of some received bytes as one printable line, for the detail of a failed row. */
+export function snippetOf(bytes: Buffer | string): string {
+  const text = (typeof bytes === 'string' ? bytes : bytes.toString('utf8'))
+    .replace(/[^\x20-\x7e\u00a0-\uffff]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > SNIPPET_CHARS ? `${text.slice(0, SNIPPET_CHARS)}...` : text;
+}
+
+/** A sentence for a reset: an RST and a plain close are different evidence for a firewall admin. */
+export function resetMessage(error: unknown, before: string): string {
+  const code = errorCode(error);
+  // Node's http client reports a plain close before any answer as ECONNRESET "socket hang up".
+  const rst = (code === 'ECONNRESET' || code === 'ECONNABORTED') && errorMessage(error) !== 'socket hang up';
+  return rst ? `connection reset before ${before}` : `connection closed by the peer before ${before}`;
+}
+
+/** Why ctx.signal aborted: the run deadline, or the layer timeout (anything else counts as one). */
+export function abortReason(signal: AbortSignal, timeoutReason: Reason): Reason {
+  return abortedByDeadline(signal) ? 'deadline' : timeoutReason;
+}
+
+/** "200", "200 or 401", "200, 204 or 401": how expected statuses read in a message. */
+export function listStatuses(statuses: readonly number[]): string {
+  if (statuses.length <= 1) return statuses.join('');
+  return `${statuses.slice(0, -1).join(', ')} or ${statuses[statuses.length - 1]}`;
+}
+
+/** Milliseconds since `start` (a performance.now() reading), rounded to 0.1 ms. */
+export function since(start: number): number {
+  return Math.round((performance.now() - start) * 10) / 10;
+}
+
+/**
+ * Settles like `promise`, or rejects with the signal's reason as soon as it aborts, whichever is
+ * first; the abort listener is removed either way. Guards against a stall the client itself does
+ * not watch (undici ignores the signal of a request it has not dispatched yet).
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  promise.catch(() => undefined); // a rejection after the abort won is expected, not unhandled
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

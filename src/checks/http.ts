@@ -1,0 +1,121 @@
+// The HTTP layer: one GET over the connection the tcp (and tls) layers opened. Any HTTP answer
+// proves the path works; only an explicit expect.httpStatus turns a status into a failure.
+// undici accepts an already-connected socket through a custom `connect` function
+// (lib/dispatcher/client.js: the connector's callback socket goes straight to connectH1/connectH2).
+
+import { Client } from 'undici';
+import type { Check, Endpoint, HttpData, LayerResult, Reason, Status } from '../types.js';
+import { USER_AGENT } from '../version.js';
+import {
+  abortReason,
+  endpointUrl,
+  errorCode,
+  errorMessage,
+  isParserError,
+  isReset,
+  listStatuses,
+  pickEvidenceHeaders,
+  resetMessage,
+  since,
+  snippetOf,
+  socketOnce,
+  untilAborted,
+} from './app-socket.js';
+
+/** Body bytes read after the verdict; beyond this the connection is dropped instead (bounded work). */
+const BODY_DUMP_LIMIT = 64 * 1024;
+
+/** GETs endpoint.path over state.socket with Host set to endpoint.host; judges the status. */
+export const checkHttp: Check = async (endpoint, state, ctx) => {
+  const start = performance.now();
+  const url = endpointUrl(endpoint.protocol === 'https' ? 'https' : 'http', endpoint);
+  const data: HttpData = { url };
+  const result = (status: Status, reason: Reason, message: string, detail?: string): LayerResult => ({
+    layer: 'http',
+    status,
+    reason,
+    ms: since(start),
+    message,
+    ...(detail === undefined ? {} : { detail }),
+    data,
+  });
+  const timeoutMs = ctx.settings.timeoutMs;
+  const aborted = (): LayerResult =>
+    abortReason(ctx.signal, 'http_timeout') === 'deadline'
+      ? result('fail', 'deadline', 'run deadline reached before an HTTP answer')
+      : result('fail', 'http_timeout', `no HTTP answer within ${timeoutMs} ms`);
+
+  const socket = state.socket;
+  if (!socket) return result('fail', 'internal_error', 'no open connection from the earlier layers');
+  if (ctx.signal.aborted) return aborted();
+
+  const takeSocket = socketOnce(socket);
+  // The origin only builds the Host header (host name, port when not default); the connector
+  // ignores it and hands over the connection that is already open.
+  const client = new Client(new URL(url).origin, {
+    // The callback must come on a later tick: undici's resume loop ignores a synchronous one and
+    // the request would wait forever (lib/dispatcher/client.js, kResuming guard).
+    connect: (_options, callback) => {
+      process.nextTick(() => {
+        try {
+          callback(null, takeSocket());
+        } catch (error) {
+          callback(error as Error, null);
+        }
+      });
+    },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    pipelining: 1,
+  });
+
+  const sentAt = performance.now();
+  try {
+    const request = client.request({
+      method: 'GET',
+      path: endpoint.path,
+      headers: { 'user-agent': USER_AGENT, accept: '*/*' },
+      signal: ctx.signal,
+    });
+    const response = await untilAborted(request, ctx.signal);
+    data.firstByteMs = since(sentAt);
+    data.status = response.statusCode;
+    const headers = pickEvidenceHeaders(response.headers);
+    if (headers) data.headers = headers;
+    const verdict = judgeStatus(endpoint, response.statusCode, result);
+    // The verdict is known: read what is left of a small body, drop the rest; body errors do not matter.
+    await response.body.dump({ limit: BODY_DUMP_LIMIT }).catch(() => undefined);
+    return verdict;
+  } catch (error) {
+    const code = errorCode(error);
+    if (code !== undefined) data.code = code;
+    if (ctx.signal.aborted) return aborted();
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') return result('fail', 'http_timeout', `no HTTP answer within ${timeoutMs} ms`);
+    if (isReset(error)) return result('fail', 'reset', resetMessage(error, 'an HTTP answer'));
+    if (code === 'UND_ERR_HEADERS_OVERFLOW') return result('fail', 'http_failed', 'HTTP answer headers too large');
+    if (isParserError(error)) {
+      const received = (error as { data?: unknown }).data;
+      const quote = typeof received === 'string' && received ? ` The answer starts: ${snippetOf(received)}` : '';
+      return result('fail', 'http_failed', `malformed HTTP answer: ${errorMessage(error)}`,
+        `something answered on this port, but not with HTTP (another protocol, or a middlebox).${quote}`);
+    }
+    return result('fail', 'http_failed', errorMessage(error));
+  } finally {
+    // Destroys the socket at once (HTTP is the last layer); not awaited: the close callbacks add
+    // nothing to the verdict and must never hold the layer up.
+    client.destroy().catch(() => undefined);
+  }
+};
+
+/** pass/ok for any status, unless expect.httpStatus is set and does not list it. */
+function judgeStatus(
+  endpoint: Endpoint,
+  statusCode: number,
+  result: (status: Status, reason: Reason, message: string) => LayerResult,
+): LayerResult {
+  const expected = endpoint.expect.httpStatus;
+  if (expected && expected.length > 0 && !expected.includes(statusCode)) {
+    return result('fail', 'http_status', `HTTP ${statusCode}, expected ${listStatuses(expected)}`);
+  }
+  return result('pass', 'ok', `HTTP ${statusCode}`);
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// amlprobe's entry point: flags -> command -> exit code. Nothing else lives here.
+// Usage errors print one paragraph and exit 2; a bug prints its message and exits 3 (with the
+// stack only when AMLPROBE_DEBUG is set), so a user never sees a raw stack trace.
+
+import { parseCommandLine } from './cli/args.js';
+import type { ParsedArgs } from './cli/args.js';
+import { catalogCommand } from './cli/catalog-command.js';
+import { checkCommand } from './cli/check-command.js';
+import { helpText } from './cli/help.js';
+import { runCommand } from './cli/run-command.js';
+import { isUsageError } from './errors.js';
+import { VERSION } from './version.js';
+
+/** Exit code for a bug in amlprobe (not a network verdict, not a usage error). */
+const EXIT_INTERNAL = 3;
+
+async function dispatch(args: ParsedArgs): Promise<number> {
+  switch (args.command) {
+    case 'version':
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    case 'help':
+      process.stdout.write(helpText());
+      return 0;
+    case 'check':
+      return checkCommand(args);
+    case 'run':
+      return runCommand(args);
+    case 'catalog':
+      return catalogCommand(args);
+  }
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await dispatch(parseCommandLine(argv));
+  } catch (error) {
+    if (isUsageError(error)) {
+      process.stderr.write(`amlprobe: error: ${error.where ? `${error.where}: ` : ''}${error.message}\n`);
+      return 2;
+    }
+    const err = error instanceof Error ? error : new Error(String(error));
+    process.stderr.write(`amlprobe: internal error: ${err.message}\nThis is a bug in amlprobe; please report it with the command you ran.\n`);
+    if (process.env.AMLPROBE_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
+    return EXIT_INTERNAL;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+// Exit explicitly: a socket the deadline abandoned must not keep the process alive, and stdout is
+// flushed first so a piped JSON report is never cut short.
+process.stdout.write('', () => process.exit(code));

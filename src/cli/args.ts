@@ -1,0 +1,99 @@
+// Command-line flags: one table of every option, parsed with node:util parseArgs, with errors that
+// name the bad flag and suggest the right one. Turning flags into settings is settings.ts's job.
+
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.js';
+import { closestMatch as closest } from '../plan/did-you-mean.js';
+
+/** The subcommands amlprobe knows. */
+export type Command = 'run' | 'check' | 'catalog' | 'help' | 'version';
+
+export const COMMANDS: readonly Command[] = ['run', 'check', 'catalog', 'help', 'version'];
+
+/** Every flag, once. `multiple` flags may be repeated. */
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+  config: { type: 'string', short: 'c' },
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  timeout: { type: 'string', short: 't' },
+  deadline: { type: 'string' },
+  concurrency: { type: 'string' },
+  'dns-server': { type: 'string', multiple: true },
+  'no-system-resolver': { type: 'boolean' },
+  'private-cidr': { type: 'string', multiple: true },
+  'all-addresses': { type: 'boolean' },
+  'expect-private': { type: 'boolean' },
+  'ca-file': { type: 'string', multiple: true },
+  'no-color': { type: 'boolean' },
+  scenario: { type: 'string', multiple: true },
+  cloud: { type: 'string' },
+  region: { type: 'string' },
+  'workspace-name': { type: 'string' },
+  'workspace-id': { type: 'string' },
+  'storage-account': { type: 'string', multiple: true },
+  'key-vault': { type: 'string' },
+  'container-registry': { type: 'string' },
+  'compute-instance': { type: 'string' },
+  registry: { type: 'string', multiple: true },
+  'private-endpoints': { type: 'boolean' },
+  'no-private-endpoints': { type: 'boolean' },
+} as const;
+
+/** Parsed flags, as typed by parseArgs from the table above. */
+export type Flags = ReturnType<typeof parseFlags>['values'];
+
+function parseFlags(argv: string[]) {
+  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+}
+
+/** The command, its positional arguments and its flags. */
+export interface ParsedArgs {
+  command: Command;
+  positionals: string[];
+  flags: Flags;
+}
+
+/** Parses argv (without node and script); `amlprobe` alone means `amlprobe run`. */
+export function parseCommandLine(argv: string[]): ParsedArgs {
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags(argv);
+  } catch (error) {
+    throw explainParseError(error);
+  }
+  const { values, positionals } = parsed;
+  if (values.version) return { command: 'version', positionals: [], flags: values };
+  const [first, ...rest] = positionals;
+  if (first === undefined) return { command: values.help ? 'help' : 'run', positionals: [], flags: values };
+  if (!(COMMANDS as readonly string[]).includes(first)) {
+    const hint = closest(first, COMMANDS);
+    const looksLikeTarget = /[:/]/.test(first);
+    throw new UsageError(
+      `unknown command '${first}'.` +
+        (looksLikeTarget ? ` To probe a target, write: amlprobe check ${first}` : hint ? ` Did you mean '${hint}'?` : '') +
+        ` Commands: ${COMMANDS.join(', ')}. See 'amlprobe --help'.`,
+    );
+  }
+  if (values.help) return { command: 'help', positionals: [first], flags: values };
+  return { command: first as Command, positionals: rest, flags: values };
+}
+
+/** Turns parseArgs's errors into one clear sentence with a suggestion. */
+function explainParseError(error: unknown): UsageError {
+  const err = error as { code?: string; message?: string };
+  const message = err.message ?? String(error);
+  const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
+    const hint = closest(flag.replace(/^-+/, ''), Object.keys(OPTIONS));
+    return new UsageError(`unknown option '${flag}'.${hint ? ` Did you mean '--${hint}'?` : ''} See 'amlprobe --help'.`);
+  }
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
+    const takesValue = OPTIONS[flag.replace(/^-+/, '') as keyof typeof OPTIONS]?.type === 'string';
+    return new UsageError(
+      takesValue ? `option '${flag}' needs a value, e.g. ${flag} VALUE.` : `option '${flag}' takes no value. See 'amlprobe --help'.`,
+    );
+  }
+  return new UsageError(`${message}. See 'amlprobe --help'.`);
+}

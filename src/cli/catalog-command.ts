@@ -1,0 +1,27 @@
+// `amlprobe catalog`: what would be probed, expanded for the profile, without sending a packet.
+// This is the list a firewall administrator needs: hosts, ports, service tags and rules.
+
+import { UsageError } from '../errors.js';
+import { loadCatalog } from '../plan/catalog-load.js';
+import { expandCatalog } from '../plan/catalog-expand.js';
+import { loadConfig } from '../plan/config.js';
+import { parseCatalogFormat, renderCatalog } from '../report/catalog-formats.js';
+import type { ParsedArgs } from './args.js';
+import { writeOutput } from './output.js';
+import { profileFromFlags } from './workspace.js';
+
+/** Runs `catalog` and returns the exit code. */
+export async function catalogCommand(args: ParsedArgs): Promise<number> {
+  const { flags } = args;
+  if (args.positionals.length > 0) {
+    throw new UsageError(`'catalog' takes no arguments, got '${args.positionals.join(' ')}'. Use --scenario NAME to choose scenarios.`);
+  }
+  const format = parseCatalogFormat(flags.format ?? 'table');
+  const config = flags.config !== undefined ? loadConfig(flags.config) : undefined;
+  const { profile } = profileFromFlags(flags, config?.profile);
+  const named = flags.scenario ?? (config && config.scenarios.length > 0 ? config.scenarios : undefined);
+  // Without --scenario the catalog lists every scenario: the administrator's full picture.
+  const expansion = expandCatalog(loadCatalog(), profile, named ? { scenarios: named } : {});
+  writeOutput(renderCatalog(expansion, profile, format), flags.output);
+  return 0;
+}

@@ -1,0 +1,91 @@
+// `amlprobe [run]`: the catalog of documented endpoints, expanded for the workspace profile, plus
+// the endpoints of --config. Rows that cannot be probed are reported, never silently dropped.
+
+import { loadCatalog } from '../plan/catalog-load.js';
+import type { CatalogScenario } from '../plan/catalog-load.js';
+import { expandCatalog } from '../plan/catalog-expand.js';
+import type { NotProbedRow } from '../plan/catalog-expand.js';
+import { loadConfig } from '../plan/config.js';
+import type { Endpoint, EndpointResult, WorkspaceProfile } from '../types.js';
+import type { ParsedArgs } from './args.js';
+import { probeAndReport, runFormat } from './probe-and-report.js';
+import { buildSettings } from './settings.js';
+import { profileFromFlags } from './workspace.js';
+
+/**
+ * Scenarios probed when none is named: what every secured workspace needs from inside its VNet
+ * (compute without public IP is the documented default and the strictest), plus the scenarios the
+ * profile shows are in use. The others (AKS, managed online endpoints, ...) are asked for by name.
+ */
+const ALWAYS: readonly string[] = ['compute-no-public-ip', 'sdk-cli-client', 'studio', 'docker-images'];
+
+/** The default scenario set for a profile, limited to those the catalog has. */
+export function defaultScenarios(profile: WorkspaceProfile, catalog: readonly CatalogScenario[]): string[] {
+  const wanted = new Set(ALWAYS);
+  if (profile.registries && profile.registries.length > 0) {
+    wanted.add('registry-public');
+    if (profile.privateEndpoints !== false) wanted.add('registry-private');
+  }
+  if (profile.computeInstance) wanted.add('vscode-remote');
+  return catalog.map((s) => s.scenario).filter((name) => wanted.has(name));
+}
+
+/** Runs `run` and returns the exit code. */
+export async function runCommand(args: ParsedArgs): Promise<number> {
+  const { flags } = args;
+  runFormat(flags);
+  const config = flags.config !== undefined ? loadConfig(flags.config) : undefined;
+  const settings = buildSettings(flags, config?.settings ?? {});
+  const { profile, origin } = profileFromFlags(flags, config?.profile);
+  const caFiles = [...(config?.caFiles ?? []), ...(flags['ca-file'] ?? [])];
+
+  // A config that lists endpoints and names no scenario is a hand-made plan: probe just that.
+  const named = flags.scenario ?? (config && config.scenarios.length > 0 ? config.scenarios : undefined);
+  const useCatalog = named !== undefined || !config || config.endpoints.length === 0;
+
+  const endpoints: Endpoint[] = [...(config?.endpoints ?? [])];
+  let notProbed: EndpointResult[] = [];
+  let missingInputs: { field: string; flag: string; neededBy: string[] }[] = [];
+  if (useCatalog) {
+    const catalog = loadCatalog();
+    const expansion = expandCatalog(catalog, profile, { scenarios: named ?? defaultScenarios(profile, catalog) });
+    const seen = new Set(endpoints.map((e) => e.id));
+    for (const endpoint of expansion.endpoints) {
+      if (settings.expectPrivate) endpoint.expect = { ...endpoint.expect, private: true };
+      if (!seen.has(endpoint.id)) endpoints.push(endpoint);
+    }
+    notProbed = expansion.notProbed.map(notProbedResult);
+    missingInputs = expansion.missing;
+  }
+
+  return probeAndReport(endpoints, settings, { ...flags, 'ca-file': caFiles }, {
+    notProbed,
+    decorate: (report) => {
+      if (useCatalog) {
+        report.workspace = { profile, origin };
+        report.missingInputs = missingInputs;
+      }
+    },
+  });
+}
+
+/** A catalog row that was not probed, as a result row with status skip. */
+function notProbedResult(row: NotProbedRow): EndpointResult {
+  return {
+    id: row.id,
+    host: row.label,
+    port: 0,
+    protocol: 'dns',
+    path: '',
+    required: false,
+    address: null,
+    status: 'skip',
+    layer: null,
+    reason: row.reason,
+    message: row.message,
+    ms: 0,
+    checks: [],
+    label: row.label,
+    meta: row.meta,
+  };
+}

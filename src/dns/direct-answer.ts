@@ -1,0 +1,135 @@
+// Turns the A and AAAA outcomes from one server into one DirectAnswer: CNAME chain, addresses,
+// and one reason code with a sentence a network admin can act on.
+
+import type { DirectAnswer, DnsRecord, Reason } from '../types.js';
+import type { WireOutcome } from './wire-query.js';
+import { countIgnored, silenceMessage } from './wire-query.js';
+
+/** CNAME loops and absurd chains stop here; resolvers give up far earlier in practice. */
+const MAX_CNAME_HOPS = 16;
+
+const sameName = (a: string, b: string): boolean => a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
+
+/** What one of the two queries (A or AAAA) said. */
+interface TypeView {
+  outcome: WireOutcome;
+  reason: Reason;
+  rcode: string | null;
+  cname: DnsRecord[];
+  finalName: string;
+  addresses: DnsRecord[];
+  message: string;
+}
+
+/** Follows CNAMEs from `name` through the answer section, in order, guarding against loops. */
+export function followCnameChain(name: string, answers: readonly { type: string; name: string; ttl?: number; data?: unknown }[]): {
+  chain: DnsRecord[];
+  finalName: string;
+} {
+  const chain: DnsRecord[] = [];
+  let current = name;
+  for (let hop = 0; hop < MAX_CNAME_HOPS; hop++) {
+    const next = answers.find((r) => r.type === 'CNAME' && sameName(r.name, current) && typeof r.data === 'string');
+    if (next === undefined || chain.some((r) => sameName(r.name, next.data as string))) break;
+    chain.push({ name: next.name, type: 'CNAME', ttl: next.ttl ?? 0, data: next.data as string });
+    current = next.data as string;
+  }
+  return { chain, finalName: current };
+}
+
+const REASON_BY_RCODE: Record<string, Reason> = { NXDOMAIN: 'nxdomain', SERVFAIL: 'servfail', REFUSED: 'dns_refused' };
+
+function viewOf(name: string, outcome: WireOutcome): TypeView {
+  if (!outcome.ok) {
+    const reason: Reason = outcome.failure === 'timeout' || outcome.failure === 'aborted' ? 'dns_timeout' : 'dns_error';
+    return { outcome, reason, rcode: null, cname: [], finalName: name, addresses: [], message: outcome.message };
+  }
+  const answers = outcome.packet.answers ?? [];
+  const { chain, finalName } = followCnameChain(name, answers);
+  const addresses: DnsRecord[] = [];
+  for (const record of answers) {
+    if (record.type === outcome.type && (record.type === 'A' || record.type === 'AAAA') && sameName(record.name, finalName)) {
+      addresses.push({ name: record.name, type: record.type, ttl: record.ttl ?? 0, data: record.data });
+    }
+  }
+  const server = outcome.server;
+  const chainNote = chain.length > 0 ? ` (end of the CNAME chain from ${name})` : '';
+  const { rcode } = outcome;
+  let reason: Reason;
+  let message: string;
+  if (rcode === 'NOERROR') {
+    reason = addresses.length > 0 ? 'ok' : 'nodata';
+    message =
+      addresses.length > 0
+        ? `${server} answered ${addresses.map((r) => r.data).join(', ')}`
+        : `${server} answered NOERROR with no ${outcome.type} record for ${finalName}${chainNote}`;
+  } else {
+    reason = REASON_BY_RCODE[rcode] ?? 'dns_error';
+    message =
+      rcode === 'NXDOMAIN'
+        ? `${server} answered NXDOMAIN: ${finalName} does not exist${chainNote}`
+        : rcode === 'SERVFAIL'
+          ? `${server} answered SERVFAIL for ${finalName}: it could not resolve the name (upstream unreachable, or DNSSEC failure)`
+          : rcode === 'REFUSED'
+            ? `${server} answered REFUSED: it will not resolve ${name} for this client`
+            : `${server} answered ${rcode} to the ${outcome.type} query for ${name}`;
+  }
+  return { outcome, reason, rcode, cname: chain, finalName, addresses, message };
+}
+
+/** Which failure to report when neither query gave an answer: what the server said beats what the network did. */
+const FAILURE_ORDER: readonly Reason[] = ['servfail', 'dns_refused', 'dns_error', 'dns_timeout'];
+
+/**
+ * Combines the A and AAAA views. The rules, in order:
+ * 1. Any addresses: ok (A records first, then AAAA), noting a failure of the other query.
+ * 2. Else a definitive rcode wins over a failure, and NOERROR beats NXDOMAIN: NOERROR proves the
+ *    name exists, so "A: NXDOMAIN, AAAA: NOERROR" is a server inconsistency reported as nodata.
+ * 3. Else the failure highest in FAILURE_ORDER; when the two differ, both are told.
+ */
+export function summarizeDirect(name: string, a: WireOutcome, aaaa: WireOutcome, ms: number): DirectAnswer {
+  const views = [viewOf(name, a), viewOf(name, aaaa)] as const;
+  const [va, vaaaa] = views;
+  const server = a.server;
+  const transport = a.transport === 'tcp' || aaaa.transport === 'tcp' ? 'tcp' : 'udp';
+  const ignored = countIgnored(a.ignored) + countIgnored(aaaa.ignored);
+  const cname = va.cname.length > 0 ? va.cname : vaaaa.cname;
+  const base = { server, transport, cname, ms, ...(ignored > 0 ? { ignoredResponses: ignored } : {}) } as const;
+  const label = (v: TypeView): string => v.outcome.type;
+
+  const addresses = [...va.addresses, ...vaaaa.addresses];
+  if (addresses.length > 0) {
+    const end = cname.length > 0 ? ` via CNAME ${cname[cname.length - 1]?.data}` : '';
+    const other = views.find((v) => v.reason !== 'ok' && v.reason !== 'nodata');
+    const note = other === undefined ? '' : `; ${label(other)} query failed: ${other.message}`;
+    const message = `${server} answered ${addresses.map((r) => r.data).join(', ')}${end}${note}`;
+    return { ...base, rcode: 'NOERROR', reason: 'ok', message, addresses };
+  }
+
+  const definitive = views.filter((v) => v.rcode === 'NOERROR' || v.rcode === 'NXDOMAIN');
+  const chosen =
+    definitive.find((v) => v.rcode === 'NOERROR') ??
+    definitive[0] ??
+    [...views].sort((x, y) => FAILURE_ORDER.indexOf(x.reason) - FAILURE_ORDER.indexOf(y.reason))[0] ??
+    va;
+  const other = chosen === va ? vaaaa : va;
+  let message = chosen.message;
+  if (!a.ok && !aaaa.ok && a.failure === aaaa.failure && (a.failure === 'timeout' || a.failure === 'invalid')) {
+    // Both queries met the same silence: one sentence with the ignored packets of both.
+    const sum = {
+      wrongId: a.ignored.wrongId + aaaa.ignored.wrongId,
+      wrongQuestion: a.ignored.wrongQuestion + aaaa.ignored.wrongQuestion,
+      notDns: a.ignored.notDns + aaaa.ignored.notDns,
+    };
+    message = silenceMessage(server, transport, a.timeoutMs, sum);
+  } else if (chosen.reason === 'nodata' && other.reason === 'nodata') {
+    message = `${server} answered NOERROR with no A or AAAA record for ${chosen.finalName}${
+      chosen.cname.length > 0 ? ` (end of the CNAME chain from ${name})` : ''
+    }`;
+  } else if (other.reason === 'nxdomain' && chosen.reason === 'nodata') {
+    message += `; but NXDOMAIN to the ${label(other)} query: inconsistent server`;
+  } else if (other.message !== chosen.message) {
+    message += `; ${label(other)} query: ${other.message}`;
+  }
+  return { ...base, rcode: chosen.rcode, reason: chosen.reason, message, addresses: [] };
+}

@@ -1,0 +1,70 @@
+// Both views of one name at once: the system resolver and every configured DNS server, in parallel,
+// each bounded by the layer timeout. The engine memoises resolveName per run; checks call ctx.resolve.
+
+import type { DirectAnswer, NameResolution, RunSettings, SystemAnswer } from '../types.js';
+import { lookupSystem } from './system-lookup.js';
+import { queryDirect, queryServer } from './wire-query.js';
+import { formatDnsServer, parseDnsServer, type DnsServerAddress } from './server-address.js';
+
+export { parseDnsServer, formatDnsServer, type DnsServerAddress } from './server-address.js';
+
+function unexpected(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Resolves `name` through the system view (when enabled) and every DNS server in settings. Never rejects. */
+export async function resolveName(name: string, settings: RunSettings, signal: AbortSignal): Promise<NameResolution> {
+  const timeoutMs = settings.timeoutMs;
+  const system: Promise<SystemAnswer | undefined> = settings.systemResolver
+    ? lookupSystem(name, timeoutMs, signal).catch(
+        (error: unknown): SystemAnswer => ({ reason: 'dns_error', message: `system resolver: ${unexpected(error)}`, addresses: [], ms: 0 }),
+      )
+    : Promise.resolve(undefined);
+  const direct = settings.dnsServers.map((server) =>
+    queryDirect(server, name, timeoutMs, signal).catch(
+      (error: unknown): DirectAnswer => ({
+        server,
+        transport: 'udp',
+        rcode: null,
+        reason: 'dns_error',
+        message: `query to ${server} failed: ${unexpected(error)}`,
+        cname: [],
+        addresses: [],
+        ms: 0,
+      }),
+    ),
+  );
+  const [systemAnswer, ...directAnswers] = await Promise.all([system, ...direct]);
+  return systemAnswer === undefined
+    ? { name, direct: directAnswers as DirectAnswer[] }
+    : { name, system: systemAnswer, direct: directAnswers as DirectAnswer[] };
+}
+
+/**
+ * Pre-flight for a user-named DNS server: one "." NS query (every recursive resolver and forwarder
+ * answers it, whatever the zone setup). Any well-formed response counts, even REFUSED: the server
+ * speaks DNS, and per-name answers will tell the rest. Returns null, or why the server is unusable:
+ * unreachable (ICMP port unreachable), silent, or not a DNS server.
+ */
+export async function checkDnsServer(server: string, timeoutMs: number): Promise<string | null> {
+  let target: DnsServerAddress;
+  try {
+    target = parseDnsServer(server);
+  } catch (error) {
+    return unexpected(error);
+  }
+  const label = formatDnsServer(target);
+  const outcome = await queryServer(server, '.', 'NS', timeoutMs, new AbortController().signal);
+  if (outcome.ok) return null;
+  switch (outcome.failure) {
+    case 'timeout':
+    case 'aborted':
+      return `DNS server ${label} did not answer a test query within ${timeoutMs} ms: check the address, and that UDP and TCP 53 are allowed to it`;
+    case 'invalid':
+      return `${label} is not a DNS server: it answered a test query with ${outcome.ignored.notDns} packet(s) that are not DNS responses`;
+    case 'unreachable':
+      return `DNS server ${label} is unreachable: nothing listens on UDP port ${target.port} there (ICMP port unreachable)`;
+    default:
+      return `DNS server ${label} cannot be queried: ${outcome.message}`;
+  }
+}

@@ -1,0 +1,61 @@
+// DNS server addresses as the user writes them: "10.0.0.4", "10.0.0.4:5353", "fd00::53",
+// "[fd00::53]:5353". Names are not accepted: finding a DNS server by name would need DNS.
+
+import { isIPv4, isIPv6 } from 'node:net';
+import { UsageError } from '../errors.js';
+
+/** A DNS server to query directly. */
+export interface DnsServerAddress {
+  /** IP literal, IPv6 without brackets. */
+  host: string;
+  port: number;
+  family: 4 | 6;
+}
+
+/** Default DNS port. */
+export const DNS_PORT = 53;
+
+/**
+ * Parses "ip", "ip:port", "v6" or "[v6]:port"; throws a UsageError naming the bad value.
+ * `source` is the option or config key the value came from.
+ */
+export function parseDnsServer(text: string, source = '--dns-server'): DnsServerAddress {
+  const fail = (why: string): never => {
+    throw new UsageError(`${source} '${text}': ${why}`);
+  };
+  const trimmed = text.trim();
+  if (trimmed === '') fail('empty value; expected an IP address like 10.0.0.4 or 10.0.0.4:53');
+  let host = trimmed;
+  let portText: string | undefined;
+  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(trimmed);
+  if (bracketed !== null) {
+    host = bracketed[1] ?? '';
+    portText = bracketed[2];
+    if (!isIPv6(host)) fail(`'${host}' inside brackets is not an IPv6 address`);
+  } else if (!isIPv6(trimmed)) {
+    // An unbracketed IPv6 address contains colons, so only IPv4 can carry ":port" without brackets.
+    const colon = trimmed.lastIndexOf(':');
+    if (colon >= 0) {
+      host = trimmed.slice(0, colon);
+      portText = trimmed.slice(colon + 1);
+    }
+    if (!isIPv4(host)) {
+      fail(
+        host.includes(':')
+          ? 'IPv6 addresses with a port must be bracketed, e.g. [fd00::53]:53'
+          : `'${host}' is not an IP address; give the DNS server as an IP, e.g. 10.0.0.4 or 10.0.0.4:53`,
+      );
+    }
+  }
+  let port = DNS_PORT;
+  if (portText !== undefined) {
+    port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+    if (!(port >= 1 && port <= 65535)) fail(`port must be 1-65535, got '${portText}'`);
+  }
+  return { host, port, family: isIPv6(host) ? 6 : 4 };
+}
+
+/** "ip:port" for IPv4, "[ip]:port" for IPv6: how servers are named in results and messages. */
+export function formatDnsServer(server: DnsServerAddress): string {
+  return server.family === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+}

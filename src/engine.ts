@@ -1,0 +1,88 @@
+// The engine: every endpoint at once under one concurrency limit, one resolution per name, and a
+// run deadline that is never exceeded. Concurrency lives here and nowhere else.
+
+import { setMaxListeners } from 'node:events';
+import pLimit from 'p-limit';
+import type { SecureContext } from 'node:tls';
+import { DeadlineError, sleep } from './abort.js';
+import { resolveName } from './dns/resolve-name.js';
+import { notStartedResult, probeEndpoint } from './pipeline.js';
+import type { Endpoint, EndpointResult, NameResolution, RunSettings } from './types.js';
+
+/** Progress of a run, for the TTY progress line. */
+export interface Progress {
+  done: number;
+  running: number;
+  total: number;
+}
+
+/** What the engine needs besides endpoints and settings. */
+export interface EngineOptions {
+  /** The run's TLS trust store, built once by the caller. */
+  secureContext?: SecureContext;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** The engine's output: results in endpoint order (several per endpoint with allAddresses). */
+export interface EngineOutcome {
+  results: EndpointResult[];
+  deadlineHit: boolean;
+  durationMs: number;
+}
+
+/**
+ * After the deadline, how long the engine waits for checks to hand in their "deadline" results
+ * before it writes them itself. Every layer answers within its grace (see pipeline.ts), so this
+ * is a second fence, not the normal path.
+ */
+const DEADLINE_FENCE_MS = 250;
+
+/** Probes every endpoint concurrently and returns when all are done or the deadline has struck. */
+export async function runEndpoints(endpoints: readonly Endpoint[], settings: RunSettings, options: EngineOptions = {}): Promise<EngineOutcome> {
+  const started = performance.now();
+  const run = new AbortController();
+  // Every in-flight layer and DNS query listens on the run signal: thousands at once is normal here.
+  setMaxListeners(0, run.signal);
+  const deadline = setTimeout(() => run.abort(new DeadlineError(settings.deadlineMs)), settings.deadlineMs);
+
+  // One resolution per distinct name per run, shared by every endpoint on that name.
+  const resolutions = new Map<string, Promise<NameResolution>>();
+  const resolve = (name: string): Promise<NameResolution> => {
+    const key = name.toLowerCase();
+    let pending = resolutions.get(key);
+    if (!pending) {
+      pending = resolveName(key, settings, run.signal);
+      resolutions.set(key, pending);
+    }
+    return pending;
+  };
+
+  const env = { settings, runSignal: run.signal, resolve, ...(options.secureContext ? { secureContext: options.secureContext } : {}) };
+  const perEndpoint: (EndpointResult[] | undefined)[] = new Array(endpoints.length);
+  const limit = pLimit(settings.concurrency);
+  let done = 0;
+  const report = (): void => options.onProgress?.({ done, running: limit.activeCount, total: endpoints.length });
+
+  const all = Promise.all(
+    endpoints.map((endpoint, index) =>
+      limit(async () => {
+        perEndpoint[index] = await probeEndpoint(endpoint, env);
+        done += 1;
+        report();
+      }),
+    ),
+  );
+  const fence = new Promise<void>((resolveFence) => {
+    run.signal.addEventListener('abort', () => void sleep(DEADLINE_FENCE_MS).then(resolveFence), { once: true });
+  });
+
+  try {
+    await Promise.race([all, fence]);
+  } finally {
+    clearTimeout(deadline);
+    limit.clearQueue();
+  }
+  const deadlineHit = run.signal.aborted;
+  const results = endpoints.flatMap((endpoint, index) => perEndpoint[index] ?? [notStartedResult(endpoint, settings.deadlineMs)]);
+  return { results, deadlineHit, durationMs: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,180 @@
+// One endpoint through its layers: dns, then tcp or udp, then tls, then http or websocket.
+// This is the never-throw boundary: whatever a check does (throws, hangs, ignores its signal),
+// runLayer returns a LayerResult within the layer's timeout plus a short grace.
+
+import { abortedByDeadline, layerSignal, sleep, whenAborted } from './abort.js';
+import { checkDns } from './checks/dns.js';
+import { checkHttp } from './checks/http.js';
+import { checkTcp } from './checks/tcp.js';
+import { checkTls } from './checks/tls.js';
+import { checkUdp } from './checks/udp.js';
+import { checkWebSocket } from './checks/websocket.js';
+import { LAYERS_BY_PROTOCOL } from './types.js';
+import type {
+  Check,
+  CheckContext,
+  DnsData,
+  Endpoint,
+  EndpointResult,
+  Layer,
+  LayerResult,
+  NameResolution,
+  ProbeState,
+  Reason,
+  RunSettings,
+} from './types.js';
+import { skippedLayer, toEndpointResult } from './verdict.js';
+import type { SecureContext } from 'node:tls';
+
+/** Dispatch from layer to check: a plain map, no class hierarchy. */
+const CHECKS = {
+  dns: checkDns,
+  tcp: checkTcp,
+  udp: checkUdp,
+  tls: checkTls,
+  http: checkHttp,
+  websocket: checkWebSocket,
+} satisfies Record<Layer, Check>;
+
+/** What a check that outlived its signal is reported as, per layer. */
+const TIMEOUT_REASON: Record<Layer, Reason> = {
+  dns: 'dns_timeout',
+  tcp: 'tcp_timeout',
+  udp: 'udp_open_or_filtered',
+  tls: 'tls_timeout',
+  http: 'http_timeout',
+  websocket: 'ws_timeout',
+};
+
+/**
+ * How long a check may take to hand in its own verdict after its signal fired. Checks normally
+ * answer within a tick (and their own message is more precise); this only bounds a misbehaving one.
+ */
+const GRACE_MS = 50;
+
+/**
+ * The DNS layer waits a little longer than one query timeout: the resolution it awaits is bounded
+ * by the timeout itself and reports which server timed out, which beats a generic "dns_timeout".
+ */
+const DNS_LAYER_MARGIN_MS = 150;
+
+/** What every probe of a run shares. */
+export interface PipelineEnv {
+  settings: RunSettings;
+  /** Aborted with a DeadlineError when the run deadline strikes. */
+  runSignal: AbortSignal;
+  secureContext?: SecureContext;
+  resolve: (name: string) => Promise<NameResolution>;
+}
+
+/** Probes one endpoint; one result, or one per address with settings.allAddresses. Never rejects. */
+export async function probeEndpoint(endpoint: Endpoint, env: PipelineEnv): Promise<EndpointResult[]> {
+  const [first, ...rest] = LAYERS_BY_PROTOCOL[endpoint.protocol];
+  if (first !== 'dns') throw new Error(`protocol ${endpoint.protocol} must start with the dns layer`);
+  const state: ProbeState = {};
+  const dns = await runLayer('dns', endpoint, state, env);
+  if (dns.status === 'fail') {
+    return [toEndpointResult(endpoint, null, [dns, ...rest.map((l) => skippedLayer(l, 'DNS failed'))])];
+  }
+  const addresses = addressesToProbe(dns, state, env.settings);
+  if (rest.length === 0 || addresses.length === 0) {
+    return [toEndpointResult(endpoint, addresses[0] ?? null, [dns, ...rest.map((l) => skippedLayer(l, 'no address'))])];
+  }
+  return Promise.all(
+    addresses.map(async (address) => toEndpointResult(endpoint, address, [dns, ...(await probeAddress(endpoint, address, rest, env))])),
+  );
+}
+
+/** The result of an endpoint that the deadline kept from starting. */
+export function notStartedResult(endpoint: Endpoint, deadlineMs: number): EndpointResult {
+  const [first, ...rest] = LAYERS_BY_PROTOCOL[endpoint.protocol];
+  const layer = first ?? 'dns';
+  const missed: LayerResult = {
+    layer,
+    status: 'fail',
+    reason: 'deadline',
+    ms: 0,
+    message: `not started before the ${deadlineMs} ms run deadline`,
+    detail: 'Raise --deadline, or --concurrency so that more endpoints run at once.',
+  };
+  return toEndpointResult(endpoint, null, [missed, ...rest.map((l) => skippedLayer(l, 'run deadline'))]);
+}
+
+/** Which addresses the connection layers use: the first, or all of them with --all-addresses. */
+function addressesToProbe(dns: LayerResult, state: ProbeState, settings: RunSettings): string[] {
+  if (settings.allAddresses) {
+    const data = dns.data as DnsData | undefined;
+    const all = data?.addresses.map((a) => a.address) ?? [];
+    if (all.length > 0) return all;
+  }
+  return state.address ? [state.address] : [];
+}
+
+/** Runs the connection layers for one address, destroying the connection when done. */
+async function probeAddress(endpoint: Endpoint, address: string, layers: readonly Layer[], env: PipelineEnv): Promise<LayerResult[]> {
+  const state: ProbeState = { address };
+  const results: LayerResult[] = [];
+  try {
+    for (const layer of layers) {
+      const failed = results.find((r) => r.status === 'fail');
+      if (failed) {
+        results.push(skippedLayer(layer, `${failed.layer} failed`));
+        continue;
+      }
+      results.push(await runLayer(layer, endpoint, state, env));
+    }
+  } finally {
+    state.socket?.destroy();
+  }
+  return results;
+}
+
+/** Runs one check under its own signal; converts throws and hangs into results. */
+async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env: PipelineEnv): Promise<LayerResult> {
+  const timeoutMs = env.settings.timeoutMs + (layer === 'dns' ? DNS_LAYER_MARGIN_MS : 0);
+  const started = performance.now();
+  if (env.runSignal.aborted) {
+    return { layer, status: 'fail', reason: 'deadline', ms: 0, message: 'not started before the run deadline' };
+  }
+  const { signal, dispose } = layerSignal(env.runSignal, timeoutMs);
+  const ctx: CheckContext = { settings: env.settings, signal, resolve: env.resolve };
+  if (env.secureContext) ctx.secureContext = env.secureContext;
+  try {
+    const checked = Promise.resolve()
+      .then(() => CHECKS[layer](endpoint, state, ctx))
+      .catch((error: unknown) => internalError(layer, error));
+    const abandoned = whenAborted(signal)
+      .then(() => sleep(GRACE_MS))
+      .then(() => stalledResult(layer, endpoint, signal, timeoutMs));
+    const result = await Promise.race([checked, abandoned]);
+    // The engine's clock, not the check's: every layer is timed the same way.
+    return { ...result, ms: Math.round(performance.now() - started) };
+  } finally {
+    dispose();
+  }
+}
+
+/** The result of a check that did not answer after its signal fired. */
+function stalledResult(layer: Layer, endpoint: Endpoint, signal: AbortSignal, timeoutMs: number): LayerResult {
+  if (abortedByDeadline(signal)) {
+    return { layer, status: 'fail', reason: 'deadline', ms: 0, message: 'cut short by the run deadline' };
+  }
+  if (layer === 'udp') {
+    const status = endpoint.expect.udpReply ? 'fail' : 'warn';
+    return { layer, status, reason: 'udp_open_or_filtered', ms: 0, message: `no reply within ${timeoutMs} ms` };
+  }
+  return { layer, status: 'fail', reason: TIMEOUT_REASON[layer], ms: 0, message: `no answer within ${timeoutMs} ms` };
+}
+
+/** A check threw: a bug in amlprobe, reported as such so the run can finish. */
+function internalError(layer: Layer, error: unknown): LayerResult {
+  const text = error instanceof Error ? error.message : String(error);
+  return {
+    layer,
+    status: 'fail',
+    reason: 'internal_error',
+    ms: 0,
+    message: `amlprobe bug in the ${layer} check`,
+    detail: `${text}. Please report it with the command you ran.`,
+  };
+}

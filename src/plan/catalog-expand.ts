@@ -1,0 +1,371 @@
+// Turns catalog rows plus a workspace profile into concrete endpoints. Rows that cannot be probed are
+// kept, with the reason, so the report shows everything the documentation asks for: inbound rules,
+// wildcards without a concrete name, and names that need a profile value nobody gave (those also go
+// into `missing`, which the report lists first with the flag that provides each value).
+
+import { UsageError } from '../errors.js';
+import type { Cloud, Endpoint, EndpointMeta, Protocol, WorkspaceProfile } from '../types.js';
+import type { CatalogRequirement, CatalogRow, CatalogScenario } from './catalog-load.js';
+import { CLOUD_KEYS, CLOUD_TITLES, cloudValue, isCloudKey } from './clouds.js';
+import { didYouMean } from './did-you-mean.js';
+import { NOTEBOOKS_LABEL_HINT, notebooksLabel } from './notebooks-label.js';
+import { PROFILE_FIELDS, profileFieldInfo, type ProfileField } from './profile.js';
+
+/** A catalog row that is reported but not probed. */
+export interface NotProbedRow {
+  id: string;
+  /** The host template expanded as far as the profile allows, e.g. "{storageAccount}.blob.core.windows.net". */
+  label: string;
+  reason: 'needs_input' | 'informational';
+  message: string;
+  meta: EndpointMeta;
+}
+
+/** A profile value some rows needed but did not have, and the flag that provides it. */
+export interface MissingInput {
+  field: ProfileField;
+  flag: string;
+  /** Ids of the rows that could not be probed without it. */
+  neededBy: string[];
+}
+
+/** One catalog row after expansion, as the firewall list (`amlprobe catalog`) prints it. */
+export interface ExpandedRow {
+  id: string;
+  scenarios: string[];
+  /** The rule's host: the wildcard when the row stands for one, else the host; expanded as far as possible. */
+  host: string;
+  /** The concrete name probed, when it differs from `host` (wildcards). */
+  probeHost?: string;
+  probe: CatalogRow['probe'];
+  transport: CatalogRow['transport'];
+  ports: number[];
+  direction: CatalogRow['direction'];
+  requirement: CatalogRequirement;
+  condition?: string;
+  serviceTag: string | null;
+  privateDnsZone: string | null;
+  purpose: string;
+  remediation: string;
+  sources: string[];
+  disagreement?: string;
+  status: 'probe' | 'needs_input' | 'informational';
+  /** Why the row is not probed, or notes about how it is. */
+  note?: string;
+  /** The endpoints made from this row (one per port). */
+  endpointIds: string[];
+}
+
+/** Everything expandCatalog produces. */
+export interface CatalogExpansion {
+  endpoints: Endpoint[];
+  notProbed: NotProbedRow[];
+  missing: MissingInput[];
+  rows: ExpandedRow[];
+}
+
+/** Options of expandCatalog. */
+export interface ExpandOptions {
+  /** Scenario names to include; absent or empty means every scenario. */
+  scenarios?: string[];
+}
+
+/** Profile placeholders and the profile fields each one needs. */
+const PROFILE_PLACEHOLDERS: Readonly<Record<string, readonly ProfileField[]>> = {
+  region: ['region'],
+  workspaceId: ['workspaceId'],
+  workspaceName: ['workspaceName'],
+  storageAccount: ['storageAccounts'],
+  keyVault: ['keyVault'],
+  containerRegistry: ['containerRegistry'],
+  computeInstance: ['computeInstance'],
+  registryId: ['registries'],
+  registryName: ['registries'],
+  registryRegion: ['registries'],
+  notebooksLabel: ['workspaceName', 'region', 'workspaceId'],
+};
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+const PLACEHOLDER_SPLIT = /(\{[^{}]*\})/;
+const REQUIREMENT_RANK: Record<CatalogRequirement, number> = { required: 3, conditional: 2, optional: 1, informational: 0 };
+
+/** The values bound to profile placeholders for one instance of a row. */
+type Bindings = Partial<Record<string, string>>;
+
+/** What every row's expansion shares. */
+interface Context {
+  cloud: Cloud;
+  profile: WorkspaceProfile;
+  /** Profile values every row shares (storage accounts and registries vary per instance). */
+  base: Bindings;
+  out: CatalogExpansion;
+  /** Profile field -> ids of the rows that needed it. */
+  missing: Map<ProfileField, Set<string>>;
+}
+
+/** A template after expansion: unknown profile values stay as {name}. */
+interface Expanded {
+  text: string;
+  missing: Set<string>;
+  undocumented: Set<string>;
+}
+
+/**
+ * Expands the selected scenarios for `profile`. Throws UsageError for an unknown scenario name and a
+ * plain Error for an unknown placeholder (a catalog bug).
+ */
+export function expandCatalog(scenarios: CatalogScenario[], profile: WorkspaceProfile, opts: ExpandOptions = {}): CatalogExpansion {
+  const cloud: Cloud = profile.cloud ?? 'public';
+  const selected = selectScenarios(scenarios, opts.scenarios);
+  const ctx: Context = { cloud, profile, base: baseBindings(profile), out: { endpoints: [], notProbed: [], missing: [], rows: [] }, missing: new Map() };
+  for (const { row, scenarioNames } of mergeRows(selected)) {
+    checkTemplates(row);
+    if (row.clouds !== undefined && !row.clouds.includes(cloud)) continue;
+    for (const instance of instancesOf(row, profile, ctx.base)) expandInstance(row, scenarioNames, instance, ctx);
+  }
+  for (const { field, usage } of PROFILE_FIELDS) {
+    const ids = ctx.missing.get(field);
+    if (ids !== undefined) ctx.out.missing.push({ field, flag: usage, neededBy: [...ids] });
+  }
+  return ctx.out;
+}
+
+function selectScenarios(scenarios: CatalogScenario[], names: string[] | undefined): CatalogScenario[] {
+  if (names === undefined || names.length === 0) return scenarios;
+  const known = scenarios.map((s) => s.scenario);
+  return [...new Set(names.map((n) => n.trim().toLowerCase()))].map((name) => {
+    const found = scenarios.find((s) => s.scenario === name);
+    if (found !== undefined) return found;
+    const hint = didYouMean(name, known);
+    throw new UsageError(`unknown scenario '${name}'${hint}${hint ? ' ' : '. '}Scenarios: ${known.join(', ')}.`, '--scenario');
+  });
+}
+
+/** One row per id, in first-seen order; a row in several scenarios keeps its strongest requirement. */
+function mergeRows(scenarios: CatalogScenario[]): { row: CatalogRow; scenarioNames: string[] }[] {
+  const byId = new Map<string, { row: CatalogRow; scenarioNames: string[] }>();
+  for (const scenario of scenarios) {
+    for (const row of scenario.endpoints) {
+      const seen = byId.get(row.id);
+      if (seen === undefined) {
+        byId.set(row.id, { row, scenarioNames: [scenario.scenario] });
+        continue;
+      }
+      if (!seen.scenarioNames.includes(scenario.scenario)) seen.scenarioNames.push(scenario.scenario);
+      const sources = [...new Set([...seen.row.sources, ...row.sources])];
+      const stronger = REQUIREMENT_RANK[row.requirement] > REQUIREMENT_RANK[seen.row.requirement];
+      seen.row = { ...(stronger ? row : seen.row), sources };
+    }
+  }
+  return [...byId.values()];
+}
+
+/** Every placeholder of every template must be known, whatever the cloud: a typo is a catalog bug. */
+function checkTemplates(row: CatalogRow): void {
+  for (const template of [row.host, row.privateDnsZone, row.wildcard, row.wellKnownHost, row.path, row.serviceTag]) {
+    if (template === undefined || template === null) continue;
+    for (const [, name = ''] of template.matchAll(PLACEHOLDER)) {
+      const isCloud = name.startsWith('cloud.');
+      const key = isCloud ? name.slice('cloud.'.length) : name;
+      if (isCloud ? isCloudKey(key) : Object.hasOwn(PROFILE_PLACEHOLDERS, key)) continue;
+      const hint = didYouMean(key, isCloud ? CLOUD_KEYS : Object.keys(PROFILE_PLACEHOLDERS));
+      throw new Error(`${row.at ?? row.id}: unknown placeholder {${name}} in '${template}'${hint} (a catalog bug)`);
+    }
+  }
+}
+
+/** A row is expanded once per storage account / registry when it uses those and several are known. */
+function instancesOf(row: CatalogRow, profile: WorkspaceProfile, base: Bindings): { id: string; bindings: Bindings }[] {
+  const text = [row.host, row.privateDnsZone, row.wildcard, row.wellKnownHost, row.path].join(' ');
+  let instances: { id: string; bindings: Bindings }[] = [{ id: row.id, bindings: base }];
+  const accounts = profile.storageAccounts ?? [];
+  if (text.includes('{storageAccount}') && accounts.length > 0) {
+    instances = instances.flatMap((inst) =>
+      accounts.map((account) => ({ id: accounts.length > 1 ? `${inst.id}@${account}` : inst.id, bindings: { ...inst.bindings, storageAccount: account } })),
+    );
+  }
+  const registries = profile.registries ?? [];
+  if (/\{registry(Id|Name|Region)\}/.test(text) && registries.length > 0) {
+    instances = instances.flatMap((inst) =>
+      registries.map((reg) => ({
+        id: registries.length > 1 ? `${inst.id}@${reg.name}` : inst.id,
+        bindings: { ...inst.bindings, registryName: reg.name, registryRegion: reg.region, registryId: reg.id },
+      })),
+    );
+  }
+  return instances;
+}
+
+/** The single-valued profile placeholders, and the notebooks label when its three parts are known. */
+function baseBindings(profile: WorkspaceProfile): Bindings {
+  const b: Bindings = {
+    region: profile.region,
+    workspaceId: profile.workspaceId,
+    workspaceName: profile.workspaceName,
+    keyVault: profile.keyVault,
+    containerRegistry: profile.containerRegistry,
+    computeInstance: profile.computeInstance,
+  };
+  if (profile.workspaceName !== undefined && profile.region !== undefined && profile.workspaceId !== undefined) {
+    b.notebooksLabel = notebooksLabel(profile.workspaceName, profile.region, profile.workspaceId).label;
+  }
+  return b;
+}
+
+/**
+ * Fills {cloud.X} first (its value may hold {region}), then profile placeholders. Unknown profile
+ * values stay as {name}; host names are lower-cased (DNS is case-insensitive) without a trailing dot.
+ */
+function expandTemplate(template: string, cloud: Cloud, bindings: Bindings, isName = true): Expanded {
+  // Informational rows may hold prose ("AzureMachineLearning (service tag) -> compute subnet"): only
+  // templates that look like DNS names are folded.
+  const looksLikeName = isName && /^[A-Za-z0-9*._{}-]+$/.test(template);
+  const fold = (text: string): string => (looksLikeName ? text.toLowerCase() : text);
+  const missing = new Set<string>();
+  const undocumented = new Set<string>();
+  // split() with a capturing group puts the placeholders at odd indices, literal text at even ones.
+  const pass = (text: string, fill: (name: string) => string | undefined): string =>
+    text
+      .split(PLACEHOLDER_SPLIT)
+      .map((part, i) => (i % 2 === 0 ? fold(part) : fill(part.slice(1, -1)) ?? part))
+      .join('');
+  const withCloud = pass(template, (name) => {
+    if (!name.startsWith('cloud.')) return undefined;
+    const value = cloudValue(cloud, name.slice('cloud.'.length));
+    if (value === null) undocumented.add(name.slice('cloud.'.length));
+    return value ?? undefined;
+  });
+  const text = pass(withCloud, (name) => {
+    if (name.startsWith('cloud.')) return undefined;
+    const value = bindings[name];
+    if (value === undefined) missing.add(name);
+    return value === undefined ? undefined : fold(value);
+  });
+  return { text: looksLikeName ? text.replace(/\.$/, '') : text, missing, undocumented };
+}
+
+/** Expands one instance of a row into endpoints, or into a not-probed row with the reason. */
+function expandInstance(row: CatalogRow, scenarioNames: string[], instance: { id: string; bindings: Bindings }, ctx: Context): void {
+  const { id, bindings } = instance;
+  const { cloud, profile, out, missing } = ctx;
+  const host = expandTemplate(row.host, cloud, bindings);
+  const wildcardTemplate = row.wildcard ?? (row.host.startsWith('*.') ? row.host : undefined);
+  const ruleHost = wildcardTemplate === undefined ? host : expandTemplate(wildcardTemplate, cloud, bindings);
+  const zoneExpanded = row.privateDnsZone === null ? null : expandTemplate(row.privateDnsZone, cloud, bindings);
+  // A zone no source documents for this cloud is shown as absent, with a note, never as a guess.
+  const zone = zoneExpanded === null || zoneExpanded.undocumented.size > 0 ? null : zoneExpanded.text;
+  // Regional tags (Storage.{region}) read better filled in; an unknown region stays as {region}.
+  const serviceTag = row.serviceTag === null ? null : expandTemplate(row.serviceTag, cloud, bindings, false).text;
+  const notes = rowNotes(row, bindings, profile);
+  if (zoneExpanded !== null && zoneExpanded.undocumented.size > 0) {
+    notes.push(`No stored source names the private DNS zone for ${CLOUD_TITLES[cloud]}.`);
+  }
+  const meta: EndpointMeta = {
+    scenario: scenarioNames.join(', '),
+    purpose: row.purpose,
+    remediation: row.remediation,
+    sources: row.sources,
+    ...(serviceTag === null ? {} : { serviceTag }),
+    ...(zone === null ? {} : { privateDnsZone: zone }),
+    ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
+  };
+  const view: ExpandedRow = {
+    id, scenarios: scenarioNames, host: ruleHost.text, probe: row.probe, transport: row.transport, ports: row.ports,
+    direction: row.direction, requirement: row.requirement, serviceTag, privateDnsZone: zone,
+    purpose: row.purpose, remediation: row.remediation, sources: row.sources, status: 'probe', endpointIds: [],
+    ...(row.condition === undefined ? {} : { condition: row.condition }),
+    ...(row.disagreement === undefined ? {} : { disagreement: row.disagreement }),
+    ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
+  };
+  out.rows.push(view);
+  const skip = (reason: NotProbedRow['reason'], message: string): void => {
+    view.status = reason;
+    const text = clause(message);
+    view.note = notes.length === 0 ? text : `${text}. ${notes.join(' ')}`;
+    out.notProbed.push({ id, label: ruleHost.text, reason, message: text, meta });
+  };
+
+  if (row.probe === 'none' || row.direction === 'inbound') {
+    const inbound = 'an inbound rule cannot be tested from inside the VNet: check the effective NSG rules of the compute subnet';
+    const none = 'the documentation gives no concrete name or port to test: apply the rule as written';
+    return skip('informational', `not probed: ${row.verify ?? (row.direction === 'inbound' ? inbound : none)}`);
+  }
+  const wildcardHost = row.host.startsWith('*.');
+  const target = wildcardHost ? (row.wellKnownHost === undefined ? undefined : expandTemplate(row.wellKnownHost, cloud, bindings)) : host;
+  if (target === undefined) {
+    return skip('informational', `not probed: a wildcard rule with no documented concrete name to test: allow ${ruleHost.text} as written`);
+  }
+  const protocol: Protocol = row.probe;
+  const httpLike = protocol === 'https' || protocol === 'wss';
+  const path = httpLike && row.path !== undefined ? expandTemplate(row.path, cloud, bindings, false) : undefined;
+  const undocumented = new Set([...target.undocumented, ...(path?.undocumented ?? [])]);
+  if (undocumented.size > 0) {
+    const keys = [...undocumented].map((k) => `{cloud.${k}}`).join(', ');
+    return skip('informational', `not probed: no stored source documents ${keys} for ${CLOUD_TITLES[cloud]}, and amlprobe does not guess names`);
+  }
+  const unknown = new Set([...target.missing, ...(path?.missing ?? [])]);
+  if (unknown.size > 0) {
+    const fields = missingFields(unknown, bindings);
+    for (const field of fields) missing.set(field, (missing.get(field) ?? new Set<string>()).add(id));
+    const flags = fields.map((f) => `${profileFieldInfo(f).usage} (or ${profileFieldInfo(f).configKey} in the config)`);
+    const what = wildcardHost || row.wildcard !== undefined ? 'a concrete host name' : fields.map((f) => profileFieldInfo(f).noun).join(', ');
+    const registryHint =
+      unknown.has('registryId') && bindings.registryName !== undefined
+        ? `; registry ${bindings.registryName}'s ID (GUID) comes from registry discovery or workspace.registries[].id in the config`
+        : '';
+    return skip('needs_input', `needs ${what}: set ${flags.join(' and ')}${registryHint}`);
+  }
+
+  const ports = protocol === 'dns' ? [0] : row.ports;
+  if (ports.length === 0) throw new Error(`${row.at ?? row.id}: probe ${row.probe} needs at least one port`);
+  if (target.text !== ruleHost.text) view.probeHost = target.text;
+  for (const port of ports) {
+    const endpoint: Endpoint = {
+      id: protocol === 'dns' ? id : `${id}:${port}`,
+      host: target.text,
+      port,
+      protocol,
+      path: httpLike ? (path?.text ?? '/') : '',
+      required: row.requirement === 'required',
+      expect: { private: row.expectPrivate && profile.privateEndpoints !== false },
+      // The rule an admin adds: the wildcard when the row stands for one, else the catalog template.
+      label: wildcardTemplate === undefined ? row.host : ruleHost.text,
+      meta,
+    };
+    view.endpointIds.push(endpoint.id);
+    out.endpoints.push(endpoint);
+  }
+}
+
+/** The profile fields behind missing placeholders, without duplicates, in profile order. */
+function missingFields(names: Set<string>, bindings: Bindings): ProfileField[] {
+  const fields = new Set<ProfileField>();
+  for (const name of names) {
+    if (name === 'notebooksLabel') {
+      // Only the parts actually unknown: a user who gave the region need not be told to give it again.
+      for (const part of ['workspaceName', 'region', 'workspaceId'] as const) if (bindings[part] === undefined) fields.add(part);
+    } else {
+      for (const field of PROFILE_PLACEHOLDERS[name] ?? []) fields.add(field);
+    }
+  }
+  return [...fields];
+}
+
+/** Condition, disagreement and label-truncation notes carried to the report. */
+function rowNotes(row: CatalogRow, bindings: Bindings, profile: WorkspaceProfile): string[] {
+  const notes: string[] = [];
+  if (row.requirement === 'conditional') notes.push(`Needed when: ${clause(row.condition ?? 'see the source')}.`);
+  if (row.requirement === 'optional') notes.push(row.condition === undefined ? 'Optional.' : `Optional: ${clause(row.condition)}.`);
+  const usesLabel = [row.host, row.wellKnownHost].some((t) => t?.includes('{notebooksLabel}'));
+  if (usesLabel && bindings.notebooksLabel !== undefined && profile.workspaceName !== undefined && profile.region !== undefined && profile.workspaceId !== undefined) {
+    const built = notebooksLabel(profile.workspaceName, profile.region, profile.workspaceId);
+    if (built.truncated) notes.push(`The workspace name was cut to '${built.nameUsed}' to keep the label within 63 characters; ${NOTEBOOKS_LABEL_HINT}.`);
+  }
+  if (row.disagreement !== undefined) notes.push(`Sources disagree: ${clause(row.disagreement)}.`);
+  return notes;
+}
+
+/** Catalog prose without its final full stop, so sentences can be joined without "..". */
+function clause(text: string): string {
+  return text.trim().replace(/[\s.]+$/, '');
+}

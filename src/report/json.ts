@@ -1,0 +1,124 @@
+// The JSON report (schemaVersion 1, documented in docs/verdicts.md): the Report as data, with a
+// fixed key order so that two runs diff cleanly and scripts can rely on the layout. Keys this
+// build does not know (a field added later) are kept, after the known ones, in alphabetical order.
+// Binary values (the UDP payload, should one ever be spread into a result) never reach the output.
+
+import type { Layer, Report } from '../types.js';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** How to order one object's keys, and how to shape some of its values. */
+interface Shape {
+  order: readonly string[];
+  children?: Record<string, (value: unknown, parent: Record<string, unknown>) => Json | undefined>;
+}
+
+/** Fields that must never be printed even if a producer leaves them on an object. */
+const DROPPED_KEYS = new Set(['udpPayload']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Any value as JSON: objects by alphabetical key, binaries and functions dropped (undefined). */
+function plain(value: unknown): Json | undefined {
+  if (value === null) return null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return undefined;
+  if (Array.isArray(value)) return value.map((item) => plain(item) ?? null);
+  if (isRecord(value)) return shaped(value, { order: [] });
+  return undefined;
+}
+
+/** An object with the shape's keys first, in order, then any others alphabetically. */
+function shaped(value: Record<string, unknown>, shape: Shape): { [key: string]: Json } {
+  const out: { [key: string]: Json } = {};
+  const known = new Set(shape.order);
+  const keys = [...shape.order, ...Object.keys(value).filter((k) => !known.has(k)).sort()];
+  for (const key of keys) {
+    if (!Object.hasOwn(value, key) || DROPPED_KEYS.has(key)) continue;
+    const child = shape.children?.[key];
+    const json = child !== undefined ? child(value[key], value) : plain(value[key]);
+    if (json !== undefined) out[key] = json;
+  }
+  return out;
+}
+
+function as(shape: Shape): (value: unknown) => Json | undefined {
+  return (value) => (isRecord(value) ? shaped(value, shape) : plain(value));
+}
+
+function listOf(shape: Shape): (value: unknown) => Json | undefined {
+  return (value) => (Array.isArray(value) ? value.map((item) => as(shape)(item) ?? null) : plain(value));
+}
+
+const DNS_RECORD: Shape = { order: ['name', 'type', 'ttl', 'data'] };
+const ADDRESS_INFO: Shape = { order: ['address', 'family', 'private', 'range'] };
+const SYSTEM_ANSWER: Shape = { order: ['reason', 'message', 'code', 'addresses', 'ms'] };
+const DIRECT_ANSWER: Shape = {
+  order: ['server', 'transport', 'rcode', 'reason', 'message', 'cname', 'addresses', 'ms', 'ignoredResponses'],
+  children: { cname: listOf(DNS_RECORD), addresses: listOf(DNS_RECORD) },
+};
+const CERTIFICATE: Shape = {
+  order: ['subject', 'issuer', 'subjectAltNames', 'validFrom', 'validTo', 'fingerprint256', 'serialNumber'],
+};
+
+const DATA_BY_LAYER: Record<Layer, Shape> = {
+  dns: {
+    order: ['name', 'literal', 'authority', 'addresses', 'system', 'direct'],
+    children: { addresses: listOf(ADDRESS_INFO), system: as(SYSTEM_ANSWER), direct: listOf(DIRECT_ANSWER) },
+  },
+  tcp: { order: ['address', 'port', 'localAddress', 'code'] },
+  udp: { order: ['address', 'port', 'sentBytes', 'replyBytes', 'code'] },
+  tls: {
+    order: ['servername', 'protocol', 'cipher', 'alpn', 'authorized', 'verifyError', 'code', 'chain'],
+    children: { chain: listOf(CERTIFICATE) },
+  },
+  http: { order: ['url', 'status', 'firstByteMs', 'code', 'headers'] },
+  websocket: { order: ['url', 'status', 'code', 'headers'] },
+};
+
+const LAYER_RESULT: Shape = {
+  order: ['layer', 'status', 'reason', 'ms', 'message', 'detail', 'data'],
+  children: {
+    data: (value, parent) => {
+      const shape = DATA_BY_LAYER[parent['layer'] as Layer] as Shape | undefined;
+      return shape !== undefined && isRecord(value) ? shaped(value, shape) : plain(value);
+    },
+  },
+};
+
+const META: Shape = {
+  order: ['scenario', 'purpose', 'serviceTag', 'privateDnsZone', 'remediation', 'note', 'sources'],
+};
+
+const ENDPOINT_RESULT: Shape = {
+  order: [
+    'id', 'label', 'protocol', 'host', 'port', 'path', 'address', 'required',
+    'status', 'layer', 'reason', 'message', 'ms', 'checks', 'meta',
+  ],
+  children: { checks: listOf(LAYER_RESULT), meta: as(META) },
+};
+
+const REPORT: Shape = {
+  order: ['schemaVersion', 'tool', 'startedAt', 'durationMs', 'deadlineHit', 'summary', 'settings', 'results'],
+  children: {
+    tool: as({ order: ['name', 'version'] }),
+    summary: as({ order: ['total', 'pass', 'fail', 'warn', 'skip', 'requiredFailed'] }),
+    settings: as({
+      order: [
+        'timeoutMs', 'deadlineMs', 'concurrency', 'dnsServers', 'dnsServersExplicit',
+        'systemResolver', 'privateCidrs', 'allAddresses', 'expectPrivate',
+      ],
+    }),
+    results: listOf(ENDPOINT_RESULT),
+  },
+};
+
+/** The report as JSON: 2-space indent, fixed key order, ending with a newline. */
+export function renderJson(report: Report): string {
+  return JSON.stringify(shaped(report as unknown as Record<string, unknown>, REPORT), null, 2) + '\n';
+}

@@ -1,0 +1,212 @@
+// The terminal matrix: one row per endpoint result, one column per layer kind, a mark and a few
+// words per cell; the evidence and the fix under every row that did not pass; a summary line.
+// Widths come from the content and shrink to fit the terminal, the endpoint column last.
+
+import { LAYERS_BY_PROTOCOL } from '../types.js';
+import type { EndpointResult, Report, Status } from '../types.js';
+import { cellText } from './cell-text.js';
+import { createPaint, type Paint } from './colour.js';
+import { detailLines, needsDetails, type DetailLine } from './details.js';
+import { COLUMN_TITLES, LAYER_COLUMNS, columnOf, type LayerColumn } from './layer-columns.js';
+import { symbolsFor, type SymbolSet } from './symbols.js';
+import { tableWidth } from './terminal.js';
+import { padCells, stripAnsi, truncateEnd, truncateMiddle, visibleWidth, wrapText } from './text.js';
+
+// The CLI picks colour with the table's own module; the logic lives with the other terminal facts.
+export { shouldUseColour } from './terminal.js';
+
+/** How to draw the table. */
+export interface TableOptions {
+  /** ANSI colours (see shouldUseColour). */
+  colour: boolean;
+  /** Terminal cells per line; when absent, stdout's columns on a TTY, else 120. */
+  width?: number;
+  /** ASCII marks instead of ✓ ✗ …; when absent, true only when TERM=dumb. */
+  ascii?: boolean;
+}
+
+const GAP = '  ';
+const DETAIL_INDENT = '    ';
+const CONTINUATION_INDENT = '  ';
+
+/** One matrix cell: its status decides the mark and colour; null for a layer the protocol lacks. */
+interface Cell {
+  status: Status;
+  text: string;
+}
+
+interface Row {
+  result: EndpointResult;
+  endpoint: string;
+  /** The concrete URL, set when the row shows a label instead. */
+  target?: string;
+  cells: Record<LayerColumn, Cell | null>;
+}
+
+/** protocol://host:port/path, with IPv6 hosts bracketed and the path only where one is sent. */
+export function endpointUrl(result: Pick<EndpointResult, 'protocol' | 'host' | 'port' | 'path'>): string {
+  const host = result.host.includes(':') ? `[${result.host}]` : result.host;
+  const port = result.port > 0 ? `:${result.port}` : '';
+  const hasPath = ['http', 'https', 'ws', 'wss'].includes(result.protocol);
+  const path = hasPath ? (result.path === '' ? '/' : result.path) : '';
+  return `${result.protocol}://${host}${port}${path}`;
+}
+
+/** Duration for people: "850 ms", "2.3 s", "2 min 5 s". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+function buildRow(result: EndpointResult, severalRows: boolean): Row {
+  const url = endpointUrl(result);
+  const base = result.label !== undefined && result.label !== '' ? result.label : url;
+  const arrow = severalRows && result.address !== null ? ` -> ${result.address}` : '';
+  const optional = result.required ? '' : ' (optional)';
+  const cells: Record<LayerColumn, Cell | null> = { dns: null, connect: null, tls: null, app: null };
+  // A layer the protocol has but the result lacks (not probed, cut by the deadline) shows as skipped.
+  for (const layer of LAYERS_BY_PROTOCOL[result.protocol] ?? []) cells[columnOf(layer)] = { status: 'skip', text: '' };
+  for (const check of result.checks) cells[columnOf(check.layer)] = { status: check.status, text: cellText(check) };
+  const row: Row = { result, endpoint: base + arrow + optional, cells };
+  // A row never probed (needs input, informational) has no concrete target to show.
+  if (base !== url && result.checks.length > 0) row.target = url;
+  return row;
+}
+
+function cellPlain(cell: Cell | null, symbols: SymbolSet): string {
+  if (cell === null) return '';
+  const mark = symbols.status[cell.status];
+  return cell.text === '' ? mark : `${mark} ${cell.text}`;
+}
+
+/**
+ * Shrinks column widths until the line fits: layer cells down to 24 cells (an address and its
+ * kind still fit), long endpoints down to 32, layer cells to 12 ("✗ NXDOMAIN"), endpoints to
+ * 20, layer cells to 8, then everything to its floor. Each step trims the widest eligible column
+ * so no single column is sacrificed while others stay wide; the endpoint goes late because it
+ * names what failed (and a cut name is given in full under a failed row).
+ */
+function fitWidths(natural: number[], width: number): number[] {
+  const widths = [...natural];
+  const total = (): number => widths.reduce((a, b) => a + b, 0) + GAP.length * (widths.length - 1);
+  // Column 0 is the status mark (never shrunk), 1 the endpoint, the rest layer columns.
+  const phases: ((index: number) => number)[] = [
+    (i) => (i >= 2 ? 24 : Infinity),
+    (i) => (i === 1 ? 32 : Infinity),
+    (i) => (i >= 2 ? 12 : Infinity),
+    (i) => (i === 1 ? 20 : Infinity),
+    (i) => (i >= 2 ? 8 : Infinity),
+    (i) => (i === 0 ? Infinity : i === 1 ? 10 : 3),
+  ];
+  for (const floor of phases) {
+    while (total() > width) {
+      let widest = -1;
+      for (let i = 0; i < widths.length; i += 1) {
+        const w = widths[i] ?? 0;
+        if (w > floor(i) && (widest === -1 || w > (widths[widest] ?? 0))) widest = i;
+      }
+      if (widest === -1) break;
+      widths[widest] = (widths[widest] ?? 0) - 1;
+    }
+  }
+  return widths;
+}
+
+function renderDetail(line: DetailLine, status: Status, width: number, paint: Paint): string[] {
+  const indent = line.kind === 'detail' ? DETAIL_INDENT + CONTINUATION_INDENT : DETAIL_INDENT;
+  const prefix = line.label === undefined ? '' : `${line.label}: `;
+  const wrapped = wrapText(prefix + line.text, Math.max(10, width - indent.length - CONTINUATION_INDENT.length));
+  return wrapped.map((text, i) => {
+    let styled = text;
+    if (i === 0 && prefix !== '' && text.startsWith(prefix)) {
+      const rest = text.slice(prefix.length);
+      const label =
+        line.kind === 'fix' ? paint.bold(prefix) : line.kind === 'message' ? paint.status(status, prefix) : paint.dim(prefix);
+      styled = label + (line.kind === 'source' ? paint.dim(rest) : rest);
+    } else if (line.kind === 'source') {
+      styled = paint.dim(text);
+    }
+    return (i === 0 ? indent : indent + CONTINUATION_INDENT) + styled;
+  });
+}
+
+function summaryLines(report: Report, paint: Paint, width: number): string[] {
+  const s = report.summary;
+  const distinct = new Set(report.results.map((r) => r.id)).size;
+  const noun = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const subject = distinct < s.total ? `${noun(s.total, 'result')} (${noun(distinct, 'endpoint')})` : noun(s.total, 'endpoint');
+  const counted = (n: number, status: Status, text: string): string => (n > 0 ? paint.status(status, text) : text);
+  const fail = counted(s.fail, 'fail', `${s.fail} fail`) + (s.fail > 0 ? ` (${s.requiredFailed} required)` : '');
+  const lines = [
+    `${subject}: ${counted(s.pass, 'pass', `${s.pass} pass`)}, ${fail}, ${counted(s.warn, 'warn', `${s.warn} warn`)}, ` +
+      `${s.skip} skip in ${formatDuration(report.durationMs)}`,
+  ];
+  if (report.deadlineHit) {
+    const unfinished = report.results.filter((r) => r.reason === 'deadline').length;
+    lines.push(
+      paint.status(
+        'fail',
+        `deadline of ${formatDuration(report.settings.deadlineMs)} struck before every probe finished` +
+          (unfinished > 0 ? `: ${noun(unfinished, 'endpoint')} unfinished` : ''),
+      ),
+    );
+  }
+  // Too long for a narrow terminal: wrap, giving up colour on that line rather than splitting codes.
+  return lines.flatMap((line) => (visibleWidth(line) <= width ? [line] : wrapText(stripAnsi(line), width)));
+}
+
+/** The matrix for a terminal or a log, ending with a newline. */
+export function renderTable(report: Report, opts: TableOptions): string {
+  const symbols = symbolsFor(opts.ascii ?? process.env['TERM'] === 'dumb');
+  const paint = createPaint(opts.colour);
+  const width = opts.width ?? tableWidth(process.stdout);
+  const out: string[] = [];
+
+  if (report.results.length > 0) {
+    const rowsPerId = new Map<string, number>();
+    for (const r of report.results) rowsPerId.set(r.id, (rowsPerId.get(r.id) ?? 0) + 1);
+    const rows = report.results.map((r) => buildRow(r, (rowsPerId.get(r.id) ?? 0) > 1));
+    // Columns no row uses (a DNS-only run has no CONNECT, TLS or APP) are left out.
+    const columns = LAYER_COLUMNS.filter((c) => rows.some((row) => row.cells[c] !== null));
+    const plain = rows.map((row) => [
+      symbols.status[row.result.status],
+      row.endpoint,
+      ...columns.map((c) => cellPlain(row.cells[c], symbols)),
+    ]);
+    const header = ['', 'ENDPOINT', ...columns.map((c) => COLUMN_TITLES[c])];
+    const natural = header.map((h, i) => Math.max(visibleWidth(h), ...plain.map((cells) => visibleWidth(cells[i] ?? ''))));
+    const widths = fitWidths(natural, width);
+    const fit = (text: string, i: number): string => {
+      const w = widths[i] ?? 0;
+      return i === 1 ? truncateMiddle(text, w, symbols.ellipsis) : truncateEnd(text, w, symbols.ellipsis);
+    };
+    const join = (cells: string[]): string =>
+      cells.map((c, i) => (i === cells.length - 1 ? c : padCells(c, widths[i] ?? 0))).join(GAP).trimEnd();
+
+    out.push(paint.dim(join(header.map((h, i) => fit(h, i)))));
+    rows.forEach((row, r) => {
+      const cells = plain[r] ?? [];
+      const statuses: (Status | null)[] = [row.result.status, null, ...columns.map((c) => row.cells[c]?.status ?? null)];
+      out.push(
+        join(
+          cells.map((text, i) => {
+            const status = statuses[i];
+            const shown = fit(text, i);
+            return status === null || status === undefined ? shown : paint.status(status, shown);
+          }),
+        ),
+      );
+      if (needsDetails(row.result)) {
+        // A cut endpoint hides part of the name; the full URL goes under the row instead.
+        const cut = fit(row.endpoint, 1) !== row.endpoint && row.result.checks.length > 0;
+        const target = row.target ?? (cut ? endpointUrl(row.result) : undefined);
+        for (const line of detailLines(row.result, target)) out.push(...renderDetail(line, row.result.status, width, paint));
+      }
+    });
+    out.push('');
+  }
+  out.push(...summaryLines(report, paint, width));
+  return out.join('\n') + '\n';
+}

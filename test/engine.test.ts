@@ -1,0 +1,113 @@
+// The engine against real loopback servers: endpoints wait in parallel, the run deadline is never
+// exceeded, one name is resolved once, and nothing a check does escapes as an exception.
+
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { runEndpoints } from '../src/engine.js';
+import type { Endpoint, RunSettings } from '../src/types.js';
+
+function settings(overrides: Partial<RunSettings> = {}): RunSettings {
+  return {
+    timeoutMs: 400,
+    deadlineMs: 10_000,
+    concurrency: 256,
+    dnsServers: [],
+    dnsServersExplicit: false,
+    systemResolver: false,
+    privateCidrs: [],
+    allAddresses: false,
+    expectPrivate: false,
+    ...overrides,
+  };
+}
+
+function endpoint(port: number, overrides: Partial<Endpoint> = {}): Endpoint {
+  return { id: `tls://127.0.0.1:${port}`, host: '127.0.0.1', port, protocol: 'tls', path: '/', required: true, expect: {}, ...overrides };
+}
+
+/** A TCP server that accepts and never says a word: every TLS handshake to it stalls. */
+async function silentServer(): Promise<{ port: number; sockets: Set<Socket>; server: Server }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    // Reading keeps the socket noticing the client's close; paused, it would look open forever.
+    socket.resume();
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, sockets, server };
+}
+
+describe('engine', () => {
+  let silent: Awaited<ReturnType<typeof silentServer>>;
+  before(async () => {
+    silent = await silentServer();
+  });
+  after(async () => {
+    for (const socket of silent.sockets) socket.destroy();
+    await new Promise((resolve) => silent.server.close(resolve));
+  });
+
+  it('runs stalled endpoints concurrently: 200 x 400 ms timeouts finish far below the 80 s sequential sum', async () => {
+    const endpoints = Array.from({ length: 200 }, (_, i) => endpoint(silent.port, { id: `stall-${i}` }));
+    const outcome = await runEndpoints(endpoints, settings());
+    assert.equal(outcome.results.length, 200);
+    for (const result of outcome.results) {
+      assert.equal(result.status, 'fail');
+      assert.equal(result.layer, 'tls');
+      assert.equal(result.reason, 'tls_timeout');
+    }
+    assert.equal(outcome.deadlineHit, false);
+    // Loose on purpose (a loaded CI machine must not fail it); the speed figures live in bench/.
+    assert.ok(outcome.durationMs < 20_000, `took ${outcome.durationMs} ms`);
+    // Every stalled connection was destroyed by the engine.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(silent.sockets.size, 0, 'sockets left open on the server side');
+  });
+
+  it('never exceeds the run deadline: unfinished layers report deadline, queued endpoints too', async () => {
+    const endpoints = Array.from({ length: 20 }, (_, i) => endpoint(silent.port, { id: `late-${i}` }));
+    // Concurrency 5: fifteen endpoints are still queued when the deadline strikes.
+    const outcome = await runEndpoints(endpoints, settings({ timeoutMs: 5_000, deadlineMs: 300, concurrency: 5 }));
+    assert.equal(outcome.deadlineHit, true);
+    assert.equal(outcome.results.length, 20);
+    for (const result of outcome.results) {
+      assert.equal(result.status, 'fail');
+      assert.equal(result.reason, 'deadline', `${result.id}: ${result.reason}`);
+    }
+    assert.ok(outcome.durationMs < 300 + 1_000, `took ${outcome.durationMs} ms for a 300 ms deadline`);
+  });
+
+  it('turns invalid input that slipped past validation into a typed result, never a throw', async () => {
+    const bad = endpoint(70_000, { id: 'port-out-of-range', protocol: 'tcp' });
+    const outcome = await runEndpoints([bad], settings());
+    const [result] = outcome.results;
+    assert.ok(result);
+    assert.equal(result.status, 'fail');
+    assert.equal(result.layer, 'tcp');
+  });
+
+  it('reports each layer in order and skips the layers after a failure', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const outcome = await runEndpoints([endpoint(port, { protocol: 'https' })], settings());
+    const [result] = outcome.results;
+    assert.ok(result);
+    assert.deepEqual(
+      result.checks.map((c) => [c.layer, c.status]),
+      [
+        ['dns', 'pass'],
+        ['tcp', 'fail'],
+        ['tls', 'skip'],
+        ['http', 'skip'],
+      ],
+    );
+    assert.equal(result.reason, 'tcp_refused');
+    assert.equal(result.layer, 'tcp');
+  });
+});
