@@ -204,6 +204,8 @@ export interface ConnectData {
   /** errno code when the connection failed (ECONNREFUSED, EHOSTUNREACH, ...). */
   code?: string;
   localAddress?: string;
+  /** Where the connection really went when a lab redirect applied ("127.0.0.1:40001"). */
+  redirectedTo?: string;
 }
 
 /** Evidence of the UDP layer. */
@@ -214,6 +216,8 @@ export interface UdpData {
   /** Bytes of the first reply, when one came. */
   replyBytes?: number;
   code?: string;
+  /** Where the datagram really went when a lab redirect applied. */
+  redirectedTo?: string;
 }
 
 /** A certificate as presented by the peer, whether or not it verified. */
@@ -304,6 +308,13 @@ export interface RunSettings {
   allAddresses: boolean;
   /** Require a private address for every name in the run. */
   expectPrivate: boolean;
+  /**
+   * Lab and tests only: "tcp/10.1.0.5:443" -> "127.0.0.1:40001". Reports keep the documented
+   * address and port; the data of the TCP/UDP layer records where the packets really went.
+   */
+  redirects?: Record<string, string>;
+  /** Lab only: refuse to dial any address without a redirect, so nothing leaves loopback. */
+  redirectOnly?: boolean;
 }
 
 /** What a check may use besides its endpoint: the run's settings, clocks and shared contexts. */

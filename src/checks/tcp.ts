@@ -9,6 +9,7 @@
 import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Check, ConnectData, LayerResult } from '../types.js';
+import { dialTarget } from '../net/redirect.js';
 import { abortCause, describeConnectError, guardIdleSocket } from './errno.js';
 
 /** Opens a TCP connection to state.address:endpoint.port and hands the socket to the next layer. */
@@ -49,9 +50,14 @@ export const checkTcp: Check = (endpoint, state, ctx) => {
         };
 
   if (ctx.signal.aborted) return Promise.resolve(aborted({ address, port }));
+  const dial = dialTarget(ctx.settings, 'tcp', address, port);
+  if ('refused' in dial) {
+    return Promise.resolve({ layer: 'tcp', status: 'fail', reason: 'tcp_error', ms: 0, message: dial.refused, data: { address, port } });
+  }
+  const base: ConnectData = { address, port, ...(dial.redirectedTo ? { redirectedTo: dial.redirectedTo } : {}) };
 
   return new Promise<LayerResult>((resolve) => {
-    const socket: Socket = connect({ host: address, port, noDelay: true });
+    const socket: Socket = connect({ host: dial.host, port: dial.port, noDelay: true });
 
     const settle = (result: LayerResult, keep: boolean): void => {
       ctx.signal.removeEventListener('abort', onAbort);
@@ -69,14 +75,14 @@ export const checkTcp: Check = (endpoint, state, ctx) => {
     };
 
     const onConnect = (): void => {
-      const data: ConnectData = { address, port };
+      const data: ConnectData = { ...base };
       if (socket.localAddress !== undefined) data.localAddress = socket.localAddress;
       settle({ layer: 'tcp', status: 'pass', reason: 'ok', ms: elapsed(), message: 'connected', data }, true);
     };
 
     const onError = (error: Error): void => {
       const described = describeConnectError(error);
-      const data: ConnectData = { address, port };
+      const data: ConnectData = { ...base };
       if (described.code !== undefined) data.code = described.code;
       const result: LayerResult = {
         layer: 'tcp',
@@ -90,7 +96,7 @@ export const checkTcp: Check = (endpoint, state, ctx) => {
       settle(result, false);
     };
 
-    const onAbort = (): void => settle(aborted({ address, port }), false);
+    const onAbort = (): void => settle(aborted({ ...base }), false);
 
     socket.once('connect', onConnect);
     socket.once('error', onError);

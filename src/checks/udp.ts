@@ -13,6 +13,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_UDP_PAYLOAD, type Check, type LayerResult, type UdpData } from '../types.js';
+import { dialTarget } from '../net/redirect.js';
 import { abortCause, errorCode, errorMessage } from './errno.js';
 
 /** Sends endpoint.udpPayload to state.address:endpoint.port and classifies the answer (or its absence). */
@@ -59,9 +60,15 @@ export const checkUdp: Check = (endpoint, state, ctx) => {
     data.sentBytes = 0;
     return Promise.resolve(deadline());
   }
+  const dial = dialTarget(ctx.settings, 'udp', address, port);
+  if ('refused' in dial) {
+    data.sentBytes = 0;
+    return Promise.resolve({ layer: 'udp', status: 'fail', reason: 'udp_error', ms: 0, message: dial.refused, data });
+  }
+  if (dial.redirectedTo) data.redirectedTo = dial.redirectedTo;
 
   return new Promise<LayerResult>((resolve) => {
-    const socket: Socket = createSocket(isIP(address) === 6 ? 'udp6' : 'udp4');
+    const socket: Socket = createSocket(isIP(dial.host) === 6 ? 'udp6' : 'udp4');
     let settled = false;
     // Fallback for a signal that never fires (e.g. a context without a layer timeout).
     const silenceTimer = setTimeout(() => settle(silence()), timeoutMs);
@@ -127,6 +134,6 @@ export const checkUdp: Check = (endpoint, state, ctx) => {
       settle({ layer: 'udp', status: 'pass', reason: 'ok', ms: elapsed(), message: `reply of ${message.length} bytes`, data });
     });
     ctx.signal.addEventListener('abort', onAbort, { once: true });
-    socket.connect(port, address, () => send());
+    socket.connect(dial.port, dial.host, () => send());
   });
 };

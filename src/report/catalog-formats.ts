@@ -102,7 +102,7 @@ function mdCode(value: string): string {
 /** The catalog as a Markdown document: missing inputs, then one table row per rule. */
 export function renderCatalogMarkdown(expansion: CatalogExpansion, profile: WorkspaceProfile): string {
   const lines = ['# Azure Machine Learning network rules', '', `Expanded for: ${mdCell(profileLine(profile))}.`, ''];
-  const missing = missingLines(expansion);
+  const missing = missingLines(expansion.missing);
   if (missing.length > 0) {
     lines.push('**Missing input**: these rows are listed but cannot be probed until you set:', '');
     for (const line of missing) lines.push(`- ${mdCell(line)}`);

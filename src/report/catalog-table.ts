@@ -3,7 +3,7 @@
 // rule to add, notes (condition, why not probed) and the sources indented under it. Host names are never shortened:
 // admins copy them into rules.
 
-import type { CatalogExpansion, ExpandedRow } from '../plan/catalog-expand.js';
+import type { CatalogExpansion, ExpandedRow, MissingInput } from '../plan/catalog-expand.js';
 import { CLOUD_TITLES } from '../plan/clouds.js';
 import type { WorkspaceProfile } from '../types.js';
 
@@ -31,8 +31,8 @@ export function profileLine(profile: WorkspaceProfile): string {
 }
 
 /** Lines listing the profile values that were needed but unknown, with the flag that provides each. */
-export function missingLines(expansion: CatalogExpansion): string[] {
-  return expansion.missing.map(
+export function missingLines(missing: readonly Pick<MissingInput, 'flag' | 'neededBy'>[]): string[] {
+  return missing.map(
     (m) => `${m.flag}: needed by ${m.neededBy.length} row${m.neededBy.length === 1 ? '' : 's'} (${m.neededBy.join(', ')})`,
   );
 }
@@ -51,7 +51,7 @@ const COLUMNS: { title: string; cell: (row: ExpandedRow) => string }[] = [
 /** Renders the catalog as an aligned plain-text table with detail lines under each row. */
 export function renderCatalogTable(expansion: CatalogExpansion, profile: WorkspaceProfile): string {
   const lines: string[] = [`amlprobe catalog: ${profileLine(profile)}`];
-  const missing = missingLines(expansion);
+  const missing = missingLines(expansion.missing);
   if (missing.length > 0) {
     lines.push('', 'Missing input (these rows are listed but cannot be probed until you set):');
     for (const line of missing) lines.push(`  ${line}`);

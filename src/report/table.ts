@@ -14,6 +14,7 @@ import { padCells, stripAnsi, truncateEnd, truncateMiddle, visibleWidth, wrapTex
 
 // The CLI picks colour with the table's own module; the logic lives with the other terminal facts.
 export { shouldUseColour } from './terminal.js';
+import { missingLines, profileLine } from './catalog-table.js';
 
 /** How to draw the table. */
 export interface TableOptions {
@@ -157,12 +158,28 @@ function summaryLines(report: Report, paint: Paint, width: number): string[] {
   return lines.flatMap((line) => (visibleWidth(line) <= width ? [line] : wrapText(stripAnsi(line), width)));
 }
 
+/**
+ * What the run knew about the workspace, and what it needed but did not know, first: a missing
+ * storage account name explains a column of skipped rows before the reader gets to them.
+ */
+function workspaceLines(report: Report): string[] {
+  if (!report.workspace) return [];
+  const lines = [`Workspace: ${profileLine(report.workspace.profile)}`];
+  const missing = missingLines(report.missingInputs ?? []);
+  if (missing.length > 0) {
+    lines.push('Missing input (rows needing these are listed as skipped; set them to probe those rows):');
+    for (const line of missing) lines.push(`  ${line}`);
+  }
+  lines.push('');
+  return lines;
+}
+
 /** The matrix for a terminal or a log, ending with a newline. */
 export function renderTable(report: Report, opts: TableOptions): string {
   const symbols = symbolsFor(opts.ascii ?? process.env['TERM'] === 'dumb');
   const paint = createPaint(opts.colour);
   const width = opts.width ?? tableWidth(process.stdout);
-  const out: string[] = [];
+  const out: string[] = workspaceLines(report);
 
   if (report.results.length > 0) {
     const rowsPerId = new Map<string, number>();
