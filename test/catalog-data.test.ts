@@ -127,9 +127,11 @@ const SCENARIOS = loadScenarios();
 const SCHEMA = JSON.parse(readFileSync(join(PROBES, 'catalog.schema.json'), 'utf8')) as object;
 const FIXTURE = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'seed-endpoints.json'), 'utf8')) as SeedEntry[];
 
+let compiled: ValidateFunction | undefined;
 function compileSchema(): ValidateFunction {
-  // Stricter than the loader: the schema itself must be clean draft-07 for ajv.
-  return new Ajv({ allErrors: true, strictTypes: true, strictTuples: true, allowUnionTypes: true }).compile(SCHEMA);
+  // Stricter than the loader: the schema itself must be clean draft-07 for ajv. Compiled once.
+  compiled ??= new Ajv({ allErrors: true, strictTypes: true, strictTuples: true, allowUnionTypes: true }).compile(SCHEMA);
+  return compiled;
 }
 
 /** The {cloud.X} table of probes/README.md (between the cloud-keys markers). */
@@ -246,9 +248,7 @@ function rowMeets(row: Row, need: Need): boolean {
   if (!need.sources.some((s) => row.sources.includes(s))) return false;
   if (need.direction !== null && row.direction !== need.direction) return false;
   if (!transportFits(need.protocol, row)) return false;
-  if (need.protocol === 'dns' && row.probe !== 'dns' && row.probe !== 'none' && need.ports.length === 0) {
-    // A name the seed only needs resolved is also covered by a row that connects to it.
-  }
+  // A dns row resolves only: the ports the documentation gives do not apply to it.
   if (need.ports.some((p) => !row.ports.includes(p)) && row.probe !== 'dns') return false;
   if (need.keywords !== undefined) {
     if (row.probe !== 'none') return false;
@@ -348,7 +348,13 @@ interface RefRow {
   sources: string[];
 }
 
+let reference: { rows: Map<string, RefRow>; sources: Set<string> } | undefined;
 function loadReference(): { rows: Map<string, RefRow>; sources: Set<string> } {
+  reference ??= readReference();
+  return reference;
+}
+
+function readReference(): { rows: Map<string, RefRow>; sources: Set<string> } {
   const ref = parse(readFileSync(shared('reference', 'aml-endpoints.yaml'), 'utf8')) as {
     endpoints: RefRow[];
     workspace_private_link_fqdns: RefRow[];
@@ -371,27 +377,33 @@ function refPorts(ports: (number | string)[] | undefined): number[] {
   return out;
 }
 
-/** A reference row as needs: one per host alternative (fqdn_alt_2026 is its own need). */
+/**
+ * A reference row as needs: one per cloud (all three for cloud "all"), per host alternative
+ * ("a | b", fqdn_alt_2026) and per port, so that each can be covered by a different row.
+ */
 function refNeeds(r: RefRow): Need[] {
-  const cloud: Cloud = r.cloud === 'all' ? 'public' : r.cloud;
   const proto = (r.protocol ?? 'TCP').toUpperCase();
+  const ports = refPorts(r.ports);
   const base = {
     sources: r.sources,
-    cloud,
-    ports: refPorts(r.ports),
     protocol: proto === 'UDP' ? ('udp' as const) : proto === 'ANY' ? ('any' as const) : ('tcp' as const),
     direction: r.direction === 'inbound' ? ('inbound' as const) : ('outbound' as const),
   };
   const texts = [r.host ?? r.fqdn, r.fqdn_alt_2026].filter((t): t is string => t !== undefined);
   const needs: Need[] = [];
-  for (const text of texts) {
-    // A reference "host" that is prose (an inbound rule, a port range) is matched by its tag or ports only.
-    const prose = /\s/.test(text.replace(/ \| /g, '|'));
-    if (prose) {
-      needs.push({ ...base, label: `${r.id} (${text})`, hosts: [], ...(r.service_tag ? { serviceTag: r.service_tag } : { keywords: [] }) });
-      continue;
+  for (const cloud of r.cloud === 'all' ? CLOUDS : [r.cloud]) {
+    for (const text of texts) {
+      // A reference "host" that is prose (an inbound rule, a port range) is matched by its tag or ports only.
+      const prose = /\s/.test(text.replace(/ \| /g, '|'));
+      const shapes: Pick<Need, 'label' | 'hosts' | 'serviceTag' | 'keywords'>[] = prose
+        ? [{ label: `${r.id} (${text})`, hosts: [], ...(r.service_tag ? { serviceTag: r.service_tag } : { keywords: [] }) }]
+        : text.split(' | ').map((alt) => ({ label: `${r.id} ${alt}`, hosts: [expandAngle(alt)] }));
+      for (const shape of shapes) {
+        for (const port of ports.length === 0 ? [undefined] : ports) {
+          needs.push({ ...base, ...shape, cloud, label: `${shape.label} ${cloud}/${port ?? '-'}`, ports: port === undefined ? [] : [port] });
+        }
+      }
     }
-    for (const alt of text.split(' | ')) needs.push({ ...base, label: `${r.id} ${alt}`, hosts: [expandAngle(alt)] });
   }
   return needs;
 }
@@ -435,7 +447,8 @@ describe('catalog data: files, schema, ids', () => {
     const validate = compileSchema();
     const problems: string[] = [];
     for (const s of SCENARIOS) {
-      if (!validate(s)) for (const e of validate.errors ?? []) problems.push(`${s.scenario}${e.instancePath}: ${e.message}`);
+      const name = s.scenario;
+      if (!validate(s)) for (const e of validate.errors ?? []) problems.push(`${name}${e.instancePath}: ${e.message}`);
     }
     assert.deepEqual(problems, []);
   });
@@ -446,7 +459,7 @@ describe('catalog data: files, schema, ids', () => {
     requirement: 'required', serviceTag: 'AzureMachineLearning', privateDnsZone: null, expectPrivate: false,
     purpose: 'p', remediation: 'r', sources: ['000_419b64f19bf3dfc6.txt'],
   };
-  const cases: { case: string; change: Partial<Row> & Record<string, unknown>; valid: boolean }[] = [
+  const cases: { case: string; change: Record<string, unknown>; valid: boolean }[] = [
     { case: 'the sample row', change: {}, valid: true },
     { case: 'conditional without condition', change: { requirement: 'conditional' }, valid: false },
     { case: 'conditional with condition', change: { requirement: 'conditional', condition: 'c' }, valid: true },
@@ -594,7 +607,7 @@ describe('catalog data: the seed oracle', () => {
     { scenario: 'registry-public', id: 'ci-port-877', expect: /877/ },
     { scenario: 'registry-private', id: 'registry-private-fqdn', expect: /privatelink\.api\.azureml\.ms/ },
     { scenario: 'docker-images', id: 'viennaglobal', expect: /viennaglobal/ },
-    { scenario: 'aks-inference', id: 'aks-scoring-inbound', expect: /aks-scoring/ },
+    { scenario: 'aks-inference', id: 'aks-scoring-inbound', expect: /aks-scoring-endpoint-inbound/ },
     { scenario: 'vscode-remote', id: 'vscode-websocket-server', expect: /raw\.githubusercontent/ },
     { scenario: 'package-repos', id: 'pkg-pythonhosted', expect: /pythonhosted/ },
   ];
@@ -625,9 +638,7 @@ describe('catalog data: reference facts and backing', () => {
     for (const s of SCENARIOS) {
       const seedNeeds = FIXTURE.filter((e) => e.scenarios.includes(s.scenario)).map(seedNeed);
       for (const row of s.endpoints) {
-        const clouds = CLOUDS.filter((c) => appliesTo(row, c));
-        const backed = seedNeeds.some((n) => rowMeets(row, n)) ||
-          refs.some((n) => clouds.some((cloud) => rowMeets(row, { ...n, cloud: n.cloud === 'public' && !appliesTo(row, 'public') ? cloud : n.cloud })));
+        const backed = seedNeeds.some((n) => rowMeets(row, n)) || refs.some((n) => rowMeets(row, n));
         if (!backed) unbacked.push(`${s.scenario}: ${row.id}`);
       }
     }

@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isUsageError, UsageError } from '../src/errors.js';
 import { expandCatalog, type CatalogExpansion } from '../src/plan/catalog-expand.js';
-import { defaultCatalogDir, defaultSchemaPath, loadCatalog, packageRoot } from '../src/plan/catalog-load.js';
+import { defaultCatalogDir, defaultSchemaPath, loadCatalog } from '../src/plan/catalog-load.js';
+import { packageRoot } from '../src/package-root.js';
 import { CLOUD_NAMES } from '../src/plan/clouds.js';
 import { DNS_LABEL_MAX, notebooksLabel } from '../src/plan/notebooks-label.js';
 import { buildProfile } from '../src/plan/profile.js';
 import { renderCatalog } from '../src/report/catalog-formats.js';
 import type { Endpoint, WorkspaceProfile } from '../src/types.js';
 
-const FIXTURES = join(packageRoot(import.meta.url), 'test', 'fixtures', 'catalog');
+const FIXTURES = join(packageRoot(), 'test', 'fixtures', 'catalog');
 // The fixtures are validated against the real schema, so they also check the row contract itself.
 const SCHEMA = defaultSchemaPath();
 const GUID = '52882c08-ead2-44aa-af65-08a75cf094bd';

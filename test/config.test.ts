@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../src/errors.js';
 import { ConfigError, MAX_LISTED_PROBLEMS } from '../src/plan/config-errors.js';
-import { findPackageRoot } from '../src/plan/config-schema.js';
+import { packageRoot } from '../src/package-root.js';
 import { loadConfig, parseConfig } from '../src/plan/config.js';
 import type { Endpoint } from '../src/types.js';
 
-const root = findPackageRoot();
+const root = packageRoot();
 const fixtures = join(root, 'test', 'fixtures', 'configs');
 const good = (name: string) => join(fixtures, 'good', name);
 const bad = (name: string) => join(fixtures, 'bad', name);

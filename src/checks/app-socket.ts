@@ -7,6 +7,9 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { abortedByDeadline } from '../abort.js';
 import type { Endpoint, Reason } from '../types.js';
+import { errorCode, errorMessage } from './errno.js';
+
+export { errorCode, errorMessage };
 
 /** Response headers that help spot a proxy, gateway or middlebox answering instead of the service. */
 export const EVIDENCE_HEADERS: readonly string[] = [
@@ -57,16 +60,6 @@ export function socketOnce(socket: Socket | TLSSocket): () => Socket | TLSSocket
   };
 }
 
-/** The errno-like code of an error, when it has one. */
-export function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-/** The message of anything thrown or emitted. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** Codes meaning the peer (or something on the path) dropped the connection. */
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);

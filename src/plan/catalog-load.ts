@@ -1,12 +1,12 @@
 // Loads the endpoint catalog: every probes/*.yaml file, validated against probes/catalog.schema.json,
 // with errors that point at file:line so whoever edits the catalog finds the bad row at once.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { packageRoot } from '../package-root.js';
 import { UsageError } from '../errors.js';
 import type { Cloud } from '../types.js';
 
@@ -55,17 +55,6 @@ export interface CatalogScenario {
   endpoints: CatalogRow[];
   /** The file it was read from. */
   file?: string;
-}
-
-/** The directory holding package.json: from src/plan/ in the repo or dist/src/plan/ once compiled. */
-export function packageRoot(from: string = import.meta.url): string {
-  let dir = dirname(fileURLToPath(from));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(from)}`);
-    dir = parent;
-  }
 }
 
 /** The catalog shipped with amlprobe. */

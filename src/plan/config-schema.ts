@@ -1,10 +1,10 @@
 // The config file's JSON Schema (config/amlprobe.schema.json, also used by editors) and the
 // translation of Ajv's errors into sentences a firewall admin can act on.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { packageRoot } from '../package-root.js';
 import { describePath, type ConfigPath } from './config-errors.js';
 import { closestMatch, didYouMean } from './did-you-mean.js';
 
@@ -20,27 +20,9 @@ export interface SchemaProblem {
   suggested?: string;
 }
 
-let packageRoot: string | undefined;
-
-/**
- * The directory holding amlprobe's package.json. Compiled code runs from dist/src/plan/ and the
- * sources from src/plan/, so the root is found by walking up rather than by a fixed "../..".
- */
-export function findPackageRoot(): string {
-  if (packageRoot !== undefined) return packageRoot;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`amlprobe: no package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-  packageRoot = dir;
-  return dir;
-}
-
 /** Path of the config file's JSON Schema. */
 export function schemaPath(): string {
-  return join(findPackageRoot(), 'config', 'amlprobe.schema.json');
+  return join(packageRoot(), 'config', 'amlprobe.schema.json');
 }
 
 let validator: ValidateFunction | undefined;
