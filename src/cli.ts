@@ -5,16 +5,15 @@
 
 import { parseCommandLine } from './cli/args.js';
 import type { ParsedArgs } from './cli/args.js';
-import { catalogCommand } from './cli/catalog-command.js';
-import { checkCommand } from './cli/check-command.js';
 import { helpText } from './cli/help.js';
-import { runCommand } from './cli/run-command.js';
 import { isUsageError } from './errors.js';
 import { VERSION } from './version.js';
 
 /** Exit code for a bug in amlprobe (not a network verdict, not a usage error). */
 const EXIT_INTERNAL = 3;
 
+// Commands are imported when chosen: --version, --help and a mistyped flag answer at once instead
+// of first loading the engine, the checks, the catalog and the schema validator.
 async function dispatch(args: ParsedArgs): Promise<number> {
   switch (args.command) {
     case 'version':
@@ -24,11 +23,13 @@ async function dispatch(args: ParsedArgs): Promise<number> {
       process.stdout.write(helpText());
       return 0;
     case 'check':
-      return checkCommand(args);
+      return (await import('./cli/check-command.js')).checkCommand(args);
     case 'run':
-      return runCommand(args);
+      return (await import('./cli/run-command.js')).runCommand(args);
     case 'catalog':
-      return catalogCommand(args);
+      return (await import('./cli/catalog-command.js')).catalogCommand(args);
+    case 'lab':
+      return (await import('./lab/lab-command.js')).labCommand(args);
   }
 }
 

@@ -6,9 +6,9 @@ import { UsageError } from '../errors.js';
 import { closestMatch as closest } from '../plan/did-you-mean.js';
 
 /** The subcommands amlprobe knows. */
-export type Command = 'run' | 'check' | 'catalog' | 'help' | 'version';
+export type Command = 'run' | 'check' | 'catalog' | 'lab' | 'help' | 'version';
 
-export const COMMANDS: readonly Command[] = ['run', 'check', 'catalog', 'help', 'version'];
+export const COMMANDS: readonly Command[] = ['run', 'check', 'catalog', 'lab', 'help', 'version'];
 
 /** Every flag, once. `multiple` flags may be repeated. */
 const OPTIONS = {
@@ -39,6 +39,7 @@ const OPTIONS = {
   registry: { type: 'string', multiple: true },
   'private-endpoints': { type: 'boolean' },
   'no-private-endpoints': { type: 'boolean' },
+  'no-faults': { type: 'boolean' },
 } as const;
 
 /** Parsed flags, as typed by parseArgs from the table above. */
@@ -72,7 +73,7 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
     const looksLikeTarget = /[:/]/.test(first);
     throw new UsageError(
       `unknown command '${first}'.` +
-        (looksLikeTarget ? ` To probe a target, write: amlprobe check ${first}` : hint ? ` Did you mean '${hint}'?` : '') +
+        (looksLikeTarget ? ` To probe a target, write 'amlprobe check ${first}'.` : hint ? ` Did you mean '${hint}'?` : '') +
         ` Commands: ${COMMANDS.join(', ')}. See 'amlprobe --help'.`,
     );
   }
@@ -84,16 +85,39 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
 function explainParseError(error: unknown): UsageError {
   const err = error as { code?: string; message?: string };
   const message = err.message ?? String(error);
-  const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
+  // parseArgs names an option as '--timeout', or as '-t, --timeout <value>' when it has a short
+  // form: prefer the long name, which is what the help shows.
+  const quoted = /'(-[^']*)'/.exec(message)?.[1] ?? '';
+  const flag = /--[A-Za-z0-9][\w-]*/.exec(quoted)?.[0] ?? /^-{1,2}[^\s,=']+/.exec(quoted)?.[0];
   if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
     const hint = closest(flag.replace(/^-+/, ''), Object.keys(OPTIONS));
     return new UsageError(`unknown option '${flag}'.${hint ? ` Did you mean '--${hint}'?` : ''} See 'amlprobe --help'.`);
   }
   if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
-    const takesValue = OPTIONS[flag.replace(/^-+/, '') as keyof typeof OPTIONS]?.type === 'string';
+    // "argument missing" (last on the line) and "argument is ambiguous" (followed by another
+    // option) both mean the value was left out; "does not take an argument" is a boolean given one.
+    const takesValue = !/does not take an argument/.test(message);
     return new UsageError(
-      takesValue ? `option '${flag}' needs a value, e.g. ${flag} VALUE.` : `option '${flag}' takes no value. See 'amlprobe --help'.`,
+      takesValue
+        ? `option '${flag}' needs a value, e.g. ${flag} ${VALUE_HINTS[flag.replace(/^-+/, '')] ?? 'VALUE'}. See 'amlprobe --help'.`
+        : `option '${flag}' takes no value; write just ${flag}. See 'amlprobe --help'.`,
     );
   }
-  return new UsageError(`${message}. See 'amlprobe --help'.`);
+  return new UsageError(`${message.split('\n')[0]}. See 'amlprobe --help'.`);
 }
+
+/** An example value per option, for "needs a value" messages. */
+const VALUE_HINTS: Partial<Record<string, string>> = {
+  config: 'amlprobe.yaml',
+  format: 'json',
+  output: 'report.json',
+  timeout: '3s',
+  deadline: '30s',
+  concurrency: '64',
+  'dns-server': '10.0.0.4',
+  'private-cidr': '172.30.0.0/16',
+  'ca-file': 'corporate-root.pem',
+  scenario: 'studio',
+  cloud: 'public',
+  region: 'eastus',
+};

@@ -11,7 +11,8 @@ Usage:
                                       and any endpoints listed in --config
   amlprobe check TARGET... [options]  probe the given targets
   amlprobe catalog [options]          print what would be probed, without sending a packet
-  amlprobe --version | --help
+  amlprobe lab [options]              try amlprobe on a simulated workspace with planted faults
+  amlprobe -V, --version | -h, --help
 
 Targets (check):
   dns://NAME                 resolve only
@@ -49,6 +50,17 @@ or AMLPROBE_* environment variables):
       --private-endpoints, --no-private-endpoints
                              the workspace is (or is not) reached through private endpoints
       --scenario NAME        only these catalog scenarios (repeatable); see 'amlprobe catalog'
+
+Lab (amlprobe lab): start here if you have no secured workspace at hand. A fake workspace
+(contoso-ml, East US, private endpoints) is simulated inside amlprobe on 127.0.0.1: its own DNS,
+TLS, HTTP, TCP and UDP servers; nothing leaves this machine. The normal catalog and engine probe it
+and print the normal report, then each planted fault (privatelink zone not linked, missing record,
+dropped traffic, refused port, closed UDP port, TLS inspection), whether amlprobe caught it and
+what to fix in Azure. Takes a few seconds.
+      --no-faults            a healthy lab: every endpoint passes
+  Also: --format, --output, --no-color, --timeout (default 2s in the lab), --deadline, --concurrency.
+  Exit code: the lab checks amlprobe itself: 0 when every planted fault was reported with its
+  expected reason and every other endpoint passed, else 1.
 
 Output:
   -f, --format FORMAT        table (default) or json; catalog also: csv, markdown

@@ -13,7 +13,7 @@ import { REPORT_SCHEMA_VERSION } from '../types.js';
 import type { Endpoint, EndpointResult, Report, RunSettings } from '../types.js';
 import { VERSION } from '../version.js';
 import type { Flags } from './args.js';
-import { writeOutput } from './output.js';
+import { checkOutputPath, writeOutput } from './output.js';
 
 /** Report formats of a probe run. */
 export const RUN_FORMATS = ['table', 'json'] as const;
@@ -39,6 +39,7 @@ export interface RunExtras {
 /** Probes the endpoints, writes the report and returns the exit code (0 or 1). */
 export async function probeAndReport(endpoints: Endpoint[], settings: RunSettings, flags: Flags, extras: RunExtras = {}): Promise<number> {
   const format = runFormat(flags);
+  checkOutputPath(flags.output);
   const caFiles = flags['ca-file'] ?? [];
   const secureContext = buildSecureContext({ extraCaFiles: caFiles });
   if (settings.dnsServersExplicit) await preflightDnsServers(settings);
@@ -78,7 +79,7 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
  */
 async function preflightDnsServers(settings: RunSettings): Promise<void> {
   const problems = await Promise.all(settings.dnsServers.map((server) => checkDnsServer(server, settings.timeoutMs)));
-  const messages = problems.filter((p): p is string => p !== null);
+  const messages = problems.filter((p): p is string => p !== null).map((m) => (/[.!?]$/.test(m) ? m : `${m}.`));
   if (messages.length > 0) {
     throw new UsageError(`${messages.join(' ')} Check the address and port, or leave out --dns-server to use the system's resolvers.`, '--dns-server');
   }

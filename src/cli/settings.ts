@@ -25,14 +25,18 @@ const MAX_CONCURRENCY = 10_000;
 
 /** Builds the run's settings from flags and the config file's `settings` section. */
 export function buildSettings(flags: Flags, fromConfig: Partial<RunSettings> = {}): RunSettings {
-  const timeoutMs = flags.timeout !== undefined ? parseDuration(flags.timeout, '--timeout') : (fromConfig.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const explicitTimeout = flags.timeout !== undefined ? parseDuration(flags.timeout, '--timeout') : fromConfig.timeoutMs;
+  const explicitDeadline = flags.deadline !== undefined ? parseDuration(flags.deadline, '--deadline') : fromConfig.deadlineMs;
+  // `--deadline 2s` alone means "the whole run within 2 s": the default layer timeout shrinks to
+  // fit rather than turning a plain request into a usage error.
+  const timeoutMs = explicitTimeout ?? Math.min(DEFAULT_TIMEOUT_MS, explicitDeadline ?? DEFAULT_TIMEOUT_MS);
   if (timeoutMs < 1) throw new UsageError(`--timeout must be at least 1 ms, got '${flags.timeout}'.`);
-  const deadlineMs =
-    flags.deadline !== undefined ? parseDuration(flags.deadline, '--deadline') : (fromConfig.deadlineMs ?? timeoutMs * DEADLINE_TIMEOUTS);
+  const deadlineMs = explicitDeadline ?? timeoutMs * DEADLINE_TIMEOUTS;
+  // Both given and the deadline shorter: most likely the two values were swapped.
   if (deadlineMs < timeoutMs) {
     throw new UsageError(
-      `the run deadline (${deadlineMs} ms) is shorter than one layer timeout (${timeoutMs} ms): no probe could finish. ` +
-        'Raise --deadline or lower --timeout.',
+      `the run deadline (${deadlineMs} ms) is shorter than the layer timeout (${timeoutMs} ms), so the timeout could never strike; ` +
+        'were the two swapped? Raise --deadline or lower --timeout (or give --deadline alone).',
     );
   }
   const concurrency = flags.concurrency !== undefined ? parseConcurrency(flags.concurrency) : (fromConfig.concurrency ?? DEFAULT_CONCURRENCY);

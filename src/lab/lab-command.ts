@@ -1,0 +1,144 @@
+// `amlprobe lab`: a simulated secured workspace inside this process, on loopback only. The lab's
+// DNS answers the workspace's names with realistic addresses (10.1.0.x for private endpoints,
+// 198.51.100.x for public services), the engine's redirects send every (transport, address, port)
+// to a loopback listener, and redirectOnly refuses anything else, so not one packet leaves the
+// machine. The normal catalog and engine run against it; the normal matrix is printed, then each
+// planted fault, whether amlprobe caught it and what to fix. Exit 0 means amlprobe caught every
+// fault with the right reason and passed every healthy row: the lab checks amlprobe itself.
+
+import { runEndpoints } from '../engine.js';
+import { UsageError } from '../errors.js';
+import { createProgress } from '../report/progress.js';
+import { renderJson } from '../report/json.js';
+import { summarize } from '../report/summary.js';
+import { renderTable, shouldUseColour } from '../report/table.js';
+import { shouldUseAscii, tableWidth } from '../report/terminal.js';
+import { REPORT_SCHEMA_VERSION } from '../types.js';
+import type { Endpoint, Report, RunSettings } from '../types.js';
+import { VERSION } from '../version.js';
+import type { ParsedArgs } from '../cli/args.js';
+import { writeOutput } from '../cli/output.js';
+import { runFormat } from '../cli/probe-and-report.js';
+import { buildSettings } from '../cli/settings.js';
+import { hostsNotCovered, labSecureContext, loadLabCerts, type LabCerts } from './lab-certs.js';
+import { startLabDns } from './lab-dns.js';
+import { labBanner, labJson, renderLabExplanation } from './lab-explain.js';
+import { LAB_FAULTS } from './lab-faults.js';
+import { startLabListeners } from './lab-listeners.js';
+import { buildLabNetwork, type LabNetwork } from './lab-network.js';
+import { judgeLab } from './lab-verdict.js';
+import { LAB_PROFILE, labPlan } from './lab-workspace.js';
+
+/**
+ * The lab's layer timeout. Everything answers within milliseconds on loopback except the silent
+ * peer, which costs exactly one timeout; two seconds keeps the run short without being tight on a
+ * busy machine.
+ */
+export const LAB_TIMEOUT_MS = 2000;
+
+/** The flags `lab` accepts; the workspace is fixed, so profile, DNS and config flags do not apply. */
+const LAB_FLAGS = new Set(['no-faults', 'format', 'output', 'no-color', 'timeout', 'deadline', 'concurrency', 'help', 'version']);
+
+function checkLabArgs(args: ParsedArgs): void {
+  if (args.positionals.length > 0) {
+    throw new UsageError(`'lab' takes no arguments, got '${args.positionals.join(' ')}'. See 'amlprobe lab --help'.`);
+  }
+  for (const [name, value] of Object.entries(args.flags)) {
+    if (value === undefined || LAB_FLAGS.has(name)) continue;
+    throw new UsageError(
+      `'lab' simulates a fixed workspace on this machine, so --${name} does not apply. ` +
+        "Its options: --no-faults, --format, --output, --no-color, --timeout, --deadline, --concurrency. " +
+        "To probe your own workspace, run 'amlprobe run' with the same flags.",
+      `--${name}`,
+    );
+  }
+}
+
+/** The servers that make up the simulated workspace, and the settings that point the engine at them. */
+interface RunningLab {
+  settings: RunSettings;
+  close(): Promise<void>;
+}
+
+/** Starts the lab's DNS server and listeners for `network`, and builds the run's settings. */
+async function startLab(network: LabNetwork, certs: LabCerts, base: RunSettings): Promise<RunningLab> {
+  const dns = await startLabDns(network.records);
+  let listeners;
+  try {
+    listeners = await startLabListeners([...network.dials.values()].map((d) => d.behaviour), certs);
+  } catch (error) {
+    await dns.close();
+    throw error;
+  }
+  const redirects: Record<string, string> = {};
+  for (const [key, dial] of network.dials) redirects[key] = `127.0.0.1:${listeners.ports.get(dial.behaviour) ?? 0}`;
+  const settings: RunSettings = {
+    ...base,
+    dnsServers: [dns.server],
+    dnsServersExplicit: true,
+    // getaddrinfo would ask the machine's real resolvers about the fake names: never.
+    systemResolver: false,
+    privateCidrs: [],
+    allAddresses: false,
+    expectPrivate: false,
+    redirects,
+    redirectOnly: true,
+  };
+  return { settings, close: async () => void (await Promise.all([dns.close(), listeners.close()])) };
+}
+
+/** Runs `lab` and returns the exit code: 0 when amlprobe caught every planted fault and passed the rest. */
+export async function labCommand(args: ParsedArgs): Promise<number> {
+  checkLabArgs(args);
+  const { flags } = args;
+  const format = runFormat(flags);
+  // The DNS server is a placeholder until the lab's own is listening; buildSettings only validates it.
+  const base = buildSettings({ ...flags, 'dns-server': ['127.0.0.1'] }, { timeoutMs: LAB_TIMEOUT_MS });
+  const withFaults = flags['no-faults'] !== true;
+
+  const certs = loadLabCerts();
+  const { endpoints } = labPlan();
+  const network = buildLabNetwork(endpoints, withFaults ? LAB_FAULTS : []);
+  const tlsHosts = endpoints.filter((e: Endpoint) => ['tls', 'https', 'wss'].includes(e.protocol)).map((e) => e.host);
+  const uncovered = hostsNotCovered(certs, tlsHosts);
+
+  const lab = await startLab(network, certs, base);
+  const startedAt = new Date().toISOString();
+  let outcome;
+  try {
+    const progress = process.stderr.isTTY && flags.output === undefined ? createProgress(process.stderr, endpoints.length) : undefined;
+    outcome = await runEndpoints(endpoints, lab.settings, {
+      secureContext: labSecureContext(certs),
+      ...(progress ? { onProgress: (p) => progress.update(p.done, p.running) } : {}),
+    });
+    progress?.done();
+  } finally {
+    await lab.close();
+  }
+
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'amlprobe', version: VERSION },
+    startedAt,
+    durationMs: outcome.durationMs,
+    deadlineHit: outcome.deadlineHit,
+    settings: lab.settings,
+    summary: summarize(outcome.results),
+    results: outcome.results,
+    workspace: { profile: { ...LAB_PROFILE }, origin: Object.fromEntries(Object.keys(LAB_PROFILE).map((k) => [k, 'lab'])) },
+  };
+  const verdict = judgeLab(outcome.results, network, withFaults, uncovered);
+
+  let text: string;
+  if (format === 'json') {
+    // An extra top-level key: the JSON report keeps unknown keys, after the known ones.
+    text = renderJson({ ...report, lab: labJson(verdict) } as Report);
+  } else {
+    const colour = flags.output === undefined && flags['no-color'] !== true && shouldUseColour(process.stdout, process.env);
+    const width = tableWidth(process.stdout);
+    const ascii = shouldUseAscii(process.env);
+    text = labBanner(verdict) + renderTable(report, { colour, width, ascii }) + renderLabExplanation(verdict, { colour, width, ascii });
+  }
+  writeOutput(text, flags.output);
+  return verdict.ok ? 0 : 1;
+}

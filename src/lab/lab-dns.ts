@@ -1,0 +1,135 @@
+// The lab's DNS server: UDP and TCP on one loopback port, answering only from the lab's records
+// (lab-network.ts) and never asking anyone else. It follows CNAMEs inside its own records the way
+// a recursive resolver would, so amlprobe sees the same chains as behind Azure DNS:
+// name -> CNAME name.privatelink.zone -> A 10.1.0.x.
+
+import dgram from 'node:dgram';
+import net from 'node:net';
+import dnsPacket, { type Answer, type DecodedPacket } from 'dns-packet';
+import type { LabRecord } from './lab-network.js';
+
+/** A running lab DNS server. */
+export interface LabDnsServer {
+  /** "127.0.0.1:PORT", as RunSettings.dnsServers takes it. */
+  server: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const NOERROR = 0;
+const NXDOMAIN = 3;
+const FORMERR = 1;
+/** A CNAME loop in the records is a lab bug; stop rather than spin. */
+const MAX_CHAIN = 8;
+const TTL_CNAME = 300;
+const TTL_A = 10;
+
+/** The rcode and answer records for one question, CNAMEs followed. */
+function lookup(records: ReadonlyMap<string, LabRecord>, name: string, type: string): { rcode: number; answers: Answer[] } {
+  const answers: Answer[] = [];
+  let current = name.toLowerCase().replace(/\.$/, '');
+  for (let hop = 0; hop < MAX_CHAIN; hop += 1) {
+    const record = records.get(current);
+    if (record === undefined || record.kind === 'nxdomain') return { rcode: NXDOMAIN, answers };
+    if (record.kind === 'cname') {
+      answers.push({ type: 'CNAME', name: current, ttl: TTL_CNAME, data: record.target });
+      current = record.target;
+      continue;
+    }
+    // An A record: the answer to A; any other type of an existing name is NODATA.
+    if (type === 'A') answers.push({ type: 'A', name: current, ttl: TTL_A, data: record.address });
+    return { rcode: NOERROR, answers };
+  }
+  return { rcode: 2, answers: [] }; // SERVFAIL
+}
+
+/** The response to one raw query, or null for bytes that are not a DNS query. */
+function respond(records: ReadonlyMap<string, LabRecord>, raw: Buffer): Buffer | null {
+  let query: DecodedPacket;
+  try {
+    query = dnsPacket.decode(raw);
+  } catch {
+    return null;
+  }
+  if (query.type !== 'query') return null;
+  const question = query.questions?.[0];
+  const flags = dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE;
+  if (question === undefined) return dnsPacket.encode({ type: 'response', id: query.id ?? 0, flags: flags | FORMERR, questions: [] });
+  // The root (a resolver health check) exists and has nothing to say.
+  const { rcode, answers } = question.name === '' || question.name === '.' ? { rcode: NOERROR, answers: [] } : lookup(records, question.name, question.type);
+  return dnsPacket.encode({ type: 'response', id: query.id ?? 0, flags: flags | rcode, questions: [question], answers });
+}
+
+/** Binds UDP on an ephemeral loopback port and TCP on the same port, retrying if TCP's is taken. */
+async function bindBoth(host: string): Promise<{ udp: dgram.Socket; tcp: net.Server }> {
+  for (let attempt = 0; ; attempt += 1) {
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(0, host, () => {
+        udp.removeListener('error', reject);
+        resolve();
+      });
+    });
+    const tcp = net.createServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(udp.address().port, host, () => {
+          tcp.removeListener('error', reject);
+          resolve();
+        });
+      });
+      return { udp, tcp };
+    } catch (error) {
+      udp.close();
+      if (attempt >= 10) throw error;
+    }
+  }
+}
+
+/** Starts the lab's DNS server on 127.0.0.1, answering from `records`. */
+export async function startLabDns(records: ReadonlyMap<string, LabRecord>): Promise<LabDnsServer> {
+  const host = '127.0.0.1';
+  const { udp, tcp } = await bindBoth(host);
+  const sockets = new Set<net.Socket>();
+  // A client that vanished before its answer (ICMP unreachable back to us) must not crash the lab.
+  udp.on('error', () => undefined);
+  udp.on('message', (raw, peer) => {
+    const answer = respond(records, raw);
+    if (answer !== null) udp.send(answer, peer.port, peer.address);
+  });
+
+  tcp.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let buffered = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      // DNS over TCP: every message is preceded by its length (RFC 1035 4.2.2).
+      while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
+        const raw = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
+        buffered = buffered.subarray(2 + raw.length);
+        const answer = respond(records, raw);
+        if (answer === null) continue;
+        const prefix = Buffer.alloc(2);
+        prefix.writeUInt16BE(answer.length);
+        socket.write(Buffer.concat([prefix, answer]));
+      }
+    });
+  });
+
+  const port = udp.address().port;
+  return {
+    server: `${host}:${port}`,
+    port,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await Promise.all([
+        new Promise<void>((resolve) => udp.close(() => resolve())),
+        new Promise<void>((resolve) => tcp.close(() => resolve())),
+      ]);
+    },
+  };
+}

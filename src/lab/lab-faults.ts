@@ -1,0 +1,118 @@
+// The faults the lab plants in its simulated workspace, as data: each one a classic real-world
+// failure of a secured Azure ML workspace, the catalog row it breaks, the reason amlprobe must
+// report, and what to fix in Azure. The lab's explanation and its exit code are built from these.
+//
+// Not simulated yet: a proxy that denies a host (403 from the proxy, or a CONNECT refused). amlprobe
+// does not speak through proxies yet; add the fault when it does.
+
+import type { Reason } from '../types.js';
+
+/**
+ * How a fault is planted. DNS effects change what the lab's DNS answers for the row's host; the
+ * others change what listens behind the row's (transport, address, port).
+ */
+export type FaultEffect =
+  /** The private name answers a public address, as when the privatelink zone is not linked. */
+  | 'dns-public-answer'
+  /** The CNAME into the privatelink zone leads to a name without a record: NXDOMAIN. */
+  | 'dns-missing-record'
+  /** A peer that accepts the TCP connection and then never says a word. */
+  | 'silent-peer'
+  /** Nothing listens: the connection is refused (RST). */
+  | 'tcp-refused'
+  /** Nothing listens on the UDP port: the kernel answers ICMP port unreachable. */
+  | 'udp-closed'
+  /** A TLS server presenting a certificate forged by "Contoso Firewall Inspection CA". */
+  | 'tls-intercept';
+
+/** True for the effects planted in DNS rather than behind an address. */
+export function isDnsEffect(effect: FaultEffect): boolean {
+  return effect === 'dns-public-answer' || effect === 'dns-missing-record';
+}
+
+/** One planted fault. `fix` may use {host}, {port}, {zone}, {publicZone} and {serviceTag}. */
+export interface LabFault {
+  id: string;
+  /** A few words: "privatelink zone not linked". */
+  title: string;
+  /** What the lab pretends happened in the workspace, one or two sentences. */
+  simulates: string;
+  /** The catalog row it breaks (every endpoint of the row, and of anything sharing its host or port). */
+  row: string;
+  effect: FaultEffect;
+  /** The reason amlprobe must report for every endpoint the fault touches. */
+  expected: Reason;
+  /** What to change in Azure, starting "In Azure:". */
+  fix: string;
+  /** Where the lab's simulation differs from a real network, said plainly. */
+  caveat?: string;
+}
+
+/** The faults `amlprobe lab` plants unless --no-faults is given, in the order they are explained. */
+export const LAB_FAULTS: readonly LabFault[] = [
+  {
+    id: 'zone-not-linked',
+    title: 'privatelink zone not linked',
+    simulates:
+      'The workspace has a private endpoint, but the notebooks private DNS zone is not linked to the VNet, so the name falls through to public DNS.',
+    row: 'notebooks',
+    effect: 'dns-public-answer',
+    expected: 'public_ip',
+    fix:
+      'In Azure: link {zone} to the VNet the clients use (Private DNS zone > Virtual network links); ' +
+      'with a custom DNS server, forward {publicZone} to 168.63.129.16.',
+  },
+  {
+    id: 'missing-record',
+    title: 'private endpoint record missing',
+    simulates:
+      'The key vault has a private endpoint and its zone is linked, but the A record was never created (the endpoint was made without DNS integration).',
+    row: 'keyvault',
+    effect: 'dns-missing-record',
+    expected: 'nxdomain',
+    fix: "In Azure: add the private endpoint's DNS zone group (or an A record with the endpoint's private IP) in {zone}.",
+  },
+  {
+    id: 'dropped',
+    title: 'traffic silently dropped',
+    simulates: 'An NSG or firewall drops the traffic to {host} without answering.',
+    row: 'arm',
+    effect: 'silent-peer',
+    expected: 'tls_timeout',
+    fix: 'In Azure: allow outbound TCP {port} to the {serviceTag} service tag on the NSG and the firewall (or {host} in an application rule).',
+    caveat:
+      'On a real network the dropped SYN shows as tcp_timeout. Dropping a SYN on loopback needs root, so the lab accepts ' +
+      'the connection and then stays silent: amlprobe reports tls_timeout, as it would for a middlebox that does the same.',
+  },
+  {
+    id: 'refused',
+    title: 'port refused',
+    simulates: 'TCP {port} (SMB) to the storage account is refused: a firewall on the path rejects it, as many corporate and ISP firewalls do.',
+    row: 'storage-file-smb',
+    effect: 'tcp-refused',
+    expected: 'tcp_refused',
+    fix: 'In Azure: open TCP {port} from the compute subnet to the storage account (its file private endpoint) on every NSG and firewall in between.',
+  },
+  {
+    id: 'udp-closed',
+    title: 'UDP port closed',
+    simulates: 'UDP {port} to {host} draws an ICMP port unreachable: a firewall rejects it.',
+    row: 'tundra',
+    effect: 'udp-closed',
+    expected: 'udp_closed',
+    fix:
+      'In Azure: allow outbound UDP {port} to the {serviceTag} service tag; compute instances need it to be created, updated and deleted.',
+  },
+  {
+    id: 'tls-inspection',
+    title: 'TLS inspection',
+    simulates:
+      'A firewall decrypts HTTPS to {host} and re-signs it with "Contoso Firewall Inspection CA", which the client does not trust.',
+    row: 'mcr',
+    effect: 'tls-intercept',
+    expected: 'tls_untrusted',
+    fix:
+      'In Azure: exempt {host} and *.data.mcr.microsoft.com from TLS inspection on the firewall, or trust the inspection CA in every ' +
+      'image build and compute node (docker pulls fail with "x509: certificate signed by unknown authority").',
+  },
+];

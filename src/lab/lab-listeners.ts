@@ -1,0 +1,167 @@
+// The lab's listeners on 127.0.0.1: one per behaviour (healthy HTTPS, a silent peer, a forging
+// TLS firewall, ...), shared by every address the engine redirects to it. Each tracks its
+// connections so that close() leaves nothing open and the process exits at once.
+
+import dgram from 'node:dgram';
+import { once } from 'node:events';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { WebSocketServer } from 'ws';
+import type { LabCerts } from './lab-certs.js';
+import type { LabBehaviour } from './lab-network.js';
+
+const HOST = '127.0.0.1';
+
+/** The running listeners: the loopback port behind each behaviour that was asked for. */
+export interface LabListeners {
+  ports: Map<LabBehaviour, number>;
+  close(): Promise<void>;
+}
+
+/** One running listener. */
+interface Listener {
+  port: number;
+  close(): Promise<void>;
+}
+
+const ignore = (): void => undefined;
+
+/** Listens on 127.0.0.1 port 0 and tracks every connection for close(). */
+async function listen(server: Server, onClose: () => void = ignore): Promise<Listener> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', ignore);
+  });
+  // A TLS client that hangs up mid-handshake (the TCP-only probes do) is no error of the lab's.
+  server.on('tlsClientError', ignore);
+  server.listen(0, HOST);
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      onClose();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+/** What a healthy Azure front door would do for amlprobe: answer any request, upgrade any WebSocket. */
+function answer(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', server: 'amlprobe-lab' });
+  res.end(`amlprobe lab: simulated ${req.headers.host ?? 'endpoint'}\n`);
+}
+
+/** HTTP(S) with WebSocket upgrades; `tls` makes it HTTPS with the lab's certificate. */
+async function webServer(tls: { key: string; cert: string } | undefined): Promise<Listener> {
+  const server = tls === undefined ? createHttpServer(answer) : createHttpsServer({ key: tls.key, cert: tls.cert }, answer);
+  const sockets = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', ignore);
+    sockets.handleUpgrade(req, socket, head, (ws) => ws.on('error', ignore));
+  });
+  return listen(server, () => {
+    for (const client of sockets.clients) client.terminate();
+    sockets.close();
+  });
+}
+
+/** A TCP peer that accepts and then never says a word: stalls every handshake. */
+function silentPeer(): Promise<Listener> {
+  // Reading keeps the socket noticing the client's close; paused, it would look open forever.
+  return listen(createNetServer((socket) => socket.resume()));
+}
+
+/** A TCP service that accepts and lets the client hang up. */
+function tcpAccept(): Promise<Listener> {
+  return listen(createNetServer((socket) => socket.resume().on('end', () => socket.end())));
+}
+
+/** A TLS server presenting the inspection firewall's forged certificate and its CA. */
+function tlsIntercept(certs: LabCerts): Promise<Listener> {
+  return listen(createTlsServer({ key: certs.inspection.key, cert: certs.inspection.cert }, (socket) => socket.resume()));
+}
+
+/** A UDP service answering every datagram. */
+async function udpReply(): Promise<Listener> {
+  const socket = dgram.createSocket('udp4');
+  socket.on('error', ignore);
+  socket.on('message', (_message, peer) => socket.send('amlprobe lab\n', peer.port, peer.address));
+  await new Promise<void>((resolve) => socket.bind(0, HOST, () => resolve()));
+  return { port: socket.address().port, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
+}
+
+/**
+ * A loopback port with nothing behind it: TCP connections to it are refused (RST), UDP datagrams
+ * draw an ICMP port unreachable from the kernel. Picked below every OS's ephemeral range (Linux
+ * starts at 32768, Windows and macOS at 49152) so the probe's own source port can never be the
+ * same port: a TCP self-connect would "succeed" and a UDP socket would hear its own datagram.
+ */
+async function closedPort(transport: 'tcp' | 'udp'): Promise<Listener> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await isFree(transport, port)) return { port, close: () => Promise.resolve() };
+  }
+  throw new Error(`the lab found no free ${transport} port on ${HOST} for its closed-port fault`);
+}
+
+/** Binds and releases `port` to prove nothing uses it. */
+async function isFree(transport: 'tcp' | 'udp', port: number): Promise<boolean> {
+  if (transport === 'tcp') {
+    const server = createNetServer();
+    return new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, HOST, () => server.close(() => resolve(true)));
+    });
+  }
+  const socket = dgram.createSocket('udp4');
+  return new Promise<boolean>((resolve) => {
+    socket.once('error', () => {
+      socket.close();
+      resolve(false);
+    });
+    socket.bind(port, HOST, () => socket.close(() => resolve(true)));
+  });
+}
+
+function start(behaviour: LabBehaviour, certs: LabCerts): Promise<Listener> {
+  switch (behaviour) {
+    case 'https':
+      return webServer(certs.server);
+    case 'http':
+      return webServer(undefined);
+    case 'tcp-accept':
+      return tcpAccept();
+    case 'udp-reply':
+      return udpReply();
+    case 'silent-peer':
+      return silentPeer();
+    case 'tcp-refused':
+      return closedPort('tcp');
+    case 'udp-closed':
+      return closedPort('udp');
+    case 'tls-intercept':
+      return tlsIntercept(certs);
+  }
+}
+
+/** Starts one listener per behaviour asked for; on failure, closes those already started. */
+export async function startLabListeners(behaviours: Iterable<LabBehaviour>, certs: LabCerts): Promise<LabListeners> {
+  const started = new Map<LabBehaviour, Listener>();
+  const closeAll = async (): Promise<void> => {
+    await Promise.all([...started.values()].map((l) => l.close()));
+  };
+  try {
+    for (const behaviour of new Set(behaviours)) started.set(behaviour, await start(behaviour, certs));
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  return { ports: new Map([...started].map(([behaviour, l]) => [behaviour, l.port])), close: closeAll };
+}

@@ -1,0 +1,189 @@
+// The lab's simulated network, as data: what its DNS answers for every name of the plan, what
+// listens behind every (transport, address, port) the plan dials, and which planted fault each
+// endpoint must report. Pure: the servers in lab-dns.ts and lab-listeners.ts bring it to life.
+//
+// Addresses are realistic and never dialled: private endpoints get 10.1.0.x (Azure keeps .0-.3 of
+// a subnet for itself), public services 198.51.100.x (TEST-NET-2, RFC 5737, never routed). The
+// engine's redirects send every dial to a loopback listener instead.
+
+import { redirectKey } from '../net/redirect.js';
+import type { Endpoint, Protocol } from '../types.js';
+import { isDnsEffect, type FaultEffect, type LabFault } from './lab-faults.js';
+
+/** What listens behind an address and port of the lab. */
+export type LabBehaviour =
+  /** TLS with the lab certificate, then HTTP 200 and WebSocket upgrades. */
+  | 'https'
+  /** Plain HTTP 200 and WebSocket upgrades. */
+  | 'http'
+  /** A TCP service that accepts the connection. */
+  | 'tcp-accept'
+  /** A UDP service that answers every datagram. */
+  | 'udp-reply'
+  | 'silent-peer'
+  | 'tcp-refused'
+  | 'udp-closed'
+  | 'tls-intercept';
+
+/** One answer of the lab's DNS. AAAA queries get no records (NODATA): the lab is IPv4 only. */
+export type LabRecord = { kind: 'cname'; target: string } | { kind: 'a'; address: string } | { kind: 'nxdomain' };
+
+/** One (transport, address, port) the plan dials, and what listens there. */
+export interface LabDial {
+  transport: 'tcp' | 'udp';
+  address: string;
+  port: number;
+  behaviour: LabBehaviour;
+}
+
+/** A fault and the endpoints it touched; none when the catalog no longer has its row. */
+export interface PlantedFault {
+  fault: LabFault;
+  endpointIds: string[];
+}
+
+/** The whole simulated network. */
+export interface LabNetwork {
+  /** Lower-case name -> answer. Names not here are NXDOMAIN. */
+  records: Map<string, LabRecord>;
+  /** redirectKey(transport, address, port) -> what listens there. */
+  dials: Map<string, LabDial>;
+  /** Endpoint id -> the fault it must report; endpoints not here must pass. */
+  faultOf: Map<string, LabFault>;
+  planted: PlantedFault[];
+}
+
+const PRIVATE_PREFIXES = ['10.1.0.', '10.1.1.', '10.1.2.', '10.1.3.'];
+const PUBLIC_PREFIXES = ['198.51.100.', '203.0.113.'];
+
+/** Hands out addresses in order: .4 to .254 of each /24 prefix, then the next prefix. */
+function addressPool(prefixes: readonly string[]): () => string {
+  let next = 0;
+  return () => {
+    const prefix = prefixes[Math.floor(next / 251)];
+    if (prefix === undefined) throw new Error('the lab ran out of simulated addresses');
+    const address = `${prefix}${4 + (next % 251)}`;
+    next += 1;
+    return address;
+  };
+}
+
+/** The catalog row id of an endpoint id: "storage-blob:443" and "storage-blob@acct:443" -> "storage-blob". */
+export function rowOf(endpointId: string): string {
+  return endpointId.replace(/:\d+$/, '').replace(/@.*$/, '');
+}
+
+/** The transport an endpoint dials, or null for DNS-only endpoints. */
+export function transportOf(protocol: Protocol): 'tcp' | 'udp' | null {
+  if (protocol === 'dns') return null;
+  return protocol === 'udp' ? 'udp' : 'tcp';
+}
+
+/**
+ * The name a private endpoint's record has inside its privatelink zone, as Azure CNAMEs it:
+ * acct.blob.core.windows.net -> acct.privatelink.blob.core.windows.net; a host outside the public
+ * zone keeps its first label (vault.azure.net -> privatelink.vaultcore.azure.net).
+ */
+export function privatelinkName(host: string, zone: string): string {
+  const publicZone = zone.replace(/^privatelink\./, '');
+  if (host.endsWith(`.${publicZone}`)) return `${host.slice(0, host.length - publicZone.length)}privatelink.${publicZone}`;
+  return `${host.split('.')[0] ?? host}.${zone}`;
+}
+
+function healthyBehaviour(protocol: Protocol): LabBehaviour {
+  switch (protocol) {
+    case 'udp':
+      return 'udp-reply';
+    case 'tls':
+    case 'https':
+    case 'wss':
+      return 'https';
+    case 'http':
+    case 'ws':
+      return 'http';
+    default:
+      return 'tcp-accept';
+  }
+}
+
+const FAULT_BEHAVIOUR: Record<Exclude<FaultEffect, 'dns-public-answer' | 'dns-missing-record'>, LabBehaviour> = {
+  'silent-peer': 'silent-peer',
+  'tcp-refused': 'tcp-refused',
+  'udp-closed': 'udp-closed',
+  'tls-intercept': 'tls-intercept',
+};
+
+/** Builds the simulated network for `endpoints` with `faults` planted (none for a healthy lab). */
+export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly LabFault[]): LabNetwork {
+  const nextPrivate = addressPool(PRIVATE_PREFIXES);
+  const nextPublic = addressPool(PUBLIC_PREFIXES);
+  const records = new Map<string, LabRecord>();
+  const dials = new Map<string, LabDial>();
+  const faultOf = new Map<string, LabFault>();
+
+  const hostFault = new Map<string, LabFault>();
+  const rowFault = new Map<string, LabFault>();
+  for (const fault of faults) {
+    if (isDnsEffect(fault.effect)) {
+      for (const e of endpoints) if (rowOf(e.id) === fault.row && !hostFault.has(e.host)) hostFault.set(e.host, fault);
+    } else if (!rowFault.has(fault.row)) {
+      rowFault.set(fault.row, fault);
+    }
+  }
+
+  // DNS: one address per host, private (behind a privatelink CNAME where the row names a zone)
+  // for private-endpoint rows, public otherwise.
+  const addressOf = new Map<string, string>();
+  for (const e of endpoints) {
+    if (addressOf.has(e.host)) continue;
+    const zone = e.meta?.privateDnsZone;
+    const isPrivate = e.expect.private === true || zone !== undefined;
+    const address = isPrivate ? nextPrivate() : nextPublic();
+    addressOf.set(e.host, address);
+    const fault = hostFault.get(e.host);
+    // The name that finally holds the A record: the privatelink name when there is a zone.
+    let finalName = e.host;
+    if (zone !== undefined) {
+      finalName = privatelinkName(e.host, zone);
+      records.set(e.host, { kind: 'cname', target: finalName });
+    }
+    if (fault?.effect === 'dns-public-answer') records.set(finalName, { kind: 'a', address: nextPublic() });
+    else if (fault?.effect === 'dns-missing-record') records.set(finalName, { kind: 'nxdomain' });
+    else records.set(finalName, { kind: 'a', address });
+  }
+
+  // Connections: a redirect for every dial, to a healthy listener or the fault's.
+  const keyFault = new Map<string, LabFault>();
+  for (const e of endpoints) {
+    const transport = transportOf(e.protocol);
+    if (transport === null || hostFault.has(e.host)) continue;
+    const address = addressOf.get(e.host) ?? '';
+    const key = redirectKey(transport, address, e.port);
+    const fault = rowFault.get(rowOf(e.id));
+    if (fault !== undefined && !isDnsEffect(fault.effect)) {
+      keyFault.set(key, fault);
+      dials.set(key, { transport, address, port: e.port, behaviour: FAULT_BEHAVIOUR[fault.effect as keyof typeof FAULT_BEHAVIOUR] });
+      continue;
+    }
+    const existing = dials.get(key);
+    const behaviour = healthyBehaviour(e.protocol);
+    // A tcp row and an https row on the same port: the TLS server accepts plain connects too.
+    if (existing === undefined || (existing.behaviour === 'tcp-accept' && (behaviour === 'https' || behaviour === 'http'))) {
+      if (!keyFault.has(key)) dials.set(key, { transport, address, port: e.port, behaviour });
+    }
+  }
+
+  // Expectations follow what was planted, so an endpoint that shares a host or a port with a
+  // broken row is expected to fail the same way.
+  for (const e of endpoints) {
+    const transport = transportOf(e.protocol);
+    const key = transport === null ? undefined : redirectKey(transport, addressOf.get(e.host) ?? '', e.port);
+    const fault = hostFault.get(e.host) ?? (key === undefined ? undefined : keyFault.get(key));
+    if (fault !== undefined) faultOf.set(e.id, fault);
+  }
+  const planted = faults.map((fault) => ({
+    fault,
+    endpointIds: endpoints.filter((e) => faultOf.get(e.id) === fault).map((e) => e.id),
+  }));
+  return { records, dials, faultOf, planted };
+}

@@ -1,0 +1,66 @@
+// The lab's fake workspace: one profile (Contoso's ML workspace in East US, behind private
+// endpoints) and the plan amlprobe would probe for it, built from the real catalog exactly as
+// `amlprobe run` builds it. Nothing here is real: the names only exist inside the lab's DNS.
+
+import { loadCatalog } from '../plan/catalog-load.js';
+import { expandCatalog } from '../plan/catalog-expand.js';
+import { defaultScenarios } from '../cli/run-command.js';
+import type { Endpoint, WorkspaceProfile } from '../types.js';
+import { LAB_FAULTS } from './lab-faults.js';
+import { rowOf } from './lab-network.js';
+
+/** The simulated workspace. Fixed, so that the shipped lab certificates cover its host names. */
+export const LAB_PROFILE: Readonly<WorkspaceProfile> = Object.freeze({
+  cloud: 'public',
+  region: 'eastus',
+  workspaceName: 'contoso-ml',
+  workspaceId: '7d0c0a8e-41b6-4f5e-9a3c-2b8d1e6f0a11',
+  storageAccounts: ['contosomlstore'],
+  keyVault: 'contoso-ml-kv',
+  containerRegistry: 'contosomlacr',
+  privateEndpoints: true,
+});
+
+/** The lab's plan: what `amlprobe run` would probe for LAB_PROFILE, and which scenarios that is. */
+export interface LabPlan {
+  scenarios: string[];
+  endpoints: Endpoint[];
+}
+
+/**
+ * The endpoints of the default scenarios for LAB_PROFILE. Rows that cannot be probed (inbound
+ * rules, informational rows, rows needing a compute instance name) are left out: the lab only
+ * shows what it can simulate, and `amlprobe catalog` lists the rest.
+ */
+export function labPlan(): LabPlan {
+  const catalog = loadCatalog();
+  const profile = { ...LAB_PROFILE };
+  const scenarios = defaultScenarios(profile, catalog);
+  return { scenarios, endpoints: expandCatalog(catalog, profile, { scenarios }).endpoints };
+}
+
+/**
+ * The subjectAltNames the lab's server certificate needs: for every host the whole catalog yields
+ * for LAB_PROFILE, "*.<parent>" (which also covers sibling names a catalog edit may add), or the
+ * host itself when its parent is too short for a wildcard (aka.ms, github.com).
+ * scripts/make-lab-certs.sh prints these into the certificate.
+ */
+export function labCertificateNames(): string[] {
+  const hosts = expandCatalog(loadCatalog(), { ...LAB_PROFILE }).endpoints.filter((e) => e.protocol !== 'dns').map((e) => e.host);
+  const names = new Set<string>();
+  for (const host of hosts) {
+    const labels = host.split('.');
+    names.add(labels.length >= 3 ? `*.${labels.slice(1).join('.')}` : host);
+  }
+  return [...names].sort();
+}
+
+/**
+ * The host names the simulated TLS-inspecting firewall forges a certificate for: the hosts of the
+ * rows a 'tls-intercept' fault breaks. A real inspecting firewall forges one per server name.
+ */
+export function labInterceptedHosts(): string[] {
+  const rows = new Set(LAB_FAULTS.filter((f) => f.effect === 'tls-intercept').map((f) => f.row));
+  const hosts = labPlan().endpoints.filter((e) => rows.has(rowOf(e.id))).map((e) => e.host);
+  return [...new Set(hosts)].sort();
+}
