@@ -58,7 +58,7 @@ describe('cli: bad input exits 2 with one clear paragraph', { concurrency: 4 }, 
   });
 
   /** Flags that keep any name on the test server; with them a bug could only ever reach loopback. */
-  const local = (): string[] => ['--no-system-resolver', '--dns-server', dns.server, '--timeout', '500ms'];
+  const local = (): string[] => ['--no-system-resolver', '--dns-server', dns.server, '--timeout', '2s'];
 
   const cases: UsageCase[] = [
     { case: 'unknown command', args: () => ['frobnicate'], says: [/unknown command 'frobnicate'/, /Commands: run, check, catalog/] },

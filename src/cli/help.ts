@@ -58,7 +58,7 @@ and print the normal report, then each planted fault (privatelink zone not linke
 dropped traffic, refused port, closed UDP port, TLS inspection), whether amlprobe caught it and
 what to fix in Azure. Takes a few seconds.
       --no-faults            a healthy lab: every endpoint passes
-  Also: --format, --output, --no-color, --timeout (default 2s in the lab), --deadline, --concurrency.
+  Also: --format, --output, --no-color, --timeout, --deadline, --concurrency (default 8 here).
   Exit code: the lab checks amlprobe itself: 0 when every planted fault was reported with its
   expected reason and every other endpoint passed, else 1.
 

@@ -77,7 +77,7 @@ function notProbedResult(row: NotProbedRow): EndpointResult {
     port: 0,
     protocol: 'dns',
     path: '',
-    required: false,
+    required: row.required,
     address: null,
     status: 'skip',
     layer: null,

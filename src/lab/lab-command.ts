@@ -30,11 +30,11 @@ import { judgeLab } from './lab-verdict.js';
 import { LAB_PROFILE, labPlan } from './lab-workspace.js';
 
 /**
- * The lab's layer timeout. Everything answers within milliseconds on loopback except the silent
- * peer, which costs exactly one timeout; two seconds keeps the run short without being tight on a
- * busy machine.
+ * The lab's default concurrency. Server and probes share one thread here, so endpoints started
+ * together queue for it: fewer at once keeps every layer far inside its timeout on a busy
+ * machine, at no cost to the total (the silent peer's one layer timeout decides that).
  */
-export const LAB_TIMEOUT_MS = 2000;
+export const LAB_CONCURRENCY = 8;
 
 /** The flags `lab` accepts; the workspace is fixed, so profile, DNS and config flags do not apply. */
 const LAB_FLAGS = new Set(['no-faults', 'format', 'output', 'no-color', 'timeout', 'deadline', 'concurrency', 'help', 'version']);
@@ -93,7 +93,8 @@ export async function labCommand(args: ParsedArgs): Promise<number> {
   const { flags } = args;
   const format = runFormat(flags);
   // The DNS server is a placeholder until the lab's own is listening; buildSettings only validates it.
-  const base = buildSettings({ ...flags, 'dns-server': ['127.0.0.1'] }, { timeoutMs: LAB_TIMEOUT_MS });
+  // The layer timeout is the normal default: the dropped-traffic fault costs exactly one.
+  const base = buildSettings({ ...flags, 'dns-server': ['127.0.0.1'] }, { concurrency: LAB_CONCURRENCY });
   const withFaults = flags['no-faults'] !== true;
 
   const certs = loadLabCerts();

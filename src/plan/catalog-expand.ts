@@ -18,6 +18,8 @@ export interface NotProbedRow {
   label: string;
   reason: 'needs_input' | 'informational';
   message: string;
+  /** The row is required by the documentation (shown as such even though it was not probed). */
+  required: boolean;
   meta: EndpointMeta;
 }
 
@@ -282,7 +284,7 @@ function expandInstance(row: CatalogRow, scenarioNames: string[], instance: { id
     view.status = reason;
     const text = clause(message);
     view.note = notes.length === 0 ? text : `${text}. ${notes.join(' ')}`;
-    out.notProbed.push({ id, label: ruleHost.text, reason, message: text, meta });
+    out.notProbed.push({ id, label: ruleHost.text, reason, message: text, required: row.requirement === 'required', meta });
   };
 
   if (row.probe === 'none' || row.direction === 'inbound') {
@@ -328,8 +330,9 @@ function expandInstance(row: CatalogRow, scenarioNames: string[], instance: { id
       path: httpLike ? (path?.text ?? '/') : '',
       required: row.requirement === 'required',
       expect: { private: row.expectPrivate && profile.privateEndpoints !== false },
-      // The rule an admin adds: the wildcard when the row stands for one, else the catalog template.
-      label: wildcardTemplate === undefined ? row.host : ruleHost.text,
+      // A wildcard row is shown as its rule (*.blob.core.windows.net: what the admin allows); any
+      // other row as the concrete URL probed, so no label.
+      ...(wildcardTemplate === undefined ? {} : { label: ruleHost.text }),
       meta,
     };
     view.endpointIds.push(endpoint.id);

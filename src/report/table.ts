@@ -70,6 +70,9 @@ function buildRow(result: EndpointResult, severalRows: boolean): Row {
   // A layer the protocol has but the result lacks (not probed, cut by the deadline) shows as skipped.
   for (const layer of LAYERS_BY_PROTOCOL[result.protocol] ?? []) cells[columnOf(layer)] = { status: 'skip', text: '' };
   for (const check of result.checks) cells[columnOf(check.layer)] = { status: check.status, text: cellText(check) };
+  // A catalog row never probed says why in its first cell; the lines under it say what to do.
+  if (result.checks.length === 0 && result.reason === 'needs_input') cells.dns = { status: 'skip', text: 'needs input' };
+  if (result.checks.length === 0 && result.reason === 'informational') cells.dns = { status: 'skip', text: 'not probed' };
   const row: Row = { result, endpoint: base + arrow + optional, cells };
   // A row never probed (needs input, informational) has no concrete target to show.
   if (base !== url && result.checks.length > 0) row.target = url;
