@@ -130,6 +130,12 @@ describe('cli output', { concurrency: 4 }, () => {
     assert.match(text, /^3 endpoints: 1 pass, 1 fail \(1 required\), 1 warn, 0 skip in \d+ ms$/m);
   });
 
+  it('--format is case-insensitive: JSON is json', async () => {
+    const run = await runCli(['check', targets()[0] ?? '', ...probeFlags, '--format', 'JSON']);
+    assert.equal(run.code, 0, describeRun(run));
+    assert.deepEqual(parseJsonOutput<Report>(run).results.map((r) => r.reason), ['ok']);
+  });
+
   it('colour: FORCE_COLOR=1 colours the table, --no-color takes it away again', async () => {
     const [forced, refused] = await Promise.all([
       runCli(['check', targets()[0] ?? '', ...probeFlags], { env: { FORCE_COLOR: '1', NO_COLOR: undefined } }),

@@ -109,6 +109,8 @@ describe('cli: bad input exits 2 with one clear paragraph', { concurrency: 4 }, 
       args: () => ['check', 'tcp://never-resolved.test:443', '--output', join(dir, 'no-such-dir', 'report.json'), ...local()],
       says: [/--output/, /no-such-dir/, /does not exist/],
     },
+    { case: '--output with an empty name', args: () => ['check', 'tcp://127.0.0.1:1', '--output', '', ...local()], says: [/--output/, /file name is empty/] },
+    { case: '--output naming a directory', args: () => ['check', 'tcp://127.0.0.1:1', '--output', dir, ...local()], says: [/--output/, /is a directory/] },
   ];
 
   for (const c of cases) {

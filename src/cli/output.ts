@@ -16,6 +16,7 @@ export function checkOutputPath(path: string | undefined): void {
   const fail = (why: string): never => {
     throw new UsageError(`cannot write the report to '${path}': ${why}.`, '--output');
   };
+  if (path.trim() === '') fail('the file name is empty');
   let isDirectory: boolean;
   try {
     isDirectory = statSync(directory).isDirectory();

@@ -21,9 +21,10 @@ export type RunFormat = (typeof RUN_FORMATS)[number];
 
 /** Validates --format before any packet is sent. */
 export function runFormat(flags: Flags): RunFormat {
-  const format = flags.format ?? 'table';
+  // Case-insensitive, as for `amlprobe catalog --format`.
+  const format = (flags.format ?? 'table').trim().toLowerCase();
   if (!(RUN_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`unknown format '${format}'; use one of: ${RUN_FORMATS.join(', ')}.`, '--format');
+    throw new UsageError(`unknown format '${flags.format ?? ''}'; use one of: ${RUN_FORMATS.join(', ')}.`, '--format');
   }
   return format as RunFormat;
 }

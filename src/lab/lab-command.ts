@@ -6,7 +6,7 @@
 // planted fault, whether amlprobe caught it and what to fix. Exit 0 means amlprobe caught every
 // fault with the right reason and passed every healthy row: the lab checks amlprobe itself.
 
-import { runEndpoints } from '../engine.js';
+import { runEndpoints, type EngineOutcome } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../report/progress.js';
 import { renderJson } from '../report/json.js';
@@ -24,7 +24,7 @@ import { hostsNotCovered, labSecureContext, loadLabCerts, type LabCerts } from '
 import { startLabDns } from './lab-dns.js';
 import { labBanner, labJson, renderLabExplanation } from './lab-explain.js';
 import { LAB_FAULTS } from './lab-faults.js';
-import { startLabListeners } from './lab-listeners.js';
+import { startLabListeners, type LabListeners } from './lab-listeners.js';
 import { buildLabNetwork, type LabNetwork } from './lab-network.js';
 import { judgeLab } from './lab-verdict.js';
 import { LAB_PROFILE, labPlan } from './lab-workspace.js';
@@ -63,7 +63,7 @@ interface RunningLab {
 /** Starts the lab's DNS server and listeners for `network`, and builds the run's settings. */
 async function startLab(network: LabNetwork, certs: LabCerts, base: RunSettings): Promise<RunningLab> {
   const dns = await startLabDns(network.records);
-  let listeners;
+  let listeners: LabListeners;
   try {
     listeners = await startLabListeners([...network.dials.values()].map((d) => d.behaviour), certs);
   } catch (error) {
@@ -105,9 +105,9 @@ export async function labCommand(args: ParsedArgs): Promise<number> {
 
   const lab = await startLab(network, certs, base);
   const startedAt = new Date().toISOString();
-  let outcome;
+  let outcome: EngineOutcome;
   try {
-    const progress = process.stderr.isTTY && flags.output === undefined ? createProgress(process.stderr, endpoints.length) : undefined;
+    const progress = process.stderr.isTTY ? createProgress(process.stderr, endpoints.length) : undefined;
     outcome = await runEndpoints(endpoints, lab.settings, {
       secureContext: labSecureContext(certs),
       ...(progress ? { onProgress: (p) => progress.update(p.done, p.running) } : {}),

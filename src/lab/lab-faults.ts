@@ -26,7 +26,7 @@ export type FaultEffect =
   | 'tls-intercept';
 
 /** True for the effects planted in DNS rather than behind an address. */
-export function isDnsEffect(effect: FaultEffect): boolean {
+export function isDnsEffect(effect: FaultEffect): effect is 'dns-public-answer' | 'dns-missing-record' {
   return effect === 'dns-public-answer' || effect === 'dns-missing-record';
 }
 

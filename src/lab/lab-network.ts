@@ -106,6 +106,7 @@ function healthyBehaviour(protocol: Protocol): LabBehaviour {
   }
 }
 
+/** What listens behind a row that a connection fault breaks. */
 const FAULT_BEHAVIOUR: Record<Exclude<FaultEffect, 'dns-public-answer' | 'dns-missing-record'>, LabBehaviour> = {
   'silent-peer': 'silent-peer',
   'tcp-refused': 'tcp-refused',
@@ -162,7 +163,7 @@ export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly
     const fault = rowFault.get(rowOf(e.id));
     if (fault !== undefined && !isDnsEffect(fault.effect)) {
       keyFault.set(key, fault);
-      dials.set(key, { transport, address, port: e.port, behaviour: FAULT_BEHAVIOUR[fault.effect as keyof typeof FAULT_BEHAVIOUR] });
+      dials.set(key, { transport, address, port: e.port, behaviour: FAULT_BEHAVIOUR[fault.effect] });
       continue;
     }
     const existing = dials.get(key);
