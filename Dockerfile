@@ -19,6 +19,7 @@ COPY --from=build /app/dist/src ./dist/src
 COPY probes ./probes
 COPY config ./config
 COPY docs ./docs
+COPY lab ./lab
 # The config is mounted here: docker run -v $PWD/amlprobe.yaml:/etc/amlprobe/config.yaml ...
 VOLUME ["/etc/amlprobe"]
 USER node

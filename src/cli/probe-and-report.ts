@@ -2,31 +2,27 @@
 // report, render it in the asked format, write it, and turn it into an exit code.
 
 import { checkDnsServer } from '../dns/resolve-name.js';
-import { runEndpoints } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { buildSecureContext } from '../net/trust-store.js';
-import { renderJson } from '../report/json.js';
 import { createProgress } from '../report/progress.js';
-import { exitCodeFor, summarize } from '../report/summary.js';
-import { renderTable, shouldUseColour } from '../report/table.js';
-import { REPORT_SCHEMA_VERSION } from '../types.js';
+import { RUN_FORMATS, isRunFormat, renderReport } from '../report/render.js';
+import type { RunFormat } from '../report/render.js';
+import { exitCodeFor } from '../report/summary.js';
+import { shouldUseColour } from '../report/table.js';
+import { probeToReport } from '../run-report.js';
+import type { RunPlan } from '../run-report.js';
 import type { Endpoint, EndpointResult, Report, RunSettings } from '../types.js';
-import { VERSION } from '../version.js';
 import type { Flags } from './args.js';
 import { checkOutputPath, writeOutput } from './output.js';
-
-/** Report formats of a probe run. */
-export const RUN_FORMATS = ['table', 'json'] as const;
-export type RunFormat = (typeof RUN_FORMATS)[number];
 
 /** Validates --format before any packet is sent. */
 export function runFormat(flags: Flags): RunFormat {
   // Case-insensitive, as for `amlprobe catalog --format`.
   const format = (flags.format ?? 'table').trim().toLowerCase();
-  if (!(RUN_FORMATS as readonly string[]).includes(format)) {
+  if (!isRunFormat(format)) {
     throw new UsageError(`unknown format '${flags.format ?? ''}'; use one of: ${RUN_FORMATS.join(', ')}.`, '--format');
   }
-  return format as RunFormat;
+  return format;
 }
 
 /** What a run reports besides the probed endpoints. */
@@ -45,31 +41,18 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   const secureContext = buildSecureContext({ extraCaFiles: caFiles });
   if (settings.dnsServersExplicit) await preflightDnsServers(settings);
 
-  const startedAt = new Date().toISOString();
   const progress = process.stderr.isTTY && endpoints.length > 1 ? createProgress(process.stderr, endpoints.length) : undefined;
-  const outcome = await runEndpoints(endpoints, settings, {
+  const plan: RunPlan = { endpoints, settings };
+  if (extras.notProbed) plan.notProbed = extras.notProbed;
+  if (extras.decorate) plan.decorate = extras.decorate;
+  const report = await probeToReport(plan, {
     secureContext,
     ...(progress ? { onProgress: (p) => progress.update(p.done, p.running) } : {}),
   });
   progress?.done();
 
-  const results = [...outcome.results, ...(extras.notProbed ?? [])];
-  const report: Report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'amlprobe', version: VERSION },
-    startedAt,
-    durationMs: outcome.durationMs,
-    deadlineHit: outcome.deadlineHit,
-    settings,
-    summary: summarize(results),
-    results,
-  };
-  extras.decorate?.(report);
-
-  const text =
-    format === 'json'
-      ? renderJson(report)
-      : renderTable(report, { colour: flags.output === undefined && !flags['no-color'] && shouldUseColour(process.stdout, process.env) });
+  const colour = flags.output === undefined && !flags['no-color'] && shouldUseColour(process.stdout, process.env);
+  const text = renderReport(report, format, { colour });
   writeOutput(text, flags.output);
   return exitCodeFor(report.summary);
 }

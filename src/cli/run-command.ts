@@ -7,8 +7,10 @@ import { expandCatalog } from '../plan/catalog-expand.js';
 import type { NotProbedRow } from '../plan/catalog-expand.js';
 import { loadConfig } from '../plan/config.js';
 import type { Endpoint, EndpointResult, WorkspaceProfile } from '../types.js';
-import type { ParsedArgs } from './args.js';
+import type { RunPlan } from '../run-report.js';
+import type { Flags, ParsedArgs } from './args.js';
 import { probeAndReport, runFormat } from './probe-and-report.js';
+import type { RunExtras } from './probe-and-report.js';
 import { buildSettings } from './settings.js';
 import { profileFromFlags } from './workspace.js';
 
@@ -30,10 +32,17 @@ export function defaultScenarios(profile: WorkspaceProfile, catalog: readonly Ca
   return catalog.map((s) => s.scenario).filter((name) => wanted.has(name));
 }
 
-/** Runs `run` and returns the exit code. */
-export async function runCommand(args: ParsedArgs): Promise<number> {
-  const { flags } = args;
-  runFormat(flags);
+/** What `run`, serve mode and healthcheck probe: the plan, and the CA files it trusts. */
+export interface FlagPlan {
+  plan: RunPlan;
+  caFiles: string[];
+}
+
+/**
+ * Builds the plan of `run` from flags, the config file and the environment: validated settings,
+ * the catalog expanded for the workspace profile, and the config's own endpoints.
+ */
+export function planFromFlags(flags: Flags): FlagPlan {
   const config = flags.config !== undefined ? loadConfig(flags.config) : undefined;
   const settings = buildSettings(flags, config?.settings ?? {});
   const { profile, origin } = profileFromFlags(flags, config?.profile);
@@ -44,29 +53,38 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   const useCatalog = named !== undefined || !config || config.endpoints.length === 0;
 
   const endpoints: Endpoint[] = [...(config?.endpoints ?? [])];
-  let notProbed: EndpointResult[] = [];
-  let missingInputs: { field: string; flag: string; neededBy: string[] }[] = [];
-  if (useCatalog) {
-    const catalog = loadCatalog();
-    const expansion = expandCatalog(catalog, profile, { scenarios: named ?? defaultScenarios(profile, catalog) });
-    const seen = new Set(endpoints.map((e) => e.id));
-    for (const endpoint of expansion.endpoints) {
-      if (settings.expectPrivate) endpoint.expect = { ...endpoint.expect, private: true };
-      if (!seen.has(endpoint.id)) endpoints.push(endpoint);
-    }
-    notProbed = expansion.notProbed.map(notProbedResult);
-    missingInputs = expansion.missing;
-  }
+  if (!useCatalog) return { plan: { endpoints, settings }, caFiles };
 
-  return probeAndReport(endpoints, settings, { ...flags, 'ca-file': caFiles }, {
-    notProbed,
-    decorate: (report) => {
-      if (useCatalog) {
+  const catalog = loadCatalog();
+  const expansion = expandCatalog(catalog, profile, { scenarios: named ?? defaultScenarios(profile, catalog) });
+  const seen = new Set(endpoints.map((e) => e.id));
+  for (const endpoint of expansion.endpoints) {
+    if (settings.expectPrivate) endpoint.expect = { ...endpoint.expect, private: true };
+    if (!seen.has(endpoint.id)) endpoints.push(endpoint);
+  }
+  const missingInputs = expansion.missing;
+  return {
+    plan: {
+      endpoints,
+      settings,
+      notProbed: expansion.notProbed.map(notProbedResult),
+      decorate: (report) => {
         report.workspace = { profile, origin };
         report.missingInputs = missingInputs;
-      }
+      },
     },
-  });
+    caFiles,
+  };
+}
+
+/** Runs `run` and returns the exit code. */
+export async function runCommand(args: ParsedArgs): Promise<number> {
+  runFormat(args.flags);
+  const { plan, caFiles } = planFromFlags(args.flags);
+  const extras: RunExtras = {};
+  if (plan.notProbed) extras.notProbed = plan.notProbed;
+  if (plan.decorate) extras.decorate = plan.decorate;
+  return probeAndReport(plan.endpoints, plan.settings, { ...args.flags, 'ca-file': caFiles }, extras);
 }
 
 /** A catalog row that was not probed, as a result row with status skip. */

@@ -1,0 +1,39 @@
+// Probing a plan into a Report: the engine's results, the rows reported without a probe, the
+// summary. Shared by `check`, `run`, serve mode and the lab; knows nothing of flags or output.
+
+import type { SecureContext } from 'node:tls';
+import { runEndpoints } from './engine.js';
+import type { Progress } from './engine.js';
+import { summarize } from './report/summary.js';
+import { REPORT_SCHEMA_VERSION } from './types.js';
+import type { Endpoint, EndpointResult, Report, RunSettings } from './types.js';
+import { VERSION } from './version.js';
+
+/** What to probe and how to dress the report. */
+export interface RunPlan {
+  endpoints: Endpoint[];
+  settings: RunSettings;
+  /** Rows reported without a probe (catalog rows needing input, informational rows). */
+  notProbed?: EndpointResult[];
+  /** Adds run-level facts to the report (workspace profile, missing inputs, ...). */
+  decorate?: (report: Report) => void;
+}
+
+/** Probes the plan and returns the report; never throws for network failures. */
+export async function probeToReport(plan: RunPlan, options: { secureContext?: SecureContext; onProgress?: (p: Progress) => void } = {}): Promise<Report> {
+  const startedAt = new Date().toISOString();
+  const outcome = await runEndpoints(plan.endpoints, plan.settings, options);
+  const results = [...outcome.results, ...(plan.notProbed ?? [])];
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'amlprobe', version: VERSION },
+    startedAt,
+    durationMs: outcome.durationMs,
+    deadlineHit: outcome.deadlineHit,
+    settings: plan.settings,
+    summary: summarize(results),
+    results,
+  };
+  plan.decorate?.(report);
+  return report;
+}
