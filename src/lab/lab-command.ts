@@ -6,16 +6,13 @@
 // planted fault, whether amlprobe caught it and what to fix. Exit 0 means amlprobe caught every
 // fault with the right reason and passed every healthy row: the lab checks amlprobe itself.
 
-import { runEndpoints, type EngineOutcome } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../report/progress.js';
-import { renderJson } from '../report/json.js';
-import { summarize } from '../report/summary.js';
+import { renderReport } from '../report/render.js';
+import { probeToReport } from '../run-report.js';
 import { renderTable, shouldUseColour } from '../report/table.js';
 import { shouldUseAscii, tableWidth } from '../report/terminal.js';
-import { REPORT_SCHEMA_VERSION } from '../types.js';
 import type { Endpoint, Report, RunSettings } from '../types.js';
-import { VERSION } from '../version.js';
 import type { ParsedArgs } from '../cli/args.js';
 import { writeOutput } from '../cli/output.js';
 import { runFormat } from '../cli/probe-and-report.js';
@@ -104,41 +101,35 @@ export async function labCommand(args: ParsedArgs): Promise<number> {
   const uncovered = hostsNotCovered(certs, tlsHosts);
 
   const lab = await startLab(network, certs, base);
-  const startedAt = new Date().toISOString();
-  let outcome: EngineOutcome;
+  let report: Report;
   try {
     const progress = process.stderr.isTTY ? createProgress(process.stderr, endpoints.length) : undefined;
-    outcome = await runEndpoints(endpoints, lab.settings, {
-      secureContext: labSecureContext(certs),
-      ...(progress ? { onProgress: (p) => progress.update(p.done, p.running) } : {}),
-    });
+    report = await probeToReport(
+      {
+        endpoints,
+        settings: lab.settings,
+        decorate: (r) => {
+          r.workspace = { profile: { ...LAB_PROFILE }, origin: Object.fromEntries(Object.keys(LAB_PROFILE).map((k) => [k, 'lab'])) };
+        },
+      },
+      { secureContext: labSecureContext(certs), ...(progress ? { onProgress: (p) => progress.update(p.done, p.running) } : {}) },
+    );
     progress?.done();
   } finally {
     await lab.close();
   }
-
-  const report: Report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'amlprobe', version: VERSION },
-    startedAt,
-    durationMs: outcome.durationMs,
-    deadlineHit: outcome.deadlineHit,
-    settings: lab.settings,
-    summary: summarize(outcome.results),
-    results: outcome.results,
-    workspace: { profile: { ...LAB_PROFILE }, origin: Object.fromEntries(Object.keys(LAB_PROFILE).map((k) => [k, 'lab'])) },
-  };
-  const verdict = judgeLab(outcome.results, network, withFaults, uncovered);
+  const verdict = judgeLab(report.results, network, withFaults, uncovered);
 
   let text: string;
-  if (format === 'json') {
-    // An extra top-level key: the JSON report keeps unknown keys, after the known ones.
-    text = renderJson({ ...report, lab: labJson(verdict) } as Report);
-  } else {
+  if (format === 'table') {
     const colour = flags.output === undefined && flags['no-color'] !== true && shouldUseColour(process.stdout, process.env);
     const width = tableWidth(process.stdout);
     const ascii = shouldUseAscii(process.env);
     text = labBanner(verdict) + renderTable(report, { colour, width, ascii }) + renderLabExplanation(verdict, { colour, width, ascii });
+  } else {
+    // The JSON report keeps unknown top-level keys after the known ones: the lab's verdict rides along.
+    const withLab = format === 'json' ? ({ ...report, lab: labJson(verdict) } as Report) : report;
+    text = renderReport(withLab, format, { colour: false });
   }
   writeOutput(text, flags.output);
   return verdict.ok ? 0 : 1;
