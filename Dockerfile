@@ -1,27 +1,51 @@
-# amlprobe as a container: a health check or a one-shot report from inside the VNet.
-# Build stage compiles TypeScript with the dev dependencies; the runtime stage carries only the
-# production dependencies, the compiled code, the catalog and the config schema.
+# amlprobe as a container: `amlprobe serve` for Prometheus, a one-shot report, or a health check
+# from inside the VNet. The build stage compiles and bundles (npm run build -> the jump-box bundle,
+# see scripts/build-bundle.mjs); the runtime stage is Node plus that bundle: one file of code beside
+# the catalog, the config schema and the lab certificates, no node_modules, no npm install.
+#
+#   docker build -t amlprobe .
+#   docker run --rm amlprobe --version
+#   docker run --rm amlprobe lab                       # the simulated workspace, on the container's loopback
+#   docker run --rm -v "$PWD/amlprobe.yaml:/etc/amlprobe/config.yaml:ro" amlprobe            # one report
+#   docker run -d -p 9464:9464 -v "$PWD/amlprobe.yaml:/etc/amlprobe/config.yaml:ro" amlprobe \
+#     serve --config /etc/amlprobe/config.yaml --listen 0.0.0.0:9464                        # metrics
+#
+# The config is mounted at /etc/amlprobe/config.yaml (the folder /etc/amlprobe is a volume, so a
+# ConfigMap or a folder with CA files fits too). Base image pinned by full tag; keep its Node
+# version in step with the one CI tests with (scripts/container-build-test.sh checks the major).
 
 FROM node:20.20.2-bookworm-slim AS build
-WORKDIR /app
-COPY package.json package-lock.json tsconfig.json ./
-RUN npm ci --no-audit --no-fund
+WORKDIR /src
+COPY package.json package-lock.json ./
+# npm settings for a build behind a firewall: --build-arg NPM_CONFIG_REGISTRY=<your mirror>, or
+# NPM_CONFIG_OFFLINE=true to install from an npm cache mounted at /root/.npm (no network at all).
+ARG NPM_CONFIG_REGISTRY=https://registry.npmjs.org/
+ARG NPM_CONFIG_OFFLINE=false
+# --ignore-scripts: nothing here needs an install script (esbuild finds its binary package itself).
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json ./
 COPY src ./src
 COPY test ./test
-RUN npx tsc -p tsconfig.json
+COPY scripts ./scripts
+COPY probes ./probes
+COPY config ./config
+COPY lab ./lab
+RUN npm run build && mkdir -p /opt && tar -xzf dist/amlprobe-bundle.tar.gz -C /opt
 
 FROM node:20.20.2-bookworm-slim
 ENV NODE_ENV=production
-WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY --from=build /app/dist/src ./dist/src
-COPY probes ./probes
-COPY config ./config
-COPY docs ./docs
-COPY lab ./lab
-# The config is mounted here: docker run -v $PWD/amlprobe.yaml:/etc/amlprobe/config.yaml ...
+COPY --from=build /opt/amlprobe /opt/amlprobe
+COPY docs /opt/amlprobe/docs
+RUN ln -s /opt/amlprobe/amlprobe.mjs /usr/local/bin/amlprobe && mkdir -p /etc/amlprobe
 VOLUME ["/etc/amlprobe"]
+# The node image's unprivileged user (uid 1000); amlprobe needs no privilege (no raw sockets).
 USER node
-ENTRYPOINT ["node", "/app/dist/src/cli.js"]
-CMD ["run"]
+WORKDIR /home/node
+EXPOSE 9464
+# Healthy = every required endpoint of the mounted config passed (amlprobe healthcheck: one silent
+# run, deadline 10 s). It reports the network's health: Docker only shows it; on Kubernetes use the
+# manifests in deploy/, which do not restart the pod for it.
+HEALTHCHECK --interval=60s --timeout=20s --start-period=20s --retries=3 \
+  CMD ["amlprobe", "healthcheck", "--config", "/etc/amlprobe/config.yaml"]
+ENTRYPOINT ["amlprobe"]
+CMD ["run", "--config", "/etc/amlprobe/config.yaml"]

@@ -30,6 +30,12 @@ async function dispatch(args: ParsedArgs): Promise<number> {
       return (await import('./cli/catalog-command.js')).catalogCommand(args);
     case 'lab':
       return (await import('./lab/lab-command.js')).labCommand(args);
+    case 'diff':
+      return (await import('./cli/diff-command.js')).diffCommand(args);
+    case 'serve':
+      return (await import('./cli/serve-command.js')).serveCommand(args);
+    case 'healthcheck':
+      return (await import('./cli/healthcheck-command.js')).healthcheckCommand(args);
   }
 }
 

@@ -9,6 +9,7 @@ import { checkTcp } from './checks/tcp.js';
 import { checkTls } from './checks/tls.js';
 import { checkUdp } from './checks/udp.js';
 import { checkWebSocket } from './checks/websocket.js';
+import { selectProxy } from './net/proxy-env.js';
 import { LAYERS_BY_PROTOCOL } from './types.js';
 import type {
   Check,
@@ -72,7 +73,14 @@ export async function probeEndpoint(endpoint: Endpoint, env: PipelineEnv): Promi
   const [first, ...rest] = LAYERS_BY_PROTOCOL[endpoint.protocol];
   if (first !== 'dns') throw new Error(`protocol ${endpoint.protocol} must start with the dns layer`);
   const state: ProbeState = {};
-  const dns = await runLayer('dns', endpoint, state, env);
+  const proxied = goesThroughProxy(endpoint, env.settings);
+  const resolved = await runLayer('dns', endpoint, state, env);
+  const dns = proxied ? informationalDns(resolved) : resolved;
+  if (proxied && rest.length > 0) {
+    // The proxy resolves the name and picks the address: one probe, through the tunnel; the
+    // result's address stays null because this machine never learns where the proxy connected.
+    return [toEndpointResult(endpoint, null, [dns, ...(await probeAddress(endpoint, state.address, rest, env))])];
+  }
   if (dns.status === 'fail') {
     return [toEndpointResult(endpoint, null, [dns, ...rest.map((l) => skippedLayer(l, 'DNS failed'))])];
   }
@@ -110,9 +118,34 @@ function addressesToProbe(dns: LayerResult, state: ProbeState, settings: RunSett
   return state.address ? [state.address] : [];
 }
 
+/** True when the endpoint's connection layers go through a forward proxy (a bad proxy URL counts as direct: the tcp layer reports it). */
+function goesThroughProxy(endpoint: Endpoint, settings: RunSettings): boolean {
+  try {
+    return selectProxy(endpoint, settings) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Through a proxy, the proxy resolves the target and this machine's answer is information only:
+ * a failed local lookup (NXDOMAIN, public address, ...) becomes a warning that keeps its reason
+ * code, and the probe goes on. The run deadline and amlprobe bugs stay failures.
+ */
+function informationalDns(dns: LayerResult): LayerResult {
+  if (dns.status !== 'fail' || dns.reason === 'deadline' || dns.reason === 'internal_error') return dns;
+  const note = 'Through a forward proxy, the proxy resolves this name, not this machine: the local answer is shown for information and matters only to clients that connect directly.';
+  return {
+    ...dns,
+    status: 'warn',
+    message: `${dns.message} (locally; the proxy resolves the name)`,
+    detail: dns.detail === undefined ? note : `${dns.detail}. ${note}`,
+  };
+}
+
 /** Runs the connection layers for one address, destroying the connection when done. */
-async function probeAddress(endpoint: Endpoint, address: string, layers: readonly Layer[], env: PipelineEnv): Promise<LayerResult[]> {
-  const state: ProbeState = { address };
+async function probeAddress(endpoint: Endpoint, address: string | undefined, layers: readonly Layer[], env: PipelineEnv): Promise<LayerResult[]> {
+  const state: ProbeState = address === undefined ? {} : { address };
   const results: LayerResult[] = [];
   try {
     for (const layer of layers) {

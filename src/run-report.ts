@@ -4,6 +4,7 @@
 import type { SecureContext } from 'node:tls';
 import { runEndpoints } from './engine.js';
 import type { Progress } from './engine.js';
+import { redactProxySettings } from './net/proxy-env.js';
 import { summarize } from './report/summary.js';
 import { REPORT_SCHEMA_VERSION } from './types.js';
 import type { Endpoint, EndpointResult, Report, RunSettings } from './types.js';
@@ -30,7 +31,8 @@ export async function probeToReport(plan: RunPlan, options: { secureContext?: Se
     startedAt,
     durationMs: outcome.durationMs,
     deadlineHit: outcome.deadlineHit,
-    settings: plan.settings,
+    // Proxy URLs may carry credentials: a report shows scheme, host and port only.
+    settings: redactProxySettings(plan.settings),
     summary: summarize(results),
     results,
   };

@@ -37,12 +37,22 @@ export type Reason =
   | 'public_ip'
   | 'unexpected_ip'
   | 'resolver_mismatch'
+  // dns diagnoses: a private name answered wrongly, with the resolver comparison that shows why (src/dns/diagnosis.ts)
+  | 'dns_not_forwarded' // a custom DNS server answers public where Azure DNS answers private
+  | 'zone_not_linked' // Azure DNS itself answers public for a name that must be private
+  | 'hosts_override' // the system view matches no DNS server, and /etc/hosts lists the name
   // tcp / connection, shared by later layers when the peer drops the connection
   | 'tcp_refused'
   | 'tcp_timeout'
   | 'unreachable'
   | 'reset'
   | 'tcp_error'
+  // forward proxy (the tcp layer, when the endpoint goes through an HTTP proxy)
+  | 'proxy_unreachable' // no TCP connection to the proxy itself (refused, timeout, unreachable, name)
+  | 'proxy_auth_required' // 407: the proxy wants (other) credentials
+  | 'proxy_denied' // 403 or another 4xx/5xx: the proxy's policy refused the CONNECT
+  | 'proxy_target_failed' // 502/503/504 or no answer: the proxy could not reach the target
+  | 'proxy_failed' // the proxy's answer was not HTTP, or it closed without answering
   // udp
   | 'udp_closed'
   | 'udp_open_or_filtered'
@@ -61,7 +71,14 @@ export type Reason =
   | 'ws_upgraded'
   | 'ws_rejected'
   | 'ws_timeout'
-  | 'ws_failed';
+  | 'ws_failed'
+  // registry discovery (the authenticated GET that learns a registry's ID; see src/azure/registry-discovery.ts)
+  | 'discovery_no_token' // no access token: no AMLPROBE_TOKEN(_FILE), no Azure CLI login, no managed identity
+  | 'discovery_unreachable' // no HTTPS answer from the discovery host (name, connection, TLS or timeout)
+  | 'discovery_unauthorized' // 401: the token was refused (expired, wrong tenant or audience)
+  | 'discovery_forbidden' // 403: the identity may not read the registry
+  | 'discovery_not_found' // 404: no registry of that name in that region
+  | 'discovery_malformed'; // 200 but no usable registryFqdns in the answer
 
 /** What an endpoint must look like to pass, beyond "it answers". Kept apart from how to reach it. */
 export interface Expectations {
@@ -100,6 +117,8 @@ export interface Endpoint {
   /** A failed required endpoint makes the exit code 1. */
   required: boolean;
   expect: Expectations;
+  /** Forward proxy: 'auto' (default: the run's --proxy or environment), 'none', or "http://host:port". */
+  proxy?: string;
   /** UDP datagram to send; defaults to DEFAULT_UDP_PAYLOAD. */
   udpPayload?: Buffer;
   /** The original target text or catalog template, for reports. */
@@ -145,10 +164,27 @@ export interface DnsRecord {
   data: string;
 }
 
+/**
+ * Why a DNS server was asked: it is in /etc/resolv.conf (what the system uses), it was named with
+ * --dns-server / settings.dnsServers, or it is Azure-provided DNS (168.63.129.16, or --azure-dns-address).
+ */
+export type DnsServerRole = 'resolv.conf' | 'custom' | 'azure';
+
+/** A named DNS fault found by comparing resolvers (see docs/verdicts.md for each code). */
+export interface DnsDiagnosis {
+  code: 'dns_not_forwarded' | 'zone_not_linked' | 'hosts_override';
+  /** One sentence: what is wrong and what to change. */
+  message: string;
+  /** The privatelink zone to link or forward (from the CNAME chain, else the suffix table), when known. */
+  zone?: string;
+}
+
 /** Outcome of querying one DNS server directly (both A and AAAA). */
 export interface DirectAnswer {
   /** "ip:port" of the server asked. */
   server: string;
+  /** Why this server was asked (absent in reports of older versions). */
+  role?: DnsServerRole;
   /** Transport of the answer that counted: 'udp', or 'tcp' after a truncated UDP answer. */
   transport: 'udp' | 'tcp';
   /** rcode name as dns-packet spells it (NOERROR, NXDOMAIN, SERVFAIL, REFUSED, ...) or null on timeout/error. */
@@ -173,6 +209,8 @@ export interface SystemAnswer {
   code?: string;
   addresses: string[];
   ms: number;
+  /** Addresses /etc/hosts lists for the name ([] when none); absent when the file could not be read. */
+  hostsFile?: string[];
 }
 
 /** Whether an address is in a private range, and which. */
@@ -195,6 +233,8 @@ export interface DnsData {
   direct?: DirectAnswer[];
   /** The addresses the next layers use, classified. */
   addresses: AddressInfo[];
+  /** A named fault found by comparing the resolvers, for names that must be (or are CNAMEd) private. */
+  diagnosis?: DnsDiagnosis;
 }
 
 /** Evidence of the TCP layer. */
@@ -206,6 +246,12 @@ export interface ConnectData {
   localAddress?: string;
   /** Where the connection really went when a lab redirect applied ("127.0.0.1:40001"). */
   redirectedTo?: string;
+  /** The forward proxy the connection went through ("http://proxy:3128", never credentials); absent when direct. */
+  proxy?: string;
+  /** Through a proxy: the status line it answered to CONNECT ("HTTP/1.1 200 Connection established"). */
+  proxyStatus?: string;
+  /** Through a proxy: its Proxy-Agent or Server header, when it sent one. */
+  proxyAgent?: string;
 }
 
 /** Evidence of the UDP layer. */
@@ -300,6 +346,11 @@ export interface RunSettings {
   dnsServers: string[];
   /** True when dnsServers were named by the user: their answers then decide where to connect. */
   dnsServersExplicit: boolean;
+  /**
+   * Azure-provided DNS ("ip" or "ip:port"), asked besides dnsServers for comparison only (it never
+   * decides where to connect while other servers are asked). Set by --azure-dns / --azure-dns-address.
+   */
+  azureDns?: string;
   /** Also ask the system resolver (getaddrinfo). Off only in tests and when asked. */
   systemResolver: boolean;
   /** Extra private ranges, CIDR notation. */
@@ -315,6 +366,20 @@ export interface RunSettings {
   redirects?: Record<string, string>;
   /** Lab only: refuse to dial any address without a redirect, so nothing leaves loopback. */
   redirectOnly?: boolean;
+  /**
+   * Forward proxy for the run (--proxy / --no-proxy / settings.proxy): 'none', a URL, or absent
+   * ('auto': proxyEnv decides). Endpoints with their own `proxy` ignore it. Reports show it without credentials.
+   */
+  proxy?: string;
+  /** http_proxy / https_proxy / no_proxy as read at start (lower-case names win). */
+  proxyEnv?: ProxyEnvironment;
+}
+
+/** The proxy variables of the environment (see src/net/proxy-env.ts). */
+export interface ProxyEnvironment {
+  httpProxy?: string;
+  httpsProxy?: string;
+  noProxy?: string;
 }
 
 /** What a check may use besides its endpoint: the run's settings, clocks and shared contexts. */
@@ -346,6 +411,8 @@ export interface ProbeState {
   address?: string;
   /** Open connection: plain after tcp, TLS after tls. Later layers reuse it; the engine destroys it. */
   socket?: Socket | TLSSocket;
+  /** Set by tcp when the connection is a CONNECT tunnel: lets later layers tell the proxy's answers from the target's. */
+  proxy?: { display: string; agent?: string };
 }
 
 /** A layer check: never throws for a network failure, returns a result; honours ctx.signal. */

@@ -63,8 +63,11 @@ describe('engine', () => {
     assert.equal(outcome.deadlineHit, false);
     // Loose on purpose (a loaded CI machine must not fail it); the speed figures live in bench/.
     assert.ok(outcome.durationMs < 20_000, `took ${outcome.durationMs} ms`);
-    // Every stalled connection was destroyed by the engine.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Every stalled connection was destroyed by the engine: the server sees each close soon after
+    // (polled, so a loaded machine only makes it slower, never wrong).
+    for (let waited = 0; silent.sockets.size > 0 && waited < 5_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     assert.equal(silent.sockets.size, 0, 'sockets left open on the server side');
   });
 

@@ -10,10 +10,17 @@ import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Check, ConnectData, LayerResult } from '../types.js';
 import { dialTarget } from '../net/redirect.js';
+import { selectProxy } from '../net/proxy-env.js';
 import { abortCause, describeConnectError, guardIdleSocket } from './errno.js';
+import { checkTcpViaProxy } from './proxy-tunnel.js';
 
-/** Opens a TCP connection to state.address:endpoint.port and hands the socket to the next layer. */
+/**
+ * Opens a TCP connection to state.address:endpoint.port and hands the socket to the next layer;
+ * for an endpoint that goes through a forward proxy, a CONNECT tunnel through it (./proxy-tunnel.ts).
+ */
 export const checkTcp: Check = (endpoint, state, ctx) => {
+  const proxy = selectProxy(endpoint, ctx.settings);
+  if (proxy !== undefined) return checkTcpViaProxy(endpoint, state, ctx, proxy);
   const started = performance.now();
   const port = endpoint.port;
   const address = state.address ?? (isIP(endpoint.host) ? endpoint.host : undefined);

@@ -24,6 +24,7 @@ import {
   snippetOf,
   socketOnce,
 } from './app-socket.js';
+import { answeredByProxy } from './proxy-tunnel.js';
 
 /** How long a clean close (1000) may take before the socket is simply destroyed. */
 const CLOSE_WAIT_MS = 1000;
@@ -98,8 +99,17 @@ export const checkWebSocket: Check = async (endpoint, state, ctx) => {
         return aborted();
       case 'error':
         return handshakeError(outcome.error, data, timeoutMs, result);
-      case 'unexpected':
+      case 'unexpected': {
+        // Through a CONNECT tunnel only the target should answer; a proxy's signature means the
+        // proxy read the upgrade and answered it itself, whatever the status.
+        const byProxy = answeredByProxy(state.proxy, data.headers);
+        if (byProxy !== undefined) {
+          return result('fail', 'ws_failed',
+            `HTTP ${outcome.status} answered to the upgrade by the proxy ${state.proxy?.display ?? ''} (${byProxy}): it answered or stripped the upgrade instead of tunnelling it`,
+            outcome.snippet ? `answer body starts: ${outcome.snippet}` : undefined);
+        }
         return judgeRejection(outcome.status, outcome.snippet, endpoint.expect.httpStatus, data, result);
+      }
       case 'open': {
         const expected = endpoint.expect.httpStatus;
         const verdict =

@@ -6,9 +6,9 @@ import { UsageError } from '../errors.js';
 import { closestMatch as closest } from '../plan/did-you-mean.js';
 
 /** The subcommands amlprobe knows. */
-export type Command = 'run' | 'check' | 'catalog' | 'lab' | 'help' | 'version';
+export type Command = 'run' | 'check' | 'catalog' | 'lab' | 'serve' | 'healthcheck' | 'diff' | 'help' | 'version';
 
-export const COMMANDS: readonly Command[] = ['run', 'check', 'catalog', 'lab', 'help', 'version'];
+export const COMMANDS: readonly Command[] = ['run', 'check', 'catalog', 'lab', 'serve', 'healthcheck', 'diff', 'help', 'version'];
 
 /** Every flag, once. `multiple` flags may be repeated. */
 const OPTIONS = {
@@ -22,9 +22,13 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   'dns-server': { type: 'string', multiple: true },
   'no-system-resolver': { type: 'boolean' },
+  'azure-dns': { type: 'boolean' },
+  'azure-dns-address': { type: 'string' },
   'private-cidr': { type: 'string', multiple: true },
   'all-addresses': { type: 'boolean' },
   'expect-private': { type: 'boolean' },
+  proxy: { type: 'string' },
+  'no-proxy': { type: 'boolean' },
   'ca-file': { type: 'string', multiple: true },
   'no-color': { type: 'boolean' },
   scenario: { type: 'string', multiple: true },
@@ -39,7 +43,16 @@ const OPTIONS = {
   registry: { type: 'string', multiple: true },
   'private-endpoints': { type: 'boolean' },
   'no-private-endpoints': { type: 'boolean' },
+  // Known only so that it can be refused without echoing its value (see refuseTokenFlag).
+  token: { type: 'string' },
+  'token-file': { type: 'string' },
+  'no-imds': { type: 'boolean' },
+  'no-discovery': { type: 'boolean' },
+  'workspace-json': { type: 'string' },
+  'private-endpoints-json': { type: 'string', multiple: true },
   'no-faults': { type: 'boolean' },
+  interval: { type: 'string' },
+  listen: { type: 'string' },
 } as const;
 
 /** Parsed flags, as typed by parseArgs from the table above. */
@@ -65,6 +78,7 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
     throw explainParseError(error);
   }
   const { values, positionals } = parsed;
+  refuseTokenFlag(values);
   if (values.version) return { command: 'version', positionals: [], flags: values };
   const [first, ...rest] = positionals;
   if (first === undefined) return { command: values.help ? 'help' : 'run', positionals: [], flags: values };
@@ -81,6 +95,22 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   return { command: first as Command, positionals: rest, flags: values };
 }
 
+/**
+ * A token on the command line leaks into `ps`, shell history and CI logs: refuse it (exit 2) and
+ * say where a token goes instead. The message never repeats the value.
+ */
+function refuseTokenFlag(values: { token?: string | undefined }): void {
+  if (values.token !== undefined) throw tokenRefusal();
+}
+
+/** The one answer to --token, with or without a value. */
+function tokenRefusal(): UsageError {
+  return new UsageError(
+    'a token is never accepted on the command line (command lines show in `ps` and shell history). Put it in a file and pass --token-file FILE or set AMLPROBE_TOKEN_FILE, set AMLPROBE_TOKEN in the environment, or run `az login` and let amlprobe get one.',
+    '--token',
+  );
+}
+
 /** Turns parseArgs's errors into one clear sentence with a suggestion. */
 function explainParseError(error: unknown): UsageError {
   const err = error as { code?: string; message?: string };
@@ -89,6 +119,7 @@ function explainParseError(error: unknown): UsageError {
   // form: prefer the long name, which is what the help shows.
   const quoted = /'(-[^']*)'/.exec(message)?.[1] ?? '';
   const flag = /--[A-Za-z0-9][\w-]*/.exec(quoted)?.[0] ?? /^-{1,2}[^\s,=']+/.exec(quoted)?.[0];
+  if (flag === '--token') return tokenRefusal();
   if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
     const hint = closest(flag.replace(/^-+/, ''), Object.keys(OPTIONS));
     return new UsageError(`unknown option '${flag}'.${hint ? ` Did you mean '--${hint}'?` : ''} See 'amlprobe --help'.`);
@@ -115,9 +146,16 @@ const VALUE_HINTS: Partial<Record<string, string>> = {
   deadline: '30s',
   concurrency: '64',
   'dns-server': '10.0.0.4',
+  'azure-dns-address': '168.63.129.16',
   'private-cidr': '172.30.0.0/16',
+  proxy: 'http://proxy.corp:3128',
   'ca-file': 'corporate-root.pem',
   scenario: 'studio',
   cloud: 'public',
   region: 'eastus',
+  'workspace-json': 'workspace.json',
+  'private-endpoints-json': 'private-endpoints.json',
+  interval: '60s',
+  listen: '127.0.0.1:9464',
+  'token-file': '~/.amlprobe-token',
 };

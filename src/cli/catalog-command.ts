@@ -18,7 +18,7 @@ export async function catalogCommand(args: ParsedArgs): Promise<number> {
   }
   const format = parseCatalogFormat(flags.format ?? 'table');
   const config = flags.config !== undefined ? loadConfig(flags.config) : undefined;
-  const { profile } = profileFromFlags(flags, config?.profile);
+  const { profile } = profileFromFlags(flags, config?.profile, process.env, config?.workspaceJson);
   const named = flags.scenario ?? (config && config.scenarios.length > 0 ? config.scenarios : undefined);
   // Without --scenario the catalog lists every scenario: the administrator's full picture.
   const expansion = expandCatalog(loadCatalog(), profile, named ? { scenarios: named } : {});

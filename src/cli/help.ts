@@ -12,6 +12,14 @@ Usage:
   amlprobe check TARGET... [options]  probe the given targets
   amlprobe catalog [options]          print what would be probed, without sending a packet
   amlprobe lab [options]              try amlprobe on a simulated workspace with planted faults
+  amlprobe serve [options]            probe the plan of run on a schedule; serve /metrics (Prometheus),
+                                      /healthz, /report.json over HTTP
+  amlprobe healthcheck [options]      one silent run for Docker HEALTHCHECK / Kubernetes exec probes:
+                                      exit 0, or 1 with one line naming the failing required endpoints
+  amlprobe diff OLD.json NEW.json     what changed between two JSON reports (new failures, fixed,
+                                      reason and DNS answer changes, endpoints added or removed);
+                                      --format table (default), json or markdown; exit 1 when a
+                                      required endpoint fails in NEW and did not in OLD, else 0
   amlprobe -V, --version | -h, --help
 
 Targets (check):
@@ -33,12 +41,20 @@ Probe options:
                              where to connect. Default: the nameservers of /etc/resolv.conf,
                              recorded beside the system resolver's answer
       --no-system-resolver   do not ask the system resolver (getaddrinfo, /etc/hosts)
+      --azure-dns            also ask Azure-provided DNS (168.63.129.16), to compare: names a
+                             custom DNS server that does not forward privatelink zones, or a
+                             privatelink zone not linked to the VNet (run from inside Azure)
+      --azure-dns-address IP[:PORT]  the same, asking this address instead of 168.63.129.16
       --private-cidr CIDR    count this range as private too (repeatable); RFC 1918, RFC 6598
                              and IPv6 ULA always are
       --expect-private       every name must resolve to a private address (private endpoints)
       --all-addresses        probe every address a name resolves to, not only the first
       --ca-file FILE         trust this CA bundle too (repeatable), besides the system CAs
                              and NODE_EXTRA_CA_CERTS
+      --proxy URL            tunnel http(s)/ws(s)/tls endpoints through this HTTP proxy
+                             (http://[user:pass@]host:port, CONNECT); default: https_proxy /
+                             http_proxy / no_proxy from the environment
+      --no-proxy             connect directly, ignoring the proxy variables
 
 Workspace profile (fills the catalog's host names; also from the config's workspace: section
 or AMLPROBE_* environment variables):
@@ -49,7 +65,25 @@ or AMLPROBE_* environment variables):
       --compute-instance NAME               --registry NAME[@REGION] (repeatable)
       --private-endpoints, --no-private-endpoints
                              the workspace is (or is not) reached through private endpoints
+      --workspace-json FILE  read the profile from 'az ml workspace show -o json' output (region,
+                             name, ID, storage, key vault, registry, cloud, public access);
+                             flags and config keys win over it
+      --private-endpoints-json FILE
+                             'az network private-endpoint show|list -o json' output (repeatable;
+                             also dns-zone-group list, nic show): each private FQDN must resolve to
+                             exactly its endpoint's address; names no row covers get a DNS check
       --scenario NAME        only these catalog scenarios (repeatable); see 'amlprobe catalog'
+
+Learned by amlprobe itself (shown as "Sources:" at the top of the report):
+  On a compute instance: its name, workspace and region from /mnt/azmnt/.nbvm and CI_* variables.
+  No region given: asks IMDS (169.254.169.254, 1 s; AMLPROBE_IMDS_URL=off disables).
+      --no-imds              never ask IMDS
+  A --registry without ID: GETs its discovery URL with an access token for the registry ID
+  (AMLPROBE_DISCOVERY_URL replaces the host). Token from AMLPROBE_TOKEN, AMLPROBE_TOKEN_FILE or
+  --token-file, else Azure CLI login / managed identity / AZURE_* service principal.
+      --token-file FILE      read the access token from FILE (--token is refused: it would show in
+                             ps and shell history)
+      --no-discovery         never call registry discovery
 
 Lab (amlprobe lab): start here if you have no secured workspace at hand. A fake workspace
 (contoso-ml, East US, private endpoints) is simulated inside amlprobe on 127.0.0.1: its own DNS,
@@ -62,8 +96,20 @@ what to fix in Azure. Takes a few seconds.
   Exit code: the lab checks amlprobe itself: 0 when every planted fault was reported with its
   expected reason and every other endpoint passed, else 1.
 
+Serve and healthcheck (same probe options and --config as run; endpoints come only from them,
+never from a request):
+      --interval DURATION    serve: time between the starts of two runs (default 60s); a slower run
+                             delays the next, runs never overlap
+      --listen HOST:PORT     serve: where to listen (default 127.0.0.1:9464; 0.0.0.0:9464 for a
+                             container). /healthz is 200 when every required endpoint passed, else 503
+  healthcheck: run deadline 10s unless --deadline is given; prints nothing when healthy.
+
 Output:
   -f, --format FORMAT        table (default) or json; catalog also: csv, markdown
+                             html: one self-contained page (colour grid, filters, evidence)
+                             junit: JUnit XML for CI (a testsuite per scenario, a testcase per
+                             endpoint and layer, the reason code as the failure type)
+                             markdown: a report to paste into a ticket, with "What to fix"
   -o, --output FILE          write the report to FILE (atomically) instead of stdout
       --no-color             no colour (also NO_COLOR=1; colour is off when not a terminal)
 

@@ -40,6 +40,7 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   const caFiles = flags['ca-file'] ?? [];
   const secureContext = buildSecureContext({ extraCaFiles: caFiles });
   if (settings.dnsServersExplicit) await preflightDnsServers(settings);
+  if (settings.azureDns !== undefined) await preflightAzureDns(settings.azureDns, settings.timeoutMs);
 
   const progress = process.stderr.isTTY && endpoints.length > 1 ? createProgress(process.stderr, endpoints.length) : undefined;
   const plan: RunPlan = { endpoints, settings };
@@ -66,5 +67,19 @@ async function preflightDnsServers(settings: RunSettings): Promise<void> {
   const messages = problems.filter((p): p is string => p !== null).map((m) => (/[.!?]$/.test(m) ? m : `${m}.`));
   if (messages.length > 0) {
     throw new UsageError(`${messages.join(' ')} Check the address and port, or leave out --dns-server to use the system's resolvers.`, '--dns-server');
+  }
+}
+
+/**
+ * --azure-dns(-address) that does not answer would add a timeout to every name's comparison: off
+ * Azure 168.63.129.16 is silent, so say that once, before the run.
+ */
+async function preflightAzureDns(server: string, timeoutMs: number): Promise<void> {
+  const problem = await checkDnsServer(server, timeoutMs);
+  if (problem !== null) {
+    throw new UsageError(
+      `Azure DNS: ${problem}. Azure-provided DNS answers only inside an Azure VNet; leave out --azure-dns / --azure-dns-address elsewhere.`,
+      '--azure-dns',
+    );
   }
 }

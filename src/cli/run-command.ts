@@ -1,6 +1,8 @@
 // `amlprobe [run]`: the catalog of documented endpoints, expanded for the workspace profile, plus
 // the endpoints of --config. Rows that cannot be probed are reported, never silently dropped.
 
+import { learnWorkspace } from '../azure/learn-workspace.js';
+import { buildSecureContext } from '../net/trust-store.js';
 import { loadCatalog } from '../plan/catalog-load.js';
 import type { CatalogScenario } from '../plan/catalog-load.js';
 import { expandCatalog } from '../plan/catalog-expand.js';
@@ -13,6 +15,7 @@ import { probeAndReport, runFormat } from './probe-and-report.js';
 import type { RunExtras } from './probe-and-report.js';
 import { buildSettings } from './settings.js';
 import { profileFromFlags } from './workspace.js';
+import { privateEndpointNames, withPrivateEndpointExpectations } from './private-endpoints.js';
 
 /**
  * Scenarios probed when none is named: what every secured workspace needs from inside its VNet
@@ -40,12 +43,15 @@ export interface FlagPlan {
 
 /**
  * Builds the plan of `run` from flags, the config file and the environment: validated settings,
- * the catalog expanded for the workspace profile, and the config's own endpoints.
+ * the catalog expanded for the workspace profile (completed by what amlprobe learns itself: compute
+ * instance, IMDS, registry discovery), and the config's own endpoints.
  */
-export function planFromFlags(flags: Flags): FlagPlan {
+export async function planFromFlags(flags: Flags): Promise<FlagPlan> {
   const config = flags.config !== undefined ? loadConfig(flags.config) : undefined;
   const settings = buildSettings(flags, config?.settings ?? {});
-  const { profile, origin } = profileFromFlags(flags, config?.profile);
+  const built = profileFromFlags(flags, config?.profile, process.env, config?.workspaceJson);
+  const privateNames = privateEndpointNames(flags, config);
+  const { profile, origin } = built;
   const caFiles = [...(config?.caFiles ?? []), ...(flags['ca-file'] ?? [])];
 
   // A config that lists endpoints and names no scenario is a hand-made plan: probe just that.
@@ -53,8 +59,15 @@ export function planFromFlags(flags: Flags): FlagPlan {
   const useCatalog = named !== undefined || !config || config.endpoints.length === 0;
 
   const endpoints: Endpoint[] = [...(config?.endpoints ?? [])];
-  if (!useCatalog) return { plan: { endpoints, settings }, caFiles };
+  if (!useCatalog) return { plan: withPrivateEndpointExpectations({ endpoints, settings }, privateNames), caFiles };
 
+  const learned = await learnWorkspace(built, {
+    noImds: flags['no-imds'] === true,
+    noDiscovery: flags['no-discovery'] === true,
+    ...(flags['token-file'] !== undefined ? { tokenFile: flags['token-file'] } : {}),
+    timeoutMs: settings.timeoutMs,
+    secureContext: () => buildSecureContext({ extraCaFiles: caFiles }),
+  });
   const catalog = loadCatalog();
   const expansion = expandCatalog(catalog, profile, { scenarios: named ?? defaultScenarios(profile, catalog) });
   const seen = new Set(endpoints.map((e) => e.id));
@@ -64,15 +77,15 @@ export function planFromFlags(flags: Flags): FlagPlan {
   }
   const missingInputs = expansion.missing;
   return {
-    plan: {
+    plan: withPrivateEndpointExpectations({
       endpoints,
       settings,
-      notProbed: expansion.notProbed.map(notProbedResult),
+      notProbed: [...learned.results, ...expansion.notProbed.map(notProbedResult)],
       decorate: (report) => {
         report.workspace = { profile, origin };
         report.missingInputs = missingInputs;
       },
-    },
+    }, privateNames),
     caFiles,
   };
 }
@@ -80,7 +93,7 @@ export function planFromFlags(flags: Flags): FlagPlan {
 /** Runs `run` and returns the exit code. */
 export async function runCommand(args: ParsedArgs): Promise<number> {
   runFormat(args.flags);
-  const { plan, caFiles } = planFromFlags(args.flags);
+  const { plan, caFiles } = await planFromFlags(args.flags);
   const extras: RunExtras = {};
   if (plan.notProbed) extras.notProbed = plan.notProbed;
   if (plan.decorate) extras.decorate = plan.decorate;

@@ -5,7 +5,9 @@ import { UsageError } from '../errors.js';
 import { parseCidr } from '../net/cidr.js';
 import { parseDnsServer } from '../dns/server-address.js';
 import { readResolvConf } from '../dns/resolv-conf.js';
+import { AZURE_DNS_ADDRESS } from '../dns/privatelink-zones.js';
 import { parseDuration } from '../plan/duration.js';
+import { parseProxyUrl, readProxyEnv, validateProxyEnv } from '../net/proxy-env.js';
 import type { RunSettings } from '../types.js';
 import type { Flags } from './args.js';
 
@@ -23,8 +25,11 @@ export const DEFAULT_CONCURRENCY = 256;
 
 const MAX_CONCURRENCY = 10_000;
 
-/** Builds the run's settings from flags and the config file's `settings` section. */
-export function buildSettings(flags: Flags, fromConfig: Partial<RunSettings> = {}): RunSettings {
+/**
+ * Builds the run's settings from flags, the config file's `settings` section and the proxy
+ * variables of `env` (http_proxy, https_proxy, no_proxy; lower-case names win).
+ */
+export function buildSettings(flags: Flags, fromConfig: Partial<RunSettings> = {}, env: NodeJS.ProcessEnv = process.env): RunSettings {
   const explicitTimeout = flags.timeout !== undefined ? parseDuration(flags.timeout, '--timeout') : fromConfig.timeoutMs;
   const explicitDeadline = flags.deadline !== undefined ? parseDuration(flags.deadline, '--deadline') : fromConfig.deadlineMs;
   // `--deadline 2s` alone means "the whole run within 2 s": the default layer timeout shrinks to
@@ -47,21 +52,57 @@ export function buildSettings(flags: Flags, fromConfig: Partial<RunSettings> = {
   // Validate now so that a typo is exit 2, not a DNS failure on every endpoint.
   for (const server of explicitServers) parseDnsServer(server, flagServers.length > 0 ? '--dns-server' : 'settings.dnsServers');
   const dnsServers = explicitServers.length > 0 ? explicitServers : readResolvConf();
+  const azureDns = azureDnsSetting(flags);
 
   const privateCidrs = [...(fromConfig.privateCidrs ?? []), ...(flags['private-cidr'] ?? [])];
   for (const cidr of privateCidrs) parseCidr(cidr, '--private-cidr');
 
+  const proxyEnv = readProxyEnv(env);
+  validateProxyEnv(proxyEnv);
+  const proxy = proxySetting(flags, fromConfig.proxy);
+
   return {
+    ...(proxy === undefined ? {} : { proxy }),
+    ...(Object.keys(proxyEnv).length === 0 ? {} : { proxyEnv }),
     timeoutMs,
     deadlineMs,
     concurrency,
     dnsServers,
     dnsServersExplicit: explicitServers.length > 0,
+    ...(azureDns === undefined ? {} : { azureDns }),
     systemResolver: flags['no-system-resolver'] ? false : (fromConfig.systemResolver ?? true),
     privateCidrs,
     allAddresses: flags['all-addresses'] ?? fromConfig.allAddresses ?? false,
     expectPrivate: flags['expect-private'] ?? fromConfig.expectPrivate ?? false,
   };
+}
+
+/**
+ * Azure-provided DNS to ask besides the other servers: --azure-dns-address (validated), or
+ * --azure-dns for 168.63.129.16. Off unless asked: off Azure that address does not answer.
+ */
+function azureDnsSetting(flags: Flags): string | undefined {
+  const address = flags['azure-dns-address'];
+  if (address !== undefined) {
+    parseDnsServer(address, '--azure-dns-address');
+    return address.trim();
+  }
+  return flags['azure-dns'] === true ? AZURE_DNS_ADDRESS : undefined;
+}
+
+/** --proxy URL / --no-proxy (validated), else the config file's value, else undefined ('auto'). */
+function proxySetting(flags: Flags, fromConfig: string | undefined): string | undefined {
+  if (flags.proxy !== undefined && flags['no-proxy'] === true) {
+    throw new UsageError("--proxy and --no-proxy contradict each other; give one of them.", '--no-proxy');
+  }
+  if (flags['no-proxy'] === true) return 'none';
+  if (flags.proxy !== undefined) {
+    const text = flags.proxy.trim();
+    if (text === 'none' || text === 'auto') return text === 'none' ? 'none' : undefined;
+    parseProxyUrl(text, '--proxy');
+    return text;
+  }
+  return fromConfig === 'auto' ? undefined : fromConfig;
 }
 
 function parseConcurrency(text: string): number {

@@ -4,10 +4,19 @@
 import { buildProfile } from '../plan/profile.js';
 import type { BuiltProfile } from '../plan/profile.js';
 import type { WorkspaceProfile } from '../types.js';
+import { readWorkspaceJson } from '../azure/workspace-json.js';
 import type { Flags } from './args.js';
 
-/** Builds the profile from flags, the config's workspace section and the environment. */
-export function profileFromFlags(flags: Flags, fromConfig: WorkspaceProfile | undefined, env: NodeJS.ProcessEnv = process.env): BuiltProfile {
+/**
+ * Builds the profile from flags, the config's workspace section, the workspace JSON file
+ * (--workspace-json, else the config's workspace.workspaceJson) and the environment.
+ */
+export function profileFromFlags(
+  flags: Flags,
+  fromConfig: WorkspaceProfile | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  workspaceJsonFromConfig?: string,
+): BuiltProfile {
   const privateEndpoints = flags['no-private-endpoints'] ? false : flags['private-endpoints'] ? true : undefined;
   // Raw strings: buildProfile validates and normalises every source alike, naming the flag on error.
   const raw: Record<string, unknown> = {
@@ -23,5 +32,7 @@ export function profileFromFlags(flags: Flags, fromConfig: WorkspaceProfile | un
     privateEndpoints,
   };
   const given = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined));
-  return buildProfile({ flags: given as Partial<WorkspaceProfile>, ...(fromConfig ? { config: fromConfig } : {}), env });
+  const jsonFile = flags['workspace-json'] ?? workspaceJsonFromConfig;
+  const workspaceJson = jsonFile === undefined ? {} : { workspaceJson: readWorkspaceJson(jsonFile) };
+  return buildProfile({ flags: given as Partial<WorkspaceProfile>, ...(fromConfig ? { config: fromConfig } : {}), ...workspaceJson, env });
 }

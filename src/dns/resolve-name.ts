@@ -1,7 +1,9 @@
 // Both views of one name at once: the system resolver and every configured DNS server, in parallel,
 // each bounded by the layer timeout. The engine memoises resolveName per run; checks call ctx.resolve.
 
-import type { DirectAnswer, NameResolution, RunSettings, SystemAnswer } from '../types.js';
+import type { DirectAnswer, DnsServerRole, NameResolution, RunSettings, SystemAnswer } from '../types.js';
+import { lookupHostsFile } from './hosts-file.js';
+import { AZURE_DNS_ADDRESS } from './privatelink-zones.js';
 import { lookupSystem } from './system-lookup.js';
 import { queryDirect, queryServer } from './wire-query.js';
 import { formatDnsServer, parseDnsServer, type DnsServerAddress } from './server-address.js';
@@ -12,18 +14,57 @@ function unexpected(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Resolves `name` through the system view (when enabled) and every DNS server in settings. Never rejects. */
+/** "ip:port" of a server text, or the text itself when it does not parse (then the query reports it). */
+function serverKey(server: string): string {
+  try {
+    return formatDnsServer(parseDnsServer(server));
+  } catch {
+    return server;
+  }
+}
+
+/** A server named 168.63.129.16 (port 53) is Azure DNS whatever list it came from. */
+function roleOf(server: string, settings: RunSettings): DnsServerRole {
+  if (serverKey(server) === `${AZURE_DNS_ADDRESS}:53`) return 'azure';
+  if (settings.azureDns !== undefined && serverKey(server) === serverKey(settings.azureDns)) return 'azure';
+  return settings.dnsServersExplicit ? 'custom' : 'resolv.conf';
+}
+
+/**
+ * The servers to ask, with their roles: settings.dnsServers in order, then Azure DNS when
+ * settings.azureDns names it and it is not already in the list. The Azure answer comes last, so the
+ * verdict's "first definitive server decides" rule only reaches it when nothing else was asked.
+ */
+export function serversToAsk(settings: RunSettings): { server: string; role: DnsServerRole }[] {
+  const servers = settings.dnsServers.map((server) => ({ server, role: roleOf(server, settings) }));
+  const azure = settings.azureDns;
+  if (azure !== undefined && !settings.dnsServers.some((s) => serverKey(s) === serverKey(azure))) servers.push({ server: azure, role: 'azure' });
+  return servers;
+}
+
+/** The system view plus what the hosts file lists for the name (the evidence for hosts_override). */
+async function systemWithHosts(name: string, timeoutMs: number, signal: AbortSignal): Promise<SystemAnswer> {
+  const answer = await lookupSystem(name, timeoutMs, signal).catch(
+    (error: unknown): SystemAnswer => ({ reason: 'dns_error', message: `system resolver: ${unexpected(error)}`, addresses: [], ms: 0 }),
+  );
+  const hosts = lookupHostsFile(name);
+  return hosts === undefined ? answer : { ...answer, hostsFile: hosts };
+}
+
+/**
+ * Resolves `name` through the system view (when enabled), every DNS server in settings and Azure
+ * DNS when asked; each direct answer records its role. Never rejects.
+ */
 export async function resolveName(name: string, settings: RunSettings, signal: AbortSignal): Promise<NameResolution> {
   const timeoutMs = settings.timeoutMs;
   const system: Promise<SystemAnswer | undefined> = settings.systemResolver
-    ? lookupSystem(name, timeoutMs, signal).catch(
-        (error: unknown): SystemAnswer => ({ reason: 'dns_error', message: `system resolver: ${unexpected(error)}`, addresses: [], ms: 0 }),
-      )
+    ? systemWithHosts(name, timeoutMs, signal)
     : Promise.resolve(undefined);
-  const direct = settings.dnsServers.map((server) =>
-    queryDirect(server, name, timeoutMs, signal).catch(
+  const direct = serversToAsk(settings).map(({ server, role }) =>
+    queryDirect(server, name, timeoutMs, signal).then((answer): DirectAnswer => ({ ...answer, role })).catch(
       (error: unknown): DirectAnswer => ({
         server,
+        role,
         transport: 'udp',
         rcode: null,
         reason: 'dns_error',

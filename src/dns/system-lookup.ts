@@ -4,6 +4,7 @@
 
 import { lookup } from 'node:dns/promises';
 import { performance } from 'node:perf_hooks';
+import { onAbort } from '../abort.js';
 import type { Reason, SystemAnswer } from '../types.js';
 
 /** A getaddrinfo error code turned into a reason and a sentence. */
@@ -49,11 +50,11 @@ export async function lookupSystem(name: string, timeoutMs: number, signal: Abor
     return { reason: 'dns_timeout', message: `system resolver: lookup of ${name} aborted before it started`, addresses: [], ms: 0 };
   }
   let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
+  let detach: (() => void) | undefined;
   const stop = new Promise<'timeout' | 'aborted'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs));
-    onAbort = () => resolve('aborted');
-    signal.addEventListener('abort', onAbort, { once: true });
+    // onAbort, not addEventListener: `signal` may be the run signal, watched by every lookup at once.
+    detach = onAbort(signal, () => resolve('aborted'));
   });
   const work = lookup(name, { all: true, verbatim: true }).then(
     (addresses) => ({ addresses: addresses.map((a) => a.address) }),
@@ -77,6 +78,6 @@ export async function lookupSystem(name: string, timeoutMs: number, signal: Abor
     return { reason: 'ok', message: `system resolver: ${outcome.addresses.join(', ')}`, addresses: outcome.addresses, ms: elapsed() };
   } finally {
     clearTimeout(timer);
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+    detach?.();
   }
 }

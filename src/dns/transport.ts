@@ -8,6 +8,7 @@ import net from 'node:net';
 import dnsPacket, { type DecodedPacket, type Packet } from 'dns-packet';
 import type { DnsServerAddress } from './server-address.js';
 import { formatDnsServer } from './server-address.js';
+import { onAbort } from '../abort.js';
 
 /** The question a response must echo back. */
 export interface ExpectedQuestion {
@@ -48,14 +49,14 @@ export function createDeadline(timeoutMs: number, outer: AbortSignal): Deadline 
     controller.abort();
   };
   const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs));
-  if (outer.aborted) onOuterAbort();
-  else outer.addEventListener('abort', onOuterAbort, { once: true });
+  // onAbort, not addEventListener: `outer` is often the run signal, watched by every query at once.
+  const detach = onAbort(outer, onOuterAbort);
   return {
     signal: controller.signal,
     cause: () => cause,
     dispose: () => {
       clearTimeout(timer);
-      outer.removeEventListener('abort', onOuterAbort);
+      detach();
     },
   };
 }

@@ -4,6 +4,7 @@
 import { canonicalAddress, classifyAddress, privateRangeLabel } from '../net/address.js';
 import type { ParsedCidr } from '../net/cidr.js';
 import type { AddressInfo, DirectAnswer, DnsData, NameResolution, Reason, RunSettings, Status } from '../types.js';
+import { diagnose } from './diagnosis.js';
 
 /** One view of a name, system or direct, flattened for comparison. */
 interface View {
@@ -126,11 +127,45 @@ export function judgeLiteral(host: string, expectPrivate: boolean, expected: str
   return { ...verdict, data, address: host };
 }
 
+// The reasons a diagnosis may sharpen: a wrong answer, never a failure to answer.
+const DIAGNOSABLE: ReadonlySet<Reason> = new Set<Reason>(['public_ip', 'unexpected_ip', 'resolver_mismatch']);
+
 /**
  * Verdict for a resolved name: picks the authoritative view, then applies the precedence
  * failure > public_ip > unexpected_ip > resolver_mismatch > ok. `cidrs` are the extra private ranges.
+ * When comparing the resolvers names the fault (src/dns/diagnosis.ts), its code replaces
+ * public_ip / unexpected_ip / resolver_mismatch with the same status, and data.diagnosis says
+ * which zone to link or forward.
  */
 export function judgeResolution(
+  resolution: NameResolution,
+  settings: RunSettings,
+  expectPrivate: boolean,
+  expected: string[] | undefined,
+  cidrs: ParsedCidr[],
+): Judgement {
+  const judgement = judgeViews(resolution, settings, expectPrivate, expected, cidrs);
+  if (judgement.data.authority === 'literal' || judgement.data.addresses.length === 0) return judgement;
+  const privateExpected =
+    expectPrivate || (expected !== undefined && expected.length > 0 && expected.every((a) => classifyAddress(a, cidrs).private));
+  const diagnosis = diagnose({ resolution, authority: judgement.data.authority, privateExpected, cidrs });
+  if (diagnosis === undefined) return judgement;
+  const data: DnsData = { ...judgement.data, diagnosis };
+  if (!DIAGNOSABLE.has(judgement.reason)) return { ...judgement, data };
+  return {
+    ...judgement,
+    reason: diagnosis.code,
+    message: diagnosis.message,
+    // public_ip's own sentence guesses between the causes the diagnosis just told apart.
+    detail:
+      judgement.reason === 'public_ip' && judgement.detail !== undefined
+        ? judgement.detail
+        : `${judgement.message}${judgement.detail === undefined ? '' : `; ${judgement.detail}`}`,
+    data,
+  };
+}
+
+function judgeViews(
   resolution: NameResolution,
   settings: RunSettings,
   expectPrivate: boolean,
@@ -140,7 +175,10 @@ export function judgeResolution(
   const sys = systemView(resolution);
   const directs = resolution.direct.map(directView);
   // First server in order with a definitive answer; else the first server, whose failure we report.
-  const definitiveIndex = resolution.direct.findIndex((d) => d.rcode === 'NOERROR' || d.rcode === 'NXDOMAIN');
+  // Azure DNS asked only for comparison (settings.azureDns, last in the list) never decides while
+  // the configured servers are there.
+  const primary = resolution.direct.slice(0, settings.dnsServers.length > 0 ? settings.dnsServers.length : resolution.direct.length);
+  const definitiveIndex = primary.findIndex((d) => d.rcode === 'NOERROR' || d.rcode === 'NXDOMAIN');
   const directIndex = definitiveIndex >= 0 ? definitiveIndex : 0;
   const useDirect = directs.length > 0 && (settings.dnsServersExplicit || sys === undefined);
   const auth = useDirect ? directs[directIndex] : sys;

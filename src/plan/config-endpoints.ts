@@ -7,6 +7,7 @@ import { canonicalAddress } from '../net/address.js';
 import { describePath, type ConfigPath } from './config-errors.js';
 import { asBoolean, asRecord, asString, ProblemCollector, stringItems } from './config-read.js';
 import { parseTarget } from './targets.js';
+import { checkProxyValue } from '../net/proxy-env.js';
 
 /** Largest UDP payload over IPv4 (65535 - 8 byte UDP header - 20 byte IP header). */
 const MAX_UDP_PAYLOAD = 65_507;
@@ -51,6 +52,18 @@ function readEndpoint(item: unknown, at: ConfigPath, problems: ProblemCollector)
   const id = asString(entry['id'])?.trim();
   if (id !== undefined && id !== '') endpoint.id = id;
   endpoint.expect = readExpect(entry['expect'], endpoint.protocol, [...at, 'expect'], problems);
+
+  const proxy = asString(entry['proxy'])?.trim();
+  if (proxy !== undefined) {
+    const proxyAt = [...at, 'proxy'];
+    if (endpoint.protocol === 'dns' || endpoint.protocol === 'udp') {
+      if (proxy !== 'auto' && proxy !== 'none') {
+        problems.add(proxyAt, `${describePath(proxyAt)} applies only to TCP-based targets, not ${endpoint.protocol}://`);
+      }
+    } else if (problems.attempt(proxyAt, () => checkProxyValue(proxy, describePath(proxyAt))) !== undefined) {
+      endpoint.proxy = proxy;
+    }
+  }
 
   const payloadText = asString(entry['udpPayload']);
   if (payloadText !== undefined) {

@@ -9,6 +9,7 @@ import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { parseDnsServer } from '../dns/server-address.js';
 import { UsageError } from '../errors.js';
 import { parseCidr } from '../net/cidr.js';
+import { checkProxyValue } from '../net/proxy-env.js';
 import type { Endpoint, RunSettings, WorkspaceProfile } from '../types.js';
 import { ConfigError, describePath, YamlLocator, type ConfigProblem } from './config-errors.js';
 import { readEndpoints } from './config-endpoints.js';
@@ -27,6 +28,10 @@ export interface LoadedConfig {
   scenarios: string[];
   /** Extra CA files, resolved against the config file's directory. */
   caFiles: string[];
+  /** workspace.workspaceJson (`az ml workspace show` output), resolved against the config file's directory. */
+  workspaceJson?: string;
+  /** workspace.privateEndpointsJson, resolved against the config file's directory. */
+  privateEndpointsJson?: string[];
   /** The config file as the user named it. */
   path: string;
 }
@@ -69,6 +74,10 @@ export function parseConfig(text: string, path: string): LoadedConfig {
     caFiles: stringItems(settingsRaw['caFiles']).map(([, f]) => resolve(dirname(path), f)),
     path,
   };
+  const workspaceJson = asString(asRecord(root['workspace'])?.['workspaceJson']);
+  if (workspaceJson !== undefined) loaded.workspaceJson = resolve(dirname(path), workspaceJson);
+  const peFiles = stringItems(asRecord(root['workspace'])?.['privateEndpointsJson']).map(([, f]) => resolve(dirname(path), f));
+  if (peFiles.length > 0) loaded.privateEndpointsJson = peFiles;
   if (problems.problems.length > 0) throw new ConfigError(path, problems.problems);
   return loaded;
 }
@@ -131,6 +140,10 @@ function readSettings(raw: Record<string, unknown>, problems: ProblemCollector):
       const cidr = problems.attempt(at('privateCidrs', i), () => parseCidr(s, describePath(at('privateCidrs', i))));
       return cidr === undefined ? [] : [cidr.text];
     });
+  }
+  const proxy = asString(raw['proxy'])?.trim();
+  if (proxy !== undefined && problems.attempt(at('proxy'), () => checkProxyValue(proxy, describePath(at('proxy')))) !== undefined) {
+    settings.proxy = proxy;
   }
   for (const key of ['systemResolver', 'allAddresses', 'expectPrivate'] as const) {
     const value = asBoolean(raw[key]);

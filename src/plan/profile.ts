@@ -10,7 +10,10 @@ import { parseCloud } from './clouds.js';
 export type ProfileField = keyof WorkspaceProfile;
 
 /** Where a profile value came from. */
-export type ProfileOrigin = 'flag' | 'config' | 'env' | 'default';
+export type ProfileOrigin = 'flag' | 'config' | 'env' | 'default' | 'workspace-json' | DetectedOrigin;
+
+/** Where a value amlprobe learned by itself came from (src/azure/detect-environment.ts, registry discovery). */
+export type DetectedOrigin = 'imds' | 'compute-instance' | 'discovery';
 
 /** How a user provides one profile field: the CLI, the config and the "missing input" notes share it. */
 export interface ProfileFieldInfo {
@@ -59,6 +62,8 @@ export function profileFieldInfo(field: ProfileField): ProfileFieldInfo {
 export interface ProfileSources {
   flags: Partial<WorkspaceProfile>;
   config?: WorkspaceProfile;
+  /** Values read from `az ml workspace show` output (--workspace-json), each with where it was in the file. */
+  workspaceJson?: { values: Partial<WorkspaceProfile>; where: Partial<Record<ProfileField, string>> };
   env: NodeJS.ProcessEnv;
 }
 
@@ -69,7 +74,7 @@ export interface BuiltProfile {
 }
 
 /**
- * Merges the sources field by field (flag > config > env > default; cloud defaults to public),
+ * Merges the sources field by field (flag > config > workspace JSON > env > default; cloud defaults to public),
  * lower-cases names and validates them. Throws UsageError naming the flag, env var or config key.
  */
 export function buildProfile(sources: ProfileSources): BuiltProfile {
@@ -95,6 +100,9 @@ function pick(f: ProfileFieldInfo, sources: ProfileSources): { value: unknown; o
   if (fromFlag !== undefined) return { value: fromFlag, origin: 'flag', where: f.flag };
   const fromConfig = sources.config === undefined ? undefined : (sources.config as Record<string, unknown>)[f.field];
   if (fromConfig !== undefined) return { value: fromConfig, origin: 'config', where: f.configKey };
+  // Typed values (flags, config keys) correct a saved file; the file beats ambient AMLPROBE_* variables.
+  const fromFile = sources.workspaceJson?.values[f.field];
+  if (fromFile !== undefined) return { value: fromFile, origin: 'workspace-json', where: sources.workspaceJson?.where[f.field] ?? '--workspace-json' };
   const fromEnv = sources.env[f.env];
   // An empty variable means "unset", as shells commonly export VAR= to clear it.
   if (fromEnv !== undefined && fromEnv.trim() !== '') return { value: fromEnv, origin: 'env', where: f.env };

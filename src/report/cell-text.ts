@@ -63,6 +63,12 @@ function withIssuer(word: string, check: LayerResult): string {
   return issuer === undefined ? word : `${word} (${issuer})`;
 }
 
+/** "403" from the status line a proxy answered to CONNECT, if any. */
+function proxyStatusCode(check: LayerResult): string | undefined {
+  if (check.layer !== 'tcp') return undefined;
+  return /^HTTP\/\S+ (\d{3})/.exec((check.data as ConnectData | undefined)?.proxyStatus ?? '')?.[1];
+}
+
 type Describe = (check: LayerResult) => string;
 
 // A Record over every Reason: adding a code without deciding its cell text is a compile error.
@@ -77,6 +83,8 @@ const DESCRIBE: Record<Reason, Describe> = {
       }
       case 'tls':
         return (check.data as TlsData | undefined)?.protocol ?? formatMs(check.ms);
+      case 'tcp':
+        return (check.data as ConnectData | undefined)?.proxy === undefined ? formatMs(check.ms) : `${formatMs(check.ms)} via proxy`;
       case 'http':
       case 'websocket':
         return String(statusCode(check) ?? formatMs(check.ms));
@@ -98,11 +106,19 @@ const DESCRIBE: Record<Reason, Describe> = {
   public_ip: (check) => describeAddresses(publicFirst(dnsData(check)?.addresses ?? []), 'public') ?? 'public address',
   unexpected_ip: (check) => describeAddresses(dnsData(check)?.addresses ?? [], 'unexpected') ?? 'unexpected address',
   resolver_mismatch: () => 'resolvers differ',
+  dns_not_forwarded: (check) => describeAddresses(publicFirst(dnsData(check)?.addresses ?? []), 'not forwarded') ?? 'not forwarded',
+  zone_not_linked: (check) => describeAddresses(publicFirst(dnsData(check)?.addresses ?? []), 'zone not linked') ?? 'zone not linked',
+  hosts_override: () => 'hosts file',
   tcp_refused: () => 'refused',
   tcp_timeout: () => 'timeout',
   unreachable: () => 'unreachable',
   reset: () => 'reset',
   tcp_error: (check) => errorCode(check) ?? 'error',
+  proxy_unreachable: () => 'proxy unreachable',
+  proxy_auth_required: () => 'proxy 407',
+  proxy_denied: (check) => `proxy ${proxyStatusCode(check) ?? 'denied'}`,
+  proxy_target_failed: (check) => `proxy ${proxyStatusCode(check) ?? 'no tunnel'}`,
+  proxy_failed: () => 'proxy failed',
   udp_closed: () => 'port closed',
   udp_open_or_filtered: () => 'no reply',
   udp_error: (check) => errorCode(check) ?? 'error',
@@ -118,6 +134,12 @@ const DESCRIBE: Record<Reason, Describe> = {
   ws_rejected: (check) => String(statusCode(check) ?? 'rejected'),
   ws_timeout: () => 'timeout',
   ws_failed: (check) => errorCode(check) ?? 'failed',
+  discovery_no_token: () => 'no token',
+  discovery_unreachable: (check) => errorCode(check) ?? 'unreachable',
+  discovery_unauthorized: () => '401 token refused',
+  discovery_forbidden: () => '403 forbidden',
+  discovery_not_found: () => '404 no registry',
+  discovery_malformed: () => 'bad answer',
 };
 
 /** The short text of a matrix cell (without its status mark), e.g. "NXDOMAIN", "12 ms", "101". */

@@ -71,7 +71,7 @@ const DATA_BY_LAYER: Record<Layer, Shape> = {
     order: ['name', 'literal', 'authority', 'addresses', 'system', 'direct'],
     children: { addresses: listOf(ADDRESS_INFO), system: as(SYSTEM_ANSWER), direct: listOf(DIRECT_ANSWER) },
   },
-  tcp: { order: ['address', 'port', 'localAddress', 'code'] },
+  tcp: { order: ['address', 'port', 'localAddress', 'code', 'proxy', 'proxyStatus', 'proxyAgent'] },
   udp: { order: ['address', 'port', 'sentBytes', 'replyBytes', 'code'] },
   tls: {
     order: ['servername', 'protocol', 'cipher', 'alpn', 'authorized', 'verifyError', 'code', 'chain'],
@@ -111,7 +111,7 @@ const REPORT: Shape = {
     settings: as({
       order: [
         'timeoutMs', 'deadlineMs', 'concurrency', 'dnsServers', 'dnsServersExplicit',
-        'systemResolver', 'privateCidrs', 'allAddresses', 'expectPrivate',
+        'systemResolver', 'privateCidrs', 'allAddresses', 'expectPrivate', 'proxy', 'proxyEnv',
       ],
     }),
     results: listOf(ENDPOINT_RESULT),

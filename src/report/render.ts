@@ -2,7 +2,10 @@
 // file in src/report/; the CLI, serve mode and the lab all render through this.
 
 import type { Report } from '../types.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
 import { renderTable } from './table.js';
 
 /** Options a renderer may use; formats that do not colour ignore `colour`. */
@@ -14,6 +17,9 @@ export interface RenderOptions {
 const RENDERERS = {
   table: (report: Report, opts: RenderOptions) => renderTable(report, { colour: opts.colour }),
   json: (report: Report) => renderJson(report),
+  html: (report: Report) => renderHtml(report),
+  junit: (report: Report) => renderJunit(report),
+  markdown: (report: Report) => renderMarkdown(report),
 } satisfies Record<string, (report: Report, opts: RenderOptions) => string>;
 
 /** A report format of a probe run. */

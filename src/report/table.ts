@@ -15,6 +15,7 @@ import { padCells, stripAnsi, truncateEnd, truncateMiddle, visibleWidth, wrapTex
 // The CLI picks colour with the table's own module; the logic lives with the other terminal facts.
 export { shouldUseColour } from './terminal.js';
 import { missingLines, profileLine } from './catalog-table.js';
+import { originLine } from './origin-line.js';
 
 /** How to draw the table. */
 export interface TableOptions {
@@ -168,6 +169,8 @@ function summaryLines(report: Report, paint: Paint, width: number): string[] {
 function workspaceLines(report: Report): string[] {
   if (!report.workspace) return [];
   const lines = [`Workspace: ${profileLine(report.workspace.profile)}`];
+  const sources = originLine(report.workspace.origin);
+  if (sources !== undefined) lines.push(sources);
   const missing = missingLines(report.missingInputs ?? []);
   if (missing.length > 0) {
     lines.push('Missing input (rows needing these are listed as skipped; set them to probe those rows):');

@@ -61,6 +61,15 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   delete env.FORCE_COLOR;
   // Profile values from the developer's shell must not change what a test run plans.
   for (const key of Object.keys(env)) if (key.startsWith('AMLPROBE_') && key !== 'AMLPROBE_RESOLV_CONF') delete env[key];
+  // Never the real IMDS, compute-instance markers or Azure identity endpoints (src/azure/): IMDS is
+  // off and the identity chain is limited to environment credentials, of which none are set. A test
+  // that exercises them points them at its own loopback fake through `extra`.
+  for (const key of Object.keys(env)) if (/^(AZURE_|IDENTITY_|MSI_|IMDS_)/.test(key)) delete env[key];
+  env.AMLPROBE_IMDS_URL = 'off';
+  env.AMLPROBE_NBVM_FILE = join(tmpdir(), 'amlprobe-tests-no-such-nbvm');
+  env.AZURE_TOKEN_CREDENTIALS = 'EnvironmentCredential';
+  // A proxy from the developer's or CI's shell would route the tests' loopback targets through it.
+  for (const key of Object.keys(env)) if (/^(https?|no|all)_proxy$/i.test(key)) delete env[key];
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

@@ -1,0 +1,107 @@
+// What amlprobe learns about the workspace by itself, after flags, config and environment have
+// had their say (they always win): the compute instance's own markers, then IMDS when the region is
+// still unknown, then registry discovery for every registry whose ID is unknown. Each learned value
+// is recorded in the profile's origin map ('compute-instance', 'imds', 'discovery') so the report
+// says where it came from. Nothing here throws for a network failure.
+
+import type { SecureContext } from 'node:tls';
+import type { BuiltProfile } from '../plan/profile.js';
+import type { EndpointResult } from '../types.js';
+import { detectComputeInstance, NBVM_PATH } from './compute-instance.js';
+import { IMDS_URL, queryImds } from './imds.js';
+import { discoverRegistry } from './registry-discovery.js';
+import { createTokenProvider } from './token-source.js';
+
+/** Switches and inputs of learnWorkspace. */
+export interface LearnOptions {
+  /** --no-imds, or AMLPROBE_IMDS_URL=off. */
+  noImds: boolean;
+  /** --no-discovery. */
+  noDiscovery: boolean;
+  /** --token-file. */
+  tokenFile?: string;
+  /** The run's per-layer timeout; the discovery call gets at least DISCOVERY_MIN_TIMEOUT_MS. */
+  timeoutMs: number;
+  /** The run's trust store, built only when a discovery call is made (it costs ~100 ms). */
+  secureContext?: () => SecureContext;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What learnWorkspace adds to the run besides the profile: the discovery rows. */
+export interface Learned {
+  results: EndpointResult[];
+}
+
+/**
+ * One discovery call is DNS + TCP + TLS + a request answered after a token check: several layers'
+ * worth, so a short --timeout meant for one layer must not cut it off. Still bounded: never a hang.
+ */
+export const DISCOVERY_MIN_TIMEOUT_MS = 3000;
+
+// Same shapes as the profile's own rules (src/plan/profile.ts): a learned value that does not fit
+// is ignored rather than turned into a usage error the user cannot fix.
+const REGION = /^[a-z0-9]+$/;
+const WORKSPACE = /^[a-z0-9][a-z0-9_-]{2,32}$/;
+const INSTANCE = /^[a-z][a-z0-9-]{2,23}$/;
+
+/**
+ * Validates the token sources now (a bad --token-file is exit 2 before any probe), then fills
+ * missing profile fields in place from the compute instance, IMDS and registry discovery.
+ */
+export async function learnWorkspace(built: BuiltProfile, options: LearnOptions): Promise<Learned> {
+  const env = options.env ?? process.env;
+  const { profile, origin } = built;
+  const cloud = profile.cloud ?? 'public';
+  const token = createTokenProvider({ cloud, env, ...(options.tokenFile !== undefined ? { tokenFile: options.tokenFile } : {}) });
+
+  const ci = detectComputeInstance(env, env.AMLPROBE_NBVM_FILE?.trim() || NBVM_PATH);
+  const take = (field: 'region' | 'workspaceName' | 'computeInstance', fact: { value: string } | undefined, rule: RegExp): void => {
+    const value = fact?.value.toLowerCase();
+    if (profile[field] !== undefined || value === undefined || !rule.test(value)) return;
+    profile[field] = value;
+    origin[field] = 'compute-instance';
+  };
+  take('computeInstance', ci?.instance, INSTANCE);
+  take('workspaceName', ci?.workspaceName, WORKSPACE);
+  take('region', ci?.region, REGION);
+
+  const imdsUrl = env.AMLPROBE_IMDS_URL?.trim() || IMDS_URL;
+  if (profile.region === undefined && !options.noImds && imdsUrl.toLowerCase() !== 'off') {
+    const imds = await queryImds(imdsUrl);
+    const location = imds.ok ? imds.facts.location?.toLowerCase() : undefined;
+    if (location !== undefined && REGION.test(location)) {
+      profile.region = location;
+      origin.region = 'imds';
+    }
+  }
+
+  const results: EndpointResult[] = [];
+  const unknown = (profile.registries ?? []).filter((r) => r.id === undefined);
+  if (options.noDiscovery || unknown.length === 0) return { results };
+  const baseUrl = env.AMLPROBE_DISCOVERY_URL?.trim() || undefined;
+  const secureContext = options.secureContext?.();
+  const found = await Promise.all(
+    unknown.map((registry) =>
+      discoverRegistry({
+        registry,
+        cloud,
+        token,
+        timeoutMs: Math.max(options.timeoutMs, DISCOVERY_MIN_TIMEOUT_MS),
+        ...(baseUrl ? { baseUrl } : {}),
+        ...(secureContext ? { secureContext } : {}),
+      }),
+    ),
+  );
+  found.forEach((discovery, index) => {
+    const registry = unknown[index]!;
+    results.push(discovery.result);
+    if (discovery.id === undefined) return;
+    registry.id = discovery.id;
+    origin.registryIds = 'discovery';
+    if (registry.region === undefined && discovery.primaryRegion !== undefined) {
+      registry.region = discovery.primaryRegion;
+      origin.registryRegions = 'discovery';
+    }
+  });
+  return { results };
+}

@@ -1,0 +1,205 @@
+// The TCP layer of an endpoint that goes through an HTTP forward proxy: resolve and connect to the
+// proxy, then ask it for a CONNECT tunnel to host:port (src/net/proxy-connect.ts). On a 2xx the
+// tunnel becomes state.socket and TLS/HTTP/WebSocket run over it as over a direct connection (TLS
+// therefore verifies the target's certificate end to end). Every other outcome names the proxy as
+// the problem with its own reason code, quoting what it answered.
+//
+// Aborts follow ./errno.ts: before the proxy accepted the connection a timeout is proxy_unreachable;
+// after CONNECT was sent it is proxy_target_failed (a proxy that stays silent is almost always still
+// trying to reach a target whose packets are dropped); the run deadline is always `deadline`.
+
+import { connect, isIP, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { judgeResolution } from '../dns/verdict.js';
+import { authority, proxyConnect, type ConnectAnswer } from '../net/proxy-connect.js';
+import type { ProxyServer } from '../net/proxy-env.js';
+import { dialTarget } from '../net/redirect.js';
+import type { CheckContext, ConnectData, Endpoint, LayerResult, ProbeState, Reason, Status } from '../types.js';
+import { USER_AGENT } from '../version.js';
+import { snippetOf, untilAborted } from './app-socket.js';
+import { abortCause, describeConnectError, guardIdleSocket } from './errno.js';
+
+/** Connects to `proxy`, opens a CONNECT tunnel to endpoint.host:endpoint.port, and hands it over in state.socket. */
+export async function checkTcpViaProxy(
+  endpoint: Endpoint,
+  state: ProbeState,
+  ctx: CheckContext,
+  proxy: ProxyServer,
+): Promise<LayerResult> {
+  const started = performance.now();
+  const data: ConnectData = { address: proxy.host, port: proxy.port, proxy: proxy.display };
+  const result = (status: Status, reason: Reason, message: string, detail?: string): LayerResult => ({
+    layer: 'tcp',
+    status,
+    reason,
+    ms: Math.round(performance.now() - started),
+    message,
+    ...(detail === undefined ? {} : { detail }),
+    data,
+  });
+  const deadline = (): LayerResult => result('fail', 'deadline', 'the run deadline struck while going through the proxy');
+  if (ctx.signal.aborted) return deadlineOr(ctx, deadline, () => unreachable(`no answer from the proxy ${proxy.display}`));
+
+  function unreachable(message: string, detail?: string): LayerResult {
+    return result('fail', 'proxy_unreachable', message,
+      detail ?? `amlprobe could not open a TCP connection to the proxy itself, so the target ${authority(endpoint.host, endpoint.port)} was never tried. Check the proxy URL (--proxy, https_proxy/http_proxy) and the path from this machine to the proxy.`);
+  }
+
+  // Where the proxy is: an IP literal, or a name resolved like any other (this machine does resolve the proxy).
+  let address = proxy.host;
+  if (isIP(proxy.host) === 0) {
+    const resolution = await untilAborted(ctx.resolve(proxy.host), ctx.signal).catch(() => undefined);
+    if (resolution === undefined || ctx.signal.aborted) return deadlineOr(ctx, deadline, () => unreachable(`the proxy name ${proxy.host} did not resolve in time`));
+    const judged = judgeResolution(resolution, ctx.settings, false, undefined, []);
+    if (judged.status === 'fail' || judged.address === undefined) {
+      return unreachable(`the proxy name ${proxy.host} does not resolve: ${judged.message}`);
+    }
+    address = judged.address;
+    data.address = address;
+  }
+  const dial = dialTarget(ctx.settings, 'tcp', address, proxy.port);
+  if ('refused' in dial) return result('fail', 'tcp_error', dial.refused);
+  if (dial.redirectedTo !== undefined) data.redirectedTo = dial.redirectedTo;
+
+  const socket = connect({ host: dial.host, port: dial.port, noDelay: true });
+  const connected = await untilConnected(socket, ctx.signal);
+  if (connected !== true) {
+    socket.destroy();
+    if (connected === 'aborted') {
+      return deadlineOr(ctx, deadline, () => unreachable(`no answer from the proxy ${proxy.display} within ${ctx.settings.timeoutMs} ms`));
+    }
+    const described = describeConnectError(connected);
+    if (described.code !== undefined) data.code = described.code;
+    return unreachable(`cannot connect to the proxy ${proxy.display}: ${described.message}`);
+  }
+  if (socket.localAddress !== undefined) data.localAddress = socket.localAddress;
+
+  const request = { host: endpoint.host, port: endpoint.port, userAgent: USER_AGENT, signal: ctx.signal };
+  const answer = await proxyConnect(socket, proxy.authorization === undefined ? request : { ...request, authorization: proxy.authorization });
+  if (answer.kind === 'established') {
+    data.proxyStatus = answer.statusLine;
+    const agent = agentOf(answer.headers);
+    if (agent !== undefined) data.proxyAgent = agent;
+    // Errors while no layer listens must not crash the process (see tcp.ts).
+    guardIdleSocket(socket);
+    state.socket = socket;
+    state.proxy = agent === undefined ? { display: proxy.display } : { display: proxy.display, agent };
+    return result('pass', 'ok', `tunnel through ${proxy.display} established`);
+  }
+  socket.destroy();
+  return judgeAnswer(answer, endpoint, proxy, ctx, data, result, deadline);
+}
+
+/** A timeout reads as `timeout()`; the run deadline (or any other abort) as `deadline()`. */
+function deadlineOr(ctx: CheckContext, deadline: () => LayerResult, timeout: () => LayerResult): LayerResult {
+  return abortCause(ctx.signal) === 'timeout' ? timeout() : deadline();
+}
+
+/** Resolves true on connect, the error on failure, 'aborted' when the signal fires first. */
+function untilConnected(socket: Socket, signal: AbortSignal): Promise<true | Error | 'aborted'> {
+  return new Promise((resolve) => {
+    const done = (outcome: true | Error | 'aborted'): void => {
+      signal.removeEventListener('abort', onAbort);
+      socket.removeListener('connect', onConnect);
+      socket.removeListener('error', onError);
+      resolve(outcome);
+    };
+    const onConnect = (): void => done(true);
+    const onError = (error: Error): void => done(error);
+    const onAbort = (): void => done('aborted');
+    socket.once('connect', onConnect);
+    socket.once('error', onError);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The proxy's name for itself: Proxy-Agent, else Server. */
+function agentOf(headers: Record<string, string>): string | undefined {
+  return headers['proxy-agent'] ?? headers['server'];
+}
+
+/** The verdict for every CONNECT outcome other than a tunnel. */
+function judgeAnswer(
+  answer: Exclude<ConnectAnswer, { kind: 'established' }>,
+  endpoint: Endpoint,
+  proxy: ProxyServer,
+  ctx: CheckContext,
+  data: ConnectData,
+  result: (status: Status, reason: Reason, message: string, detail?: string) => LayerResult,
+  deadline: () => LayerResult,
+): LayerResult {
+  const target = authority(endpoint.host, endpoint.port);
+  if (answer.kind === 'aborted') {
+    return deadlineOr(ctx, deadline, () =>
+      result('fail', 'proxy_target_failed',
+        `tunnel not established: the proxy ${proxy.display} gave no answer to CONNECT ${target} within ${ctx.settings.timeoutMs} ms`,
+        'The proxy accepted the connection but did not answer: it is most likely still trying to reach the target, whose packets are dropped on the proxy\'s side (its own firewall, NSG or route).'));
+  }
+  if (answer.kind === 'malformed') {
+    return result('fail', 'proxy_failed', `the answer of ${proxy.display} to CONNECT is not HTTP`,
+      `Something listens at the proxy address but does not speak HTTP proxy. Answer starts: ${snippetOf(answer.received) || '(nothing printable)'}`);
+  }
+  if (answer.kind === 'closed') {
+    const how = answer.error === undefined ? 'closed the connection' : `reset the connection (${describeConnectError(answer.error).message})`;
+    if (answer.error !== undefined) {
+      const code = describeConnectError(answer.error).code;
+      if (code !== undefined) data.code = code;
+    }
+    return result('fail', 'proxy_failed', `the proxy ${proxy.display} ${how} without answering CONNECT ${target}`,
+      answer.received.length > 0 ? `Partial answer: ${snippetOf(answer.received)}` : 'Some proxies drop denied tunnels silently; check the proxy\'s log for this client.');
+  }
+  data.proxyStatus = answer.statusLine;
+  const agent = agentOf(answer.headers);
+  if (agent !== undefined) data.proxyAgent = agent;
+  const evidence = [
+    `The proxy answered "${answer.statusLine}"`,
+    agent === undefined ? undefined : `(${answer.headers['proxy-agent'] !== undefined ? 'Proxy-Agent' : 'Server'}: ${agent})`,
+  ].filter((part) => part !== undefined).join(' ');
+  const page = snippetOf(answer.body);
+  const quote = `${evidence}.${page ? ` Its page starts: ${page}` : ''}`;
+  const { status } = answer;
+  if (status === 407) {
+    const scheme = answer.headers['proxy-authenticate'];
+    const what = proxy.authorization === undefined
+      ? `the proxy ${proxy.display} requires authentication (HTTP 407)`
+      : `the proxy ${proxy.display} rejected the credentials (HTTP 407)`;
+    const how = proxy.authorization === undefined
+      ? 'Give credentials in the proxy URL (http://user:password@host:port); amlprobe sends them as Basic Proxy-Authorization and never prints them.'
+      : 'The credentials in the proxy URL were refused, or the proxy wants another scheme than Basic.';
+    return result('fail', 'proxy_auth_required', what, `${quote}${scheme ? ` Proxy-Authenticate: ${scheme}.` : ''} ${how}`);
+  }
+  if (status === 502 || status === 503 || status === 504 || connectFailure(status, answer.statusLine, page)) {
+    return result('fail', 'proxy_target_failed',
+      `tunnel not established: the proxy could not reach the target ${target} (HTTP ${status})`,
+      `${quote} The path from this machine to the proxy works; the proxy's own path to the target (its DNS, firewall or route) does not.`);
+  }
+  if (status >= 400) {
+    return result('fail', 'proxy_denied', `the proxy ${proxy.display} refused the tunnel to ${target} (HTTP ${status})`,
+      `${quote} Ask the proxy admin to allow CONNECT to ${target}.`);
+  }
+  return result('fail', 'proxy_failed', `the proxy ${proxy.display} answered CONNECT with HTTP ${status} instead of a tunnel`, quote);
+}
+
+/**
+ * A 500 that says the proxy could not connect: tinyproxy answers a failed connection to the
+ * target with "500 Unable to connect" where squid uses 503.
+ */
+function connectFailure(status: number, statusLine: string, page: string): boolean {
+  return status === 500 && /unable to connect|could not connect|cannot connect|connection (?:refused|failed)/i.test(`${statusLine} ${page}`);
+}
+
+/**
+ * When a non-101 answer to a WebSocket upgrade came from the proxy rather than the target, a
+ * sentence naming the evidence; else undefined. A tunnel carries the target's bytes, so a
+ * Proxy-Agent or Via header, or the proxy's own Server name, mean the proxy read the request and answered it.
+ */
+export function answeredByProxy(
+  proxy: ProbeState['proxy'],
+  headers: Record<string, string> | undefined,
+): string | undefined {
+  if (proxy === undefined || headers === undefined) return undefined;
+  if (headers['proxy-agent'] !== undefined) return `Proxy-Agent: ${headers['proxy-agent']}`;
+  if (headers['via'] !== undefined) return `Via: ${headers['via']}`;
+  if (proxy.agent !== undefined && headers['server'] === proxy.agent) return `Server: ${headers['server']}, as the proxy names itself`;
+  return undefined;
+}

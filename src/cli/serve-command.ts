@@ -1,0 +1,77 @@
+// `amlprobe serve`: probes the plan of `run` on a schedule and serves the last result over HTTP
+// (/metrics for Prometheus, /healthz for orchestrators, /report.json, /report.html). The plan and
+// the trust store are built once; a bad flag, config or --listen address is exit 2 before the
+// first probe. SIGTERM or SIGINT stops the schedule, closes the server and exits 0.
+
+import { UsageError } from '../errors.js';
+import { buildSecureContext } from '../net/trust-store.js';
+import { parseDuration } from '../plan/duration.js';
+import { probeToReport } from '../run-report.js';
+import { createServeHandler } from '../serve/http-handler.js';
+import { DEFAULT_LISTEN, formatListenAddress, parseListenAddress } from '../serve/listen-address.js';
+import { listenHttp } from '../serve/listen.js';
+import { startSchedule } from '../serve/schedule.js';
+import type { ServeState } from '../serve/state.js';
+import type { Flags, ParsedArgs } from './args.js';
+import { planFromFlags } from './run-command.js';
+
+/** Default time between the starts of two runs. */
+export const DEFAULT_INTERVAL = '60s';
+
+/** Below this, runs would follow each other with no pause worth the name. */
+const MIN_INTERVAL_MS = 100;
+
+/** Serve mode's own flags, validated. */
+export function serveOptions(flags: Flags): { intervalMs: number; listen: ReturnType<typeof parseListenAddress> } {
+  if (flags.output !== undefined || flags.format !== undefined) {
+    throw new UsageError("serve writes no report file; fetch /report.json (or /metrics) from its HTTP server instead of --format/--output.");
+  }
+  const intervalMs = parseDuration(flags.interval ?? DEFAULT_INTERVAL, '--interval');
+  if (intervalMs < MIN_INTERVAL_MS) throw new UsageError(`--interval '${flags.interval ?? ''}' is shorter than ${MIN_INTERVAL_MS} ms; write e.g. 30s or 1m.`);
+  return { intervalMs, listen: parseListenAddress(flags.listen ?? DEFAULT_LISTEN) };
+}
+
+/** Runs serve mode until SIGTERM or SIGINT; returns the exit code (0 on a clean stop). */
+export async function serveCommand(args: ParsedArgs): Promise<number> {
+  if (args.positionals.length > 0) {
+    throw new UsageError(`serve takes no targets (got '${args.positionals[0]}'); list endpoints in --config, so no request can choose what is probed.`);
+  }
+  // Listen for the signals first: until a listener exists the default action applies, and a
+  // SIGTERM sent right after the "listening" line would kill the process with no clean exit.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  const { intervalMs, listen } = serveOptions(args.flags);
+  const { plan, caFiles } = await planFromFlags(args.flags);
+  const secureContext = buildSecureContext({ extraCaFiles: caFiles });
+
+  const state: ServeState = {};
+  const bound = await listenHttp(listen, createServeHandler(state));
+  const url = `http://${formatListenAddress(bound.address)}`;
+  process.stderr.write(
+    `amlprobe serve: listening on ${url} (/metrics, /healthz, /report.json); probing ${plan.endpoints.length} endpoint(s) every ${intervalMs / 1000}s\n`,
+  );
+
+  let runsTotal = 0;
+  const schedule = startSchedule(
+    async () => {
+      const report = await probeToReport(plan, { secureContext });
+      runsTotal += 1;
+      state.last = { report, counters: { runsTotal, lastRunEndedMs: Date.now() } };
+      const { summary } = report;
+      process.stderr.write(
+        `amlprobe serve: run ${runsTotal}: ${summary.pass} pass, ${summary.warn} warn, ${summary.fail} fail (${summary.requiredFailed} required), ${report.durationMs} ms\n`,
+      );
+    },
+    intervalMs,
+    (error) => process.stderr.write(`amlprobe serve: run failed: ${error instanceof Error ? error.message : String(error)}\n`),
+  );
+
+  const signal = await stopSignal;
+  schedule.stop();
+  await bound.close();
+  process.stderr.write(`amlprobe serve: ${signal}: stopped\n`);
+  // A run still in flight is abandoned: cli.ts exits the process, which closes its sockets.
+  return 0;
+}

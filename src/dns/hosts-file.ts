@@ -1,0 +1,33 @@
+// The hosts file, read only to explain a system answer that no DNS server gives: if the name is
+// listed there, getaddrinfo took it from the file and DNS was never asked.
+
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+
+/** The hosts file of this platform. AMLPROBE_HOSTS_FILE overrides it (tests). */
+export function hostsFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.AMLPROBE_HOSTS_FILE?.trim();
+  if (override) return override;
+  return process.platform === 'win32' ? `${env.SystemRoot ?? 'C:\\Windows'}\\System32\\drivers\\etc\\hosts` : '/etc/hosts';
+}
+
+/** The addresses hosts-file text lists for `name` (case-insensitive, trailing dot ignored), in file order. */
+export function hostsEntries(text: string, name: string): string[] {
+  const wanted = name.toLowerCase().replace(/\.$/, '');
+  const found: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const [address, ...names] = raw.replace(/#.*$/, '').trim().split(/\s+/);
+    if (address === undefined || isIP(address.replace(/%.*$/, '')) === 0) continue;
+    if (names.some((n) => n.toLowerCase().replace(/\.$/, '') === wanted)) found.push(address.replace(/%.*$/, ''));
+  }
+  return found;
+}
+
+/** What the hosts file lists for `name`; undefined when the file cannot be read. */
+export function lookupHostsFile(name: string, path: string = hostsFilePath()): string[] | undefined {
+  try {
+    return hostsEntries(readFileSync(path, 'utf8'), name);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,148 @@
+// The CONNECT exchange with an HTTP forward proxy, on a socket already connected to the proxy:
+// send `CONNECT host:port HTTP/1.1`, read the proxy's answer head byte by byte (so that not one
+// byte of the tunnel is consumed), and say what it answered. On a 2xx the socket is a raw tunnel
+// to the target, left as a freshly connected socket would be (no listeners of ours, not paused),
+// so TLS, HTTP and WebSocket run over it exactly as over a direct connection.
+// For a refusal the start of the proxy's error page is read too: it usually names the proxy and the rule.
+
+import { isIP, type Socket } from 'node:net';
+
+/** What the proxy answered to CONNECT. */
+export type ConnectAnswer =
+  | { kind: 'established'; status: number; statusLine: string; headers: Record<string, string> }
+  | { kind: 'refused'; status: number; statusLine: string; headers: Record<string, string>; body: Buffer }
+  | { kind: 'malformed'; received: Buffer }
+  | { kind: 'closed'; received: Buffer; error?: Error }
+  | { kind: 'aborted' };
+
+/** Where to tunnel to, and how. */
+export interface ConnectRequest {
+  host: string;
+  port: number;
+  /** Proxy-Authorization header value ("Basic ..."), when the proxy URL carried credentials. */
+  authorization?: string;
+  userAgent: string;
+  signal: AbortSignal;
+}
+
+/** Largest answer head read before it counts as malformed. */
+const HEAD_LIMIT = 16 * 1024;
+/** Bytes of a refusal's body kept as evidence. */
+const BODY_LIMIT = 1024;
+/** How long to wait for the body of a refusal once its head is in (bounded by the signal too). */
+const BODY_WAIT_MS = 250;
+
+/** "host:port", IPv6 bracketed: the request target and Host header of a CONNECT. */
+export function authority(host: string, port: number): string {
+  return `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+}
+
+/** Sends CONNECT on `socket` and reads the answer. Never rejects; never destroys the socket. */
+export function proxyConnect(socket: Socket, request: ConnectRequest): Promise<ConnectAnswer> {
+  const target = authority(request.host, request.port);
+  const lines = [`CONNECT ${target} HTTP/1.1`, `Host: ${target}`, `User-Agent: ${request.userAgent}`];
+  if (request.authorization !== undefined) lines.push(`Proxy-Authorization: ${request.authorization}`);
+
+  return new Promise<ConnectAnswer>((resolve) => {
+    const head: number[] = [];
+    let parsed: { status: number; statusLine: string; headers: Record<string, string> } | undefined;
+    const body: Buffer[] = [];
+    let bodySize = 0;
+    let bodyTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+
+    const settle = (answer: ConnectAnswer): void => {
+      if (settled) return;
+      settled = true;
+      if (bodyTimer !== undefined) clearTimeout(bodyTimer);
+      socket.removeListener('readable', onReadable);
+      socket.removeListener('end', onEnd);
+      socket.removeListener('close', onClose);
+      socket.removeListener('error', onError);
+      request.signal.removeEventListener('abort', onAbort);
+      resolve(answer);
+    };
+    const received = (): Buffer => Buffer.from(head);
+    const refusal = (): ConnectAnswer =>
+      parsed === undefined
+        ? { kind: 'closed', received: received() }
+        : { kind: 'refused', ...parsed, body: Buffer.concat(body).subarray(0, BODY_LIMIT) };
+
+    const onReadable = (): void => {
+      if (parsed !== undefined) {
+        readBody();
+        return;
+      }
+      let chunk: Buffer | null;
+      // One byte at a time: the head ends at CRLF CRLF and whatever follows belongs to the tunnel.
+      while ((chunk = socket.read(1) as Buffer | null) !== null) {
+        head.push(chunk[0] ?? 0);
+        if (head.length > HEAD_LIMIT) return settle({ kind: 'malformed', received: received() });
+        if (!endsWithBlankLine(head)) continue;
+        const answer = parseHead(Buffer.from(head).toString('latin1'));
+        if (answer === undefined) return settle({ kind: 'malformed', received: received() });
+        if (answer.status >= 100 && answer.status < 200) {
+          head.length = 0; // an interim answer: the real one follows
+          continue;
+        }
+        if (answer.status >= 200 && answer.status < 300) return settle({ kind: 'established', ...answer });
+        parsed = answer;
+        const length = Number(answer.headers['content-length']);
+        if (length === 0) return settle(refusal());
+        bodyTimer = setTimeout(() => settle(refusal()), BODY_WAIT_MS);
+        readBody();
+        return;
+      }
+    };
+    const readBody = (): void => {
+      let chunk: Buffer | null;
+      while ((chunk = socket.read() as Buffer | null) !== null) {
+        body.push(chunk);
+        bodySize += chunk.length;
+      }
+      const length = Number(parsed?.headers['content-length']);
+      if (bodySize >= BODY_LIMIT || (Number.isFinite(length) && bodySize >= length)) settle(refusal());
+    };
+    const onEnd = (): void => settle(refusal());
+    const onClose = (): void => settle(refusal());
+    const onError = (error: Error): void => {
+      const answer = refusal();
+      settle(answer.kind === 'closed' ? { ...answer, error } : answer);
+    };
+    const onAbort = (): void => settle(parsed === undefined ? { kind: 'aborted' } : refusal());
+
+    if (request.signal.aborted) {
+      resolve({ kind: 'aborted' });
+      return;
+    }
+    socket.on('readable', onReadable);
+    socket.once('end', onEnd);
+    socket.once('close', onClose);
+    socket.on('error', onError);
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+  });
+}
+
+function endsWithBlankLine(bytes: number[]): boolean {
+  const n = bytes.length;
+  if (n >= 4 && bytes[n - 4] === 13 && bytes[n - 3] === 10 && bytes[n - 2] === 13 && bytes[n - 1] === 10) return true;
+  // Some proxies end lines with a bare LF.
+  return n >= 2 && bytes[n - 2] === 10 && bytes[n - 1] === 10;
+}
+
+/** Status line and headers (lower-case names) of an answer head, or undefined when it is not HTTP. */
+function parseHead(text: string): { status: number; statusLine: string; headers: Record<string, string> } | undefined {
+  const [statusLine = '', ...rest] = text.split(/\r?\n/);
+  const match = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(statusLine);
+  if (!match) return undefined;
+  const headers: Record<string, string> = {};
+  for (const line of rest) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return { status: Number(match[1]), statusLine: statusLine.trim(), headers };
+}

@@ -1,0 +1,143 @@
+// A run report as Prometheus text exposition format 0.0.4, for `amlprobe serve`'s /metrics.
+// Per endpoint and per layer: success 0/1 and duration; whether the name resolved privately; and
+// run-level gauges. Skipped layers and rows that were never probed (needs_input, informational)
+// emit no sample: a 0 there would count one failure twice, or a missing input as an outage.
+
+import type { DnsData, EndpointResult, LayerResult, Report } from '../types.js';
+
+/** Counters kept by the serve loop across runs, beside the last report. */
+export interface RunCounters {
+  /** Runs completed since the process started. */
+  runsTotal: number;
+  /** When the last run ended, ms since the epoch. */
+  lastRunEndedMs: number;
+}
+
+/** The content type of the exposition format this renders. */
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+type MetricType = 'gauge' | 'counter';
+
+/** One metric family: its header and its samples, each a label set and a value. */
+interface Family {
+  name: string;
+  help: string;
+  type: MetricType;
+  samples: { labels: Record<string, string>; value: number }[];
+}
+
+/** Escapes a label value: backslash, double quote and line feed, as the format requires. */
+export function escapeLabelValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** Escapes HELP text: backslash and line feed (quotes stay as they are there). */
+function escapeHelp(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+/** A sample value as the format writes it (Go float syntax for the special values). */
+function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
+}
+
+/** The labels that name one result: several results share an id with --all-addresses. */
+function endpointLabels(result: EndpointResult): Record<string, string> {
+  return {
+    endpoint: result.id,
+    host: result.host,
+    port: String(result.port),
+    protocol: result.protocol,
+    address: result.address ?? '',
+  };
+}
+
+/** True when the result was probed (catalog rows reported without a probe have no checks). */
+function probed(result: EndpointResult): boolean {
+  return result.checks.length > 0;
+}
+
+/** Layers that ran (a skipped layer did not, and its reason only repeats an earlier failure). */
+function ranLayers(result: EndpointResult): LayerResult[] {
+  return result.checks.filter((check) => check.status !== 'skip');
+}
+
+/** 1 when every resolved address was private, 0 when one was public; null when none resolved. */
+function resolvedPrivately(result: EndpointResult): number | null {
+  const dns = result.checks.find((check) => check.layer === 'dns');
+  const data = dns?.data as DnsData | undefined;
+  if (!data || !Array.isArray(data.addresses) || data.addresses.length === 0) return null;
+  return data.addresses.every((a) => a.private) ? 1 : 0;
+}
+
+/** Builds every metric family of one report. */
+function families(report: Report, counters: RunCounters): Family[] {
+  const results = report.results.filter(probed);
+  const endpointSuccess: Family = {
+    name: 'amlprobe_endpoint_success',
+    help: 'Whether the endpoint passed its last probe (1) or failed it (0); a warning counts as passed.',
+    type: 'gauge',
+    samples: results.map((r) => ({ labels: { ...endpointLabels(r), required: String(r.required) }, value: r.status === 'fail' ? 0 : 1 })),
+  };
+  const layerSuccess: Family = {
+    name: 'amlprobe_layer_success',
+    help: 'Whether one layer (dns, tcp, udp, tls, http, websocket) of the endpoint passed (1) or failed (0); reason is the verdict code of docs/verdicts.md.',
+    type: 'gauge',
+    samples: results.flatMap((r) =>
+      ranLayers(r).map((c) => ({ labels: { ...endpointLabels(r), layer: c.layer, reason: c.reason }, value: c.status === 'fail' ? 0 : 1 })),
+    ),
+  };
+  const layerDuration: Family = {
+    name: 'amlprobe_layer_duration_seconds',
+    help: 'Time spent in one layer of the endpoint in the last probe, seconds.',
+    type: 'gauge',
+    samples: results.flatMap((r) => ranLayers(r).map((c) => ({ labels: { ...endpointLabels(r), layer: c.layer }, value: c.ms / 1000 }))),
+  };
+  const endpointDuration: Family = {
+    name: 'amlprobe_endpoint_duration_seconds',
+    help: 'Time spent probing the endpoint in the last run, all layers, seconds.',
+    type: 'gauge',
+    samples: results.map((r) => ({ labels: endpointLabels(r), value: r.ms / 1000 })),
+  };
+  const dnsPrivate: Family = {
+    name: 'amlprobe_dns_private',
+    help: 'Whether every address the name resolved to is private (1) or one is public (0); absent when the name did not resolve.',
+    type: 'gauge',
+    samples: results.flatMap((r) => {
+      const value = resolvedPrivately(r);
+      return value === null ? [] : [{ labels: endpointLabels(r), value }];
+    }),
+  };
+  const run = (name: string, help: string, value: number, type: MetricType = 'gauge'): Family => ({ name, help, type, samples: [{ labels: {}, value }] });
+  return [
+    endpointSuccess,
+    layerSuccess,
+    endpointDuration,
+    layerDuration,
+    dnsPrivate,
+    run('amlprobe_last_run_timestamp_seconds', 'When the last run ended, seconds since the Unix epoch.', counters.lastRunEndedMs / 1000),
+    run('amlprobe_run_duration_seconds', 'How long the last run took, seconds.', report.durationMs / 1000),
+    run('amlprobe_run_deadline_hit', 'Whether the run deadline struck before every probe of the last run finished (1) or not (0).', report.deadlineHit ? 1 : 0),
+    run('amlprobe_required_failures', 'Required endpoints that failed in the last run; any makes /healthz answer 503.', report.summary.requiredFailed),
+    run('amlprobe_endpoints', 'Rows in the last report, including rows reported without a probe.', report.summary.total),
+    run('amlprobe_runs_total', 'Runs completed since amlprobe serve started.', counters.runsTotal, 'counter'),
+  ];
+}
+
+/** Renders one family: HELP, TYPE, then one line per sample. */
+function renderFamily(family: Family): string {
+  const lines = [`# HELP ${family.name} ${escapeHelp(family.help)}`, `# TYPE ${family.name} ${family.type}`];
+  for (const sample of family.samples) {
+    const pairs = Object.entries(sample.labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
+    lines.push(`${family.name}${pairs.length > 0 ? `{${pairs.join(',')}}` : ''} ${formatValue(sample.value)}`);
+  }
+  return lines.join('\n');
+}
+
+/** The report and the serve loop's counters as Prometheus text exposition format 0.0.4. */
+export function renderPrometheus(report: Report, counters: RunCounters): string {
+  return `${families(report, counters).map(renderFamily).join('\n')}\n`;
+}

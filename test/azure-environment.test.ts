@@ -1,0 +1,130 @@
+// Environment detection: IMDS through a loopback fake (which insists on the Metadata header), the
+// compute instance's documented markers (.nbvm file, CI_* variables), and how a run reports what it
+// learned and from where. The real IMDS address is never contacted: every URL here is a fake's, and
+// runCli's environment sets AMLPROBE_IMDS_URL=off unless a test names its fake.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { detectComputeInstance } from '../src/azure/compute-instance.js';
+import { queryImds } from '../src/azure/imds.js';
+import type { Report } from '../src/types.js';
+import { startImdsFake, startPlainFake } from './helpers/azure-fakes.js';
+import type { Fake } from './helpers/azure-fakes.js';
+import { runCli } from './helpers/cli.js';
+import { startDnsServer } from './helpers/dns-server.js';
+import type { TestDnsServer } from './helpers/dns-server.js';
+import { startHttpServer } from './helpers/http-servers.js';
+
+const COMPUTE = { location: 'westeurope', subscriptionId: '00000000-0000-0000-0000-00000000000a', resourceGroupName: 'rg-ml', name: 'vm-1', vmId: 'x' };
+const dir = mkdtempSync(join(tmpdir(), 'amlprobe-env-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('IMDS', () => {
+  let imds: Fake;
+  before(async () => {
+    imds = await startImdsFake(COMPUTE);
+  });
+  after(() => imds.close());
+
+  it('reads location, subscription, resource group and name, sending Metadata: true', async () => {
+    const outcome = await queryImds(`${imds.url}/metadata/instance?api-version=2021-02-01`);
+    assert.deepEqual(outcome, { ok: true, facts: { location: 'westeurope', subscriptionId: COMPUTE.subscriptionId, resourceGroupName: 'rg-ml', name: 'vm-1' } });
+    assert.equal(imds.requests.at(-1)?.headers.metadata, 'true');
+    assert.equal(imds.requests.at(-1)?.headers['x-forwarded-for'], undefined, 'IMDS rejects X-Forwarded-For');
+  });
+
+  const failures: { case: string; start: () => Promise<{ url: string; close: () => Promise<void> }>; message: RegExp }[] = [
+    { case: 'wrong path -> 404', start: async () => startImdsFake(COMPUTE), message: /IMDS answered 404/ },
+    { case: 'not JSON', start: () => startPlainFake((_q, res) => res.end('<html>')), message: /other than JSON/ },
+    { case: 'no compute section', start: () => startPlainFake((_q, res) => res.end('{"network":{}}')), message: /no compute section/ },
+    { case: 'silent -> timeout', start: () => startPlainFake(() => undefined), message: /did not answer \(ETIMEDOUT\)/ },
+    {
+      case: 'refused',
+      start: async () => {
+        const s = await startHttpServer(() => undefined);
+        await s.close();
+        return { url: `http://127.0.0.1:${s.port}`, close: async () => undefined };
+      },
+      message: /did not answer \(ECONNREFUSED\)/,
+    },
+  ];
+  for (const c of failures) {
+    it(`never throws: ${c.case}`, async () => {
+      const fake = await c.start();
+      try {
+        const path = c.case.startsWith('wrong path') ? '/other' : '/metadata/instance?api-version=2021-02-01';
+        const outcome = await queryImds(`${fake.url}${path}`, 300);
+        assert.equal(outcome.ok, false);
+        assert.match(outcome.ok ? '' : outcome.message, c.message);
+      } finally {
+        await fake.close();
+      }
+    });
+  }
+});
+
+describe('compute instance markers', () => {
+  it('reads instance and region from .nbvm and the workspace from CI_WORKSPACE', () => {
+    const nbvm = join(dir, 'nbvm');
+    writeFileSync(nbvm, 'instance=ci-alice\ndomainsuffix=westeurope.instances.azureml.ms\n');
+    assert.deepEqual(detectComputeInstance({ CI_WORKSPACE: 'ws-prod' }, nbvm), {
+      instance: { value: 'ci-alice', source: nbvm },
+      region: { value: 'westeurope', source: `${nbvm} (domainsuffix)` },
+      workspaceName: { value: 'ws-prod', source: 'CI_WORKSPACE' },
+    });
+  });
+
+  it('falls back to CI_NAME; nothing at all means not a compute instance', () => {
+    assert.deepEqual(detectComputeInstance({ CI_NAME: 'ci-bob' }, join(dir, 'absent')), { instance: { value: 'ci-bob', source: 'CI_NAME' } });
+    assert.equal(detectComputeInstance({}, join(dir, 'absent')), undefined);
+  });
+});
+
+describe('run reports what it learned', () => {
+  let imds: Fake;
+  let dns: TestDnsServer;
+  before(async () => {
+    imds = await startImdsFake(COMPUTE);
+    dns = await startDnsServer({});
+  });
+  after(async () => {
+    await imds.close();
+    await dns.close();
+  });
+  const base = () => ['run', '--scenario', 'studio', '--no-system-resolver', '--dns-server', dns.server, '--timeout', '300ms'];
+  const imdsEnv = () => ({ AMLPROBE_IMDS_URL: `${imds.url}/metadata/instance?api-version=2021-02-01` });
+
+  it('region from IMDS, workspace and instance from the compute instance, origins in JSON and the table header', async () => {
+    const nbvm = join(dir, 'nbvm-run');
+    writeFileSync(nbvm, 'instance=ci-carol\n');
+    const env = { ...imdsEnv(), AMLPROBE_NBVM_FILE: nbvm, CI_WORKSPACE: 'ws-prod' };
+    const [json, table, markdown] = await Promise.all([
+      runCli([...base(), '--format', 'json'], { env }),
+      runCli(base(), { env }),
+      runCli([...base(), '--format', 'markdown'], { env }),
+    ]);
+    const report = JSON.parse(json.stdout) as Report;
+    assert.equal(report.workspace?.profile.region, 'westeurope');
+    assert.equal(report.workspace?.origin.region, 'imds');
+    assert.equal(report.workspace?.profile.workspaceName, 'ws-prod');
+    assert.equal(report.workspace?.origin.workspaceName, 'compute-instance');
+    assert.equal(report.workspace?.origin.computeInstance, 'compute-instance');
+    assert.match(table.stdout, /^Workspace: .*region westeurope/m);
+    assert.match(table.stdout, /^Sources: .*compute instance computeInstance, workspaceName; IMDS region; default cloud/m);
+    assert.match(markdown.stdout, /^- \*\*Sources:\*\* .*IMDS region/m);
+  });
+
+  it('a region given by flag wins and IMDS is not asked; --no-imds never asks', async () => {
+    const asked = imds.requests.length;
+    const [flagged, off] = await Promise.all([
+      runCli([...base(), '--region', 'eastus', '--format', 'json'], { env: imdsEnv() }),
+      runCli([...base(), '--no-imds', '--format', 'json'], { env: imdsEnv() }),
+    ]);
+    assert.equal((JSON.parse(flagged.stdout) as Report).workspace?.origin.region, 'flag');
+    assert.equal((JSON.parse(off.stdout) as Report).workspace?.profile.region, undefined);
+    assert.equal(imds.requests.length, asked);
+  });
+});

@@ -1,0 +1,229 @@
+// End to end: the built CLI runs inside a client network namespace against REAL third-party servers
+// in a service namespace (dnsmasq, nginx with TLS from a test CA and a WebSocket backend, nftables
+// dropping and rejecting traffic, a TCP 445 listener); see test/e2e/README.md. Unlike the loopback
+// suites, this meets the real dropped-SYN timeout, real ICMP port unreachable and real CNAME chains
+// served by a real DNS server. Every endpoint's verdict AND reason is asserted from the JSON report.
+// The suite needs root and the programs listed in helpers/workspace-lab.ts: without them it FAILS.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ConnectData, DnsData, EndpointResult, HttpData, Layer, Reason, Report, Status, TlsData, UdpData, WebSocketData } from '../../src/types.js';
+import { describeRun, parseJsonOutput } from '../helpers/cli.js';
+import { ADDR, DISCOVERY_PATH, HOSTS, PROXY, startWorkspaceLab } from './helpers/workspace-lab.js';
+import type { WorkspaceLab } from './helpers/workspace-lab.js';
+
+/** One target and what amlprobe must say about it. */
+interface Case {
+  name: string;
+  target: string;
+  status: Status;
+  /** The deciding layer (null for a pass). */
+  layer: Layer | null;
+  reason: Reason;
+  /** Extra evidence checks on the result. */
+  evidence?: (result: EndpointResult) => void;
+}
+
+function layerData<T>(result: EndpointResult, layer: Layer): T {
+  const check = result.checks.find((c) => c.layer === layer);
+  assert.ok(check, `${result.label ?? result.id}: no ${layer} layer in ${JSON.stringify(result.checks)}`);
+  return check.data as T;
+}
+
+function byLabel(report: Report, target: string): EndpointResult {
+  const found = report.results.find((r) => r.label === target);
+  assert.ok(found, `no result for '${target}'; labels: ${report.results.map((r) => r.label).join(', ')}`);
+  return found;
+}
+
+/** The CNAME chain and final addresses the DNS layer recorded from dnsmasq. */
+function assertChain(result: EndpointResult, chain: string[], address: string): void {
+  const dns = layerData<DnsData>(result, 'dns');
+  assert.equal(dns.authority, 'direct');
+  const answer = dns.direct?.[0];
+  assert.ok(answer, `no direct DNS answer: ${JSON.stringify(dns)}`);
+  assert.equal(answer.server, `${ADDR.dns}:53`);
+  assert.deepEqual(answer.cname.map((r) => `${r.name}->${r.data}`), chain.slice(0, -1).map((name, i) => `${name}->${chain[i + 1]}`));
+  assert.deepEqual(dns.addresses.map((a) => a.address), [address]);
+}
+
+const CASES: Case[] = [
+  {
+    name: 'workspace API over HTTPS: CNAME chain to a private address, TLS with the test CA, 200',
+    target: `https://${HOSTS.workspace}/`,
+    status: 'pass', layer: null, reason: 'ok',
+    evidence: (r) => {
+      assertChain(r, [HOSTS.workspace, HOSTS.workspacePrivatelink], ADDR.web);
+      assert.equal(r.address, ADDR.web);
+      assert.equal(layerData<TlsData>(r, 'tls').authorized, true);
+      assert.equal(layerData<HttpData>(r, 'http').status, 200);
+    },
+  },
+  {
+    name: 'workspace API, plain TLS layer',
+    target: `tls://${HOSTS.workspace}:443`,
+    status: 'pass', layer: null, reason: 'ok',
+    evidence: (r) => assert.match(layerData<TlsData>(r, 'tls').chain?.[0]?.issuer ?? '', /amlprobe e2e Test CA/),
+  },
+  {
+    name: 'workspace API over plain HTTP',
+    target: `http://${HOSTS.workspace}/`,
+    status: 'pass', layer: null, reason: 'ok',
+    evidence: (r) => assert.equal(layerData<HttpData>(r, 'http').status, 200),
+  },
+  {
+    name: 'registry discovery path answers 200 (nginx, JSON body)',
+    target: `https://${HOSTS.regional}${DISCOVERY_PATH}`,
+    status: 'pass', layer: null, reason: 'ok',
+    evidence: (r) => {
+      assert.equal(r.path, DISCOVERY_PATH);
+      assert.equal(layerData<HttpData>(r, 'http').status, 200);
+    },
+  },
+  {
+    name: 'notebooks WebSocket through nginx to the ws backend: upgraded',
+    target: `wss://${HOSTS.notebooks}/ws`,
+    status: 'pass', layer: null, reason: 'ws_upgraded',
+    evidence: (r) => {
+      assertChain(r, [HOSTS.notebooks, HOSTS.notebooksPrivatelink], ADDR.web);
+      assert.equal(layerData<WebSocketData>(r, 'websocket').status, 101);
+    },
+  },
+  {
+    name: 'Azure Files SMB port 445: the listener is reachable',
+    target: `tcp://${HOSTS.file}:445`,
+    status: 'pass', layer: null, reason: 'ok',
+    evidence: (r) => {
+      assertChain(r, [HOSTS.file, HOSTS.filePrivatelink], ADDR.file);
+      assert.equal(layerData<ConnectData>(r, 'tcp').address, ADDR.file);
+    },
+  },
+  {
+    name: 'privatelink zone not linked: the chain ends at a public address',
+    target: `https://${HOSTS.blob}/`,
+    status: 'fail', layer: 'dns', reason: 'public_ip',
+    evidence: (r) => {
+      assertChain(r, [HOSTS.blob, HOSTS.blobPrivatelink, HOSTS.blobPublic], ADDR.public);
+      assert.equal(layerData<DnsData>(r, 'dns').addresses[0]?.private, false);
+      assert.deepEqual(r.checks.filter((c) => c.layer !== 'dns').map((c) => c.reason), ['skipped', 'skipped', 'skipped']);
+    },
+  },
+  {
+    name: 'missing record: NXDOMAIN from the authoritative zone',
+    target: `dns://${HOSTS.missing}`,
+    status: 'fail', layer: 'dns', reason: 'nxdomain',
+    evidence: (r) => assert.equal(layerData<DnsData>(r, 'dns').direct?.[0]?.rcode, 'NXDOMAIN'),
+  },
+  {
+    name: 'container registry: SYN dropped by nftables -> timeout',
+    target: `https://${HOSTS.registry}/`,
+    status: 'fail', layer: 'tcp', reason: 'tcp_timeout',
+    evidence: (r) => assertChain(r, [HOSTS.registry, HOSTS.registryPrivatelink], ADDR.dropped),
+  },
+  {
+    name: 'file share 443: rejected with a TCP reset -> refused',
+    target: `tcp://${HOSTS.file}:443`,
+    status: 'fail', layer: 'tcp', reason: 'tcp_refused',
+    evidence: (r) => assert.equal(layerData<ConnectData>(r, 'tcp').code, 'ECONNREFUSED'),
+  },
+  {
+    name: 'UDP rejected by nftables with ICMP port unreachable -> closed',
+    target: `udp://${HOSTS.tundra}:5831`,
+    status: 'fail', layer: 'udp', reason: 'udp_closed',
+    evidence: (r) => assert.equal(layerData<UdpData>(r, 'udp').address, ADDR.udp),
+  },
+  {
+    name: 'UDP port with no listener -> closed (kernel ICMP)',
+    target: `udp://${HOSTS.tundra}:5832`,
+    status: 'fail', layer: 'udp', reason: 'udp_closed',
+  },
+];
+
+function assertCase(report: Report, c: Case): void {
+  const r = byLabel(report, c.target);
+  const got = { status: r.status, layer: r.layer, reason: r.reason };
+  assert.deepEqual(got, { status: c.status, layer: c.layer, reason: c.reason }, `${c.name}: ${JSON.stringify(r, null, 2)}`);
+  c.evidence?.(r);
+}
+
+describe('e2e: amlprobe in a network namespace against dnsmasq, nginx and nftables', { timeout: 60_000 }, () => {
+  let lab: WorkspaceLab | undefined;
+  const common = (): string[] => ['--format', 'json', '--no-system-resolver', '--dns-server', lab?.dnsServer ?? '', '--timeout', '1s'];
+
+  before(async () => {
+    lab = await startWorkspaceLab();
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+
+  it('one check run: every endpoint gets its verdict and reason (--expect-private, --ca-file)', async () => {
+    assert.ok(lab);
+    const run = await lab.runAmlprobe(['check', ...CASES.map((c) => c.target), ...common(), '--expect-private', '--ca-file', lab.caFile]);
+    assert.equal(run.code, 1, describeRun(run));
+    const report = parseJsonOutput<Report>(run);
+    assert.equal(report.results.length, CASES.length, describeRun(run));
+    for (const c of CASES) assertCase(report, c);
+    assert.equal(report.deadlineHit, false);
+  });
+
+  it('only the healthy endpoints: exit 0', async () => {
+    assert.ok(lab);
+    const healthy = CASES.filter((c) => c.status === 'pass');
+    const run = await lab.runAmlprobe(['check', ...healthy.map((c) => c.target), ...common(), '--expect-private', '--ca-file', lab.caFile]);
+    assert.equal(run.code, 0, describeRun(run));
+    const report = parseJsonOutput<Report>(run);
+    for (const c of healthy) assertCase(report, c);
+  });
+
+  it('without --ca-file the test CA is unknown: tls_untrusted, with the certificate shown', async () => {
+    assert.ok(lab);
+    const target = `https://${HOSTS.workspace}/`;
+    const run = await lab.runAmlprobe(['check', target, ...common(), '--expect-private']);
+    assert.equal(run.code, 1, describeRun(run));
+    const r = byLabel(parseJsonOutput<Report>(run), target);
+    assert.deepEqual({ status: r.status, layer: r.layer, reason: r.reason }, { status: 'fail', layer: 'tls', reason: 'tls_untrusted' }, JSON.stringify(r, null, 2));
+    const tls = layerData<TlsData>(r, 'tls');
+    assert.equal(tls.authorized, false);
+    assert.ok(tls.chain?.[0]?.subjectAltNames.some((san) => san.includes(HOSTS.workspace)), JSON.stringify(tls.chain));
+    assert.equal(layerData<HttpData | undefined>(r, 'http') === undefined || r.checks.find((c) => c.layer === 'http')?.reason === 'skipped', true);
+  });
+
+  it('through tinyproxy (--proxy): allowed tunnel ok, denied host proxy_denied, dropped target proxy_target_failed', async () => {
+    assert.ok(lab);
+    const allowed = `https://${HOSTS.workspace}/`;
+    const denied = `https://${HOSTS.blob}/`;
+    const dropped = `https://${HOSTS.registry}/`;
+    const run = await lab.runAmlprobe(['check', allowed, denied, dropped, ...common(), '--ca-file', lab.caFile, '--proxy', PROXY.filtering]);
+    assert.equal(run.code, 1, describeRun(run));
+    const report = parseJsonOutput<Report>(run);
+    const verdict = (target: string): unknown => {
+      const r = byLabel(report, target);
+      return { status: r.status, layer: r.layer, reason: r.reason };
+    };
+    assert.deepEqual(verdict(allowed), { status: 'pass', layer: null, reason: 'ok' }, describeRun(run));
+    const tcp = layerData<ConnectData>(byLabel(report, allowed), 'tcp');
+    assert.equal(tcp.proxy, PROXY.filtering);
+    assert.match(tcp.proxyStatus ?? '', /^HTTP\/1\.[01] 200/);
+    assert.equal(layerData<TlsData>(byLabel(report, allowed), 'tls').authorized, true);
+    assert.equal(layerData<HttpData>(byLabel(report, allowed), 'http').status, 200);
+    assert.deepEqual(verdict(denied), { status: 'fail', layer: 'tcp', reason: 'proxy_denied' }, describeRun(run));
+    assert.match(layerData<ConnectData>(byLabel(report, denied), 'tcp').proxyStatus ?? '', / 403 /);
+    assert.deepEqual(verdict(dropped), { status: 'fail', layer: 'tcp', reason: 'proxy_target_failed' }, describeRun(run));
+  });
+
+  it('proxy wanting credentials (https_proxy from the environment): proxy_auth_required; no proxy listening: proxy_unreachable', async () => {
+    assert.ok(lab);
+    const target = `https://${HOSTS.workspace}/`;
+    const [auth, closed] = await Promise.all([
+      lab.runAmlprobe(['check', target, ...common(), '--ca-file', lab.caFile], { https_proxy: PROXY.auth }),
+      lab.runAmlprobe(['check', target, ...common(), '--ca-file', lab.caFile, '--proxy', PROXY.closed]),
+    ]);
+    for (const [run, reason, proxy] of [[auth, 'proxy_auth_required', PROXY.auth], [closed, 'proxy_unreachable', PROXY.closed]] as const) {
+      assert.equal(run.code, 1, describeRun(run));
+      const r = byLabel(parseJsonOutput<Report>(run), target);
+      assert.deepEqual({ status: r.status, layer: r.layer, reason: r.reason }, { status: 'fail', layer: 'tcp', reason }, describeRun(run));
+      assert.equal(layerData<ConnectData>(r, 'tcp').proxy, proxy);
+    }
+  });
+});

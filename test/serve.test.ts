@@ -1,0 +1,470 @@
+// `amlprobe serve` and `amlprobe healthcheck` as users run them: child processes probing real
+// loopback listeners from a config. /metrics is checked by promtool and scraped by a real
+// Prometheus; /healthz follows a listener going down and up; SIGTERM/SIGINT stop it cleanly; a
+// run slower than the interval delays the next instead of overlapping it.
+
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Flags } from '../src/cli/args.js';
+import { serveOptions } from '../src/cli/serve-command.js';
+import { isUsageError } from '../src/errors.js';
+import { escapeLabelValue } from '../src/report/prometheus.js';
+import { startSchedule } from '../src/serve/schedule.js';
+import { parseListenAddress } from '../src/serve/listen-address.js';
+import { describeRun, runCli } from './helpers/cli.js';
+import { closedTcpPort, startTcpServer } from './helpers/listeners.js';
+import type { Listener } from './helpers/listeners.js';
+import { freePort, requireProgram, startServe, waitFor, writeConfig } from './helpers/serve-process.js';
+import type { ServeProcess } from './helpers/serve-process.js';
+
+/** A config probing these targets by IP literal (no name lookups), each `id: target` (required unless marked). */
+function configYaml(endpoints: { id: string; target: string; required?: boolean }[], timeout = '500ms'): string {
+  const rows = endpoints.map((e) => `  - target: ${e.target}\n    id: ${JSON.stringify(e.id)}\n    required: ${e.required ?? true}\n`);
+  return `version: 1\nsettings:\n  timeout: ${timeout}\n  systemResolver: false\nendpoints:\n${rows.join('')}`;
+}
+
+async function get(url: string, init: RequestInit = {}): Promise<{ status: number; body: string; type: string }> {
+  // A bounded wait: a server that never answers fails the test instead of stalling the suite.
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000), ...init });
+  return { status: res.status, body: await res.text(), type: res.headers.get('content-type') ?? '' };
+}
+
+/** The value of the one sample of `metric` whose labels include every `labels` pair. */
+function sample(text: string, metric: string, labels: Record<string, string>): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
+  const line = text.split('\n').find((l) => l.startsWith(`${metric}{`) && wanted.every((w) => l.includes(w)));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/** Waits for a run to have completed (/metrics answers 200). */
+async function firstMetrics(serve: ServeProcess): Promise<string> {
+  return waitFor('the first run', async () => {
+    const res = await get(`${serve.url}/metrics`);
+    return res.status === 200 ? res.body : undefined;
+  });
+}
+
+/** A TCP listener on a fixed port that can be stopped and started again on the same port. */
+class FlappingListener {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  constructor(readonly port: number) {}
+  async up(): Promise<void> {
+    const server = createServer((s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+      s.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', resolve);
+    });
+    this.server = server;
+  }
+  async down(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+describe('serve', { concurrency: true, timeout: 120_000 }, () => {
+  describe('serve: /metrics, promtool and a real Prometheus', () => {
+    let open: Listener;
+    let closed: number;
+    let serve: ServeProcess;
+    let config: ReturnType<typeof writeConfig>;
+    // An id with a quote, a backslash and a space: its label value must be escaped.
+    const oddId = 'odd "id" \\ x';
+    before(async () => {
+      open = await startTcpServer();
+      closed = await closedTcpPort();
+      config = writeConfig(
+        configYaml([
+          { id: 'open', target: `tcp://127.0.0.1:${open.port}` },
+          { id: oddId, target: `tcp://127.0.0.1:${closed}` },
+          { id: 'optional', target: `tcp://127.0.0.1:${closed}`, required: false },
+        ]),
+      );
+      serve = await startServe(['--config', config.path, '--no-system-resolver', '--interval', '500ms']);
+    });
+    after(async () => {
+      await serve?.stop();
+      await open?.close();
+      config?.remove();
+    });
+
+    it('serves per endpoint and per layer success, durations and run gauges', async () => {
+      const text = await firstMetrics(serve);
+      assert.equal(sample(text, 'amlprobe_endpoint_success', { endpoint: 'open', required: 'true' }), 1, text);
+      assert.equal(sample(text, 'amlprobe_endpoint_success', { endpoint: oddId }), 0, text);
+      assert.equal(sample(text, 'amlprobe_endpoint_success', { endpoint: 'optional', required: 'false' }), 0, text);
+      assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: oddId, layer: 'tcp', reason: 'tcp_refused' }), 0, text);
+      assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: 'open', layer: 'tcp', reason: 'ok', port: String(open.port) }), 1, text);
+      assert.ok((sample(text, 'amlprobe_layer_duration_seconds', { endpoint: 'open', layer: 'tcp' }) ?? -1) >= 0, text);
+      assert.equal(sample(text, 'amlprobe_dns_private', { endpoint: 'open' }), 1, text);
+      assert.match(text, /^amlprobe_required_failures 1$/m);
+      assert.match(text, /^amlprobe_runs_total [1-9]\d*$/m);
+      assert.match(text, /^amlprobe_last_run_timestamp_seconds \d+(\.\d+)?$/m);
+      assert.match(text, /^amlprobe_run_duration_seconds \d/m);
+      assert.match(text, /^# TYPE amlprobe_runs_total counter$/m);
+      assert.match(text, /^# HELP amlprobe_layer_success /m);
+      // The escaped form, byte for byte.
+      assert.ok(text.includes('endpoint="odd \\"id\\" \\\\ x"'), text);
+    });
+
+    it('passes promtool check metrics', async () => {
+      const promtool = requireProgram('promtool', 'prometheus');
+      const text = await firstMetrics(serve);
+      const result = await new Promise<{ code: number; out: string }>((resolve) => {
+        const child = execFile(promtool, ['check', 'metrics'], { timeout: 10_000 }, (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, out: `${stdout}${stderr}` });
+        });
+        child.stdin?.end(text);
+      });
+      assert.equal(result.code, 0, `promtool check metrics failed:\n${result.out}\n--- metrics ---\n${text}`);
+      assert.equal(result.out.trim(), '', `promtool has lint complaints:\n${result.out}`);
+    });
+
+    it('is scraped by a real Prometheus, which then answers amlprobe_endpoint_success', async (t) => {
+      const prometheus = requireProgram('prometheus', 'prometheus');
+      const dir = mkdtempSync(join(tmpdir(), 'amlprobe-prometheus-'));
+      const target = serve.url.replace('http://', '');
+      writeFileSync(
+        join(dir, 'prometheus.yml'),
+        `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: amlprobe\n    static_configs:\n      - targets: ['${target}']\n`,
+      );
+      const port = await freePort();
+      let log = '';
+      const child = spawn(
+        prometheus,
+        [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+        { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir },
+      );
+      child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      t.after(async () => {
+        if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+          process.kill(child.pid, 'SIGKILL');
+          await exited;
+        }
+        rmSync(dir, { recursive: true, force: true });
+      });
+      type Vector = { metric: Record<string, string>; value: [number, string] }[];
+      const series = await waitFor(
+        `Prometheus (127.0.0.1:${port}) to have scraped amlprobe_endpoint_success; its log: ${log}`,
+        async () => {
+          if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}: ${log}`);
+          const res = await get(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('amlprobe_endpoint_success{job="amlprobe"}')}`);
+          if (res.status !== 200) return undefined;
+          const body = JSON.parse(res.body) as { status: string; data: { result: Vector } };
+          return body.data.result.length >= 3 ? body.data.result : undefined;
+        },
+        20_000,
+      );
+      const byId = new Map(series.map((s) => [s.metric.endpoint, s.value[1]]));
+      assert.equal(byId.get('open'), '1', JSON.stringify(series));
+      assert.equal(byId.get(oddId), '0', JSON.stringify(series));
+      assert.equal(byId.get('optional'), '0', JSON.stringify(series));
+      assert.equal(series[0]?.metric.instance, target);
+    });
+
+    it('answers /report.json, 404, 405, and ignores query parameters (nothing but the plan is probed)', async () => {
+      await firstMetrics(serve);
+      const json = await get(`${serve.url}/report.json`);
+      assert.equal(json.status, 200);
+      const report = JSON.parse(json.body) as { results: { id: string }[] };
+      assert.deepEqual(report.results.map((r) => r.id).sort(), ['open', 'optional', oddId].sort());
+      const html = await get(`${serve.url}/report.html`);
+      if (html.status === 404) assert.match(html.body, /no HTML report/);
+      else assert.equal(html.status, 200);
+      const missing = await get(`${serve.url}/probe?target=tcp://127.0.0.1:1`);
+      assert.equal(missing.status, 404);
+      assert.match(missing.body, /\/metrics/);
+      const post = await get(`${serve.url}/metrics`, { method: 'POST', body: 'x' });
+      assert.equal(post.status, 405);
+      const withTarget = await get(`${serve.url}/metrics?target=127.0.0.2:80&module=tcp`);
+      assert.equal(withTarget.status, 200);
+      assert.ok(!withTarget.body.includes('127.0.0.2'), 'a query parameter changed what was probed');
+    });
+  });
+
+  it('/healthz: "no run yet", then 200 and 503 as a required listener goes down and up', async (t) => {
+    const port = await closedTcpPort();
+    const listener = new FlappingListener(port);
+    await listener.up();
+    // A second endpoint that makes every run take ~1 s (TLS to a peer that never speaks, not
+    // required), so /healthz can be asked before the first run ends.
+    const silent = await startTcpServer();
+    const config = writeConfig(
+      configYaml(
+        [
+          { id: 'flapping', target: `tcp://127.0.0.1:${port}` },
+          { id: 'slow', target: `tls://127.0.0.1:${silent.port}`, required: false },
+        ],
+        '1s',
+      ),
+    );
+    const serve = await startServe(['--config', config.path, '--no-system-resolver', '--interval', '100ms']);
+    t.after(async () => {
+      await serve.stop();
+      await listener.down();
+      await silent.close();
+      config.remove();
+    });
+    const early = await get(`${serve.url}/healthz`);
+    assert.deepEqual([early.status, early.body], [503, 'no run yet\n']);
+    const healthz =
+      (status: number) =>
+      async (): Promise<string | undefined> => {
+        const res = await get(`${serve.url}/healthz`);
+        return res.status === status ? res.body : undefined;
+      };
+    assert.equal(await waitFor('/healthz 200', healthz(200), 15_000), 'ok\n');
+    await listener.down();
+    const failing = await waitFor('/healthz 503 after the listener went down', healthz(503), 15_000);
+    assert.match(failing, /^1 required endpoint\(s\) failed:\nflapping \(tcp:\/\/127\.0\.0\.1:\d+\): tcp tcp_refused/);
+    await listener.up();
+    assert.equal(await waitFor('/healthz 200 after the listener came back', healthz(200), 15_000), 'ok\n');
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal} stops the timer and the server and exits 0 promptly, even mid-run`, async (t) => {
+      const silent = await startTcpServer();
+      const config = writeConfig(configYaml([{ id: 'slow', target: `tls://127.0.0.1:${silent.port}` }], '30s'));
+      const serve = await startServe(['--config', config.path, '--no-system-resolver', '--interval', '1s']);
+      t.after(async () => {
+        await serve.stop();
+        await silent.close();
+        config.remove();
+      });
+      // The first run is waiting on a TLS handshake that will take 30 s: stop now.
+      const started = performance.now();
+      assert.ok(serve.child.pid !== undefined);
+      process.kill(serve.child.pid, signal);
+      const { code } = await serve.exited;
+      const ms = performance.now() - started;
+      assert.equal(code, 0, serve.stderr());
+      assert.ok(ms < 10_000, `took ${Math.round(ms)} ms to stop: did it wait for the run?`);
+      assert.match(serve.stderr(), new RegExp(`${signal}: stopped`));
+      await assert.rejects(fetch(`${serve.url}/healthz`), 'the server still answers after the exit');
+    });
+  }
+
+  it('never overlaps runs: a run slower than the interval delays the next one', async (t) => {
+    // Each run's only probe is a TLS handshake with a peer that never answers: ~600 ms per run,
+    // with an interval of 100 ms. From two consecutive runs n and n+1 seen in /metrics (end time
+    // and duration, both from amlprobe's own clock, so a slow test process cannot blur them):
+    // run n+1 must have started after run n ended. Overlapping runs would start ~500 ms before.
+    let accepted = 0;
+    const silent = await startTcpServer(() => (accepted += 1));
+    const config = writeConfig(configYaml([{ id: 'slow', target: `tls://127.0.0.1:${silent.port}` }], '600ms'));
+    const serve = await startServe(['--config', config.path, '--no-system-resolver', '--interval', '100ms']);
+    t.after(async () => {
+      await serve.stop();
+      await silent.close();
+      config.remove();
+    });
+    const runs = new Map<number, { endMs: number; durationMs: number }>();
+    let text = '';
+    const pair = await waitFor(
+      'two consecutive runs in /metrics',
+      async () => {
+        const res = await get(`${serve.url}/metrics`);
+        if (res.status !== 200) return undefined;
+        text = res.body;
+        const n = Number(/^amlprobe_runs_total (\d+)$/m.exec(text)?.[1]);
+        const end = Number(/^amlprobe_last_run_timestamp_seconds (\S+)$/m.exec(text)?.[1]) * 1000;
+        const duration = Number(/^amlprobe_run_duration_seconds (\S+)$/m.exec(text)?.[1]) * 1000;
+        runs.set(n, { endMs: end, durationMs: duration });
+        const previous = runs.get(n - 1);
+        return n >= 3 && previous ? { previous, next: { endMs: end, durationMs: duration }, n } : undefined;
+      },
+      20_000,
+    );
+    const nextStart = pair.next.endMs - pair.next.durationMs;
+    assert.ok(pair.next.durationMs >= 550, `a run took ${pair.next.durationMs} ms; the test needs runs slower than the interval`);
+    assert.ok(
+      nextStart >= pair.previous.endMs - 5,
+      `run ${pair.n} started ${Math.round(pair.previous.endMs - nextStart)} ms before run ${pair.n - 1} ended: runs overlapped`,
+    );
+    // One connection per run: no run was started and abandoned on the side.
+    assert.ok(accepted >= pair.n && accepted <= pair.n + 2, `${accepted} connections for ${pair.n} runs`);
+    assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: 'slow', layer: 'tls', reason: 'tls_timeout' }), 0, text);
+  });
+
+  it('startSchedule: one run at a time, the next as soon as a slow one ends, none after stop()', async () => {
+    let active = 0;
+    let maxActive = 0;
+    let runs = 0;
+    const schedule = startSchedule(async () => {
+      active += 1;
+      runs += 1;
+      maxActive = Math.max(maxActive, active);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      active -= 1;
+    }, 10);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    schedule.stop();
+    const atStop = runs;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(maxActive, 1, 'two runs overlapped');
+    assert.ok(atStop >= 3 && atStop <= 5, `${atStop} runs in 500 ms of 120 ms runs`);
+    assert.ok(runs === atStop, `a run started after stop() (${atStop} -> ${runs})`);
+  });
+
+  it('startSchedule: a run that throws is reported and the schedule goes on', async () => {
+    const errors: unknown[] = [];
+    let runs = 0;
+    const schedule = startSchedule(
+      async () => {
+        runs += 1;
+        throw new Error(`boom ${runs}`);
+      },
+      20,
+      (e) => errors.push(e),
+    );
+    await waitFor('three runs', async () => (runs >= 3 ? true : undefined), 2000);
+    schedule.stop();
+    assert.ok(errors.length >= 2);
+    assert.match(String(errors[0]), /boom 1/);
+  });
+});
+
+describe('serve: usage errors are exit 2 before any probe', { concurrency: true, timeout: 120_000 }, () => {
+  // Validation of serve's own flags, table-driven in process (each is a UsageError, i.e. exit 2);
+  // the CLI cases below show the exit code and message end to end.
+  const cases: { case: string; flags: Partial<Flags>; message: RegExp }[] = [
+    { case: 'host name', flags: { listen: 'example.com:9464' }, message: /--listen 'example.com:9464': .*not an IP address/ },
+    { case: 'port alone', flags: { listen: '9464' }, message: /port alone/ },
+    { case: 'port too big', flags: { listen: '127.0.0.1:70000' }, message: /from 0 to 65535/ },
+    { case: 'IPv6 without brackets', flags: { listen: '::1:9464' }, message: /not HOST:PORT|brackets/ },
+    { case: 'not IPv6 in brackets', flags: { listen: '[127.0.0.1]:9464' }, message: /not an IPv6 address/ },
+    { case: 'bad interval', flags: { interval: 'soon' }, message: /--interval 'soon'/ },
+    { case: 'interval too short', flags: { interval: '10ms' }, message: /shorter than 100 ms/ },
+    { case: '--output', flags: { output: 'x.json' }, message: /serve writes no report file/ },
+  ];
+  for (const c of cases) {
+    it(`serveOptions: ${c.case}`, () => {
+      assert.throws(() => serveOptions(c.flags as Flags), (error: unknown) => isUsageError(error) && c.message.test(error.message));
+    });
+  }
+  it('serveOptions: defaults are 60 s and 127.0.0.1:9464', () => {
+    assert.deepEqual(serveOptions({} as Flags), { intervalMs: 60_000, listen: { host: '127.0.0.1', port: 9464 } });
+  });
+
+  let config: ReturnType<typeof writeConfig>;
+  before(() => {
+    config = writeConfig(configYaml([{ id: 'x', target: 'tcp://127.0.0.1:1' }]));
+  });
+  after(() => config.remove());
+  const cliCases: { case: string; args: string[]; message: RegExp }[] = [
+    { case: 'cli: bad --listen', args: ['--listen', 'example.com:9464'], message: /^amlprobe: error: --listen 'example.com:9464': .*not an IP address/ },
+    { case: 'cli: address not on this machine', args: ['--listen', '192.0.2.1:0'], message: /not on any interface/ },
+    { case: 'cli: a target', args: ['tcp://127.0.0.1:1'], message: /serve takes no targets/ },
+  ];
+  for (const c of cliCases) {
+    it(c.case, async () => {
+      const run = await runCli(['serve', '--config', config.path, '--no-system-resolver', ...c.args], { killAfterMs: 30_000 });
+      assert.equal(run.code, 2, describeRun(run));
+      assert.match(run.stderr, c.message);
+    });
+  }
+
+  it('port in use', async () => {
+    const busy = await startTcpServer();
+    try {
+      const run = await runCli(['serve', '--config', config.path, '--no-system-resolver', '--listen', `127.0.0.1:${busy.port}`], { killAfterMs: 30_000 });
+      assert.equal(run.code, 2, describeRun(run));
+      assert.match(run.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${busy.port}: the port is already in use`));
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('parseListenAddress accepts IPv4, bracketed IPv6, localhost and the default', () => {
+    assert.deepEqual(parseListenAddress('0.0.0.0:9464'), { host: '0.0.0.0', port: 9464 });
+    assert.deepEqual(parseListenAddress('[::1]:0'), { host: '::1', port: 0 });
+    assert.deepEqual(parseListenAddress('localhost:9464'), { host: 'localhost', port: 9464 });
+  });
+
+  it('escapeLabelValue escapes backslash, quote and newline, and nothing else', () => {
+    assert.equal(escapeLabelValue('a\\b"c\nd é'), 'a\\\\b\\"c\\nd é');
+  });
+});
+
+describe('healthcheck', { concurrency: true, timeout: 120_000 }, () => {
+  let open: Listener;
+  let closed: number;
+  before(async () => {
+    open = await startTcpServer();
+    closed = await closedTcpPort();
+  });
+  after(() => open.close());
+
+  const cases: { case: string; endpoints: (o: number, c: number) => { id: string; target: string; required?: boolean }[]; code: number; stderr: RegExp }[] = [
+    { case: 'all required pass: exit 0, silent', endpoints: (o) => [{ id: 'a', target: `tcp://127.0.0.1:${o}` }], code: 0, stderr: /^$/ },
+    {
+      case: 'only an optional endpoint fails: exit 0, silent',
+      endpoints: (o, c) => [
+        { id: 'a', target: `tcp://127.0.0.1:${o}` },
+        { id: 'b', target: `tcp://127.0.0.1:${c}`, required: false },
+      ],
+      code: 0,
+      stderr: /^$/,
+    },
+    {
+      case: 'a required endpoint fails: exit 1, one line naming it',
+      endpoints: (o, c) => [
+        { id: 'a', target: `tcp://127.0.0.1:${o}` },
+        { id: 'db', target: `tcp://127.0.0.1:${c}` },
+      ],
+      code: 1,
+      stderr: /^amlprobe healthcheck: 1 required endpoint\(s\) failed: db \(tcp:\/\/127\.0\.0\.1:\d+\): tcp tcp_refused: [^\n]*\n$/,
+    },
+  ];
+  for (const c of cases) {
+    it(c.case, async (t) => {
+      const config = writeConfig(configYaml(c.endpoints(open.port, closed)));
+      t.after(() => config.remove());
+      const run = await runCli(['healthcheck', '--config', config.path, '--no-system-resolver']);
+      assert.equal(run.code, c.code, describeRun(run));
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, c.stderr);
+    });
+  }
+
+  it('--deadline bounds a run that would hang: exit 1 well before the layer timeout', async (t) => {
+    const silent = await startTcpServer();
+    const config = writeConfig(configYaml([{ id: 'stuck', target: `tls://127.0.0.1:${silent.port}` }], '30s'));
+    t.after(async () => {
+      await silent.close();
+      config.remove();
+    });
+    const run = await runCli(['healthcheck', '--config', config.path, '--no-system-resolver', '--deadline', '700ms', '--timeout', '600ms']);
+    assert.equal(run.code, 1, describeRun(run));
+    assert.match(run.stderr, /stuck .*tls (tls_timeout|deadline)/);
+    assert.ok(run.ms < 20_000, `took ${run.ms} ms`);
+  });
+
+  it('without --deadline, a config asking for 30 s layer timeouts is cut to the 10 s healthcheck deadline', async (t) => {
+    const silent = await startTcpServer();
+    const config = writeConfig(configYaml([{ id: 'stuck', target: `tls://127.0.0.1:${silent.port}` }], '30s'));
+    t.after(async () => {
+      await silent.close();
+      config.remove();
+    });
+    const run = await runCli(['healthcheck', '--config', config.path, '--no-system-resolver'], { killAfterMs: 40_000 });
+    assert.equal(run.code, 1, describeRun(run));
+    assert.match(run.stderr, /stuck .*tls (tls_timeout|deadline)/);
+    assert.ok(run.ms >= 9000 && run.ms < 25_000, `took ${run.ms} ms; expected about 10 s`);
+  });
+});
