@@ -5,7 +5,7 @@
 // or on verdicts that are not what the targets were built to produce.
 
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ADDR, DNS, ROOT, startLab } from './lab.mjs';
@@ -94,9 +94,9 @@ function inClient(lab, program, args, { timeoutMs = 600_000 } = {}) {
 }
 
 /** One amlprobe process under /usr/bin/time: wall (measured here), peak RSS (KiB) and the JSON report. */
-async function amlprobe(lab, args) {
+async function amlprobe(lab, args, entry = CLI) {
   const tfile = join(lab.dir, 'time.txt');
-  const r = await inClient(lab, findProgram('time'), ['-f', '%e %M', '-o', tfile, process.execPath, CLI, ...args]);
+  const r = await inClient(lab, findProgram('time'), ['-f', '%e %M', '-o', tfile, process.execPath, entry, ...args]);
   const [, rss] = readFileSync(tfile, 'utf8').trim().split(/\s+/).slice(-2);
   if (r.code !== 0 && r.code !== 1) throw new Error(`amlprobe exited ${r.code}: ${r.stderr.slice(0, 2000)}`);
   return { ...r, rssKb: Number(rss) };
@@ -111,9 +111,10 @@ function verdicts(stdout) {
   const report = JSON.parse(stdout);
   return report.results.map((e) => [e.id, e.status, `${e.layer ?? ''}${e.layer ? ' ' : ''}${e.reason}`]);
 }
+/** How many endpoints got each reason code (ok, tcp_timeout, dns_timeout, ...). */
 function countStatuses(stdout) {
   const counts = {};
-  for (const [, status] of verdicts(stdout)) counts[status] = (counts[status] ?? 0) + 1;
+  for (const r of JSON.parse(stdout).results) counts[r.reason] = (counts[r.reason] ?? 0) + 1;
   return counts;
 }
 
@@ -128,7 +129,17 @@ async function caseCatalog(lab) {
     walls.push(last.ms);
     log(`catalog run ${i + 1}: ${fmt(last.ms)} (engine ${JSON.parse(last.stdout).durationMs} ms)`);
   }
-  return { walls, median: median(walls), rssKb: last.rssKb, statuses: countStatuses(last.stdout), report: last.stdout };
+  // The jump-box bundle (one file, no module resolution), when `npm run build` made it.
+  const bundle = join(ROOT, 'dist/amlprobe.mjs');
+  const bundleWalls = [];
+  if (existsSync(bundle)) {
+    for (let i = 0; i < RUNS; i++) {
+      const r = await amlprobe(lab, args, bundle);
+      bundleWalls.push(r.ms);
+      log(`catalog run ${i + 1} (bundle): ${fmt(r.ms)} (engine ${JSON.parse(r.stdout).durationMs} ms)`);
+    }
+  }
+  return { walls, median: median(walls), bundleMedian: bundleWalls.length ? median(bundleWalls) : undefined, rssKb: last.rssKb, statuses: countStatuses(last.stdout), report: last.stdout };
 }
 
 async function caseLarge(lab) {
@@ -171,7 +182,7 @@ async function caseDns(lab) {
     one.push((await amlprobe(lab, args(dnsNames.slice(0, 1)))).ms);
     last = await amlprobe(lab, args(dnsNames));
     many.push(last.ms);
-    const blast = await inClient(lab, process.execPath, [join(ROOT, 'bench/dns-blast.mjs'), DNS, '256', ...dnsNames]);
+    const blast = await inClient(lab, process.execPath, [join(ROOT, 'bench/dns-blast.mjs'), DNS, '100', ...dnsNames]);
     floor.push(JSON.parse(blast.stdout).ms);
     log(`dns run ${i + 1}: ${DNS_N} names ${fmt(many.at(-1))}, 1 name ${fmt(one.at(-1))}, raw UDP floor ${fmt(floor.at(-1))}`);
   }
@@ -393,11 +404,12 @@ amlprobe run is the whole process, \`node dist/src/cli.js check ... --timeout ${
 
 ${catalog.length} endpoints: ${Object.entries(COUNTS).map(([k, n]) => `${n} ${KINDS[k].kind} ${KINDS[k].cat}`).join(', ')}; \`--expect-private\`.
 Runs (${RUNS}): ${catalogCase.walls.map(fmt).join(', ')}. Median **${fmt(amlMedian)} = ${ratio(amlMedian)}**, peak RSS ${(catalogCase.rssKb / 1024).toFixed(0)} MiB.
-Statuses: ${JSON.stringify(catalogCase.statuses)}.
+Reasons: ${JSON.stringify(catalogCase.statuses)}.
+${catalogCase.bundleMedian === undefined ? '' : `The same run with the jump-box bundle (\`node dist/amlprobe.mjs\`, one file): median **${fmt(catalogCase.bundleMedian)} = ${ratio(catalogCase.bundleMedian)}**.`}
 
 ### 2. Large run (${LARGE_N} endpoints, every fifth dropped)
 
-| --concurrency | median wall | / T | peak RSS | runs | statuses |
+| --concurrency | median wall | / T | peak RSS | runs | reasons (last run) |
 | --- | --- | --- | --- | --- | --- |
 ${largeRows.map((r) => `| ${r.concurrency} | ${fmt(r.median)} | ${ratio(r.median)} | ${r.rssMb.toFixed(0)} MiB | ${r.walls.map(fmt).join(', ')} | ${esc(JSON.stringify(r.statuses))} |`).join('\n')}
 
@@ -419,9 +431,9 @@ ${startup.map((x) => `| \`${x.command}\` | ${x.medianMs.toFixed(1)} ms | ${x.mea
 | amlprobe, ${DNS_N} \`dns://\` names, whole process | ${fmt(dnsCase.many)} (peak RSS ${(dnsCase.rssKb / 1024).toFixed(0)} MiB) |
 | amlprobe, 1 name, whole process | ${fmt(dnsCase.one)} |
 | difference: the ${DNS_N} names' share | ${fmt(dnsCase.many - dnsCase.one)} |
-| the server's floor: raw UDP queries, 256 in flight (bench/dns-blast.mjs, no amlprobe) | ${fmt(dnsCase.floor)} |
+| the server's floor: raw UDP A queries, 100 in flight on one socket (bench/dns-blast.mjs, no amlprobe, no node start-up) | ${fmt(dnsCase.floor)} |
 
-Statuses: ${JSON.stringify(dnsCase.statuses)}.
+Reasons: ${JSON.stringify(dnsCase.statuses)}.
 
 ### 5. Side by side: same ${catalog.length} targets, same run
 
@@ -468,10 +480,10 @@ async function main() {
     const table = verdictTable(tools);
     const loadAfter = loadavg()[0].toFixed(2);
     const summary = {
-      catalog: `${fmt(catalogCase.median)} = ${ratio(catalogCase.median)}`,
-      large: largeRows.map((r) => `c=${r.concurrency}: ${fmt(r.median)} = ${ratio(r.median)}, ${r.rssMb.toFixed(0)} MiB`),
+      catalog: `${fmt(catalogCase.median)} = ${ratio(catalogCase.median)}${catalogCase.bundleMedian === undefined ? '' : `; bundle ${fmt(catalogCase.bundleMedian)}`}`,
+      large: largeRows.map((r) => `c=${r.concurrency}: ${fmt(r.median)} = ${ratio(r.median)}, ${r.rssMb.toFixed(0)} MiB, ${JSON.stringify(r.statuses)}`),
       startup: startup.map((x) => `${x.command}: ${x.medianMs.toFixed(1)} ms`),
-      dns: `${DNS_N} names ${fmt(dnsCase.many)}, 1 name ${fmt(dnsCase.one)}, floor ${fmt(dnsCase.floor)}`,
+      dns: `${DNS_N} names ${fmt(dnsCase.many)}, 1 name ${fmt(dnsCase.one)}, floor ${fmt(dnsCase.floor)}, ${JSON.stringify(dnsCase.statuses)}`,
       tools: Object.fromEntries(Object.entries(tools).map(([k, v]) => [k, fmt(median(v.walls))])),
       distinct: table.distinct,
       ...(SMOKE ? { table: table.perTool } : {}),

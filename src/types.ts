@@ -351,6 +351,11 @@ export interface RunSettings {
    * decides where to connect while other servers are asked). Set by --azure-dns / --azure-dns-address.
    */
   azureDns?: string;
+  /**
+   * azureDns was switched on because amlprobe found itself inside Azure (IMDS or compute instance),
+   * not because the user asked: if it does not answer, the run goes on without it.
+   */
+  azureDnsAuto?: boolean;
   /** Also ask the system resolver (getaddrinfo). Off only in tests and when asked. */
   systemResolver: boolean;
   /** Extra private ranges, CIDR notation. */

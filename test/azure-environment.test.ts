@@ -14,7 +14,7 @@ import type { Report } from '../src/types.js';
 import { startImdsFake, startPlainFake } from './helpers/azure-fakes.js';
 import type { Fake } from './helpers/azure-fakes.js';
 import { runCli } from './helpers/cli.js';
-import { startDnsServer } from './helpers/dns-server.js';
+import { closedUdpPort, startDnsServer } from './helpers/dns-server.js';
 import type { TestDnsServer } from './helpers/dns-server.js';
 import { startHttpServer } from './helpers/http-servers.js';
 
@@ -115,6 +115,36 @@ describe('run reports what it learned', () => {
     assert.match(table.stdout, /^Workspace: .*region westeurope/m);
     assert.match(table.stdout, /^Sources: .*compute instance computeInstance, workspaceName; IMDS region; default cloud/m);
     assert.match(markdown.stdout, /^- \*\*Sources:\*\* .*IMDS region/m);
+  });
+
+  it('inside Azure (IMDS answered), run also asks Azure DNS on its own; --no-azure-dns keeps it off', async () => {
+    // The fake stands in for 168.63.129.16: AMLPROBE_AZURE_DNS_ADDRESS points there, never at the real one.
+    const azureDns = await startDnsServer({ '.': { kind: 'records' } });
+    try {
+      const env = { ...imdsEnv(), AMLPROBE_AZURE_DNS_ADDRESS: azureDns.server };
+      const [on, off] = await Promise.all([
+        runCli([...base(), '--format', 'json'], { env }),
+        runCli([...base(), '--no-azure-dns', '--format', 'json'], { env }),
+      ]);
+      const report = JSON.parse(on.stdout) as Report;
+      assert.equal(report.settings.azureDns, azureDns.server);
+      assert.equal(report.settings.azureDnsAuto, true);
+      const roles = report.results.flatMap((r) => r.checks).flatMap((c) => (c.layer === 'dns' ? ((c.data as { direct?: { role?: string }[] }).direct ?? []) : []));
+      assert.ok(roles.some((d) => d.role === 'azure'), 'no DNS answer came from the Azure DNS role');
+      assert.ok(azureDns.queries.some((q) => q.name.endsWith('azureml.ms') || q.name.endsWith('azure.com')), 'Azure DNS was not asked');
+      assert.equal((JSON.parse(off.stdout) as Report).settings.azureDns, undefined);
+    } finally {
+      await azureDns.close();
+    }
+  });
+
+  it('Azure DNS switched on by detection that does not answer: a note, and the run goes on without it', async () => {
+    const port = await closedUdpPort();
+    const result = await runCli([...base(), '--format', 'json'], { env: { ...imdsEnv(), AMLPROBE_AZURE_DNS_ADDRESS: `127.0.0.1:${port}` } });
+    assert.notEqual(result.code, 2, result.stderr);
+    assert.match(result.stderr, /note: Azure DNS \(127\.0\.0\.1:\d+\) did not answer/);
+    const report = JSON.parse(result.stdout) as Report;
+    assert.equal(report.settings.azureDns, undefined);
   });
 
   it('a region given by flag wins and IMDS is not asked; --no-imds never asks', async () => {

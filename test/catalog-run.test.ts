@@ -15,6 +15,7 @@ import { redirectKey } from '../src/net/redirect.js';
 import type { Cloud, ConnectData, EndpointResult, Layer, Reason, RunSettings, Status, TlsData, UdpData, WorkspaceProfile } from '../src/types.js';
 import { startDnsServer, type TestDnsServer, type Zone } from './helpers/dns-server.js';
 import { closedTcpPort, closedUdpPort, LOOPBACK, startTlsServer, type Listener } from './helpers/listeners.js';
+import { testSettings } from './helpers/settings.js';
 import { planHosts, redirectsFor, startWorkspaceServices, workspaceZone, type HostPlan, type WorkspaceServices } from './helpers/simulated-workspace.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';
 
@@ -136,19 +137,15 @@ describe('the full catalog against a simulated workspace network', () => {
     dns = await startDnsServer(zone);
     cleanups.push(() => dns.close());
     secureContext = createSecureContext({ ca: ca.caCert });
-    settings = {
+    settings = testSettings({
       timeoutMs: 1_000,
       deadlineMs: 8_000,
       concurrency: 64,
       dnsServers: [dns.server],
       dnsServersExplicit: true,
-      systemResolver: false,
-      privateCidrs: [],
-      allAddresses: false,
-      expectPrivate: false,
       redirects: redirectsFor(expansion.endpoints, plans, services.ports),
       redirectOnly: true,
-    };
+    });
   });
 
   after(async () => {

@@ -9,6 +9,7 @@ import { queryDirect } from '../src/dns/wire-query.js';
 import { describeLookupError, lookupSystem } from '../src/dns/system-lookup.js';
 import { judgeResolution } from '../src/dns/verdict.js';
 import { closedUdpPort, startDnsServer, type TestDnsServer, type Zone } from './helpers/dns-server.js';
+import { testSettings } from './helpers/settings.js';
 import type { CheckContext, DnsData, Endpoint, Expectations, ProbeState, Reason, RunSettings, Status } from '../src/types.js';
 
 const TIMEOUT = 400;
@@ -51,18 +52,7 @@ before(async () => {
 after(() => Promise.all([dns.close(), other.close()]));
 
 function settingsWith(overrides: Partial<RunSettings>): RunSettings {
-  return {
-    timeoutMs: TIMEOUT,
-    deadlineMs: 10_000,
-    concurrency: 4,
-    dnsServers: [dns.server],
-    dnsServersExplicit: true,
-    systemResolver: false,
-    privateCidrs: [],
-    allAddresses: false,
-    expectPrivate: false,
-    ...overrides,
-  };
+  return testSettings({ timeoutMs: TIMEOUT, dnsServers: [dns.server], dnsServersExplicit: true, ...overrides });
 }
 
 /** A context as the engine builds it: resolve() is resolveName with the run's settings. */

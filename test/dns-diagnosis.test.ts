@@ -18,6 +18,7 @@ import { judgeResolution } from '../src/dns/verdict.js';
 import { queryDirect } from '../src/dns/wire-query.js';
 import { closedUdpPort, startDnsServer, type TestDnsServer, type Zone } from './helpers/dns-server.js';
 import { describeRun, runCli } from './helpers/cli.js';
+import { testSettings } from './helpers/settings.js';
 import type { CheckContext, DnsData, Endpoint, Expectations, ProbeState, Reason, RunSettings, Status } from '../src/types.js';
 
 const TIMEOUT = 500;
@@ -68,18 +69,7 @@ before(async () => {
 after(() => Promise.all([custom, forwarding, azureLinked, azureUnlinked, azureSilent].map((s) => s.close())));
 
 function settingsWith(overrides: Partial<RunSettings>): RunSettings {
-  return {
-    timeoutMs: TIMEOUT,
-    deadlineMs: 10_000,
-    concurrency: 4,
-    dnsServers: [custom.server],
-    dnsServersExplicit: true,
-    systemResolver: false,
-    privateCidrs: [],
-    allAddresses: false,
-    expectPrivate: false,
-    ...overrides,
-  };
+  return testSettings({ timeoutMs: TIMEOUT, dnsServers: [custom.server], dnsServersExplicit: true, ...overrides });
 }
 
 /** A context as the engine builds it: resolve() is the real resolveName with the run's settings. */
@@ -250,18 +240,17 @@ describe('diagnoses from comparing a custom server with Azure DNS (real check, r
 });
 
 describe('resolver roles', () => {
-  const base = { timeoutMs: 1, deadlineMs: 1, concurrency: 1, systemResolver: false, privateCidrs: [], allAddresses: false, expectPrivate: false };
   test('resolv.conf servers, custom servers, and 168.63.129.16 wherever it is listed (no query is sent)', () => {
-    assert.deepEqual(serversToAsk({ ...base, dnsServers: ['10.0.0.4', '168.63.129.16'], dnsServersExplicit: false }), [
+    assert.deepEqual(serversToAsk(testSettings({ dnsServers: ['10.0.0.4', '168.63.129.16'], dnsServersExplicit: false })), [
       { server: '10.0.0.4', role: 'resolv.conf' },
       { server: '168.63.129.16', role: 'azure' },
     ]);
-    assert.deepEqual(serversToAsk({ ...base, dnsServers: ['10.0.0.4:53'], dnsServersExplicit: true, azureDns: '168.63.129.16' }), [
+    assert.deepEqual(serversToAsk(testSettings({ dnsServers: ['10.0.0.4:53'], dnsServersExplicit: true, azureDns: '168.63.129.16' })), [
       { server: '10.0.0.4:53', role: 'custom' },
       { server: '168.63.129.16', role: 'azure' },
     ]);
     // Azure DNS already in the list is asked once.
-    assert.deepEqual(serversToAsk({ ...base, dnsServers: ['168.63.129.16:53'], dnsServersExplicit: true, azureDns: '168.63.129.16' }), [
+    assert.deepEqual(serversToAsk(testSettings({ dnsServers: ['168.63.129.16:53'], dnsServersExplicit: true, azureDns: '168.63.129.16' })), [
       { server: '168.63.129.16:53', role: 'azure' },
     ]);
   });

@@ -7,20 +7,10 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { runEndpoints } from '../src/engine.js';
 import type { Endpoint, RunSettings } from '../src/types.js';
+import { testSettings } from './helpers/settings.js';
 
 function settings(overrides: Partial<RunSettings> = {}): RunSettings {
-  return {
-    timeoutMs: 400,
-    deadlineMs: 10_000,
-    concurrency: 256,
-    dnsServers: [],
-    dnsServersExplicit: false,
-    systemResolver: false,
-    privateCidrs: [],
-    allAddresses: false,
-    expectPrivate: false,
-    ...overrides,
-  };
+  return testSettings({ concurrency: 256, ...overrides });
 }
 
 function endpoint(port: number, overrides: Partial<Endpoint> = {}): Endpoint {

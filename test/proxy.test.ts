@@ -22,6 +22,7 @@ import { startDnsServer, type TestDnsServer } from './helpers/dns-server.js';
 import { PROXY_AGENT, startForwardProxy, type ForwardProxy, type ForwardProxyOptions } from './helpers/forward-proxy.js';
 import { startHttpServer, startWsServer, testEndpoint, type TestServer, type WsTestServer } from './helpers/http-servers.js';
 import { closedTcpPort } from './helpers/listeners.js';
+import { testSettings } from './helpers/settings.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';
 
 const TIMEOUT = 600;
@@ -30,18 +31,7 @@ const HIDDEN = 'svc.example.test';
 const PASSWORD = 's3cr3t-Pa55word';
 
 function settings(overrides: Partial<RunSettings> = {}): RunSettings {
-  return {
-    timeoutMs: TIMEOUT,
-    deadlineMs: 10_000,
-    concurrency: 8,
-    dnsServers: [dns.server],
-    dnsServersExplicit: true,
-    systemResolver: false,
-    privateCidrs: [],
-    allAddresses: false,
-    expectPrivate: false,
-    ...overrides,
-  };
+  return testSettings({ timeoutMs: TIMEOUT, concurrency: 8, dnsServers: [dns.server], dnsServersExplicit: true, ...overrides });
 }
 
 function layer(result: EndpointResult, name: Layer): LayerResult {

@@ -11,7 +11,8 @@ import { DeadlineError, LayerTimeoutError } from '../src/abort.js';
 import { checkTcp } from '../src/checks/tcp.js';
 import { describeConnectError } from '../src/checks/errno.js';
 import type { CheckContext, ConnectData, ProbeState } from '../src/types.js';
-import { closedTcpPort, LOOPBACK, startTcpServer, testContext, testEndpoint, testSettings } from './helpers/listeners.js';
+import { closedTcpPort, LOOPBACK, startTcpServer, testContext, testEndpoint } from './helpers/listeners.js';
+import { testSettings } from './helpers/settings.js';
 
 describe('checkTcp', () => {
   it('connects to an open port and hands the socket to the next layer', async (t) => {
@@ -61,7 +62,7 @@ describe('checkTcp', () => {
       });
       t.after(() => server.close());
       const controller = new AbortController();
-      const ctx: CheckContext = { settings: testSettings(300), signal: controller.signal, resolve: () => Promise.reject(new Error('unused')) };
+      const ctx: CheckContext = { settings: testSettings({ timeoutMs: 300 }), signal: controller.signal, resolve: () => Promise.reject(new Error('unused')) };
       const state: ProbeState = { address: LOOPBACK };
       const pending = checkTcp(testEndpoint('tcp', LOOPBACK, server.port), state, ctx);
       // After net.connect's own nextTick (the connect syscall) and before the 'connect' event.
@@ -87,7 +88,7 @@ describe('checkTcp', () => {
     t.after(() => server.close());
     const controller = new AbortController();
     controller.abort(new DeadlineError(1000));
-    const ctx: CheckContext = { settings: testSettings(300), signal: controller.signal, resolve: () => Promise.reject(new Error('unused')) };
+    const ctx: CheckContext = { settings: testSettings({ timeoutMs: 300 }), signal: controller.signal, resolve: () => Promise.reject(new Error('unused')) };
     const result = await checkTcp(testEndpoint('tcp', LOOPBACK, server.port), { address: LOOPBACK }, ctx);
     assert.equal(result.reason, 'deadline');
     await new Promise((resolve) => setTimeout(resolve, 50));

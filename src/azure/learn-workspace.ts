@@ -30,6 +30,8 @@ export interface LearnOptions {
 /** What learnWorkspace adds to the run besides the profile: the discovery rows. */
 export interface Learned {
   results: EndpointResult[];
+  /** How amlprobe knows it runs inside Azure (IMDS answered, or compute instance markers), if it does. */
+  inAzure?: 'imds' | 'compute-instance';
 }
 
 /**
@@ -65,9 +67,11 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
   take('workspaceName', ci?.workspaceName, WORKSPACE);
   take('region', ci?.region, REGION);
 
+  let inAzure: Learned['inAzure'] = ci !== undefined ? 'compute-instance' : undefined;
   const imdsUrl = env.AMLPROBE_IMDS_URL?.trim() || IMDS_URL;
   if (profile.region === undefined && !options.noImds && imdsUrl.toLowerCase() !== 'off') {
     const imds = await queryImds(imdsUrl);
+    if (imds.ok) inAzure ??= 'imds';
     const location = imds.ok ? imds.facts.location?.toLowerCase() : undefined;
     if (location !== undefined && REGION.test(location)) {
       profile.region = location;
@@ -77,7 +81,7 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
 
   const results: EndpointResult[] = [];
   const unknown = (profile.registries ?? []).filter((r) => r.id === undefined);
-  if (options.noDiscovery || unknown.length === 0) return { results };
+  if (options.noDiscovery || unknown.length === 0) return { results, ...(inAzure ? { inAzure } : {}) };
   const baseUrl = env.AMLPROBE_DISCOVERY_URL?.trim() || undefined;
   const secureContext = options.secureContext?.();
   const found = await Promise.all(
@@ -103,5 +107,5 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
       origin.registryRegions = 'discovery';
     }
   });
-  return { results };
+  return { results, ...(inAzure ? { inAzure } : {}) };
 }

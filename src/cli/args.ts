@@ -23,6 +23,7 @@ const OPTIONS = {
   'dns-server': { type: 'string', multiple: true },
   'no-system-resolver': { type: 'boolean' },
   'azure-dns': { type: 'boolean' },
+  'no-azure-dns': { type: 'boolean' },
   'azure-dns-address': { type: 'string' },
   'private-cidr': { type: 'string', multiple: true },
   'all-addresses': { type: 'boolean' },

@@ -45,6 +45,9 @@ Probe options:
                              custom DNS server that does not forward privatelink zones, or a
                              privatelink zone not linked to the VNet (run from inside Azure)
       --azure-dns-address IP[:PORT]  the same, asking this address instead of 168.63.129.16
+      --no-azure-dns         do not ask Azure DNS even though amlprobe found it runs in Azure
+                             ('run' switches it on by itself when IMDS answers or on a compute
+                             instance; if it does not answer, the run goes on without it)
       --private-cidr CIDR    count this range as private too (repeatable); RFC 1918, RFC 6598
                              and IPv6 ULA always are
       --expect-private       every name must resolve to a private address (private endpoints)

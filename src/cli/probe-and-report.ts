@@ -40,7 +40,7 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   const caFiles = flags['ca-file'] ?? [];
   const secureContext = buildSecureContext({ extraCaFiles: caFiles });
   if (settings.dnsServersExplicit) await preflightDnsServers(settings);
-  if (settings.azureDns !== undefined) await preflightAzureDns(settings.azureDns, settings.timeoutMs);
+  if (settings.azureDns !== undefined) await preflightAzureDns(settings);
 
   const progress = process.stderr.isTTY && endpoints.length > 1 ? createProgress(process.stderr, endpoints.length) : undefined;
   const plan: RunPlan = { endpoints, settings };
@@ -74,8 +74,17 @@ async function preflightDnsServers(settings: RunSettings): Promise<void> {
  * --azure-dns(-address) that does not answer would add a timeout to every name's comparison: off
  * Azure 168.63.129.16 is silent, so say that once, before the run.
  */
-async function preflightAzureDns(server: string, timeoutMs: number): Promise<void> {
-  const problem = await checkDnsServer(server, timeoutMs);
+async function preflightAzureDns(settings: RunSettings): Promise<void> {
+  const server = settings.azureDns;
+  if (server === undefined) return;
+  const problem = await checkDnsServer(server, settings.timeoutMs);
+  if (problem !== null && settings.azureDnsAuto) {
+    // Switched on by detection, not asked for: say so and compare without it.
+    process.stderr.write(`amlprobe: note: Azure DNS (${server}) did not answer (${problem}); comparing resolvers without it.\n`);
+    delete settings.azureDns;
+    delete settings.azureDnsAuto;
+    return;
+  }
   if (problem !== null) {
     throw new UsageError(
       `Azure DNS: ${problem}. Azure-provided DNS answers only inside an Azure VNet; leave out --azure-dns / --azure-dns-address elsewhere.`,

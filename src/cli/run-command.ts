@@ -2,6 +2,7 @@
 // the endpoints of --config. Rows that cannot be probed are reported, never silently dropped.
 
 import { learnWorkspace } from '../azure/learn-workspace.js';
+import { AZURE_DNS_ADDRESS } from '../dns/privatelink-zones.js';
 import { buildSecureContext } from '../net/trust-store.js';
 import { loadCatalog } from '../plan/catalog-load.js';
 import type { CatalogScenario } from '../plan/catalog-load.js';
@@ -68,6 +69,12 @@ export async function planFromFlags(flags: Flags): Promise<FlagPlan> {
     timeoutMs: settings.timeoutMs,
     secureContext: () => buildSecureContext({ extraCaFiles: caFiles }),
   });
+  if (learned.inAzure !== undefined && settings.azureDns === undefined && flags['no-azure-dns'] !== true) {
+    // Inside Azure, Azure-provided DNS is the reference the privatelink zones answer through:
+    // comparing with it tells "custom DNS not forwarding" from "zone not linked".
+    settings.azureDns = process.env.AMLPROBE_AZURE_DNS_ADDRESS?.trim() || AZURE_DNS_ADDRESS;
+    settings.azureDnsAuto = true;
+  }
   const catalog = loadCatalog();
   const expansion = expandCatalog(catalog, profile, { scenarios: named ?? defaultScenarios(profile, catalog) });
   const seen = new Set(endpoints.map((e) => e.id));

@@ -2,7 +2,8 @@
 // DNS answers the workspace's names with realistic addresses (10.1.0.x for private endpoints,
 // 198.51.100.x for public services), the engine's redirects send every (transport, address, port)
 // to a loopback listener, and redirectOnly refuses anything else, so not one packet leaves the
-// machine. The normal catalog and engine run against it; the normal matrix is printed, then each
+// machine; the rows the lab routes through its forward proxy (lab-proxy.ts) dial the proxy's
+// address through the same redirects. The normal catalog and engine run against it; the normal matrix is printed, then each
 // planted fault, whether amlprobe caught it and what to fix. Exit 0 means amlprobe caught every
 // fault with the right reason and passed every healthy row: the lab checks amlprobe itself.
 
@@ -22,7 +23,7 @@ import { startLabDns } from './lab-dns.js';
 import { labBanner, labJson, renderLabExplanation } from './lab-explain.js';
 import { LAB_FAULTS } from './lab-faults.js';
 import { startLabListeners, type LabListeners } from './lab-listeners.js';
-import { buildLabNetwork, type LabNetwork } from './lab-network.js';
+import { buildLabNetwork, LAB_PROXY, type LabNetwork } from './lab-network.js';
 import { judgeLab } from './lab-verdict.js';
 import { LAB_PROFILE, labPlan } from './lab-workspace.js';
 
@@ -62,15 +63,20 @@ async function startLab(network: LabNetwork, certs: LabCerts, base: RunSettings)
   const dns = await startLabDns(network.records);
   let listeners: LabListeners;
   try {
-    listeners = await startLabListeners([...network.dials.values()].map((d) => d.behaviour), certs);
+    listeners = await startLabListeners([...network.dials.values()].map((d) => d.behaviour), certs, network.proxyAllows);
   } catch (error) {
     await dns.close();
     throw error;
   }
   const redirects: Record<string, string> = {};
   for (const [key, dial] of network.dials) redirects[key] = `127.0.0.1:${listeners.ports.get(dial.behaviour) ?? 0}`;
+  // The user's --proxy and http(s)_proxy are real machines the lab does not simulate: dropped, so
+  // only the rows the lab itself routes through its proxy take one.
+  const direct: RunSettings = { ...base };
+  delete direct.proxy;
+  delete direct.proxyEnv;
   const settings: RunSettings = {
-    ...base,
+    ...direct,
     dnsServers: [dns.server],
     dnsServersExplicit: true,
     // getaddrinfo would ask the machine's real resolvers about the fake names: never.
@@ -95,8 +101,10 @@ export async function labCommand(args: ParsedArgs): Promise<number> {
   const withFaults = flags['no-faults'] !== true;
 
   const certs = loadLabCerts();
-  const { endpoints } = labPlan();
-  const network = buildLabNetwork(endpoints, withFaults ? LAB_FAULTS : []);
+  const planned = labPlan().endpoints;
+  const network = buildLabNetwork(planned, withFaults ? LAB_FAULTS : []);
+  // The lab's proxied rows name its proxy as their own, as a config file's `proxy:` would.
+  const endpoints = planned.map((e) => (network.proxied.has(e.id) ? { ...e, proxy: LAB_PROXY.url } : e));
   const tlsHosts = endpoints.filter((e: Endpoint) => ['tls', 'https', 'wss'].includes(e.protocol)).map((e) => e.host);
   const uncovered = hostsNotCovered(certs, tlsHosts);
 

@@ -1,9 +1,6 @@
 // The faults the lab plants in its simulated workspace, as data: each one a classic real-world
 // failure of a secured Azure ML workspace, the catalog row it breaks, the reason amlprobe must
 // report, and what to fix in Azure. The lab's explanation and its exit code are built from these.
-//
-// Not simulated yet: a proxy that denies a host (403 from the proxy, or a CONNECT refused). amlprobe
-// does not speak through proxies yet; add the fault when it does.
 
 import type { Reason } from '../types.js';
 
@@ -23,14 +20,19 @@ export type FaultEffect =
   /** Nothing listens on the UDP port: the kernel answers ICMP port unreachable. */
   | 'udp-closed'
   /** A TLS server presenting a certificate forged by "Contoso Firewall Inspection CA". */
-  | 'tls-intercept';
+  | 'tls-intercept'
+  /**
+   * The row goes through the lab's forward proxy (LAB_PROXY in lab-network.ts), whose allow list
+   * does not have its host: CONNECT draws a 403 page. Only this row is proxied; the rest stay direct.
+   */
+  | 'proxy-denied';
 
 /** True for the effects planted in DNS rather than behind an address. */
 export function isDnsEffect(effect: FaultEffect): effect is 'dns-public-answer' | 'dns-missing-record' {
   return effect === 'dns-public-answer' || effect === 'dns-missing-record';
 }
 
-/** One planted fault. `fix` may use {host}, {port}, {zone}, {publicZone} and {serviceTag}. */
+/** One planted fault. Its texts may use {host}, {port}, {zone}, {publicZone}, {serviceTag} and {proxy}. */
 export interface LabFault {
   id: string;
   /** A few words: "privatelink zone not linked". */
@@ -114,5 +116,17 @@ export const LAB_FAULTS: readonly LabFault[] = [
     fix:
       'In Azure: exempt {host} and *.data.mcr.microsoft.com from TLS inspection on the firewall, or trust the inspection CA in every ' +
       'image build and compute node (docker pulls fail with "x509: certificate signed by unknown authority").',
+  },
+  {
+    id: 'proxy-denied',
+    title: 'proxy denies a host',
+    simulates:
+      'Traffic to {host} goes through the Contoso egress proxy ({proxy}), whose allow list lacks it: the proxy answers CONNECT with 403 Forbidden.',
+    row: 'graph',
+    effect: 'proxy-denied',
+    expected: 'proxy_denied',
+    fix:
+      'In Azure: allow {host}:{port} on the proxy (its allow list, or an Azure Firewall application rule for the FQDN when the ' +
+      'firewall is the proxy); if it must go direct instead, add {host} to NO_PROXY on the clients and allow it on the NSG.',
   },
 ];

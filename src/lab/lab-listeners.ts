@@ -11,6 +11,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import type { LabCerts } from './lab-certs.js';
 import type { LabBehaviour } from './lab-network.js';
+import { labProxyServer } from './lab-proxy.js';
 
 const HOST = '127.0.0.1';
 
@@ -130,7 +131,7 @@ async function isFree(transport: 'tcp' | 'udp', port: number): Promise<boolean> 
   });
 }
 
-function start(behaviour: LabBehaviour, certs: LabCerts): Promise<Listener> {
+function start(behaviour: LabBehaviour, certs: LabCerts, tunnelTo: (authority: string) => number | undefined): Promise<Listener> {
   switch (behaviour) {
     case 'https':
       return webServer(certs.server);
@@ -148,17 +149,30 @@ function start(behaviour: LabBehaviour, certs: LabCerts): Promise<Listener> {
       return closedPort('udp');
     case 'tls-intercept':
       return tlsIntercept(certs);
+    case 'forward-proxy':
+      return listen(labProxyServer(tunnelTo));
   }
 }
 
-/** Starts one listener per behaviour asked for; on failure, closes those already started. */
-export async function startLabListeners(behaviours: Iterable<LabBehaviour>, certs: LabCerts): Promise<LabListeners> {
+/**
+ * Starts one listener per behaviour asked for; on failure, closes those already started.
+ * `proxyAllows` is the lab proxy's allow list: "host:port" -> the behaviour it tunnels to.
+ */
+export async function startLabListeners(
+  behaviours: Iterable<LabBehaviour>,
+  certs: LabCerts,
+  proxyAllows: ReadonlyMap<string, LabBehaviour> = new Map(),
+): Promise<LabListeners> {
   const started = new Map<LabBehaviour, Listener>();
+  const tunnelTo = (authority: string): number | undefined => {
+    const behaviour = proxyAllows.get(authority);
+    return behaviour === undefined ? undefined : started.get(behaviour)?.port;
+  };
   const closeAll = async (): Promise<void> => {
     await Promise.all([...started.values()].map((l) => l.close()));
   };
   try {
-    for (const behaviour of new Set(behaviours)) started.set(behaviour, await start(behaviour, certs));
+    for (const behaviour of new Set(behaviours)) started.set(behaviour, await start(behaviour, certs, tunnelTo));
   } catch (error) {
     await closeAll();
     throw error;

@@ -6,6 +6,7 @@
 // a subnet for itself), public services 198.51.100.x (TEST-NET-2, RFC 5737, never routed). The
 // engine's redirects send every dial to a loopback listener instead.
 
+import { authority } from '../net/proxy-connect.js';
 import { redirectKey } from '../net/redirect.js';
 import type { Endpoint, Protocol } from '../types.js';
 import { isDnsEffect, type FaultEffect, type LabFault } from './lab-faults.js';
@@ -23,7 +24,9 @@ export type LabBehaviour =
   | 'silent-peer'
   | 'tcp-refused'
   | 'udp-closed'
-  | 'tls-intercept';
+  | 'tls-intercept'
+  /** The Contoso egress proxy (lab-proxy.ts): CONNECT tunnels for its allow list, 403 for the rest. */
+  | 'forward-proxy';
 
 /** One answer of the lab's DNS. AAAA queries get no records (NODATA): the lab is IPv4 only. */
 export type LabRecord = { kind: 'cname'; target: string } | { kind: 'a'; address: string } | { kind: 'nxdomain' };
@@ -51,7 +54,24 @@ export interface LabNetwork {
   /** Endpoint id -> the fault it must report; endpoints not here must pass. */
   faultOf: Map<string, LabFault>;
   planted: PlantedFault[];
+  /** Endpoint ids that go through the lab proxy (their `proxy` is LAB_PROXY.url); the rest connect directly. */
+  proxied: Set<string>;
+  /** The proxy's allow list: "host:port" -> the behaviour its tunnel reaches. Every other authority gets 403. */
+  proxyAllows: Map<string, LabBehaviour>;
 }
+
+/**
+ * The lab's forward proxy: a squid in a hub VNet at a realistic private address, reached (like
+ * everything in the lab) through a redirect to loopback. `tunnelledRows` always go through it and
+ * pass, so the lab shows a healthy proxied endpoint; a 'proxy-denied' fault routes its row through
+ * it too, without allowing it.
+ */
+export const LAB_PROXY = Object.freeze({
+  address: '10.1.250.4',
+  port: 3128,
+  url: 'http://10.1.250.4:3128',
+  tunnelledRows: Object.freeze(['automl-resources']),
+});
 
 const PRIVATE_PREFIXES = ['10.1.0.', '10.1.1.', '10.1.2.', '10.1.3.'];
 const PUBLIC_PREFIXES = ['198.51.100.', '203.0.113.'];
@@ -107,7 +127,7 @@ function healthyBehaviour(protocol: Protocol): LabBehaviour {
 }
 
 /** What listens behind a row that a connection fault breaks. */
-const FAULT_BEHAVIOUR: Record<Exclude<FaultEffect, 'dns-public-answer' | 'dns-missing-record'>, LabBehaviour> = {
+const FAULT_BEHAVIOUR: Record<Exclude<FaultEffect, 'dns-public-answer' | 'dns-missing-record' | 'proxy-denied'>, LabBehaviour> = {
   'silent-peer': 'silent-peer',
   'tcp-refused': 'tcp-refused',
   'udp-closed': 'udp-closed',
@@ -124,8 +144,11 @@ export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly
 
   const hostFault = new Map<string, LabFault>();
   const rowFault = new Map<string, LabFault>();
+  const deniedRow = new Map<string, LabFault>();
   for (const fault of faults) {
-    if (isDnsEffect(fault.effect)) {
+    if (fault.effect === 'proxy-denied') {
+      if (!deniedRow.has(fault.row)) deniedRow.set(fault.row, fault);
+    } else if (isDnsEffect(fault.effect)) {
       for (const e of endpoints) if (rowOf(e.id) === fault.row && !hostFault.has(e.host)) hostFault.set(e.host, fault);
     } else if (!rowFault.has(fault.row)) {
       rowFault.set(fault.row, fault);
@@ -153,15 +176,35 @@ export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly
     else records.set(finalName, { kind: 'a', address });
   }
 
-  // Connections: a redirect for every dial, to a healthy listener or the fault's.
+  // The proxied rows: every TCP endpoint of a tunnelled row or of a denied one.
+  const proxied = new Set<string>();
+  const proxyAllows = new Map<string, LabBehaviour>();
+  for (const e of endpoints) {
+    const row = rowOf(e.id);
+    if (transportOf(e.protocol) !== 'tcp' || hostFault.has(e.host)) continue;
+    if (deniedRow.has(row) || LAB_PROXY.tunnelledRows.includes(row)) proxied.add(e.id);
+  }
+  if (proxied.size > 0) {
+    dials.set(redirectKey('tcp', LAB_PROXY.address, LAB_PROXY.port), {
+      transport: 'tcp',
+      address: LAB_PROXY.address,
+      port: LAB_PROXY.port,
+      behaviour: 'forward-proxy',
+    });
+  }
+
+  // Connections: a redirect for every dial, to a healthy listener or the fault's. A denied row
+  // dials nothing of its own (the proxy refuses before any packet goes to the target); an allowed
+  // proxied row's target is what the proxy's tunnel reaches.
   const keyFault = new Map<string, LabFault>();
   for (const e of endpoints) {
     const transport = transportOf(e.protocol);
     if (transport === null || hostFault.has(e.host)) continue;
+    if (proxied.has(e.id) && deniedRow.has(rowOf(e.id))) continue;
     const address = addressOf.get(e.host) ?? '';
     const key = redirectKey(transport, address, e.port);
     const fault = rowFault.get(rowOf(e.id));
-    if (fault !== undefined && !isDnsEffect(fault.effect)) {
+    if (fault !== undefined && fault.effect !== 'proxy-denied' && !isDnsEffect(fault.effect)) {
       keyFault.set(key, fault);
       dials.set(key, { transport, address, port: e.port, behaviour: FAULT_BEHAVIOUR[fault.effect] });
       continue;
@@ -174,9 +217,20 @@ export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly
     }
   }
 
+  for (const e of endpoints) {
+    if (!proxied.has(e.id) || deniedRow.has(rowOf(e.id))) continue;
+    const dial = dials.get(redirectKey('tcp', addressOf.get(e.host) ?? '', e.port));
+    if (dial !== undefined) proxyAllows.set(authority(e.host, e.port).toLowerCase(), dial.behaviour);
+  }
+
   // Expectations follow what was planted, so an endpoint that shares a host or a port with a
   // broken row is expected to fail the same way.
   for (const e of endpoints) {
+    const denied = proxied.has(e.id) ? deniedRow.get(rowOf(e.id)) : undefined;
+    if (denied !== undefined) {
+      faultOf.set(e.id, denied);
+      continue;
+    }
     const transport = transportOf(e.protocol);
     const key = transport === null ? undefined : redirectKey(transport, addressOf.get(e.host) ?? '', e.port);
     const fault = hostFault.get(e.host) ?? (key === undefined ? undefined : keyFault.get(key));
@@ -186,5 +240,5 @@ export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly
     fault,
     endpointIds: endpoints.filter((e) => faultOf.get(e.id) === fault).map((e) => e.id),
   }));
-  return { records, dials, faultOf, planted };
+  return { records, dials, faultOf, planted, proxied, proxyAllows };
 }

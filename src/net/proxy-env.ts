@@ -7,7 +7,9 @@
 //      lower-case before upper-case as curl reads them.
 // NO_PROXY applies to 2 and 3 (as curl applies it to -x too). Only HTTP-speaking endpoints and TLS
 // ones take a proxy from 2 and 3: raw tcp:// targets only through their own `proxy:`, and dns/udp never.
-// Redirect-only runs (the lab) never use a proxy: nothing may leave loopback.
+// Redirect-only runs (the lab) take only an endpoint's own `proxy:` (the lab's simulated proxy, dialled
+// through the redirects like any target); the run's and the environment's proxies are real machines
+// the run does not simulate, so they are ignored there: nothing may leave loopback.
 //
 // Credentials in a proxy URL are needed for Proxy-Authorization and never shown: every text a
 // report prints goes through displayProxy(), which keeps scheme, host and port only.
@@ -180,12 +182,12 @@ export function bypassesProxy(noProxy: string, host: string, port: number): bool
 
 /** The proxy an endpoint goes through in this run, or undefined for a direct connection. */
 export function selectProxy(endpoint: Endpoint, settings: RunSettings): ProxyServer | undefined {
-  if (settings.redirectOnly === true) return undefined;
   if (endpoint.protocol === 'dns' || endpoint.protocol === 'udp') return undefined;
   const own = endpoint.proxy;
   if (own !== undefined && own !== 'auto') {
     return own === 'none' ? undefined : parseProxyUrl(own, `the proxy of endpoint '${endpoint.id}'`);
   }
+  if (settings.redirectOnly === true) return undefined;
   if (!HTTPS_SCHEMES.has(endpoint.protocol) && !HTTP_SCHEMES.has(endpoint.protocol)) return undefined;
   const run = settings.proxy;
   if (run === 'none') return undefined;

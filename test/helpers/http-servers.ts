@@ -12,7 +12,8 @@ import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
 import type { TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
-import type { CheckContext, Endpoint, Protocol, RunSettings } from '../../src/types.js';
+import type { CheckContext, Endpoint, Protocol } from '../../src/types.js';
+import { testSettings } from './settings.js';
 
 /** A key and certificate (PEM) a TLS server presents. */
 export interface ServerCert {
@@ -178,21 +179,6 @@ export function testEndpoint(protocol: Protocol, host: string, port: number, ext
   return { id: `test-${protocol}`, host, port, protocol, path: '/', required: true, expect: {}, ...extra };
 }
 
-/** Settings a check reads; only timeoutMs matters to the HTTP and WebSocket layers. */
-export function testSettings(timeoutMs: number): RunSettings {
-  return {
-    timeoutMs,
-    deadlineMs: 60_000,
-    concurrency: 1,
-    dnsServers: [],
-    dnsServersExplicit: false,
-    systemResolver: false,
-    privateCidrs: [],
-    allAddresses: false,
-    expectPrivate: false,
-  };
-}
-
 /** How the test's own abort signal fires: after `abortAfterMs`, with an Error named `abortName`. */
 export interface ContextOptions {
   timeoutMs: number;
@@ -209,7 +195,7 @@ export function testContext(options: ContextOptions): { ctx: CheckContext; dispo
     controller.abort(reason);
   }, options.abortAfterMs);
   const ctx: CheckContext = {
-    settings: testSettings(options.timeoutMs),
+    settings: testSettings({ timeoutMs: options.timeoutMs }),
     signal: controller.signal,
     resolve: () => {
       throw new Error('the HTTP and WebSocket layers never resolve names');

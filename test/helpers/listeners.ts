@@ -8,7 +8,8 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { DeadlineError, layerSignal } from '../../src/abort.js';
-import type { CheckContext, Endpoint, Protocol, RunSettings } from '../../src/types.js';
+import type { CheckContext, Endpoint, Protocol } from '../../src/types.js';
+import { testSettings } from './settings.js';
 import type { SecureContext } from 'node:tls';
 
 /** A running loopback peer. */
@@ -110,21 +111,6 @@ export async function startTlsServer(opts: { key: string; cert: string; chain?: 
   return { ...listener, servernames };
 }
 
-/** Settings as a check sees them; short timeouts keep tests fast. */
-export function testSettings(timeoutMs: number): RunSettings {
-  return {
-    timeoutMs,
-    deadlineMs: 60_000,
-    concurrency: 1,
-    dnsServers: [],
-    dnsServersExplicit: false,
-    systemResolver: false,
-    privateCidrs: [],
-    allAddresses: false,
-    expectPrivate: false,
-  };
-}
-
 /** A CheckContext with the engine's layer signal, plus the means to strike the run deadline and to dispose. */
 export interface TestContext {
   ctx: CheckContext;
@@ -139,7 +125,7 @@ export function testContext(timeoutMs: number, secureContext?: SecureContext): T
   const run = new AbortController();
   const layer = layerSignal(run.signal, timeoutMs);
   const ctx: CheckContext = {
-    settings: testSettings(timeoutMs),
+    settings: testSettings({ timeoutMs }),
     signal: layer.signal,
     // The connection layers never resolve names: calling this is a bug in the layer under test.
     resolve: (name) => Promise.reject(new Error(`unexpected resolve(${name}) in a connection-layer test`)),

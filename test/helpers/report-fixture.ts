@@ -4,19 +4,16 @@
 
 import { REPORT_SCHEMA_VERSION } from '../../src/types.js';
 import type { DnsData, EndpointResult, LayerResult, Report, RunSettings, Summary } from '../../src/types.js';
+import { testSettings } from './settings.js';
 
 /** Settings as the CLI would build them. */
-export const SETTINGS: RunSettings = {
+export const SETTINGS: RunSettings = testSettings({
   timeoutMs: 5000,
   deadlineMs: 30000,
   concurrency: 16,
   dnsServers: ['10.0.0.4'],
-  dnsServersExplicit: false,
   systemResolver: true,
-  privateCidrs: [],
-  allAddresses: false,
-  expectPrivate: false,
-};
+});
 
 function skipped(layer: LayerResult['layer']): LayerResult {
   return { layer, status: 'skip', reason: 'skipped', ms: 0, message: 'skipped: an earlier layer failed' };

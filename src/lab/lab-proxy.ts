@@ -1,0 +1,99 @@
+// The lab's forward proxy: "Contoso egress proxy", an allow-list HTTP proxy as squid or tinyproxy
+// run it in a hub VNet. It answers CONNECT for the authorities the lab allows by tunnelling to the
+// loopback listener that stands for the target, and refuses every other authority with a 403 page,
+// as squid's `http_access deny` does. It never dials anything but 127.0.0.1.
+
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+/** How the proxy names itself in its Proxy-Agent header and error page. */
+export const LAB_PROXY_AGENT = 'squid/6.6 (Contoso egress proxy)';
+
+/** Largest request head the proxy reads before it gives up on a client. */
+const HEAD_LIMIT = 8 * 1024;
+
+/** The 403 answer to a CONNECT the allow list does not cover, with a squid-like page. */
+export function deniedAnswer(target: string): string {
+  const body =
+    '<html><head><title>ERROR: The requested URL could not be retrieved</title></head><body>' +
+    '<h1>Access Denied</h1>' +
+    `<p>Contoso egress proxy: CONNECT to ${escapeHtml(target)} is not allowed by the egress policy.</p>` +
+    '<p>Ask the network team to add the FQDN to the proxy allow list.</p></body></html>';
+  return [
+    'HTTP/1.1 403 Forbidden',
+    `Proxy-Agent: ${LAB_PROXY_AGENT}`,
+    'X-Squid-Error: ERR_ACCESS_DENIED 0',
+    'Content-Type: text/html; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A short answer without a page (400, 405, 502). */
+function plainAnswer(statusLine: string): string {
+  return [`HTTP/1.1 ${statusLine}`, `Proxy-Agent: ${LAB_PROXY_AGENT}`, 'Content-Length: 0', 'Connection: close', '', ''].join('\r\n');
+}
+
+/**
+ * The proxy's server. `tunnelTo(authority)` is the loopback port standing for an allowed
+ * "host:port", or undefined when the allow list does not have it (403). Looked up per request,
+ * so the listeners it tunnels to may start after the proxy.
+ */
+export function labProxyServer(tunnelTo: (authority: string) => number | undefined): Server {
+  const server = createServer((client) => {
+    let buffered = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (buffered.length > HEAD_LIMIT) client.end(plainAnswer('400 Bad Request'));
+        return;
+      }
+      client.removeListener('data', onData);
+      client.pause();
+      handle(client, buffered.subarray(0, end).toString('latin1'), buffered.subarray(end + 4), tunnelTo);
+    };
+    client.on('data', onData);
+  });
+  return server;
+}
+
+/** Answers one request head: a tunnel, a 403 page, or a refusal of anything that is not CONNECT. */
+function handle(client: Socket, head: string, rest: Buffer, tunnelTo: (authority: string) => number | undefined): void {
+  const match = /^(\S+) (\S+) HTTP\/1\.[01]$/.exec(head.split('\r\n')[0] ?? '');
+  if (!match) {
+    client.end(plainAnswer('400 Bad Request'));
+    return;
+  }
+  const [, method, target = ''] = match;
+  if (method !== 'CONNECT') {
+    client.end(plainAnswer('405 Method Not Allowed'));
+    return;
+  }
+  const port = tunnelTo(target.toLowerCase());
+  if (port === undefined) {
+    client.end(deniedAnswer(target));
+    return;
+  }
+  const upstream = connect({ host: '127.0.0.1', port });
+  let established = false;
+  upstream.on('error', () => {
+    if (!established) client.end(plainAnswer('502 Bad Gateway'));
+  });
+  upstream.once('connect', () => {
+    established = true;
+    client.write(`HTTP/1.1 200 Connection established\r\nProxy-Agent: ${LAB_PROXY_AGENT}\r\n\r\n`);
+    if (rest.length > 0) upstream.write(rest);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.resume();
+    // Either side going away ends the tunnel; destroying both keeps the lab's close() prompt.
+    upstream.once('close', () => client.destroy());
+  });
+  client.once('close', () => upstream.destroy());
+}
