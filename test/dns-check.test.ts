@@ -4,13 +4,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkDns } from '../src/checks/dns.js';
-import { resolveName } from '../src/dns/resolve-name.js';
 import { queryDirect } from '../src/dns/wire-query.js';
 import { describeLookupError, lookupSystem } from '../src/dns/system-lookup.js';
 import { judgeResolution } from '../src/dns/verdict.js';
+import { dnsContext, dnsEndpoint, runDnsCheck } from './helpers/dns-check-run.js';
 import { closedUdpPort, startDnsServer, type TestDnsServer, type Zone } from './helpers/dns-server.js';
 import { testSettings } from './helpers/settings.js';
-import type { CheckContext, DnsData, Endpoint, Expectations, ProbeState, Reason, RunSettings, Status } from '../src/types.js';
+import type { Expectations, Reason, RunSettings, Status } from '../src/types.js';
 
 const TIMEOUT = 400;
 const PL = 'privatelink.api.azureml.ms';
@@ -53,21 +53,6 @@ after(() => Promise.all([dns.close(), other.close()]));
 
 function settingsWith(overrides: Partial<RunSettings>): RunSettings {
   return testSettings({ timeoutMs: TIMEOUT, dnsServers: [dns.server], dnsServersExplicit: true, ...overrides });
-}
-
-/** A context as the engine builds it: resolve() is resolveName with the run's settings. */
-function contextFor(settings: RunSettings, signal = new AbortController().signal): CheckContext {
-  return { settings, signal, resolve: (name) => resolveName(name, settings, signal) };
-}
-
-function endpointFor(host: string, expect: Expectations = {}): Endpoint {
-  return { id: host, host, port: 443, protocol: 'https', path: '/', required: true, expect };
-}
-
-async function run(host: string, expect: Expectations, settings: RunSettings) {
-  const state: ProbeState = {};
-  const result = await checkDns(endpointFor(host, expect), state, contextFor(settings));
-  return { result, state, data: result.data as DnsData };
 }
 
 describe('checkDns verdicts against a real server', () => {
@@ -125,7 +110,7 @@ describe('checkDns verdicts against a real server', () => {
 
   for (const c of cases) {
     test(c.case, async () => {
-      const { result, state } = await run(c.host, c.expect ?? {}, settingsWith(c.settings?.() ?? {}));
+      const { result, state } = await runDnsCheck(c.host, c.expect ?? {}, settingsWith(c.settings?.() ?? {}));
       assert.equal(result.layer, 'dns');
       assert.equal(result.reason, c.reason, `${result.message} | ${result.detail}`);
       assert.equal(result.status, c.status);
@@ -146,7 +131,7 @@ describe('checkDns with the system view (localhost only)', () => {
     const v6 = system.addresses.filter((a) => a.includes(':'));
     const agreeing = await startDnsServer({ localhost: { kind: 'records', a: v4, aaaa: v6 } });
     t.after(() => agreeing.close());
-    const { result, state, data } = await run('localhost', {}, settingsWith({ systemResolver: true, dnsServersExplicit: false, dnsServers: [agreeing.server] }));
+    const { result, state, data } = await runDnsCheck('localhost', {}, settingsWith({ systemResolver: true, dnsServersExplicit: false, dnsServers: [agreeing.server] }));
     assert.equal(result.reason, 'ok', result.message);
     assert.equal(data.authority, 'system');
     assert.equal(state.address, system.addresses[0]);
@@ -154,7 +139,7 @@ describe('checkDns with the system view (localhost only)', () => {
   });
 
   test('system view and DNS server disagree: warn, the system view decides', async () => {
-    const { result, state, data } = await run('localhost', {}, settingsWith({ systemResolver: true, dnsServersExplicit: false, dnsServers: [other.server] }));
+    const { result, state, data } = await runDnsCheck('localhost', {}, settingsWith({ systemResolver: true, dnsServersExplicit: false, dnsServers: [other.server] }));
     assert.equal(result.status, 'warn');
     assert.equal(result.reason, 'resolver_mismatch');
     assert.match(result.message, /^system: .+; 127\.0\.0\.1:\d+: 10\.0\.0\.1$/);
@@ -164,7 +149,7 @@ describe('checkDns with the system view (localhost only)', () => {
   });
 
   test('explicit DNS servers outrank the system view', async () => {
-    const { result, state, data } = await run('localhost', {}, settingsWith({ systemResolver: true, dnsServersExplicit: true, dnsServers: [other.server] }));
+    const { result, state, data } = await runDnsCheck('localhost', {}, settingsWith({ systemResolver: true, dnsServersExplicit: true, dnsServers: [other.server] }));
     assert.equal(result.reason, 'resolver_mismatch');
     assert.equal(data.authority, 'direct');
     assert.equal(state.address, '10.0.0.1');
@@ -174,7 +159,7 @@ describe('checkDns with the system view (localhost only)', () => {
 
 describe('checkDns evidence', () => {
   test('data carries the authority, the classified addresses and the chain', async () => {
-    const { result, data } = await run('ws.workspace.eastus.api.azureml.ms', { private: true }, settingsWith({}));
+    const { result, data } = await runDnsCheck('ws.workspace.eastus.api.azureml.ms', { private: true }, settingsWith({}));
     assert.equal(data.authority, 'direct');
     assert.equal(data.name, 'ws.workspace.eastus.api.azureml.ms');
     assert.deepEqual(data.addresses, [{ address: '10.0.0.5', family: 4, private: true, range: '10.0.0.0/8' }]);
@@ -185,13 +170,13 @@ describe('checkDns evidence', () => {
   });
 
   test('public_ip detail classifies every address', async () => {
-    const { result } = await run('mixed.test', { private: true }, settingsWith({}));
+    const { result } = await runDnsCheck('mixed.test', { private: true }, settingsWith({}));
     assert.match(result.detail ?? '', /10\.0\.0\.1 \(private: 10\.0\.0\.0\/8, RFC 1918\), 20\.1\.2\.3 \(public\)/);
   });
 
   test('a literal never reaches the DNS server', async () => {
     const before = dns.queries.length;
-    const { data } = await run('10.1.2.3', {}, settingsWith({}));
+    const { data } = await runDnsCheck('10.1.2.3', {}, settingsWith({}));
     assert.equal(data.authority, 'literal');
     assert.equal(data.literal, true);
     assert.equal(dns.queries.length, before);
@@ -199,7 +184,7 @@ describe('checkDns evidence', () => {
 
   test('an unreachable DNS server is a dns_error saying so', async () => {
     const port = await closedUdpPort();
-    const { result } = await run('a.test', {}, settingsWith({ dnsServers: [`127.0.0.1:${port}`] }));
+    const { result } = await runDnsCheck('a.test', {}, settingsWith({ dnsServers: [`127.0.0.1:${port}`] }));
     assert.equal(result.reason, 'dns_error');
     assert.match(result.message, /unreachable: UDP port unreachable \(ICMP\)/);
   });
@@ -209,7 +194,7 @@ describe('checkDns evidence', () => {
     const settings = settingsWith({ timeoutMs: 5000 });
     setTimeout(() => controller.abort(), 50);
     const started = Date.now();
-    const result = await checkDns(endpointFor('silent.test'), {}, contextFor(settings, controller.signal));
+    const result = await checkDns(dnsEndpoint('silent.test'), {}, dnsContext(settings, controller.signal));
     assert.equal(result.reason, 'dns_timeout');
     assert.equal(result.status, 'fail');
     assert.ok(Date.now() - started < 2000);

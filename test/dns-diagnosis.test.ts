@@ -10,16 +10,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkDns } from '../src/checks/dns.js';
 import { hostsEntries } from '../src/dns/hosts-file.js';
 import { zoneBySuffix, zoneFor } from '../src/dns/privatelink-zones.js';
-import { resolveName, serversToAsk } from '../src/dns/resolve-name.js';
+import { serversToAsk } from '../src/dns/resolve-name.js';
 import { judgeResolution } from '../src/dns/verdict.js';
 import { queryDirect } from '../src/dns/wire-query.js';
 import { closedUdpPort, startDnsServer, type TestDnsServer, type Zone } from './helpers/dns-server.js';
 import { describeRun, runCli } from './helpers/cli.js';
+import { runDnsCheck } from './helpers/dns-check-run.js';
 import { testSettings } from './helpers/settings.js';
-import type { CheckContext, DnsData, Endpoint, Expectations, ProbeState, Reason, RunSettings, Status } from '../src/types.js';
+import type { DnsData, Expectations, Reason, RunSettings, Status } from '../src/types.js';
 
 const TIMEOUT = 500;
 const PL = 'privatelink.api.azureml.ms';
@@ -70,19 +70,6 @@ after(() => Promise.all([custom, forwarding, azureLinked, azureUnlinked, azureSi
 
 function settingsWith(overrides: Partial<RunSettings>): RunSettings {
   return testSettings({ timeoutMs: TIMEOUT, dnsServers: [custom.server], dnsServersExplicit: true, ...overrides });
-}
-
-/** A context as the engine builds it: resolve() is the real resolveName with the run's settings. */
-function contextFor(settings: RunSettings): CheckContext {
-  const signal = new AbortController().signal;
-  return { settings, signal, resolve: (name) => resolveName(name, settings, signal) };
-}
-
-async function run(host: string, expect: Expectations, settings: RunSettings) {
-  const endpoint: Endpoint = { id: host, host, port: 443, protocol: 'https', path: '/', required: true, expect };
-  const state: ProbeState = {};
-  const result = await checkDns(endpoint, state, contextFor(settings));
-  return { result, state, data: result.data as DnsData };
 }
 
 describe('diagnoses from comparing a custom server with Azure DNS (real check, real servers)', () => {
@@ -209,7 +196,7 @@ describe('diagnoses from comparing a custom server with Azure DNS (real check, r
   ];
   for (const c of cases) {
     test(c.case, async () => {
-      const { result, state, data } = await run(c.host, c.expect ?? {}, settingsWith(c.settings()));
+      const { result, state, data } = await runDnsCheck(c.host, c.expect ?? {}, settingsWith(c.settings()));
       assert.equal(result.status, c.status, result.message);
       assert.equal(result.reason, c.reason, result.message);
       if (c.message) assert.match(result.message, c.message);
@@ -227,7 +214,7 @@ describe('diagnoses from comparing a custom server with Azure DNS (real check, r
   }
 
   test('each direct answer records its role', async () => {
-    const { data } = await run(WS, { private: true }, settingsWith({ azureDns: azureLinked.server }));
+    const { data } = await runDnsCheck(WS, { private: true }, settingsWith({ azureDns: azureLinked.server }));
     assert.deepEqual(
       data.direct?.map((d) => [d.server, d.role]),
       [
@@ -260,7 +247,7 @@ describe('hosts-file override', () => {
   test('localhost: /etc/hosts maps it, the servers answer 10.0.0.1 (real system view, real check)', async (t) => {
     for (const explicit of [true, false]) {
       await t.test(explicit ? 'servers decide' : 'system decides', async () => {
-        const { result, data } = await run('localhost', { private: true }, settingsWith({ systemResolver: true, dnsServersExplicit: explicit }));
+        const { result, data } = await runDnsCheck('localhost', { private: true }, settingsWith({ systemResolver: true, dnsServersExplicit: explicit }));
         assert.ok(data.system?.addresses.includes('127.0.0.1') || data.system?.addresses.includes('::1'), JSON.stringify(data.system));
         assert.ok(data.system?.hostsFile?.includes('127.0.0.1'), 'this machine\'s /etc/hosts must map localhost');
         assert.equal(result.status, 'warn', result.message);
@@ -282,7 +269,7 @@ describe('hosts-file override', () => {
     });
     writeFileSync(join(dir, 'hosts'), '10.1.1.1 other.test\n');
     process.env.AMLPROBE_HOSTS_FILE = join(dir, 'hosts');
-    const { result, data } = await run('localhost', { private: true }, settingsWith({ systemResolver: true }));
+    const { result, data } = await runDnsCheck('localhost', { private: true }, settingsWith({ systemResolver: true }));
     assert.deepEqual(data.system?.hostsFile, []);
     assert.equal(result.reason, 'resolver_mismatch', result.message);
     assert.equal(data.diagnosis, undefined);

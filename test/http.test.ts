@@ -3,50 +3,24 @@
 // (and tls) layers would hand over, and checks that the probe used it and left nothing behind.
 
 import assert from 'node:assert/strict';
-import { getEventListeners } from 'node:events';
 import type { RequestListener } from 'node:http';
 import type { Socket } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { checkHttp } from '../src/checks/http.js';
 import type { Endpoint, HttpData, LayerResult, Reason, Status } from '../src/types.js';
 import {
   afterRequestHead,
-  openProbeSocket,
   startHttpServer,
   startRawServer,
-  testContext,
   testEndpoint,
   writeByteByByte,
 } from './helpers/http-servers.js';
-import type { ClientTls, ContextOptions, ServerCert, TestServer } from './helpers/http-servers.js';
-import { createTestCa } from './helpers/test-ca.js';
-import type { TestCa } from './helpers/test-ca.js';
+import type { ClientTls, ContextOptions, TestServer } from './helpers/http-servers.js';
+import { localhostTls, probeOverSocket, RELAXED } from './helpers/app-probe.js';
 
-/** Generous defaults: the cases that test a timeout set their own short ones. */
-const RELAXED: ContextOptions = { timeoutMs: 3000, abortAfterMs: 3000 };
-
-/** Runs checkHttp once over a fresh probe socket to `server`; asserts one connection and no leftovers. */
-async function probe(
-  server: TestServer,
-  endpoint: Endpoint,
-  options: ContextOptions = RELAXED,
-  tls?: ClientTls,
-): Promise<LayerResult & { data: HttpData }> {
-  const socket = await openProbeSocket(server.port, tls);
-  const { ctx, dispose } = testContext(options);
-  try {
-    const result = await checkHttp(endpoint, { address: '127.0.0.1', socket }, ctx);
-    assert.equal(server.connections, 1, 'exactly one TCP connection per probe');
-    assert.equal(getEventListeners(ctx.signal, 'abort').length, 0, 'no abort listener left on ctx.signal');
-    assert.equal(socket.destroyed, true, 'the connection is closed when the layer returns');
-    assert.equal(result.layer, 'http');
-    assert.ok(result.ms >= 0);
-    assert.ok(result.data, 'HttpData is always present');
-    return result as LayerResult & { data: HttpData };
-  } finally {
-    dispose();
-    socket.destroy();
-  }
+/** Runs checkHttp once over a fresh probe socket to `server` (see probeOverSocket for what it asserts). */
+function probe(server: TestServer, endpoint: Endpoint, options?: ContextOptions, tls?: ClientTls): Promise<LayerResult & { data: HttpData }> {
+  return probeOverSocket<HttpData>(checkHttp, 'http', server, endpoint, options, tls);
 }
 
 interface ServerCase {
@@ -211,21 +185,13 @@ describe('checkHttp against broken peers', () => {
 });
 
 describe('checkHttp over TLS', () => {
-  let ca: TestCa;
-  let cert: ServerCert;
-  before(async () => {
-    ca = await createTestCa();
-    cert = await ca.issue({ names: ['localhost'] });
-  });
-  after(() => ca?.cleanup());
-
-  const tlsFor = (): ClientTls => ({ ca: ca.caCert, servername: 'localhost' });
+  const tls = localhostTls();
 
   it('200 over the handshaken TLS socket -> ok, Host is the name', async (t) => {
-    const server = await startHttpServer((_req, res) => res.end('ok'), cert);
+    const server = await startHttpServer((_req, res) => res.end('ok'), tls.cert());
     t.after(() => server.close());
     const endpoint = testEndpoint('https', 'localhost', server.port, { path: '/score' });
-    const result = await probe(server, endpoint, RELAXED, tlsFor());
+    const result = await probe(server, endpoint, RELAXED, tls.client());
     assert.equal(result.reason, 'ok', result.message);
     assert.equal(result.data.status, 200);
     assert.deepEqual(server.hosts, [`localhost:${server.port}`]);
@@ -233,19 +199,19 @@ describe('checkHttp over TLS', () => {
   });
 
   it('404 with expect [200] -> http_status', async (t) => {
-    const server = await startHttpServer((_req, res) => { res.statusCode = 404; res.end(); }, cert);
+    const server = await startHttpServer((_req, res) => { res.statusCode = 404; res.end(); }, tls.cert());
     t.after(() => server.close());
     const endpoint = testEndpoint('https', 'localhost', server.port, { expect: { httpStatus: [200] } });
-    const result = await probe(server, endpoint, RELAXED, tlsFor());
+    const result = await probe(server, endpoint, RELAXED, tls.client());
     assert.equal(result.reason, 'http_status');
     assert.equal(result.message, 'HTTP 404, expected 200');
   });
 
   it('TLS peer that never answers -> http_timeout', async (t) => {
-    const server = await startRawServer((socket) => socket.on('data', () => undefined), cert);
+    const server = await startRawServer((socket) => socket.on('data', () => undefined), tls.cert());
     t.after(() => server.close());
     const endpoint = testEndpoint('https', 'localhost', server.port);
-    const result = await probe(server, endpoint, { timeoutMs: 300, abortAfterMs: 5000 }, tlsFor());
+    const result = await probe(server, endpoint, { timeoutMs: 300, abortAfterMs: 5000 }, tls.client());
     assert.equal(result.reason, 'http_timeout', result.message);
   });
 });

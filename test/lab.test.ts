@@ -10,12 +10,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { connect as netConnect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { runEndpoints } from '../src/engine.js';
 import { LAB_FAULTS } from '../src/lab/lab-faults.js';
-import { buildLabNetwork, privatelinkName, type LabBehaviour } from '../src/lab/lab-network.js';
+import { buildLabNetwork, LAB_PROXY, privatelinkName, type LabBehaviour } from '../src/lab/lab-network.js';
+import { LAB_PROXY_AGENT, labProxyServer } from '../src/lab/lab-proxy.js';
+import { startLabDns, type LabDnsServer } from '../src/lab/lab-dns.js';
 import { redirectKey } from '../src/net/redirect.js';
 import { judgeLab } from '../src/lab/lab-verdict.js';
 import { labPlan } from '../src/lab/lab-workspace.js';
-import type { ConnectData, DnsData, EndpointResult, Report, TlsData, UdpData } from '../src/types.js';
+import { closedTcpPort, startTcpServer, type Listener } from './helpers/listeners.js';
+import type { ConnectData, DnsData, Endpoint, EndpointResult, Report, RunSettings, TlsData, UdpData } from '../src/types.js';
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli.js');
 
@@ -110,6 +115,20 @@ const PLANTED: { case: string; endpoint: string; reason: string; evidence: (r: E
       assert.match(layer<TlsData>(r, 'tls')?.chain?.[0]?.issuer ?? '', /CN=Contoso Firewall Inspection CA/);
     },
   },
+  {
+    case: 'a forward proxy whose allow list lacks the host (403 page)',
+    endpoint: 'graph:443',
+    reason: 'proxy_denied',
+    evidence: (r) => {
+      const tcp = layer<ConnectData>(r, 'tcp');
+      assert.equal(tcp?.proxy, 'http://10.1.250.4:3128');
+      assert.equal(tcp?.address, '10.1.250.4');
+      assert.equal(tcp?.port, 3128);
+      assert.equal(tcp?.proxyStatus, 'HTTP/1.1 403 Forbidden');
+      assert.equal(tcp?.proxyAgent, 'squid/6.6');
+      assert.match(r.checks.find((c) => c.layer === 'tcp')?.detail ?? '', /Contoso egress proxy/);
+    },
+  },
 ];
 
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -170,16 +189,28 @@ describe('amlprobe lab (faults planted)', () => {
     assert.ok(dials > 10);
   });
 
+  it('routes only the proxied rows through the lab proxy: a healthy tunnel and the denied row', () => {
+    const proxiedIds = report.results.filter((r) => layer<ConnectData>(r, 'tcp')?.proxy !== undefined).map((r) => r.id).sort();
+    assert.deepEqual(proxiedIds, ['automl-resources:443', 'graph:443']);
+    const tunnelled = byId(report, 'automl-resources:443');
+    assert.equal(tunnelled.status, 'pass');
+    assert.equal(layer<ConnectData>(tunnelled, 'tcp')?.proxyStatus, 'HTTP/1.1 200 Connection established');
+    assert.equal(layer<ConnectData>(tunnelled, 'tcp')?.proxyAgent, LAB_PROXY_AGENT);
+    assert.equal(tunnelled.checks.find((c) => c.layer === 'tls')?.status, 'pass', 'TLS verified end to end through the tunnel');
+  });
+
   it('prints the matrix first, then each fault caught and the verdict (table form)', () => {
     assert.equal(table.code, 0, table.stderr);
     const text = table.stdout;
     const matrix = text.indexOf('ENDPOINT');
-    const summary = text.search(/\d+ endpoints: \d+ pass, 6 fail/);
+    const summary = text.search(new RegExp(`\\d+ endpoints: \\d+ pass, ${PLANTED.length} fail`));
     const explanation = text.indexOf('What the lab broke');
     assert.ok(matrix >= 0 && summary > matrix && explanation > summary, 'matrix, summary, explanation in that order');
     assert.equal(text.match(/^✓ caught {2}/gm)?.length, LAB_FAULTS.length);
     for (const planted of PLANTED) assert.ok(text.includes(`(${planted.reason})`), `no (${planted.reason}) in the explanation`);
     assert.match(text, /In Azure: link privatelink\.notebooks\.azure\.net/);
+    assert.match(text, /In Azure: allow graph\.windows\.net:443 on the proxy/);
+    assert.match(text, /^✓ +https:\/\/automlresou\S+ +✓ [^\n]*✓ \d+ ms via proxy/m, 'the healthy proxied row passes, shown via proxy');
     assert.match(text, /Exit code 0\./);
     assert.doesNotMatch(text, /\x1b\[/, 'no colour with NO_COLOR');
   });
@@ -197,6 +228,9 @@ describe('amlprobe lab (other runs)', () => {
     for (const r of report.results) assert.equal(r.status, 'pass', `${r.id}: ${r.reason} ${r.message}`);
     assert.equal(report.lab.faultsPlanted, false);
     assert.deepEqual(report.lab.faults, []);
+    // The healthy proxied row still goes through the proxy; the fault's row is direct without the fault.
+    assert.equal(layer<ConnectData>(byId(report, 'automl-resources:443'), 'tcp')?.proxy, LAB_PROXY.url);
+    assert.equal(layer<ConnectData>(byId(report, 'graph:443'), 'tcp')?.proxy, undefined);
   });
 
   it('exits 1 when amlprobe cannot report the planted reasons (1 ms timeouts: nothing finishes in time)', async () => {
@@ -247,13 +281,28 @@ describe('lab network and verdict', () => {
       }
       assert.ok(address !== undefined, `the lab DNS does not answer ${e.host}`);
       if (fault?.effect === 'dns-public-answer' || e.protocol === 'dns') continue;
+      if (fault?.effect === 'proxy-denied') {
+        // The proxy refuses before anything goes to the target: only the proxy's own address is dialled.
+        assert.equal(network.dials.get(redirectKey('tcp', address, e.port)), undefined, `${e.id} dials its target`);
+        assert.ok(network.dials.has(redirectKey('tcp', LAB_PROXY.address, LAB_PROXY.port)), 'no redirect for the lab proxy');
+        continue;
+      }
       const dial = network.dials.get(redirectKey(e.protocol === 'udp' ? 'udp' : 'tcp', address, e.port));
       assert.ok(dial, `no redirect for ${e.id} at ${address}:${e.port}`);
       dialled += 1;
     }
     assert.ok(dialled > 10);
     const behaviours = new Set<LabBehaviour>([...network.dials.values()].map((d) => d.behaviour));
-    for (const b of ['https', 'tcp-accept', 'silent-peer', 'tcp-refused', 'udp-closed', 'tls-intercept'] as const) assert.ok(behaviours.has(b), b);
+    for (const b of ['https', 'tcp-accept', 'silent-peer', 'tcp-refused', 'udp-closed', 'tls-intercept', 'forward-proxy'] as const) assert.ok(behaviours.has(b), b);
+  });
+
+  it('proxies the denied row and the tunnelled row only, and allows only the tunnelled one', () => {
+    assert.deepEqual([...network.proxied].sort(), ['automl-resources:443', 'graph:443']);
+    assert.equal(network.dials.get(redirectKey('tcp', LAB_PROXY.address, LAB_PROXY.port))?.behaviour, 'forward-proxy');
+    assert.deepEqual([...network.proxyAllows], [['automlresources-prod.azureedge.net:443', 'https']]);
+    assert.equal(network.faultOf.get('graph:443')?.expected, 'proxy_denied');
+    const healthy = buildLabNetwork(endpoints, []);
+    assert.deepEqual([...healthy.proxied], ['automl-resources:443']);
   });
 
   const result = (id: string, status: EndpointResult['status'], reason: EndpointResult['reason']): EndpointResult => ({
@@ -285,4 +334,158 @@ describe('lab network and verdict', () => {
     assert.equal(verdict.faults[0]?.caught, false);
     assert.equal(verdict.ok, false);
   });
+});
+
+describe('the lab forward proxy ("Contoso egress proxy")', () => {
+  const ALLOWED = '198.51.100.20:443';
+  let echo: Listener;
+  let closedPort: number;
+  let proxy: Server;
+  let proxyPort: number;
+  let dns: LabDnsServer;
+  const clients = new Set<Socket>();
+
+  before(async () => {
+    echo = await startTcpServer((socket) => socket.pipe(socket));
+    closedPort = await closedTcpPort();
+    proxy = labProxyServer((target) => (target === ALLOWED ? echo.port : target === '198.51.100.21:443' ? closedPort : undefined));
+    proxy.on('connection', (socket) => {
+      clients.add(socket);
+      socket.on('close', () => clients.delete(socket));
+    });
+    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', () => done()));
+    proxyPort = (proxy.address() as AddressInfo).port;
+    dns = await startLabDns(new Map());
+  });
+  after(async () => {
+    for (const socket of clients) socket.destroy();
+    await Promise.all([echo.close(), dns.close(), new Promise<void>((done) => proxy.close(() => done()))]);
+  });
+
+  /** Sends `request` raw and collects what the proxy answers until it closes (or `until` matches). */
+  const exchange = (request: string, until?: RegExp): Promise<string> =>
+    new Promise((done, fail) => {
+      const socket = netConnect({ host: '127.0.0.1', port: proxyPort });
+      let text = '';
+      const timer = setTimeout(() => {
+        socket.destroy();
+        fail(new Error(`no complete answer; got ${JSON.stringify(text)}`));
+      }, 2000);
+      const finish = (): void => {
+        clearTimeout(timer);
+        socket.destroy();
+        done(text);
+      };
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+        if (until?.test(text)) finish();
+      });
+      socket.on('close', finish);
+      socket.on('error', () => undefined);
+      socket.write(request);
+    });
+
+  const ANSWERS: { case: string; request: string; until?: RegExp; expect: RegExp[] }[] = [
+    {
+      case: 'CONNECT to an allowed authority: 200, then the tunnel carries bytes both ways',
+      request: `CONNECT ${ALLOWED} HTTP/1.1\r\nHost: ${ALLOWED}\r\n\r\nping through the tunnel`,
+      until: /ping through the tunnel/,
+      expect: [/^HTTP\/1\.1 200 Connection established\r\n/, new RegExp(`Proxy-Agent: ${LAB_PROXY_AGENT.replace(/[.()]/g, '\\$&')}\r\n`), /\r\n\r\nping through the tunnel$/],
+    },
+    {
+      case: 'CONNECT to an authority the allow list lacks: squid-like 403 page naming the proxy',
+      request: 'CONNECT graph.windows.net:443 HTTP/1.1\r\nHost: graph.windows.net:443\r\n\r\n',
+      expect: [/^HTTP\/1\.1 403 Forbidden\r\n/, /Proxy-Agent: squid\/6\.6\r\n/, /Content-Type: text\/html/, /Contoso egress proxy/, /CONNECT to graph\.windows\.net:443 is not allowed/],
+    },
+    {
+      case: 'CONNECT to an allowed authority whose target refuses: 502',
+      request: 'CONNECT 198.51.100.21:443 HTTP/1.1\r\nHost: 198.51.100.21:443\r\n\r\n',
+      expect: [/^HTTP\/1\.1 502 Bad Gateway\r\n/],
+    },
+    { case: 'a plain GET: 405', request: 'GET http://example.test/ HTTP/1.1\r\nHost: example.test\r\n\r\n', expect: [/^HTTP\/1\.1 405 /] },
+    { case: 'not HTTP at all: 400', request: 'hello\r\n\r\n', expect: [/^HTTP\/1\.1 400 /] },
+  ];
+  for (const a of ANSWERS) {
+    it(`answers ${a.case}`, async () => {
+      const text = await exchange(a.request, a.until);
+      for (const pattern of a.expect) assert.match(text, pattern);
+    });
+  }
+
+  /** A redirect-only run whose only redirects are the proxy's address and the direct target's. */
+  const redirectOnly = (extra: Partial<RunSettings> = {}): RunSettings => ({
+    timeoutMs: 800,
+    deadlineMs: 5000,
+    concurrency: 4,
+    dnsServers: [dns.server],
+    dnsServersExplicit: true,
+    systemResolver: false,
+    privateCidrs: [],
+    allAddresses: false,
+    expectPrivate: false,
+    redirectOnly: true,
+    redirects: { [redirectKey('tcp', '10.1.250.4', 3128)]: `127.0.0.1:${proxyPort}`, [redirectKey('tcp', '198.51.100.20', 443)]: `127.0.0.1:${echo.port}` },
+    ...extra,
+  });
+  const target = (extra: Partial<Endpoint>): Endpoint => ({
+    id: 'target:443', host: '198.51.100.20', port: 443, protocol: 'tcp', path: '/', required: true, expect: {}, ...extra,
+  });
+
+  /** The tcp layer's verdict is the one under test (the tls case's later layers meet an echo server). */
+  const ENGINE: { case: string; endpoint: Endpoint; settings?: Partial<RunSettings>; status: string; reason: string; tcp: (data: ConnectData | undefined, message: string) => void }[] = [
+    {
+      case: "an endpoint's own proxy at a realistic address is dialled through the redirect (tunnel)",
+      endpoint: target({ proxy: 'http://10.1.250.4:3128' }),
+      status: 'pass',
+      reason: 'ok',
+      tcp: (data) => {
+        assert.equal(data?.proxy, 'http://10.1.250.4:3128');
+        assert.equal(data?.address, '10.1.250.4');
+        assert.equal(data?.redirectedTo, `127.0.0.1:${proxyPort}`);
+        assert.equal(data?.proxyStatus, 'HTTP/1.1 200 Connection established');
+      },
+    },
+    {
+      case: 'the same proxy denying the host: proxy_denied with its 403',
+      endpoint: target({ host: '198.51.100.99', proxy: 'http://10.1.250.4:3128' }),
+      status: 'fail',
+      reason: 'proxy_denied',
+      tcp: (data) => {
+        assert.equal(data?.proxyStatus, 'HTTP/1.1 403 Forbidden');
+        assert.equal(data?.redirectedTo, `127.0.0.1:${proxyPort}`);
+      },
+    },
+    {
+      case: 'a proxy address the run does not simulate is refused without a packet',
+      endpoint: target({ proxy: 'http://10.9.9.9:3128' }),
+      status: 'fail',
+      reason: 'tcp_error',
+      tcp: (data, message) => {
+        assert.match(message, /tcp\/10\.9\.9\.9:3128 is not simulated here \(redirect-only mode\)/);
+        assert.equal(data?.redirectedTo, undefined);
+      },
+    },
+    {
+      case: "the run's --proxy and https_proxy are ignored in redirect-only mode (direct)",
+      // tls takes https_proxy and --proxy outside redirect-only runs; here the TCP layer must go direct.
+      endpoint: target({ protocol: 'tls' }),
+      settings: { proxy: 'http://10.1.250.4:3128', proxyEnv: { httpsProxy: 'http://10.9.9.9:3128' } },
+      status: 'pass',
+      reason: 'ok',
+      tcp: (data) => {
+        assert.equal(data?.proxy, undefined);
+        assert.equal(data?.redirectedTo, `127.0.0.1:${echo.port}`);
+      },
+    },
+  ];
+  for (const c of ENGINE) {
+    it(`engine, redirect-only: ${c.case}`, async () => {
+      const { results } = await runEndpoints([c.endpoint], redirectOnly(c.settings));
+      const tcp = results[0]?.checks.find((l) => l.layer === 'tcp');
+      assert.ok(tcp, JSON.stringify(results));
+      assert.equal(tcp.status, c.status, JSON.stringify(tcp));
+      assert.equal(tcp.reason, c.reason, tcp.message);
+      c.tcp(tcp.data as ConnectData | undefined, tcp.message);
+    });
+  }
 });

@@ -4,49 +4,24 @@
 // that the probe used it, opened no second connection and left nothing behind.
 
 import assert from 'node:assert/strict';
-import { getEventListeners } from 'node:events';
 import type { Socket } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { checkWebSocket } from '../src/checks/websocket.js';
 import type { Endpoint, LayerResult, Reason, Status, WebSocketData } from '../src/types.js';
 import {
   afterRequestHead,
   eventually,
-  openProbeSocket,
   startRawServer,
   startWsServer,
-  testContext,
   testEndpoint,
   writeByteByByte,
 } from './helpers/http-servers.js';
-import type { ClientTls, ContextOptions, ServerCert, TestServer } from './helpers/http-servers.js';
-import { createTestCa } from './helpers/test-ca.js';
-import type { TestCa } from './helpers/test-ca.js';
+import type { ClientTls, ContextOptions, TestServer } from './helpers/http-servers.js';
+import { localhostTls, probeOverSocket, RELAXED } from './helpers/app-probe.js';
 
-/** Generous defaults: the cases that test a timeout set their own short ones. */
-const RELAXED: ContextOptions = { timeoutMs: 3000, abortAfterMs: 3000 };
-
-/** Runs checkWebSocket once over a fresh probe socket to `server`; asserts one connection, no leftovers. */
-async function probe(
-  server: TestServer,
-  endpoint: Endpoint,
-  options: ContextOptions = RELAXED,
-  tls?: ClientTls,
-): Promise<LayerResult & { data: WebSocketData }> {
-  const socket = await openProbeSocket(server.port, tls);
-  const { ctx, dispose } = testContext(options);
-  try {
-    const result = await checkWebSocket(endpoint, { address: '127.0.0.1', socket }, ctx);
-    assert.equal(server.connections, 1, 'exactly one TCP connection per probe');
-    assert.equal(getEventListeners(ctx.signal, 'abort').length, 0, 'no abort listener left on ctx.signal');
-    assert.equal(socket.destroyed, true, 'the connection is closed when the layer returns');
-    assert.equal(result.layer, 'websocket');
-    assert.ok(result.data, 'WebSocketData is always present');
-    return result as LayerResult & { data: WebSocketData };
-  } finally {
-    dispose();
-    socket.destroy();
-  }
+/** Runs checkWebSocket once over a fresh probe socket to `server` (see probeOverSocket for what it asserts). */
+function probe(server: TestServer, endpoint: Endpoint, options?: ContextOptions, tls?: ClientTls): Promise<LayerResult & { data: WebSocketData }> {
+  return probeOverSocket<WebSocketData>(checkWebSocket, 'websocket', server, endpoint, options, tls);
 }
 
 /** A raw peer that waits for the whole upgrade request, then writes `answer` (and keeps the socket open). */
@@ -214,21 +189,13 @@ describe('checkWebSocket against a WebSocket server', () => {
 });
 
 describe('checkWebSocket over TLS', () => {
-  let ca: TestCa;
-  let cert: ServerCert;
-  before(async () => {
-    ca = await createTestCa();
-    cert = await ca.issue({ names: ['localhost'] });
-  });
-  after(() => ca?.cleanup());
-
-  const tlsFor = (): ClientTls => ({ ca: ca.caCert, servername: 'localhost' });
+  const tls = localhostTls();
 
   it('wss upgrade over the handshaken TLS socket -> ws_upgraded', async (t) => {
-    const server = await startWsServer(cert);
+    const server = await startWsServer(tls.cert());
     t.after(() => server.close());
     const endpoint = testEndpoint('wss', 'localhost', server.port, { path: '/ws' });
-    const result = await probe(server, endpoint, RELAXED, tlsFor());
+    const result = await probe(server, endpoint, RELAXED, tls.client());
     assert.equal(result.reason, 'ws_upgraded', result.message);
     assert.equal(result.data.url, `wss://localhost:${server.port}/ws`);
     assert.deepEqual(server.hosts, [`localhost:${server.port}`]);
@@ -240,10 +207,10 @@ describe('checkWebSocket over TLS', () => {
   it('401 over TLS -> ws_rejected (pass)', async (t) => {
     const server = await startRawServer(
       (socket) => answers('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n')(socket),
-      cert,
+      tls.cert(),
     );
     t.after(() => server.close());
-    const result = await probe(server, testEndpoint('wss', 'localhost', server.port), RELAXED, tlsFor());
+    const result = await probe(server, testEndpoint('wss', 'localhost', server.port), RELAXED, tls.client());
     assert.equal(result.reason, 'ws_rejected', result.message);
     assert.equal(result.status, 'pass');
     assert.equal(result.data.status, 401);
@@ -252,18 +219,18 @@ describe('checkWebSocket over TLS', () => {
   it('502 over TLS -> ws_failed', async (t) => {
     const server = await startRawServer(
       (socket) => answers('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n')(socket),
-      cert,
+      tls.cert(),
     );
     t.after(() => server.close());
-    const result = await probe(server, testEndpoint('wss', 'localhost', server.port), RELAXED, tlsFor());
+    const result = await probe(server, testEndpoint('wss', 'localhost', server.port), RELAXED, tls.client());
     assert.equal(result.reason, 'ws_failed', result.message);
   });
 
   it('TLS peer that never answers the upgrade -> ws_timeout', async (t) => {
-    const server = await startRawServer((socket) => socket.on('data', () => undefined), cert);
+    const server = await startRawServer((socket) => socket.on('data', () => undefined), tls.cert());
     t.after(() => server.close());
     const endpoint = testEndpoint('wss', 'localhost', server.port);
-    const result = await probe(server, endpoint, { timeoutMs: 5000, abortAfterMs: 300 }, tlsFor());
+    const result = await probe(server, endpoint, { timeoutMs: 5000, abortAfterMs: 300 }, tls.client());
     assert.equal(result.reason, 'ws_timeout', result.message);
   });
 });

@@ -3,8 +3,8 @@
 // likely cause, so a bad hand-over costs one round trip.
 
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { whyUnreadable } from '../file-read-error.js';
 
 /** The parsed content of a JSON file; throws UsageError (exit 2) naming `flag` and the file. */
 export function readJsonFile(path: string, flag: string): unknown {
@@ -12,13 +12,7 @@ export function readJsonFile(path: string, flag: string): unknown {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? `no such file (looked for ${resolve(path)})`
-      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-      : code === 'EISDIR' ? 'it is a directory, not a file'
-      : (error as Error).message;
-    throw new UsageError(`cannot read '${path}': ${why}.`, flag);
+    throw new UsageError(`cannot read '${path}': ${whyUnreadable(error, path)}.`, flag);
   }
   return parseJsonText(decode(bytes), path, flag);
 }

@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { abortedByDeadline } from '../abort.js';
-import type { Endpoint, Reason } from '../types.js';
+import type { Endpoint, HttpData, LayerResult, Reason, Status, WebSocketData } from '../types.js';
 import { errorCode, errorMessage } from './errno.js';
 
 export { errorCode, errorMessage };
@@ -95,6 +95,47 @@ export function resetMessage(error: unknown, before: string): string {
   // Node's http client reports a plain close before any answer as ECONNRESET "socket hang up".
   const rst = (code === 'ECONNRESET' || code === 'ECONNABORTED') && errorMessage(error) !== 'socket hang up';
   return rst ? `connection reset before ${before}` : `connection closed by the peer before ${before}`;
+}
+
+/** Builds one of a layer's results: the verdict, its sentence and an optional detail line. */
+export type ResultBuilder = (status: Status, reason: Reason, message: string, detail?: string) => LayerResult;
+
+/** What an HTTP or WebSocket layer reports when ctx.signal aborts, one sentence per cause. */
+export interface AbortVerdicts {
+  /** The layer's own timeout reason, e.g. 'http_timeout'. */
+  timeoutReason: Reason;
+  /** Message when the run deadline struck. */
+  deadline: string;
+  /** Message when the layer timeout struck. */
+  timeout: string;
+}
+
+/**
+ * The result builders of an HTTP or WebSocket layer: `result` stamps the layer name, the time since
+ * `start` and `data` (the same object, so evidence gathered later still shows); `aborted` is the
+ * verdict for an aborted ctx.signal.
+ */
+export function layerResults(
+  layer: 'http' | 'websocket',
+  start: number,
+  data: HttpData | WebSocketData,
+  signal: AbortSignal,
+  verdicts: AbortVerdicts,
+): { result: ResultBuilder; aborted: () => LayerResult } {
+  const result: ResultBuilder = (status, reason, message, detail) => ({
+    layer,
+    status,
+    reason,
+    ms: since(start),
+    message,
+    ...(detail === undefined ? {} : { detail }),
+    data,
+  });
+  const aborted = (): LayerResult =>
+    abortReason(signal, verdicts.timeoutReason) === 'deadline'
+      ? result('fail', 'deadline', verdicts.deadline)
+      : result('fail', verdicts.timeoutReason, verdicts.timeout);
+  return { result, aborted };
 }
 
 /** Why ctx.signal aborted: the run deadline, or the layer timeout (anything else counts as one). */

@@ -7,12 +7,12 @@ import { Client } from 'undici';
 import type { Check, Endpoint, HttpData, LayerResult, Reason, Status } from '../types.js';
 import { USER_AGENT } from '../version.js';
 import {
-  abortReason,
   endpointUrl,
   errorCode,
   errorMessage,
   isParserError,
   isReset,
+  layerResults,
   listStatuses,
   pickEvidenceHeaders,
   resetMessage,
@@ -30,20 +30,12 @@ export const checkHttp: Check = async (endpoint, state, ctx) => {
   const start = performance.now();
   const url = endpointUrl(endpoint.protocol === 'https' ? 'https' : 'http', endpoint);
   const data: HttpData = { url };
-  const result = (status: Status, reason: Reason, message: string, detail?: string): LayerResult => ({
-    layer: 'http',
-    status,
-    reason,
-    ms: since(start),
-    message,
-    ...(detail === undefined ? {} : { detail }),
-    data,
-  });
   const timeoutMs = ctx.settings.timeoutMs;
-  const aborted = (): LayerResult =>
-    abortReason(ctx.signal, 'http_timeout') === 'deadline'
-      ? result('fail', 'deadline', 'run deadline reached before an HTTP answer')
-      : result('fail', 'http_timeout', `no HTTP answer within ${timeoutMs} ms`);
+  const { result, aborted } = layerResults('http', start, data, ctx.signal, {
+    timeoutReason: 'http_timeout',
+    deadline: 'run deadline reached before an HTTP answer',
+    timeout: `no HTTP answer within ${timeoutMs} ms`,
+  });
 
   const socket = state.socket;
   if (!socket) return result('fail', 'internal_error', 'no open connection from the earlier layers');

@@ -8,19 +8,19 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { ClientOptions } from 'ws';
-import type { Check, LayerResult, Reason, Status, WebSocketData } from '../types.js';
+import type { Check, LayerResult, WebSocketData } from '../types.js';
 import { USER_AGENT } from '../version.js';
 import {
-  abortReason,
   endpointUrl,
   errorCode,
   errorMessage,
   isParserError,
   isReset,
+  layerResults,
   listStatuses,
   pickEvidenceHeaders,
   resetMessage,
-  since,
+  type ResultBuilder,
   snippetOf,
   socketOnce,
 } from './app-socket.js';
@@ -45,20 +45,12 @@ export const checkWebSocket: Check = async (endpoint, state, ctx) => {
   const start = performance.now();
   const url = endpointUrl(endpoint.protocol === 'wss' ? 'wss' : 'ws', endpoint);
   const data: WebSocketData = { url };
-  const result = (status: Status, reason: Reason, message: string, detail?: string): LayerResult => ({
-    layer: 'websocket',
-    status,
-    reason,
-    ms: since(start),
-    message,
-    ...(detail === undefined ? {} : { detail }),
-    data,
-  });
   const timeoutMs = ctx.settings.timeoutMs;
-  const aborted = (): LayerResult =>
-    abortReason(ctx.signal, 'ws_timeout') === 'deadline'
-      ? result('fail', 'deadline', 'run deadline reached before an answer to the WebSocket upgrade')
-      : result('fail', 'ws_timeout', `no answer to the WebSocket upgrade within ${timeoutMs} ms`);
+  const { result, aborted } = layerResults('websocket', start, data, ctx.signal, {
+    timeoutReason: 'ws_timeout',
+    deadline: 'run deadline reached before an answer to the WebSocket upgrade',
+    timeout: `no answer to the WebSocket upgrade within ${timeoutMs} ms`,
+  });
 
   const socket = state.socket;
   if (!socket) return result('fail', 'internal_error', 'no open connection from the earlier layers');
@@ -209,7 +201,7 @@ function judgeRejection(
   snippet: string,
   expected: number[] | undefined,
   data: WebSocketData,
-  result: (status: Status, reason: Reason, message: string, detail?: string) => LayerResult,
+  result: ResultBuilder,
 ): LayerResult {
   const quote = snippet ? `answer body starts: ${snippet}` : undefined;
   const fromService = `service answered HTTP ${status} to the upgrade: the path is open`;
@@ -236,7 +228,7 @@ function handshakeError(
   error: unknown,
   data: WebSocketData,
   timeoutMs: number,
-  result: (status: Status, reason: Reason, message: string, detail?: string) => LayerResult,
+  result: ResultBuilder,
 ): LayerResult {
   const code = errorCode(error);
   if (code !== undefined) data.code = code;

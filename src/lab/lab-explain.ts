@@ -2,7 +2,7 @@
 // the engine's real results), what happened and what to fix in Azure; then the lab's own verdict
 // and where to go next. Also the same facts as data for the JSON report's "lab" section.
 
-import type { EndpointResult, Reason, Status } from '../types.js';
+import type { ConnectData, EndpointResult, Reason, Status } from '../types.js';
 import { createPaint, type Paint } from '../report/colour.js';
 import { symbolsFor } from '../report/symbols.js';
 import { wrapText } from '../report/text.js';
@@ -17,7 +17,7 @@ export interface ExplainOptions {
   ascii?: boolean;
 }
 
-/** Fills {host}, {port}, {zone}, {publicZone} and {serviceTag} from the first row a fault touched. */
+/** Fills {host}, {port}, {zone}, {publicZone}, {serviceTag} and {proxy} from the first row a fault touched. */
 export function fillFaultText(text: string, fault: LabFault, result: EndpointResult | undefined): string {
   const zone = result?.meta?.privateDnsZone;
   const values: Record<string, string> = {
@@ -26,8 +26,14 @@ export function fillFaultText(text: string, fault: LabFault, result: EndpointRes
     zone: zone ?? 'its privatelink zone',
     publicZone: zone === undefined ? 'its zone' : zone.replace(/^privatelink\./, ''),
     serviceTag: result?.meta?.serviceTag ?? 'matching',
+    proxy: proxyOf(result) ?? 'the forward proxy',
   };
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+/** The proxy a row's TCP layer went through ("http://10.1.250.4:3128"), if any. */
+function proxyOf(result: EndpointResult | undefined): string | undefined {
+  return (result?.checks.find((c) => c.layer === 'tcp')?.data as ConnectData | undefined)?.proxy;
 }
 
 /** The line printed before the matrix. */

@@ -5,8 +5,8 @@
 
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
-/** How the proxy names itself in its Proxy-Agent header and error page. */
-export const LAB_PROXY_AGENT = 'squid/6.6 (Contoso egress proxy)';
+/** How the proxy names itself in its Proxy-Agent header (its page names "Contoso egress proxy"). */
+export const LAB_PROXY_AGENT = 'squid/6.6';
 
 /** Largest request head the proxy reads before it gives up on a client. */
 const HEAD_LIMIT = 8 * 1024;
@@ -14,9 +14,8 @@ const HEAD_LIMIT = 8 * 1024;
 /** The 403 answer to a CONNECT the allow list does not cover, with a squid-like page. */
 export function deniedAnswer(target: string): string {
   const body =
-    '<html><head><title>ERROR: The requested URL could not be retrieved</title></head><body>' +
-    '<h1>Access Denied</h1>' +
-    `<p>Contoso egress proxy: CONNECT to ${escapeHtml(target)} is not allowed by the egress policy.</p>` +
+    '<html><head><title>Contoso egress proxy: access denied</title></head><body>' +
+    `<h1>Access Denied</h1><p>CONNECT to ${escapeHtml(target)} is not allowed by the Contoso egress policy.</p>` +
     '<p>Ask the network team to add the FQDN to the proxy allow list.</p></body></html>';
   return [
     'HTTP/1.1 403 Forbidden',

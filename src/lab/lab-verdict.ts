@@ -50,7 +50,8 @@ export function judgeLab(results: readonly EndpointResult[], network: LabNetwork
 /**
  * What amlprobe saw on a row, in a few words built from the deciding layer's evidence, named by
  * the row's id: "keyvault is a CNAME to x.privatelink.vaultcore.azure.net, which answered
- * NXDOMAIN", "storage-file-smb: TCP 445 to 10.1.0.9: connection refused", "mcr: the certificate
+ * NXDOMAIN", "storage-file-smb: TCP 445 to 10.1.0.9: connection refused", "graph: CONNECT
+ * graph.windows.net:443 through http://10.1.250.4:3128: HTTP/1.1 403 Forbidden, Proxy-Agent squid/6.6", "mcr: the certificate
  * for mcr.microsoft.com was issued by CN=...".
  */
 export function observed(result: EndpointResult): string {
@@ -72,6 +73,12 @@ export function observed(result: EndpointResult): string {
     }
     case 'tcp':
     case 'udp': {
+      const proxied = check.layer === 'tcp' ? (check.data as ConnectData | undefined) : undefined;
+      if (proxied?.proxy !== undefined) {
+        // Through a proxy the address is the proxy's: say what it answered and who it is.
+        const agent = proxied.proxyAgent === undefined ? '' : `, Proxy-Agent ${proxied.proxyAgent}`;
+        return `${subject}: CONNECT ${result.host}:${result.port} through ${proxied.proxy}: ${proxied.proxyStatus ?? check.message}${agent}`;
+      }
       const address = (check.data as ConnectData | UdpData | undefined)?.address ?? result.host;
       return `${subject}: ${check.layer.toUpperCase()} ${result.port} to ${address}: ${check.message}`;
     }

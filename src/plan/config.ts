@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { parseDnsServer } from '../dns/server-address.js';
 import { UsageError } from '../errors.js';
+import { whyUnreadable } from '../file-read-error.js';
 import { parseCidr } from '../net/cidr.js';
 import { checkProxyValue } from '../net/proxy-env.js';
 import type { Endpoint, RunSettings, WorkspaceProfile } from '../types.js';
@@ -87,13 +88,7 @@ function readConfigText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? `no such file (looked for ${resolve(path)})`
-      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-      : code === 'EISDIR' ? 'it is a directory, not a file'
-      : (error as Error).message;
-    throw new UsageError(`cannot read config file '${path}': ${why}`);
+    throw new UsageError(`cannot read config file '${path}': ${whyUnreadable(error, path)}`);
   }
 }
 

@@ -1,0 +1,27 @@
+// Runs the real DNS layer the way the engine does, for the DNS verdict and diagnosis tests: a
+// context whose resolve() is the real resolveName with the run's settings, and one checkDns call.
+
+import { checkDns } from '../../src/checks/dns.js';
+import { resolveName } from '../../src/dns/resolve-name.js';
+import type { CheckContext, DnsData, Endpoint, Expectations, LayerResult, ProbeState, RunSettings } from '../../src/types.js';
+
+/** A context as the engine builds it: resolve() is resolveName with the run's settings. */
+export function dnsContext(settings: RunSettings, signal = new AbortController().signal): CheckContext {
+  return { settings, signal, resolve: (name) => resolveName(name, settings, signal) };
+}
+
+/** An https endpoint on port 443 for `host` with `expect`: the DNS layer reads only those. */
+export function dnsEndpoint(host: string, expect: Expectations = {}): Endpoint {
+  return { id: host, host, port: 443, protocol: 'https', path: '/', required: true, expect };
+}
+
+/** One checkDns for `host`: its result, the state it left for the next layer, and its DnsData. */
+export async function runDnsCheck(
+  host: string,
+  expect: Expectations,
+  settings: RunSettings,
+): Promise<{ result: LayerResult; state: ProbeState; data: DnsData }> {
+  const state: ProbeState = {};
+  const result = await checkDns(dnsEndpoint(host, expect), state, dnsContext(settings));
+  return { result, state, data: result.data as DnsData };
+}
