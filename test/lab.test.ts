@@ -20,6 +20,7 @@ import { redirectKey } from '../src/net/redirect.js';
 import { judgeLab } from '../src/lab/lab-verdict.js';
 import { labPlan } from '../src/lab/lab-workspace.js';
 import { closedTcpPort, startTcpServer, type Listener } from './helpers/listeners.js';
+import { testSettings } from './helpers/settings.js';
 import type { ConnectData, DnsData, Endpoint, EndpointResult, Report, RunSettings, TlsData, UdpData } from '../src/types.js';
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli.js');
@@ -413,20 +414,16 @@ describe('the lab forward proxy ("Contoso egress proxy")', () => {
   }
 
   /** A redirect-only run whose only redirects are the proxy's address and the direct target's. */
-  const redirectOnly = (extra: Partial<RunSettings> = {}): RunSettings => ({
-    timeoutMs: 800,
-    deadlineMs: 5000,
-    concurrency: 4,
-    dnsServers: [dns.server],
-    dnsServersExplicit: true,
-    systemResolver: false,
-    privateCidrs: [],
-    allAddresses: false,
-    expectPrivate: false,
-    redirectOnly: true,
-    redirects: { [redirectKey('tcp', '10.1.250.4', 3128)]: `127.0.0.1:${proxyPort}`, [redirectKey('tcp', '198.51.100.20', 443)]: `127.0.0.1:${echo.port}` },
-    ...extra,
-  });
+  const redirectOnly = (extra: Partial<RunSettings> = {}): RunSettings =>
+    testSettings({
+      timeoutMs: 800,
+      deadlineMs: 5000,
+      dnsServers: [dns.server],
+      dnsServersExplicit: true,
+      redirectOnly: true,
+      redirects: { [redirectKey('tcp', '10.1.250.4', 3128)]: `127.0.0.1:${proxyPort}`, [redirectKey('tcp', '198.51.100.20', 443)]: `127.0.0.1:${echo.port}` },
+      ...extra,
+    });
   const target = (extra: Partial<Endpoint>): Endpoint => ({
     id: 'target:443', host: '198.51.100.20', port: 443, protocol: 'tcp', path: '/', required: true, expect: {}, ...extra,
   });
