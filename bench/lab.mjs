@@ -8,6 +8,7 @@
 //   10.88.1.12   HTTPS 443, self-signed certificate (untrusted)
 //   10.88.1.13   TCP: nftables rejects with a TCP reset (refused)
 //   10.88.2.10   nftables drops every TCP packet (timeout)
+//   10.88.4.1-40 TCP 443 listeners for the large case (spread: see bench/servers.mjs)
 //   198.51.100.20 appears only as a DNS ANSWER (the "public address" case, dns:// targets only);
 //                it is not routed, so nothing is ever sent to it.
 
@@ -20,6 +21,9 @@ import { createPair, findProgram } from './netns.mjs';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DNS = '10.88.0.53';
 export const ADDR = { open: '10.88.1.10', good: '10.88.1.11', self: '10.88.1.12', refused: '10.88.1.13', dropped: '10.88.2.10', public: '198.51.100.20' };
+
+/** More TCP listeners (port 443) for the large case, so its connections spread over 40 addresses. */
+export const SPREAD = Array.from({ length: 40 }, (_, i) => `10.88.4.${i + 1}`);
 
 /** Programs the bench needs and their Debian packages. */
 export const REQUIREMENTS = [
@@ -83,7 +87,7 @@ export async function startLab(hosts) {
 
     pair = await createPair({
       clientAddress: '10.88.0.2/16',
-      serviceAddresses: [`${DNS}/16`, ...['open', 'good', 'self', 'refused', 'dropped'].map((k) => `${ADDR[k]}/16`)],
+      serviceAddresses: [`${DNS}/16`, ...['open', 'good', 'self', 'refused', 'dropped'].map((k) => `${ADDR[k]}/16`), ...SPREAD.map((a) => `${a}/16`)],
       resolvConf: `nameserver ${DNS}\n`,
     });
     await pair.exec(pair.service, findProgram('nft'), ['-f', join(dir, 'rules.nft')]);

@@ -14,7 +14,12 @@ const hold = (socket) => {
   socket.on('error', () => {});
   socket.on('end', () => socket.destroy());
 };
-createTcp(hold).listen({ host: '10.88.1.10', port: 443, backlog: BACKLOG });
+// 10.88.1.10 and the large case's 10.88.4.1-40: spreading thousands of connections over many
+// addresses keeps the client's TIME_WAIT entries per destination low across repeated runs (one
+// address would exhaust the ephemeral ports and measure the kernel's port search, not amlprobe).
+for (const host of ['10.88.1.10', ...Array.from({ length: 40 }, (_, i) => `10.88.4.${i + 1}`)]) {
+  createTcp(hold).listen({ host, port: 443, backlog: BACKLOG });
+}
 
 const page = (_req, res) => {
   res.writeHead(200, { 'content-type': 'text/plain' });

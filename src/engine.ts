@@ -6,7 +6,7 @@ import pLimit from 'p-limit';
 import type { SecureContext } from 'node:tls';
 import { DeadlineError, sleep } from './abort.js';
 import { resolveName } from './dns/resolve-name.js';
-import { notStartedResult, probeEndpoint } from './pipeline.js';
+import { notStartedResult, prefetchChecks, probeEndpoint } from './pipeline.js';
 import type { Endpoint, EndpointResult, NameResolution, RunSettings } from './types.js';
 
 /** Progress of a run, for the TTY progress line. */
@@ -18,8 +18,8 @@ export interface Progress {
 
 /** What the engine needs besides endpoints and settings. */
 export interface EngineOptions {
-  /** The run's TLS trust store, built once by the caller. */
-  secureContext?: SecureContext;
+  /** The run's TLS trust store, or a function the first TLS handshake calls to build it (once). */
+  secureContext?: SecureContext | (() => SecureContext);
   onProgress?: (progress: Progress) => void;
 }
 
@@ -72,6 +72,8 @@ export async function runEndpoints(endpoints: readonly Endpoint[], settings: Run
       }),
     ),
   );
+  // After the first connections are on their way: module loading blocks the event loop briefly.
+  setImmediate(() => prefetchChecks(endpoints));
   const fence = new Promise<void>((resolveFence) => {
     run.signal.addEventListener('abort', () => void sleep(DEADLINE_FENCE_MS).then(resolveFence), { once: true });
   });

@@ -4,11 +4,9 @@
 
 import { abortedByDeadline, layerSignal, sleep, whenAborted } from './abort.js';
 import { checkDns } from './checks/dns.js';
-import { checkHttp } from './checks/http.js';
 import { checkTcp } from './checks/tcp.js';
 import { checkTls } from './checks/tls.js';
 import { checkUdp } from './checks/udp.js';
-import { checkWebSocket } from './checks/websocket.js';
 import { selectProxy } from './net/proxy-env.js';
 import { LAYERS_BY_PROTOCOL } from './types.js';
 import type {
@@ -27,6 +25,25 @@ import type {
 import { skippedLayer, toEndpointResult } from './verdict.js';
 import type { SecureContext } from 'node:tls';
 
+/** A check whose module loads on first use, with a way to start loading it early. */
+interface LazyCheck extends Check {
+  prefetch: () => Promise<Check>;
+}
+
+/**
+ * undici and ws cost about 200 ms of start-up between them: a TCP-only run never needs them, and a
+ * run that does starts loading them while its first connections are still in flight (prefetch).
+ */
+function lazyCheck(load: () => Promise<Check>): LazyCheck {
+  let loaded: Promise<Check> | undefined;
+  const prefetch = (): Promise<Check> => (loaded ??= load());
+  const check: Check = async (endpoint, state, ctx) => (await prefetch())(endpoint, state, ctx);
+  return Object.assign(check, { prefetch });
+}
+
+const checkHttp = lazyCheck(async () => (await import('./checks/http.js')).checkHttp);
+const checkWebSocket = lazyCheck(async () => (await import('./checks/websocket.js')).checkWebSocket);
+
 /** Dispatch from layer to check: a plain map, no class hierarchy. */
 const CHECKS = {
   dns: checkDns,
@@ -36,6 +53,13 @@ const CHECKS = {
   http: checkHttp,
   websocket: checkWebSocket,
 } satisfies Record<Layer, Check>;
+
+/** Starts loading the application-layer checks the endpoints will need; never rejects. */
+export function prefetchChecks(endpoints: readonly Endpoint[]): void {
+  const protocols = new Set(endpoints.map((e) => e.protocol));
+  if (protocols.has('http') || protocols.has('https')) checkHttp.prefetch().catch(() => {});
+  if (protocols.has('ws') || protocols.has('wss')) checkWebSocket.prefetch().catch(() => {});
+}
 
 /** What a check that outlived its signal is reported as, per layer. */
 const TIMEOUT_REASON: Record<Layer, Reason> = {
@@ -64,7 +88,8 @@ export interface PipelineEnv {
   settings: RunSettings;
   /** Aborted with a DeadlineError when the run deadline strikes. */
   runSignal: AbortSignal;
-  secureContext?: SecureContext;
+  /** The trust store, or a function that builds it on first use (only TLS layers need it). */
+  secureContext?: SecureContext | (() => SecureContext);
   resolve: (name: string) => Promise<NameResolution>;
 }
 
@@ -162,6 +187,23 @@ async function probeAddress(endpoint: Endpoint, address: string | undefined, lay
   return results;
 }
 
+const builtTrustStores = new WeakMap<() => SecureContext, SecureContext>();
+
+/**
+ * The run's trust store. Building one from ~300 CA certificates takes tens of milliseconds, so a
+ * lazy one is built when the first TLS handshake needs it, not before the first packet.
+ */
+function trustStoreOf(env: PipelineEnv): SecureContext | undefined {
+  const source = env.secureContext;
+  if (typeof source !== 'function') return source;
+  let built = builtTrustStores.get(source);
+  if (!built) {
+    built = source();
+    builtTrustStores.set(source, built);
+  }
+  return built;
+}
+
 /** Runs one check under its own signal; converts throws and hangs into results. */
 async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env: PipelineEnv): Promise<LayerResult> {
   const timeoutMs = env.settings.timeoutMs + (layer === 'dns' ? DNS_LAYER_MARGIN_MS : 0);
@@ -171,7 +213,10 @@ async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env
   }
   const { signal, dispose } = layerSignal(env.runSignal, timeoutMs);
   const ctx: CheckContext = { settings: env.settings, signal, resolve: env.resolve };
-  if (env.secureContext) ctx.secureContext = env.secureContext;
+  if (env.secureContext && layer === 'tls') {
+    const store = trustStoreOf(env);
+    if (store) ctx.secureContext = store;
+  }
   try {
     const checked = Promise.resolve()
       .then(() => CHECKS[layer](endpoint, state, ctx))

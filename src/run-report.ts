@@ -21,7 +21,7 @@ export interface RunPlan {
 }
 
 /** Probes the plan and returns the report; never throws for network failures. */
-export async function probeToReport(plan: RunPlan, options: { secureContext?: SecureContext; onProgress?: (p: Progress) => void } = {}): Promise<Report> {
+export async function probeToReport(plan: RunPlan, options: { secureContext?: SecureContext | (() => SecureContext); onProgress?: (p: Progress) => void } = {}): Promise<Report> {
   const startedAt = new Date().toISOString();
   const outcome = await runEndpoints(plan.endpoints, plan.settings, options);
   const results = [...outcome.results, ...(plan.notProbed ?? [])];

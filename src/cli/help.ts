@@ -36,7 +36,7 @@ Probe options:
                              see config/example.yaml and config/amlprobe.schema.json
   -t, --timeout DURATION     per-layer timeout, e.g. 3s or 800ms (default 3s)
       --deadline DURATION    whole-run deadline, never exceeded (default 5 x timeout)
-      --concurrency N        endpoints probed at once (default 256)
+      --concurrency N        endpoints probed at once (default 512)
       --dns-server IP[:PORT] ask this DNS server directly (repeatable); its answers then decide
                              where to connect. Default: the nameservers of /etc/resolv.conf,
                              recorded beside the system resolver's answer

@@ -38,7 +38,9 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   const format = runFormat(flags);
   checkOutputPath(flags.output);
   const caFiles = flags['ca-file'] ?? [];
-  const secureContext = buildSecureContext({ extraCaFiles: caFiles });
+  // With --ca-file the store is built now, so a bad file is exit 2 before any probe; without, it is
+  // built by the first TLS handshake, off the start-up path.
+  const secureContext = caFiles.length > 0 ? buildSecureContext({ extraCaFiles: caFiles }) : () => buildSecureContext({});
   if (settings.dnsServersExplicit) await preflightDnsServers(settings);
   if (settings.azureDns !== undefined) await preflightAzureDns(settings);
 

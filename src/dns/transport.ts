@@ -8,7 +8,7 @@ import net from 'node:net';
 import dnsPacket, { type DecodedPacket, type Packet } from 'dns-packet';
 import type { DnsServerAddress } from './server-address.js';
 import { formatDnsServer } from './server-address.js';
-import { onAbort } from '../abort.js';
+import { onAbort, strikeAfterPendingIo } from '../abort.js';
 
 /** The question a response must echo back. */
 export interface ExpectedQuestion {
@@ -48,7 +48,11 @@ export function createDeadline(timeoutMs: number, outer: AbortSignal): Deadline 
     cause = 'aborted';
     controller.abort();
   };
-  const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs));
+  let immediate: NodeJS.Immediate | undefined;
+  // After pending I/O: an answer already in the socket must win over a timer that ran late.
+  const timer = setTimeout(() => {
+    immediate = strikeAfterPendingIo(() => controller.abort());
+  }, Math.max(0, timeoutMs));
   // onAbort, not addEventListener: `outer` is often the run signal, watched by every query at once.
   const detach = onAbort(outer, onOuterAbort);
   return {
@@ -56,6 +60,7 @@ export function createDeadline(timeoutMs: number, outer: AbortSignal): Deadline 
     cause: () => cause,
     dispose: () => {
       clearTimeout(timer);
+      clearImmediate(immediate);
       detach();
     },
   };
