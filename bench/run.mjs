@@ -439,6 +439,8 @@ ${startup.map((x) => `| \`${x.command}\` | ${x.medianMs.toFixed(1)} ms | ${x.mea
 
 Reasons: ${JSON.stringify(dnsCase.statuses)}.
 
+${m.dnsNote}
+
 ### 5. Side by side: same ${catalog.length} targets, same run
 
 | tool | median wall (${TOOL_RUNS} runs) | / T | wall / amlprobe's | how |
@@ -504,7 +506,7 @@ async function main() {
         catalogCase, largeRows, startup, dnsCase, tools, table, loadBefore, loadAfter,
         date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
         nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown',
-        sharedNote: notes.shared, largeNote: notes.large, fixNote: notes.fix,
+        sharedNote: notes.shared, largeNote: notes.large, fixNote: notes.fix, dnsNote: notes.dns ?? '',
       });
       writeFileSync(join(ROOT, 'docs/benchmarks.md'), md);
       log('wrote docs/benchmarks.md');
