@@ -19,7 +19,8 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 # npm settings for a build behind a firewall: --build-arg NPM_CONFIG_REGISTRY=<your mirror>, or
 # NPM_CONFIG_OFFLINE=true to install from an npm cache mounted at /root/.npm (no network at all).
-ARG NPM_CONFIG_REGISTRY=https://registry.npmjs.org/
+# Unset by default: npm then uses its own default registry.
+ARG NPM_CONFIG_REGISTRY
 ARG NPM_CONFIG_OFFLINE=false
 # --ignore-scripts: nothing here needs an install script (esbuild finds its binary package itself).
 RUN npm ci --ignore-scripts --no-audit --no-fund
