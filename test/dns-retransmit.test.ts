@@ -7,7 +7,7 @@ import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { onAbort } from '../src/abort.js';
-import { UDP_RETRANSMIT_MS } from '../src/dns/transport.js';
+import { UDP_IN_FLIGHT_PER_SERVER, UDP_RETRANSMIT_MS } from '../src/dns/transport.js';
 import { queryServer } from '../src/dns/wire-query.js';
 
 /** A UDP DNS server on 127.0.0.1 that ignores the first `drop` datagrams of each query id, then answers. */
@@ -54,6 +54,64 @@ describe('UDP retransmission', () => {
       assert.equal(server.received(), c.sent);
     });
   }
+});
+
+/** A UDP DNS server on 127.0.0.1 that holds every query until release(), then answers them all. */
+async function holdingServer(): Promise<{ address: string; received: () => number; release: () => void; close: () => void }> {
+  const socket = dgram.createSocket('udp4');
+  const held: { message: Buffer; port: number; address: string }[] = [];
+  let holding = true;
+  const answer = (message: Buffer, port: number, address: string): void => {
+    const query = dnsPacket.decode(message);
+    const question = query.questions?.[0];
+    const reply = dnsPacket.encode({
+      type: 'response', id: query.id ?? 0, flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE,
+      questions: query.questions ?? [],
+      answers: question ? [{ type: 'A', name: question.name, ttl: 60, data: '10.1.2.3' }] : [],
+    });
+    socket.send(reply, port, address);
+  };
+  socket.on('message', (message, peer) => {
+    if (holding) held.push({ message, port: peer.port, address: peer.address });
+    else answer(message, peer.port, peer.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address() as AddressInfo;
+  return {
+    address: `127.0.0.1:${port}`,
+    received: () => held.length,
+    release: () => {
+      holding = false;
+      for (const h of held.splice(0)) answer(h.message, h.port, h.address);
+    },
+    close: () => socket.close(),
+  };
+}
+
+describe('UDP queries in flight per server', () => {
+  test('a burst above the cap waits for slots instead of flooding the server, and every query is answered', async () => {
+    const server = await holdingServer();
+    after(() => server.close());
+    const total = UDP_IN_FLIGHT_PER_SERVER + 50;
+    const outcomes = Promise.all(
+      Array.from({ length: total }, (_, i) => queryServer(server.address, `n${i}.test`, 'A', 3000, new AbortController().signal)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(server.received(), UDP_IN_FLIGHT_PER_SERVER, 'only the cap is in flight before any answer');
+    server.release();
+    const results = await outcomes;
+    assert.equal(results.filter((o) => o.ok).length, total, JSON.stringify(results.find((o) => !o.ok)));
+  });
+
+  test('a query waiting for a slot still ends at its deadline', async () => {
+    const server = await holdingServer();
+    after(() => server.close());
+    const total = UDP_IN_FLIGHT_PER_SERVER + 1;
+    const results = await Promise.all(
+      Array.from({ length: total }, (_, i) => queryServer(server.address, `w${i}.test`, 'A', 300, new AbortController().signal)),
+    );
+    assert.ok(results.every((o) => !o.ok && o.failure === 'timeout'), JSON.stringify(results.find((o) => o.ok || o.failure !== 'timeout')));
+  });
 });
 
 describe('onAbort', () => {

@@ -119,6 +119,60 @@ function abortResult(deadline: Deadline, server: string, transport: string): Exc
  */
 export const UDP_RETRANSMIT_MS = 500;
 
+/**
+ * At most this many UDP queries are in flight to one server at a time; the rest wait their turn
+ * (their deadline keeps running). Why: the engine starts hundreds of endpoints at once, two queries
+ * each, and a DNS server's socket buffer (about 200 datagrams for dnsmasq with Linux defaults)
+ * overflows in that first burst; each lost datagram then costs a whole retransmission gap (measured
+ * in docs/benchmarks.md case 4: 1,000 names took 0.65 s of engine time, 500 ms of it waiting to
+ * retransmit ~200 dropped queries). Answers free slots within a round trip, so a fast server is
+ * barely slowed, and a slow one sees the same load a stub resolver farm would.
+ */
+export const UDP_IN_FLIGHT_PER_SERVER = 100;
+
+/** In-flight count and waiting queries, per server ("ip:port"). */
+const udpSlots = new Map<string, { active: number; waiting: (() => void)[] }>();
+
+/**
+ * Waits for a free UDP slot to `server`; resolves with a release function (call it exactly once),
+ * or with undefined when `signal` aborts first.
+ */
+function acquireUdpSlot(server: string, signal: AbortSignal): Promise<(() => void) | undefined> {
+  let slots = udpSlots.get(server);
+  if (slots === undefined) {
+    slots = { active: 0, waiting: [] };
+    udpSlots.set(server, slots);
+  }
+  const state = slots;
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    const next = state.waiting.shift();
+    if (next !== undefined) next();
+    else if (--state.active === 0) udpSlots.delete(server);
+  };
+  if (state.active < UDP_IN_FLIGHT_PER_SERVER) {
+    state.active++;
+    return Promise.resolve(release);
+  }
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    // Handing over a slot keeps `active` unchanged: the releaser's slot becomes ours.
+    const grant = (): void => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(release);
+    };
+    const onAbort = (): void => {
+      const index = state.waiting.indexOf(grant);
+      if (index >= 0) state.waiting.splice(index, 1);
+      resolve(undefined);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    state.waiting.push(grant);
+  });
+}
+
 /** Sends one query datagram on a fresh connected UDP socket (again while unanswered) and waits for the matching answer. */
 export function exchangeUdp(
   target: DnsServerAddress,
@@ -128,6 +182,20 @@ export function exchangeUdp(
   ignored: IgnoredCounts,
 ): Promise<ExchangeResult> {
   const server = formatDnsServer(target);
+  return acquireUdpSlot(server, deadline.signal).then((release) => {
+    if (release === undefined) return abortResult(deadline, server, 'UDP');
+    return sendUdp(target, server, query, expected, deadline, ignored).finally(release);
+  });
+}
+
+function sendUdp(
+  target: DnsServerAddress,
+  server: string,
+  query: Packet,
+  expected: ExpectedQuestion,
+  deadline: Deadline,
+  ignored: IgnoredCounts,
+): Promise<ExchangeResult> {
   return new Promise((resolve) => {
     if (deadline.signal.aborted) return resolve(abortResult(deadline, server, 'UDP'));
     // connect() makes the kernel drop datagrams from other sources and, on Linux, report an ICMP
