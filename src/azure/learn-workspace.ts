@@ -56,7 +56,8 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
   const cloud = profile.cloud ?? 'public';
   const token = createTokenProvider({ cloud, env, ...(options.tokenFile !== undefined ? { tokenFile: options.tokenFile } : {}) });
 
-  const ci = detectComputeInstance(env, env.AMLPROBE_NBVM_FILE?.trim() || NBVM_PATH);
+  const nbvmPath = env.AMLPROBE_NBVM_FILE?.trim() || NBVM_PATH;
+  const ci = detectComputeInstance(env, nbvmPath);
   const take = (field: 'region' | 'workspaceName' | 'computeInstance', fact: { value: string } | undefined, rule: RegExp): void => {
     const value = fact?.value.toLowerCase();
     if (profile[field] !== undefined || value === undefined || !rule.test(value)) return;
@@ -67,7 +68,10 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
   take('workspaceName', ci?.workspaceName, WORKSPACE);
   take('region', ci?.region, REGION);
 
-  let inAzure: Learned['inAzure'] = ci !== undefined ? 'compute-instance' : undefined;
+  // Only the .nbvm file proves a compute instance: CI_NAME and CI_WORKSPACE are names any CI system
+  // or shell may set, and "in Azure" switches on queries to Azure DNS.
+  const nbvmSeen = ci !== undefined && Object.values(ci).some((fact) => fact?.source.startsWith(nbvmPath));
+  let inAzure: Learned['inAzure'] = nbvmSeen ? 'compute-instance' : undefined;
   const imdsUrl = env.AMLPROBE_IMDS_URL?.trim() || IMDS_URL;
   if (profile.region === undefined && !options.noImds && imdsUrl.toLowerCase() !== 'off') {
     const imds = await queryImds(imdsUrl);

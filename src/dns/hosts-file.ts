@@ -1,7 +1,7 @@
 // The hosts file, read only to explain a system answer that no DNS server gives: if the name is
 // listed there, getaddrinfo took it from the file and DNS was never asked.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 
 /** The hosts file of this platform. AMLPROBE_HOSTS_FILE overrides it (tests). */
@@ -23,10 +23,24 @@ export function hostsEntries(text: string, name: string): string[] {
   return found;
 }
 
+/** The last hosts file read, by path, with the stamp that says whether it changed since. */
+let cached: { path: string; stamp: string; text: string } | undefined;
+
+/**
+ * The hosts file's text, read from disk only when it changed: a run resolving thousands of names
+ * asks for every one of them, and serve mode must still see an edit between two runs.
+ */
+function hostsText(path: string): string {
+  const stat = statSync(path);
+  const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+  if (cached?.path !== path || cached.stamp !== stamp) cached = { path, stamp, text: readFileSync(path, 'utf8') };
+  return cached.text;
+}
+
 /** What the hosts file lists for `name`; undefined when the file cannot be read. */
 export function lookupHostsFile(name: string, path: string = hostsFilePath()): string[] | undefined {
   try {
-    return hostsEntries(readFileSync(path, 'utf8'), name);
+    return hostsEntries(hostsText(path), name);
   } catch {
     return undefined;
   }

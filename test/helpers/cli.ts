@@ -65,6 +65,8 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   // off and the identity chain is limited to environment credentials, of which none are set. A test
   // that exercises them points them at its own loopback fake through `extra`.
   for (const key of Object.keys(env)) if (/^(AZURE_|IDENTITY_|MSI_|IMDS_)/.test(key)) delete env[key];
+  delete env.CI_NAME;
+  delete env.CI_WORKSPACE;
   env.AMLPROBE_IMDS_URL = 'off';
   env.AMLPROBE_NBVM_FILE = join(tmpdir(), 'amlprobe-tests-no-such-nbvm');
   env.AZURE_TOKEN_CREDENTIALS = 'EnvironmentCredential';
