@@ -7,7 +7,7 @@ import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { onAbort } from '../src/abort.js';
-import { UDP_IN_FLIGHT_PER_SERVER, UDP_RETRANSMIT_MS } from '../src/dns/transport.js';
+import { UDP_IN_FLIGHT_PER_SERVER, UDP_RETRANSMIT_MS } from '../src/dns/udp-channel.js';
 import { queryServer } from '../src/dns/wire-query.js';
 
 /** A UDP DNS server on 127.0.0.1 that ignores the first `drop` datagrams of each query id, then answers. */

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { renderJson } from '../src/report/json.js';
+import { renderJson, renderJsonChunks } from '../src/report/json.js';
 import { REPORT_SCHEMA_VERSION } from '../src/types.js';
 import type { EndpointResult, Report } from '../src/types.js';
 import { sampleReport, sampleResults } from './helpers/report-fixture.js';
@@ -73,5 +73,34 @@ describe('renderJson', () => {
     const out = JSON.parse(renderJson(sampleReport([withUndefined]))) as Report;
     assert.ok(!('label' in (out.results[0] ?? {})));
     assert.equal(out.results[0]?.layer, null);
+  });
+});
+
+describe('renderJsonChunks (what the CLI writes, piece by piece)', () => {
+  /** Many results and top-level fields after "results" (what `run` adds): the hard cases for splicing. */
+  function bigReport(count: number): Report {
+    const base = sampleResults();
+    const results = Array.from({ length: count }, (_, i) => ({ ...(base[i % base.length] as EndpointResult), id: `endpoint-${i}` }));
+    return { ...sampleReport(results), profile: { region: 'eastus' }, missingInputs: ['--workspace-id'] } as unknown as Report;
+  }
+
+  it('is exactly JSON.stringify with two-space indent, whatever the number of results', () => {
+    for (const count of [0, 1, 2, 7, 400]) {
+      const report = bigReport(count);
+      const text = [...renderJsonChunks(report)].join('');
+      // Parsing keeps key order, so re-serialising must give the same bytes if the splice is right.
+      assert.equal(text, JSON.stringify(JSON.parse(text), null, 2) + '\n', `${count} results`);
+      assert.equal(text, renderJson(report));
+      const parsed = JSON.parse(text) as Report & { profile: unknown; missingInputs: unknown };
+      assert.equal(parsed.results.length, count);
+      assert.deepEqual(Object.keys(parsed).slice(-3), ['results', 'missingInputs', 'profile']);
+    }
+  });
+
+  it('yields a large report in pieces of bounded size, not as one string', () => {
+    const pieces = [...renderJsonChunks(bigReport(400))];
+    assert.ok(pieces.length > 2, `${pieces.length} pieces`);
+    // A piece ends once it passes 64 KiB: at most that plus one result.
+    assert.ok(Math.max(...pieces.map((p) => p.length)) < 80 * 1024);
   });
 });

@@ -1,7 +1,7 @@
 // Where a rendered report goes: stdout, or a file written atomically (temporary file, then
 // rename) so that a crash or the deadline never leaves half a report for a pipeline to read.
 
-import { accessSync, constants, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -37,19 +37,44 @@ export function checkOutputPath(path: string | undefined): void {
   }
 }
 
-/** Writes `text` to `path` atomically, or to stdout when path is undefined. */
-export function writeOutput(text: string, path: string | undefined): void {
+/**
+ * Writes `text` (a string, or its pieces in order) to `path` atomically, or to stdout when path is
+ * undefined, adding a final newline when the text lacks one. Pieces are written as they come, so a
+ * large report never has to exist whole.
+ */
+export function writeOutput(text: string | Iterable<string>, path: string | undefined): void {
+  const pieces = typeof text === 'string' ? [text] : text;
   if (path === undefined) {
-    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    writePieces(pieces, (piece) => process.stdout.write(piece));
     return;
   }
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, text.endsWith('\n') ? text : `${text}\n`);
+    const fd = openSync(temporary, 'w');
+    try {
+      writePieces(pieces, (piece) => writeAll(fd, Buffer.from(piece)));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new UsageError(`cannot write the report to '${path}' (${reason}): check that the directory exists and is writable.`, '--output');
   }
+}
+
+function writePieces(pieces: Iterable<string>, write: (piece: string) => void): void {
+  let last = '';
+  for (const piece of pieces) {
+    if (piece === '') continue;
+    write(piece);
+    last = piece;
+  }
+  if (!last.endsWith('\n')) write('\n');
+}
+
+/** writeSync may write less than asked (a full disk); go on until every byte is written or it throws. */
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
 }

@@ -5,7 +5,7 @@ import { checkDnsServer } from '../dns/resolve-name.js';
 import { UsageError } from '../errors.js';
 import { buildSecureContext } from '../net/trust-store.js';
 import { createProgress } from '../report/progress.js';
-import { RUN_FORMATS, isRunFormat, renderReport } from '../report/render.js';
+import { RUN_FORMATS, isRunFormat, renderReportChunks } from '../report/render.js';
 import type { RunFormat } from '../report/render.js';
 import { exitCodeFor } from '../report/summary.js';
 import { shouldUseColour } from '../report/table.js';
@@ -55,8 +55,7 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   progress?.done();
 
   const colour = flags.output === undefined && !flags['no-color'] && shouldUseColour(process.stdout, process.env);
-  const text = renderReport(report, format, { colour });
-  writeOutput(text, flags.output);
+  writeOutput(renderReportChunks(report, format, { colour }), flags.output);
   return exitCodeFor(report.summary);
 }
 

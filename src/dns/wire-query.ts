@@ -2,10 +2,10 @@
 // how amlprobe sees what a given DNS server (custom DNS, Azure DNS 168.63.129.16, a forwarder)
 // really answers, rcode and CNAME chain included, which getaddrinfo hides.
 
-import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import dnsPacket, { type Packet } from 'dns-packet';
-import { createDeadline, exchangeTcp, exchangeUdp, type DnsResponse, type ExchangeResult, type IgnoredCounts } from './transport.js';
+import { QueryDeadline } from './query-deadline.js';
+import { exchangeTcp, type DnsResponse, type ExchangeResult, type IgnoredCounts } from './transport.js';
+import { exchangeUdp } from './udp-channel.js';
 import { formatDnsServer, parseDnsServer } from './server-address.js';
 import { summarizeDirect } from './direct-answer.js';
 import type { DirectAnswer } from '../types.js';
@@ -59,13 +59,6 @@ export function countIgnored(ignored: IgnoredCounts): number {
   return ignored.wrongId + ignored.wrongQuestion + ignored.notDns;
 }
 
-function buildQuery(name: string, type: WireQueryType): { packet: Packet; id: number } {
-  // A fresh random id per query (RFC 5452): with a fresh socket per query it makes an answer to
-  // some other query, or a blind spoof, fail the id check.
-  const id = randomInt(0, 0x10000);
-  return { id, packet: { type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name, class: 'IN' }] } };
-}
-
 /**
  * Asks one server one question over UDP, retrying over TCP when the answer is truncated (TC bit).
  * `timeoutMs` bounds both transports together; `signal` aborts early. Never rejects.
@@ -88,17 +81,15 @@ export async function queryServer(
     return { ok: false, server, type, transport: 'udp', failure: 'error', message, ignored, ms: elapsed(), timeoutMs };
   }
   const label = formatDnsServer(target);
-  const deadline = createDeadline(timeoutMs, signal);
+  const deadline = new QueryDeadline(timeoutMs, signal);
   let transport: 'udp' | 'tcp' = 'udp';
   let result: ExchangeResult;
   try {
-    const udp = buildQuery(name, type);
-    result = await exchangeUdp(target, udp.packet, { id: udp.id, name, type }, deadline, ignored);
+    result = await exchangeUdp(target, { name, type }, deadline, ignored);
     if (result.kind === 'answer' && result.packet.flag_tc) {
       // RFC 7766: a truncated UDP answer must be retried over TCP to get the full answer.
       transport = 'tcp';
-      const tcp = buildQuery(name, type);
-      result = await exchangeTcp(target, tcp.packet, { id: tcp.id, name, type }, deadline, ignored);
+      result = await exchangeTcp(target, { name, type }, deadline, ignored);
     }
   } finally {
     deadline.dispose();

@@ -33,17 +33,27 @@ function plain(value: unknown): Json | undefined {
   return undefined;
 }
 
+/** Each shape's own keys as a set, built once: shaped() runs for every object of every result. */
+const knownKeys = new WeakMap<Shape, ReadonlySet<string>>();
+
 /** An object with the shape's keys first, in order, then any others alphabetically. */
 function shaped(value: Record<string, unknown>, shape: Shape): { [key: string]: Json } {
+  let known = knownKeys.get(shape);
+  if (known === undefined) {
+    known = new Set(shape.order);
+    knownKeys.set(shape, known);
+  }
   const out: { [key: string]: Json } = {};
-  const known = new Set(shape.order);
-  const keys = [...shape.order, ...Object.keys(value).filter((k) => !known.has(k)).sort()];
-  for (const key of keys) {
-    if (!Object.hasOwn(value, key) || DROPPED_KEYS.has(key)) continue;
+  const put = (key: string): void => {
+    if (!Object.hasOwn(value, key) || DROPPED_KEYS.has(key)) return;
     const child = shape.children?.[key];
     const json = child !== undefined ? child(value[key], value) : plain(value[key]);
     if (json !== undefined) out[key] = json;
-  }
+  };
+  for (const key of shape.order) put(key);
+  let others: string[] | undefined;
+  for (const key of Object.keys(value)) if (!known.has(key)) (others ??= []).push(key);
+  if (others !== undefined) for (const key of others.sort()) put(key);
   return out;
 }
 
@@ -52,7 +62,8 @@ function as(shape: Shape): (value: unknown) => Json | undefined {
 }
 
 function listOf(shape: Shape): (value: unknown) => Json | undefined {
-  return (value) => (Array.isArray(value) ? value.map((item) => as(shape)(item) ?? null) : plain(value));
+  const item = as(shape);
+  return (value) => (Array.isArray(value) ? value.map((each) => item(each) ?? null) : plain(value));
 }
 
 const DNS_RECORD: Shape = { order: ['name', 'type', 'ttl', 'data'] };
@@ -120,5 +131,42 @@ const REPORT: Shape = {
 
 /** The report as JSON: 2-space indent, fixed key order, ending with a newline. */
 export function renderJson(report: Report): string {
-  return JSON.stringify(shaped(report as unknown as Record<string, unknown>, REPORT), null, 2) + '\n';
+  return [...renderJsonChunks(report)].join('');
+}
+
+/** Where the results array goes in the rendered top level (a string JSON.stringify leaves as is). */
+const RESULTS_PLACEHOLDER = '\u0000amlprobe-results\u0000';
+
+/** Results are written out in pieces of about this many characters. */
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * The same text as renderJson, in pieces, one result at a time: a 5,000-endpoint report is about
+ * 10 MB of JSON, and building it whole (the shaped copy, the string, then the bytes written) was
+ * the peak of such a run's memory (docs/benchmarks.md). Byte for byte what
+ * JSON.stringify(shaped report, null, 2) gives: each result is stringified on its own and indented
+ * to its depth (JSON.stringify never puts a raw newline inside a string).
+ */
+export function* renderJsonChunks(report: Report): Generator<string> {
+  const top = report as unknown as Record<string, unknown>;
+  const results = Array.isArray(top['results']) ? (top['results'] as unknown[]) : [];
+  const head = shaped({ ...top, results: RESULTS_PLACEHOLDER }, { ...REPORT, children: { ...REPORT.children, results: (v) => v as string } });
+  const text = JSON.stringify(head, null, 2) + '\n';
+  const marker = JSON.stringify(RESULTS_PLACEHOLDER);
+  const at = text.indexOf(marker);
+  if (results.length === 0 || at < 0) {
+    yield at < 0 ? text : text.slice(0, at) + '[]' + text.slice(at + marker.length);
+    return;
+  }
+  let piece = text.slice(0, at) + '[\n';
+  const item = as(ENDPOINT_RESULT);
+  for (let i = 0; i < results.length; i++) {
+    const json = JSON.stringify(item(results[i]) ?? null, null, 2);
+    piece += `    ${json.replaceAll('\n', '\n    ')}${i < results.length - 1 ? ',\n' : '\n'}`;
+    if (piece.length >= CHUNK_CHARS) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield piece + '  ]' + text.slice(at + marker.length);
 }

@@ -3,7 +3,7 @@
 
 import type { Report } from '../types.js';
 import { renderHtml } from './html.js';
-import { renderJson } from './json.js';
+import { renderJson, renderJsonChunks } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderTable } from './table.js';
@@ -36,4 +36,12 @@ export function isRunFormat(text: string): text is RunFormat {
 /** Renders a run report in `format`. */
 export function renderReport(report: Report, format: RunFormat, opts: RenderOptions): string {
   return RENDERERS[format](report, opts);
+}
+
+/**
+ * The same text as renderReport, in pieces where the format can be written piece by piece (JSON):
+ * what the CLI writes, so that a large run's report is never held whole in memory.
+ */
+export function renderReportChunks(report: Report, format: RunFormat, opts: RenderOptions): Iterable<string> {
+  return format === 'json' ? renderJsonChunks(report) : [renderReport(report, format, opts)];
 }
