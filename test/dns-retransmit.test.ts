@@ -7,7 +7,7 @@ import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { onAbort } from '../src/abort.js';
-import { UDP_IN_FLIGHT_PER_SERVER, UDP_RETRANSMIT_MS } from '../src/dns/udp-channel.js';
+import { QUERIES_PER_SOCKET, UDP_IN_FLIGHT_PER_SERVER, UDP_RETRANSMIT_MS } from '../src/dns/udp-channel.js';
 import { queryServer } from '../src/dns/wire-query.js';
 
 /** A UDP DNS server on 127.0.0.1 that ignores the first `drop` datagrams of each query id, then answers. */
@@ -57,10 +57,11 @@ describe('UDP retransmission', () => {
 });
 
 /** A UDP DNS server on 127.0.0.1 that holds every query until release(), then answers them all. */
-async function holdingServer(): Promise<{ address: string; received: () => number; release: () => void; close: () => void }> {
+async function holdingServer(): Promise<{ address: string; received: () => number; ports: () => number[]; release: () => void; close: () => void }> {
   const socket = dgram.createSocket('udp4');
   const held: { message: Buffer; port: number; address: string }[] = [];
   let holding = true;
+  const ports: number[] = [];
   const answer = (message: Buffer, port: number, address: string): void => {
     const query = dnsPacket.decode(message);
     const question = query.questions?.[0];
@@ -72,6 +73,7 @@ async function holdingServer(): Promise<{ address: string; received: () => numbe
     socket.send(reply, port, address);
   };
   socket.on('message', (message, peer) => {
+    ports.push(peer.port);
     if (holding) held.push({ message, port: peer.port, address: peer.address });
     else answer(message, peer.port, peer.address);
   });
@@ -80,6 +82,7 @@ async function holdingServer(): Promise<{ address: string; received: () => numbe
   return {
     address: `127.0.0.1:${port}`,
     received: () => held.length,
+    ports: () => [...ports],
     release: () => {
       holding = false;
       for (const h of held.splice(0)) answer(h.message, h.port, h.address);
@@ -111,6 +114,36 @@ describe('UDP queries in flight per server', () => {
       Array.from({ length: total }, (_, i) => queryServer(server.address, `w${i}.test`, 'A', 300, new AbortController().signal)),
     );
     assert.ok(results.every((o) => !o.ok && o.failure === 'timeout'), JSON.stringify(results.find((o) => o.ok || o.failure !== 'timeout')));
+  });
+});
+
+describe('UDP sockets shared by queries', () => {
+  test(`concurrent queries share a socket, ${QUERIES_PER_SOCKET} at most, then a fresh source port`, async () => {
+    const server = await holdingServer();
+    after(() => server.close());
+    const total = QUERIES_PER_SOCKET + 20;
+    const outcomes = Promise.all(
+      Array.from({ length: total }, (_, i) => queryServer(server.address, `s${i}.test`, 'A', 3000, new AbortController().signal)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    server.release();
+    const results = await outcomes;
+    assert.equal(results.filter((o) => o.ok).length, total);
+    const perPort = new Map<number, number>();
+    for (const port of server.ports()) perPort.set(port, (perPort.get(port) ?? 0) + 1);
+    assert.deepEqual([...perPort.values()], [QUERIES_PER_SOCKET, 20], 'one socket per 64 queries, in order');
+  });
+
+  test('a socket closes with its last query: the next query comes from a fresh port', async () => {
+    const server = await holdingServer();
+    after(() => server.close());
+    server.release();
+    for (let i = 0; i < 3; i++) {
+      const outcome = await queryServer(server.address, `q${i}.test`, 'A', 3000, new AbortController().signal);
+      assert.ok(outcome.ok);
+    }
+    // Three fresh sockets; two of them landing on the same random port is possible but rare, all three is not.
+    assert.ok(new Set(server.ports()).size >= 2, `ports ${server.ports().join(', ')}`);
   });
 });
 
