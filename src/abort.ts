@@ -2,6 +2,8 @@
 // layer's own timeout (a verdict: dropped packets, a silent peer), 'DeadlineError' means the
 // whole-run deadline (no verdict about the endpoint: amlprobe ran out of time).
 
+import type { CheckSignal } from './types.js';
+
 /** The per-layer timeout struck. */
 export class LayerTimeoutError extends Error {
   override readonly name = 'TimeoutError';
@@ -24,13 +26,81 @@ export class DeadlineError extends Error {
 }
 
 /** True when the signal was aborted by the run deadline rather than a layer timeout. */
-export function abortedByDeadline(signal: AbortSignal): boolean {
+export function abortedByDeadline(signal: CheckSignal): boolean {
   return signal.aborted && (signal.reason as Error | undefined)?.name === 'DeadlineError';
 }
 
+/**
+ * A layer's signal: what CheckSignal promises, without Node's AbortController/EventTarget behind
+ * it. Why: every endpoint has two or more layers, and in a 5,000-endpoint run the AbortSignals
+ * (about 1.4 KB each, an EventTarget with its maps) and their listener bookkeeping were a
+ * measurable share of both CPU and memory (docs/benchmarks.md). A real AbortSignal is made only
+ * for a check that needs one (asAbortSignal).
+ */
+export class LayerSignal implements CheckSignal {
+  #aborted = false;
+  #reason: unknown;
+  #listeners: (() => void)[] = [];
+  #controller: AbortController | undefined;
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  get reason(): unknown {
+    return this.#reason;
+  }
+
+  /** Like EventTarget: a listener added twice is called once, and none is called after the abort. */
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (this.#aborted || this.#listeners.includes(listener)) return;
+    this.#listeners.push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const index = this.#listeners.indexOf(listener);
+    if (index >= 0) this.#listeners.splice(index, 1);
+  }
+
+  /** Listeners still attached (tests check that a layer leaves none behind). */
+  listenerCount(): number {
+    return this.#listeners.length;
+  }
+
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    const listeners = this.#listeners;
+    this.#listeners = [];
+    this.#controller?.abort(reason);
+    for (const listener of listeners) listener();
+  }
+
+  /** A real AbortSignal that aborts with this one (made on first use). */
+  toAbortSignal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+}
+
+/** A real AbortSignal for an API that takes one: the signal itself, or one tied to a LayerSignal. */
+export function asAbortSignal(signal: CheckSignal): AbortSignal {
+  if (signal instanceof LayerSignal) return signal.toAbortSignal();
+  if (signal instanceof AbortSignal) return signal;
+  // Any other CheckSignal: forward its abort.
+  const controller = new AbortController();
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  return controller.signal;
+}
+
 /** A signal for one layer: aborts after `timeoutMs`, or as soon as the run signal aborts. */
-export interface LayerSignal {
-  signal: AbortSignal;
+export interface LayerSignalHandle {
+  signal: LayerSignal;
   /** Clears the timer and the listener on the run signal; call it when the layer is done. */
   dispose: () => void;
 }
@@ -38,21 +108,27 @@ export interface LayerSignal {
 /**
  * Builds a layer's signal by hand rather than with AbortSignal.any/timeout: with thousands of
  * endpoints we want the timer and the run-signal listener released the moment a layer finishes,
- * not when the garbage collector gets to them.
+ * not when the garbage collector gets to them. `onAborted` (optional) is called right after the
+ * signal aborts, for the layer's own bookkeeping, without an event listener on the signal.
  */
-export function layerSignal(runSignal: AbortSignal, timeoutMs: number): LayerSignal {
-  const controller = new AbortController();
+export function layerSignal(runSignal: AbortSignal, timeoutMs: number, onAborted?: () => void): LayerSignalHandle {
+  const signal = new LayerSignal();
   if (runSignal.aborted) {
-    controller.abort(runSignal.reason);
-    return { signal: controller.signal, dispose: () => {} };
+    signal.abort(runSignal.reason);
+    return { signal, dispose: () => {} };
   }
   let immediate: NodeJS.Immediate | undefined;
+  const abort = (reason: unknown): void => {
+    if (signal.aborted) return;
+    signal.abort(reason);
+    onAborted?.();
+  };
   const timer = setTimeout(() => {
-    immediate = strikeAfterPendingIo(() => controller.abort(new LayerTimeoutError(timeoutMs)));
+    immediate = strikeAfterPendingIo(() => abort(new LayerTimeoutError(timeoutMs)));
   }, timeoutMs);
-  const detach = onAbort(runSignal, () => controller.abort(runSignal.reason));
+  const detach = onAbort(runSignal, () => abort(runSignal.reason));
   return {
-    signal: controller.signal,
+    signal,
     dispose: () => {
       clearTimeout(timer);
       clearImmediate(immediate);
@@ -111,12 +187,6 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
   return () => {
     listeners.delete(entry);
   };
-}
-
-/** Resolves (never rejects) once the signal aborts; resolves at once when it already has. */
-export function whenAborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 /** A promise that resolves after `ms`, with a timer that does not keep the process alive. */

@@ -2,7 +2,7 @@
 // This is the never-throw boundary: whatever a check does (throws, hangs, ignores its signal),
 // runLayer returns a LayerResult within the layer's timeout plus a short grace.
 
-import { abortedByDeadline, layerSignal, sleep, whenAborted } from './abort.js';
+import { abortedByDeadline, layerSignal } from './abort.js';
 import { checkDns } from './checks/dns.js';
 import { checkTcp } from './checks/tcp.js';
 import { checkTls } from './checks/tls.js';
@@ -12,6 +12,7 @@ import { LAYERS_BY_PROTOCOL } from './types.js';
 import type {
   Check,
   CheckContext,
+  CheckSignal,
   DnsData,
   Endpoint,
   EndpointResult,
@@ -211,29 +212,40 @@ async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env
   if (env.runSignal.aborted) {
     return { layer, status: 'fail', reason: 'deadline', ms: 0, message: 'not started before the run deadline' };
   }
-  const { signal, dispose } = layerSignal(env.runSignal, timeoutMs);
+  // One promise per layer, settled by the check or, GRACE_MS after the signal, by stalledResult:
+  // this runs for every layer of every endpoint, so no race of promise chains and no listener.
+  let settle: (result: LayerResult) => void = () => {};
+  const settled = new Promise<LayerResult>((resolve) => {
+    settle = resolve;
+  });
+  let grace: NodeJS.Timeout | undefined;
+  const { signal, dispose } = layerSignal(env.runSignal, timeoutMs, () => {
+    grace = setTimeout(() => settle(stalledResult(layer, endpoint, signal, timeoutMs)), GRACE_MS);
+  });
   const ctx: CheckContext = { settings: env.settings, signal, resolve: env.resolve };
   if (env.secureContext && layer === 'tls') {
     const store = trustStoreOf(env);
     if (store) ctx.secureContext = store;
   }
   try {
-    const checked = Promise.resolve()
-      .then(() => CHECKS[layer](endpoint, state, ctx))
-      .catch((error: unknown) => internalError(layer, error));
-    const abandoned = whenAborted(signal)
-      .then(() => sleep(GRACE_MS))
-      .then(() => stalledResult(layer, endpoint, signal, timeoutMs));
-    const result = await Promise.race([checked, abandoned]);
+    let checked: Promise<LayerResult>;
+    try {
+      checked = Promise.resolve(CHECKS[layer](endpoint, state, ctx));
+    } catch (error) {
+      checked = Promise.resolve(internalError(layer, error));
+    }
+    checked.then(settle, (error: unknown) => settle(internalError(layer, error)));
+    const result = await settled;
     // The engine's clock, not the check's: every layer is timed the same way.
     return { ...result, ms: Math.round(performance.now() - started) };
   } finally {
+    clearTimeout(grace);
     dispose();
   }
 }
 
 /** The result of a check that did not answer after its signal fired. */
-function stalledResult(layer: Layer, endpoint: Endpoint, signal: AbortSignal, timeoutMs: number): LayerResult {
+function stalledResult(layer: Layer, endpoint: Endpoint, signal: CheckSignal, timeoutMs: number): LayerResult {
   if (abortedByDeadline(signal)) {
     return { layer, status: 'fail', reason: 'deadline', ms: 0, message: 'cut short by the run deadline' };
   }

@@ -387,11 +387,23 @@ export interface ProxyEnvironment {
   noProxy?: string;
 }
 
+/**
+ * The part of an AbortSignal a check may use. The engine hands checks a light one (src/abort.ts
+ * LayerSignal: two per endpoint, thousands per run); a real AbortSignal fits too. An API that needs
+ * a real AbortSignal (undici) gets one from asAbortSignal().
+ */
+export interface CheckSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** What a check may use besides its endpoint: the run's settings, clocks and shared contexts. */
 export interface CheckContext {
   settings: RunSettings;
   /** Aborted at the layer timeout or the run deadline, whichever comes first. */
-  signal: AbortSignal;
+  signal: CheckSignal;
   /** The TLS trust store of the run (system CAs + NODE_EXTRA_CA_CERTS + --ca-file), built once. */
   secureContext?: SecureContext;
   /**

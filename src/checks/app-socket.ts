@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { abortedByDeadline } from '../abort.js';
-import type { Endpoint, HttpData, LayerResult, Reason, Status, WebSocketData } from '../types.js';
+import type { CheckSignal, Endpoint, HttpData, LayerResult, Reason, Status, WebSocketData } from '../types.js';
 import { errorCode, errorMessage } from './errno.js';
 
 export { errorCode, errorMessage };
@@ -119,7 +119,7 @@ export function layerResults(
   layer: 'http' | 'websocket',
   start: number,
   data: HttpData | WebSocketData,
-  signal: AbortSignal,
+  signal: CheckSignal,
   verdicts: AbortVerdicts,
 ): { result: ResultBuilder; aborted: () => LayerResult } {
   const result: ResultBuilder = (status, reason, message, detail) => ({
@@ -139,7 +139,7 @@ export function layerResults(
 }
 
 /** Why ctx.signal aborted: the run deadline, or the layer timeout (anything else counts as one). */
-export function abortReason(signal: AbortSignal, timeoutReason: Reason): Reason {
+export function abortReason(signal: CheckSignal, timeoutReason: Reason): Reason {
   return abortedByDeadline(signal) ? 'deadline' : timeoutReason;
 }
 
@@ -159,7 +159,7 @@ export function since(start: number): number {
  * first; the abort listener is removed either way. Guards against a stall the client itself does
  * not watch (undici ignores the signal of a request it has not dispatched yet).
  */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(promise: Promise<T>, signal: CheckSignal): Promise<T> {
   promise.catch(() => undefined); // a rejection after the abort won is expected, not unhandled
   return new Promise<T>((resolve, reject) => {
     if (signal.aborted) {

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { isIpLiteral } from '../net/address.js';
 import { parseCidr, type ParsedCidr } from '../net/cidr.js';
 import { judgeLiteral, judgeResolution, type Judgement } from '../dns/verdict.js';
-import type { Check, LayerResult, RunSettings } from '../types.js';
+import type { Check, CheckSignal, LayerResult, RunSettings } from '../types.js';
 
 // Settings are validated by the CLI; parse once per distinct list rather than once per endpoint.
 let cidrCache: { key: string; cidrs: ParsedCidr[] } | undefined;
@@ -17,7 +17,7 @@ function extraPrivate(settings: RunSettings): ParsedCidr[] {
 }
 
 /** Waits for the promise unless the signal fires first (then resolves to undefined). */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+function unlessAborted<T>(promise: Promise<T>, signal: CheckSignal): Promise<T | undefined> {
   if (signal.aborted) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     const onAbort = (): void => resolve(undefined);

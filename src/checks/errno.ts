@@ -7,13 +7,13 @@
 // Anything else (a plain abort) is treated like the run deadline: the run is ending, not the peer failing.
 
 import type { Socket } from 'node:net';
-import type { Reason } from '../types.js';
+import type { CheckSignal, Reason } from '../types.js';
 
 /** Why a signal ended a layer: its own timeout, or the run coming to an end. */
 export type AbortCause = 'timeout' | 'deadline';
 
 /** Reads the abort convention above from an aborted signal. */
-export function abortCause(signal: AbortSignal): AbortCause {
+export function abortCause(signal: CheckSignal): AbortCause {
   const reason: unknown = signal.reason;
   const name = typeof reason === 'object' && reason !== null && 'name' in reason ? reason.name : undefined;
   return name === 'TimeoutError' ? 'timeout' : 'deadline';

@@ -4,6 +4,7 @@
 // (lib/dispatcher/client.js: the connector's callback socket goes straight to connectH1/connectH2).
 
 import { Client } from 'undici';
+import { asAbortSignal } from '../abort.js';
 import type { Check, Endpoint, HttpData, LayerResult, Reason, Status } from '../types.js';
 import { USER_AGENT } from '../version.js';
 import {
@@ -67,7 +68,7 @@ export const checkHttp: Check = async (endpoint, state, ctx) => {
       method: 'GET',
       path: endpoint.path,
       headers: { 'user-agent': USER_AGENT, accept: '*/*' },
-      signal: ctx.signal,
+      signal: asAbortSignal(ctx.signal),
     });
     const response = await untilAborted(request, ctx.signal);
     data.firstByteMs = since(sentAt);

@@ -14,7 +14,7 @@ import { judgeResolution } from '../dns/verdict.js';
 import { authority, proxyConnect, type ConnectAnswer } from '../net/proxy-connect.js';
 import type { ProxyServer } from '../net/proxy-env.js';
 import { dialTarget } from '../net/redirect.js';
-import type { CheckContext, ConnectData, Endpoint, LayerResult, ProbeState, Reason, Status } from '../types.js';
+import type { CheckContext, CheckSignal, ConnectData, Endpoint, LayerResult, ProbeState, Reason, Status } from '../types.js';
 import { USER_AGENT } from '../version.js';
 import { snippetOf, untilAborted } from './app-socket.js';
 import { abortCause, describeConnectError, guardIdleSocket } from './errno.js';
@@ -96,7 +96,7 @@ function deadlineOr(ctx: CheckContext, deadline: () => LayerResult, timeout: () 
 }
 
 /** Resolves true on connect, the error on failure, 'aborted' when the signal fires first. */
-function untilConnected(socket: Socket, signal: AbortSignal): Promise<true | Error | 'aborted'> {
+function untilConnected(socket: Socket, signal: CheckSignal): Promise<true | Error | 'aborted'> {
   return new Promise((resolve) => {
     const done = (outcome: true | Error | 'aborted'): void => {
       signal.removeEventListener('abort', onAbort);

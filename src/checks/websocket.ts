@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { ClientOptions } from 'ws';
-import type { Check, LayerResult, WebSocketData } from '../types.js';
+import type { Check, CheckSignal, LayerResult, WebSocketData } from '../types.js';
 import { USER_AGENT } from '../version.js';
 import {
   endpointUrl,
@@ -124,7 +124,7 @@ export const checkWebSocket: Check = async (endpoint, state, ctx) => {
 };
 
 /** Waits for the opening handshake to open, be refused with a status, fail, or be aborted. */
-function handshake(ws: WebSocket, data: WebSocketData, signal: AbortSignal): Promise<Handshake> {
+function handshake(ws: WebSocket, data: WebSocketData, signal: CheckSignal): Promise<Handshake> {
   return new Promise((resolve) => {
     let settled = false;
     let finishResponse: (() => void) | undefined;
@@ -177,7 +177,7 @@ function handshake(ws: WebSocket, data: WebSocketData, signal: AbortSignal): Pro
 }
 
 /** Sends a close frame with code 1000 and waits for the peer's (bounded by closeTimeout and the signal). */
-async function closeCleanly(ws: WebSocket, signal: AbortSignal): Promise<void> {
+async function closeCleanly(ws: WebSocket, signal: CheckSignal): Promise<void> {
   if (ws.readyState === WebSocket.CLOSED) return;
   if (signal.aborted) return;
   await new Promise<void>((resolve) => {

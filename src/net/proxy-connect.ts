@@ -6,6 +6,7 @@
 // For a refusal the start of the proxy's error page is read too: it usually names the proxy and the rule.
 
 import { isIP, type Socket } from 'node:net';
+import type { CheckSignal } from '../types.js';
 
 /** What the proxy answered to CONNECT. */
 export type ConnectAnswer =
@@ -22,7 +23,7 @@ export interface ConnectRequest {
   /** Proxy-Authorization header value ("Basic ..."), when the proxy URL carried credentials. */
   authorization?: string;
   userAgent: string;
-  signal: AbortSignal;
+  signal: CheckSignal;
 }
 
 /** Largest answer head read before it counts as malformed. */

@@ -137,15 +137,16 @@ export function renderJson(report: Report): string {
 /** Where the results array goes in the rendered top level (a string JSON.stringify leaves as is). */
 const RESULTS_PLACEHOLDER = '\u0000amlprobe-results\u0000';
 
-/** Results are written out in pieces of about this many characters. */
-const CHUNK_CHARS = 64 * 1024;
+/** Results are stringified and written out this many at a time (about 60 KB of JSON). */
+const RESULTS_PER_PIECE = 32;
 
 /**
- * The same text as renderJson, in pieces, one result at a time: a 5,000-endpoint report is about
+ * The same text as renderJson, in pieces, a few results at a time: a 5,000-endpoint report is about
  * 10 MB of JSON, and building it whole (the shaped copy, the string, then the bytes written) was
  * the peak of such a run's memory (docs/benchmarks.md). Byte for byte what
- * JSON.stringify(shaped report, null, 2) gives: each result is stringified on its own and indented
- * to its depth (JSON.stringify never puts a raw newline inside a string).
+ * JSON.stringify(shaped report, null, 2) gives: each batch of results is stringified nested two
+ * arrays deep, which indents it exactly as deep as the results array's items, and the two
+ * wrapping brackets are cut off.
  */
 export function* renderJsonChunks(report: Report): Generator<string> {
   const top = report as unknown as Record<string, unknown>;
@@ -158,15 +159,14 @@ export function* renderJsonChunks(report: Report): Generator<string> {
     yield at < 0 ? text : text.slice(0, at) + '[]' + text.slice(at + marker.length);
     return;
   }
-  let piece = text.slice(0, at) + '[\n';
+  yield text.slice(0, at) + '[\n';
   const item = as(ENDPOINT_RESULT);
-  for (let i = 0; i < results.length; i++) {
-    const json = JSON.stringify(item(results[i]) ?? null, null, 2);
-    piece += `    ${json.replaceAll('\n', '\n    ')}${i < results.length - 1 ? ',\n' : '\n'}`;
-    if (piece.length >= CHUNK_CHARS) {
-      yield piece;
-      piece = '';
-    }
+  const wrapper = '[\n  [\n'.length;
+  for (let start = 0; start < results.length; start += RESULTS_PER_PIECE) {
+    const batch = results.slice(start, start + RESULTS_PER_PIECE).map((result) => item(result) ?? null);
+    const nested = JSON.stringify([batch], null, 2);
+    const last = start + RESULTS_PER_PIECE >= results.length;
+    yield nested.slice(wrapper, nested.length - wrapper) + (last ? '\n' : ',\n');
   }
-  yield piece + '  ]' + text.slice(at + marker.length);
+  yield '  ]' + text.slice(at + marker.length);
 }
