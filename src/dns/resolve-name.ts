@@ -6,7 +6,7 @@ import { lookupHostsFile } from './hosts-file.js';
 import { AZURE_DNS_ADDRESS } from './privatelink-zones.js';
 import { lookupSystem } from './system-lookup.js';
 import { queryDirect, queryServer } from './wire-query.js';
-import { formatDnsServer, parseDnsServer, type DnsServerAddress } from './server-address.js';
+import { formatDnsServer, parseDnsServer, parseDnsServerOnce, type DnsServerAddress } from './server-address.js';
 
 export { parseDnsServer, formatDnsServer, type DnsServerAddress } from './server-address.js';
 
@@ -17,7 +17,7 @@ function unexpected(error: unknown): string {
 /** "ip:port" of a server text, or the text itself when it does not parse (then the query reports it). */
 function serverKey(server: string): string {
   try {
-    return formatDnsServer(parseDnsServer(server));
+    return formatDnsServer(parseDnsServerOnce(server));
   } catch {
     return server;
   }
@@ -36,6 +36,18 @@ function roleOf(server: string, settings: RunSettings): DnsServerRole {
  * verdict's "first definitive server decides" rule only reaches it when nothing else was asked.
  */
 export function serversToAsk(settings: RunSettings): { server: string; role: DnsServerRole }[] {
+  // Asked for every name of a run: keep the answer while the settings it depends on are the same.
+  const key = `${settings.dnsServers.join(' ')}|${settings.azureDns ?? ''}|${settings.dnsServersExplicit}`;
+  const cached = askedServers.get(settings);
+  if (cached?.key === key) return cached.servers;
+  const servers = listServers(settings);
+  askedServers.set(settings, { key, servers });
+  return servers;
+}
+
+const askedServers = new WeakMap<RunSettings, { key: string; servers: { server: string; role: DnsServerRole }[] }>();
+
+function listServers(settings: RunSettings): { server: string; role: DnsServerRole }[] {
   const servers = settings.dnsServers.map((server) => ({ server, role: roleOf(server, settings) }));
   const azure = settings.azureDns;
   if (azure !== undefined && !settings.dnsServers.some((s) => serverKey(s) === serverKey(azure))) servers.push({ server: azure, role: 'azure' });

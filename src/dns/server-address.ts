@@ -55,6 +55,21 @@ export function parseDnsServer(text: string, source = '--dns-server'): DnsServer
   return { host, port, family: isIPv6(host) ? 6 : 4 };
 }
 
+/** Servers already parsed: every query names its server as text, and a run asks thousands of questions of a few servers. */
+const parsed = new Map<string, DnsServerAddress>();
+
+/** parseDnsServer for the query path: the same answer, parsed once per distinct text (failures are not kept). */
+export function parseDnsServerOnce(text: string): DnsServerAddress {
+  let server = parsed.get(text);
+  if (server === undefined) {
+    server = parseDnsServer(text);
+    // A handful of servers per run; the bound only guards a long-lived serve process against growth.
+    if (parsed.size >= 256) parsed.clear();
+    parsed.set(text, server);
+  }
+  return server;
+}
+
 /** "ip:port" for IPv4, "[ip]:port" for IPv6: how servers are named in results and messages. */
 export function formatDnsServer(server: DnsServerAddress): string {
   return server.family === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { QueryDeadline } from './query-deadline.js';
 import { exchangeTcp, type DnsResponse, type ExchangeResult, type IgnoredCounts } from './transport.js';
 import { exchangeUdp } from './udp-channel.js';
-import { formatDnsServer, parseDnsServer } from './server-address.js';
+import { formatDnsServer, parseDnsServerOnce } from './server-address.js';
 import { summarizeDirect } from './direct-answer.js';
 import type { DirectAnswer } from '../types.js';
 
@@ -75,7 +75,7 @@ export async function queryServer(
   const elapsed = (): number => Math.round(performance.now() - started);
   let target;
   try {
-    target = parseDnsServer(server);
+    target = parseDnsServerOnce(server);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, server, type, transport: 'udp', failure: 'error', message, ignored, ms: elapsed(), timeoutMs };
