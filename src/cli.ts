@@ -4,7 +4,7 @@
 // stack only when AMLPROBE_DEBUG is set), so a user never sees a raw stack trace.
 
 // First, before any other module allocates: see the file for why and what it measured.
-import './cli/young-generation.js';
+import './cli/gc-tuning.js';
 import { parseCommandLine } from './cli/args.js';
 import type { ParsedArgs } from './cli/args.js';
 import { helpText } from './cli/help.js';
