@@ -177,6 +177,7 @@ async function caseDns(lab) {
   const args = (names) => ['check', ...names.map((n) => `dns://${n}`), ...commonArgs(lab)];
   const many = [];
   const engine = [];
+  const resolver = [];
   const one = [];
   const floor = [];
   let last;
@@ -187,9 +188,12 @@ async function caseDns(lab) {
     engine.push(JSON.parse(last.stdout).durationMs);
     const blast = await inClient(lab, process.execPath, [join(ROOT, 'bench/dns-blast.mjs'), DNS, '100', ...dnsNames]);
     floor.push(JSON.parse(blast.stdout).ms);
-    log(`dns run ${i + 1}: ${DNS_N} names ${fmt(many.at(-1))} (engine ${engine.at(-1)} ms), 1 name ${fmt(one.at(-1))}, raw UDP floor ${fmt(floor.at(-1))}`);
+    const alone = await inClient(lab, process.execPath, [join(ROOT, 'bench/dns-resolve.mjs'), DNS, String(T), ...dnsNames]);
+    if (alone.code !== 0) throw new Error(`bench/dns-resolve.mjs failed: ${alone.stdout}${alone.stderr}`);
+    resolver.push(JSON.parse(alone.stdout).ms);
+    log(`dns run ${i + 1}: ${DNS_N} names ${fmt(many.at(-1))} (engine ${engine.at(-1)} ms), 1 name ${fmt(one.at(-1))}, resolver alone ${fmt(resolver.at(-1))}, raw UDP floor ${fmt(floor.at(-1))}`);
   }
-  return { many: median(many), engine: median(engine), one: median(one), floor: median(floor), rssKb: last.rssKb, statuses: countStatuses(last.stdout) };
+  return { many: median(many), engine: median(engine), resolver: median(resolver), one: median(one), floor: median(floor), rssKb: last.rssKb, statuses: countStatuses(last.stdout) };
 }
 
 // ---- side by side ---------------------------------------------------------------------------
@@ -438,6 +442,7 @@ ${startup.map((x) => `| \`${x.command}\` | ${x.medianMs.toFixed(1)} ms | ${x.mea
 | amlprobe, 1 name, whole process | ${fmt(dnsCase.one)} |
 | difference: the ${DNS_N} names' share | ${fmt(dnsCase.many - dnsCase.one)} |
 | amlprobe's engine alone (the report's durationMs: first query to last verdict, no start-up, no report) | ${fmt(dnsCase.engine)} |
+| amlprobe's resolver alone (bench/dns-resolve.mjs: resolveName for every name at once; no pipeline, verdicts or report) | ${fmt(dnsCase.resolver)} |
 | the server's floor: the same ${DNS_N * 2} questions (A and AAAA per name) as raw UDP, 100 in flight on one socket (bench/dns-blast.mjs: no verdicts, no node start-up) | ${fmt(dnsCase.floor)} |
 
 Reasons: ${JSON.stringify(dnsCase.statuses)}.

@@ -13,7 +13,7 @@ import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import { checkTcp } from '../src/checks/tcp.js';
 import { checkTls } from '../src/checks/tls.js';
 import { isUsageError } from '../src/errors.js';
-import { loadTrustStore } from '../src/net/trust-store.js';
+import { loadTrustStore, trustStoreFor } from '../src/net/trust-store.js';
 import type { Endpoint, LayerResult, ProbeState, Reason, TlsData } from '../src/types.js';
 import { LOOPBACK, startTcpServer, startTlsServer, testContext, testEndpoint, type Listener } from './helpers/listeners.js';
 import { createSelfSigned, createTestCa, type IssuedCert, type TestCa } from './helpers/test-ca.js';
@@ -171,7 +171,30 @@ describe('checkTls: certificates', () => {
         () => loadTrustStore({ extraCaFiles: [file] }, {}),
         (error: unknown) => isUsageError(error) && error.message.includes(file) && error.where === '--ca-file',
       );
+      // The lazy store of a run checks the files at once, before it builds anything.
+      assert.throws(
+        () => trustStoreFor([file]),
+        (error: unknown) => isUsageError(error) && error.message.includes(file) && error.where === '--ca-file',
+      );
     }
+  });
+
+  it('builds a run\'s trust store on first use, once for the same --ca-file list', async (t) => {
+    const file = join(tmpdir(), `amlprobe-lazy-ca-${process.pid}.pem`);
+    await writeFile(file, ca.caCert);
+    t.after(() => rm(file, { force: true }));
+    const first = trustStoreFor([file]);
+    const again = trustStoreFor([file]);
+    // Removing the file after the check shows the build is lazy: it has not read the file yet...
+    await rm(file);
+    assert.throws(() => first(), (error: unknown) => isUsageError(error));
+    // ...and with the file back, both functions return the one store built.
+    await writeFile(file, ca.caCert);
+    const context = first();
+    assert.equal(again(), context);
+    const server = await startTlsServer(await ca.issue({ names: [HOST] }));
+    t.after(() => server.close());
+    assert.equal((await probe(testEndpoint('https', HOST, server.port), context, t)).tls.reason, 'ok');
   });
 });
 

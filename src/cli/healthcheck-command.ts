@@ -3,7 +3,7 @@
 // Kubernetes exec probes, which kill a slow check: the run deadline is 10 s unless --deadline says.
 
 import { UsageError } from '../errors.js';
-import { buildSecureContext } from '../net/trust-store.js';
+import { trustStoreFor } from '../net/trust-store.js';
 import { exitCodeFor } from '../report/summary.js';
 import { probeToReport } from '../run-report.js';
 import { describeFailure, failingRequired } from '../serve/state.js';
@@ -25,7 +25,7 @@ export async function healthcheckCommand(args: ParsedArgs): Promise<number> {
     settings.deadlineMs = Math.min(settings.deadlineMs, HEALTHCHECK_DEADLINE_MS);
     settings.timeoutMs = Math.min(settings.timeoutMs, settings.deadlineMs);
   }
-  const report = await probeToReport(plan, { secureContext: buildSecureContext({ extraCaFiles: caFiles }) });
+  const report = await probeToReport(plan, { secureContext: trustStoreFor(caFiles) });
   const failing = failingRequired(report);
   if (failing.length > 0) {
     process.stderr.write(`amlprobe healthcheck: ${failing.length} required endpoint(s) failed: ${failing.map(describeFailure).join('; ')}\n`);

@@ -3,7 +3,7 @@
 
 import { checkDnsServer } from '../dns/resolve-name.js';
 import { UsageError } from '../errors.js';
-import { buildSecureContext } from '../net/trust-store.js';
+import { trustStoreFor } from '../net/trust-store.js';
 import { createProgress } from '../report/progress.js';
 import { RUN_FORMATS, isRunFormat, renderReportChunks } from '../report/render.js';
 import type { RunFormat } from '../report/render.js';
@@ -38,9 +38,9 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   const format = runFormat(flags);
   checkOutputPath(flags.output);
   const caFiles = flags['ca-file'] ?? [];
-  // With --ca-file the store is built now, so a bad file is exit 2 before any probe; without, it is
+  // The --ca-file files are checked now (a bad one is exit 2 before any probe); the store itself is
   // built by the first TLS handshake, off the start-up path.
-  const secureContext = caFiles.length > 0 ? buildSecureContext({ extraCaFiles: caFiles }) : () => buildSecureContext({});
+  const secureContext = trustStoreFor(caFiles);
   if (settings.dnsServersExplicit) await preflightDnsServers(settings);
   if (settings.azureDns !== undefined) await preflightAzureDns(settings);
 

@@ -3,7 +3,7 @@
 
 import { learnWorkspace } from '../azure/learn-workspace.js';
 import { AZURE_DNS_ADDRESS } from '../dns/privatelink-zones.js';
-import { buildSecureContext } from '../net/trust-store.js';
+import { trustStoreFor } from '../net/trust-store.js';
 import { loadCatalog } from '../plan/catalog-load.js';
 import type { CatalogScenario } from '../plan/catalog-load.js';
 import { expandCatalog } from '../plan/catalog-expand.js';
@@ -67,7 +67,7 @@ export async function planFromFlags(flags: Flags): Promise<FlagPlan> {
     noDiscovery: flags['no-discovery'] === true,
     ...(flags['token-file'] !== undefined ? { tokenFile: flags['token-file'] } : {}),
     timeoutMs: settings.timeoutMs,
-    secureContext: () => buildSecureContext({ extraCaFiles: caFiles }),
+    secureContext: trustStoreFor(caFiles),
   });
   if (learned.inAzure !== undefined && settings.azureDns === undefined && flags['no-azure-dns'] !== true) {
     // Inside Azure, Azure-provided DNS is the reference the privatelink zones answer through:

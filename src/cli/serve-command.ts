@@ -4,7 +4,7 @@
 // first probe. SIGTERM or SIGINT stops the schedule, closes the server and exits 0.
 
 import { UsageError } from '../errors.js';
-import { buildSecureContext } from '../net/trust-store.js';
+import { trustStoreFor } from '../net/trust-store.js';
 import { parseDuration } from '../plan/duration.js';
 import { probeToReport } from '../run-report.js';
 import { createServeHandler } from '../serve/http-handler.js';
@@ -44,7 +44,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   });
   const { intervalMs, listen } = serveOptions(args.flags);
   const { plan, caFiles } = await planFromFlags(args.flags);
-  const secureContext = buildSecureContext({ extraCaFiles: caFiles });
+  const secureContext = trustStoreFor(caFiles);
 
   const state: ServeState = {};
   const bound = await listenHttp(listen, createServeHandler(state));
