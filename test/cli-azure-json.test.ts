@@ -75,6 +75,40 @@ describe('cli: --private-endpoints-json and --workspace-json', { concurrency: tr
     assert.equal(report.results.length, 4, report.results.map((r) => r.id).join(', '));
   });
 
+  it('check: a target is held to its endpoint address, and the other private names get DNS checks', async () => {
+    const run = await runCli(
+      ['check', `dns://${API}`, '--private-endpoints-json', fixture('pe-workspace-show.json'), ...dnsFlags(dns), '--timeout', '800ms', '--format', 'json'],
+      { env: ENV, killAfterMs: 60_000 },
+    );
+    assert.equal(run.code, 1, describeRun(run));
+    const report = parseJsonOutput<Report>(run);
+    const api = resultFor(report, `dns://${API}`);
+    assert.deepEqual([api.status, api.reason], ['pass', 'ok'], describeRun(run));
+    assert.deepEqual(
+      (api.checks[0]?.data as { addresses: { address: string }[] }).addresses.map((a) => a.address),
+      ['10.1.0.5'],
+    );
+    assert.equal(resultFor(report, `private-endpoint:${NOTEBOOKS}`).reason, 'unexpected_ip');
+    assert.equal(resultFor(report, `private-endpoint:${CERT}`).reason, 'nxdomain');
+    assert.equal(resultFor(report, 'private-endpoint:*.eastus.inference.ml.azure.com').status, 'skip');
+  });
+
+  it('check with only --private-endpoints-json (no target) checks every private name; a config lends its settings', async () => {
+    const config = join(dir, 'settings-only.yaml');
+    writeFileSync(config, `version: 1\nsettings:\n  timeout: 800ms\n  dnsServers: ['${dns.server}']\n  systemResolver: false\nendpoints:\n  - id: api\n    target: dns://${API}\n`);
+    const run = await runCli(['check', '--config', config, '--private-endpoints-json', fixture('pe-workspace-show.json'), '--no-system-resolver', '--format', 'json'], {
+      env: ENV,
+      killAfterMs: 60_000,
+    });
+    assert.equal(run.code, 1, describeRun(run));
+    const report = parseJsonOutput<Report>(run);
+    assert.equal(report.settings.timeoutMs, 800);
+    assert.deepEqual(report.settings.dnsServers, [dns.server]);
+    assert.equal(resultFor(report, `private-endpoint:${NOTEBOOKS}`).reason, 'unexpected_ip');
+    assert.ok(!report.results.some((r) => r.id === 'api'), 'the config\'s endpoints are not probed by check');
+    assert.match(run.stderr, /'check' probes the targets on its command line, not the 1 endpoint\(s\) of .*settings-only\.yaml/);
+  });
+
   it('catalog run: profile from the workspace JSON, a stale record on a catalog host is unexpected_ip', async () => {
     const run = await runCli(
       [

@@ -245,7 +245,7 @@ describe('amlprobe lab (other runs)', () => {
   it('rejects flags that do not apply to a simulated workspace (exit 2, before any server starts)', async () => {
     const run = await runLab(['--region', 'westus']);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /--region: 'lab' simulates a fixed workspace/);
+    assert.match(run.stderr, /--region: not an option of 'lab' \(it belongs to 'run', .*\)\. 'lab' simulates a fixed workspace/);
     assert.equal(run.stdout, '');
   });
 });

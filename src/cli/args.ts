@@ -56,6 +56,59 @@ const OPTIONS = {
   listen: { type: 'string' },
 } as const;
 
+type FlagName = keyof typeof OPTIONS;
+
+// Which flags each command reads, by group. A flag a command would silently ignore is refused
+// instead (exit 2): `check --scenario x` or `catalog --timeout 1s` is a misunderstanding to point
+// out, not to hide.
+const REPORT: readonly FlagName[] = ['format', 'output', 'no-color'];
+const SETTINGS: readonly FlagName[] = [
+  'timeout', 'deadline', 'concurrency', 'dns-server', 'no-system-resolver', 'azure-dns', 'azure-dns-address',
+  'private-cidr', 'all-addresses', 'expect-private', 'proxy', 'no-proxy', 'ca-file',
+];
+const PROFILE: readonly FlagName[] = [
+  'cloud', 'region', 'workspace-name', 'workspace-id', 'storage-account', 'key-vault', 'container-registry',
+  'compute-instance', 'registry', 'private-endpoints', 'no-private-endpoints', 'workspace-json',
+];
+/** What `run` learns by itself, and how to switch it off. */
+const LEARNING: readonly FlagName[] = ['token-file', 'no-imds', 'no-discovery', 'no-azure-dns'];
+const RUN: readonly FlagName[] = [...REPORT, ...SETTINGS, ...PROFILE, ...LEARNING, 'config', 'scenario', 'private-endpoints-json'];
+
+/** The flags each command accepts besides --help and --version (help and version accept any). */
+const FLAGS_BY_COMMAND: Record<Exclude<Command, 'help' | 'version'>, ReadonlySet<FlagName>> = {
+  run: new Set(RUN),
+  // serve and healthcheck refuse --format/--output themselves, with a sentence about what to use instead.
+  serve: new Set([...RUN, 'interval', 'listen']),
+  healthcheck: new Set(RUN),
+  check: new Set([...REPORT, ...SETTINGS, 'config', 'private-endpoints-json']),
+  catalog: new Set(['format', 'output', 'no-color', 'config', 'scenario', ...PROFILE]),
+  lab: new Set(['format', 'output', 'no-color', 'timeout', 'deadline', 'concurrency', 'no-faults']),
+  diff: new Set(['format', 'output', 'no-color']),
+};
+
+/** Why a flag does not apply, for the commands where that needs more than the list of their options. */
+const NOT_APPLICABLE_NOTE: Partial<Record<Command, string>> = {
+  lab: "'lab' simulates a fixed workspace on this machine, so it takes no profile, DNS, proxy or config flags. To probe your own workspace, run 'amlprobe run' with the same flags.",
+  check: "'check' probes the targets on its command line; --config gives it settings, CA files and private-endpoint files, not endpoints or a workspace profile.",
+};
+
+/** Refuses a flag the command would not read, naming the commands that do. */
+function refuseInapplicableFlags(command: Command, flags: Flags): void {
+  if (command === 'help' || command === 'version') return;
+  const accepted = FLAGS_BY_COMMAND[command];
+  for (const [name, value] of Object.entries(flags)) {
+    if (value === undefined || name === 'help' || name === 'version' || accepted.has(name as FlagName)) continue;
+    const users = (Object.keys(FLAGS_BY_COMMAND) as (keyof typeof FLAGS_BY_COMMAND)[]).filter((c) => FLAGS_BY_COMMAND[c].has(name as FlagName));
+    const note = NOT_APPLICABLE_NOTE[command];
+    throw new UsageError(
+      `not an option of '${command}'${users.length > 0 ? ` (it belongs to ${users.map((c) => `'${c}'`).join(', ')})` : ''}. ` +
+        (note ?? `Options of '${command}': ${[...accepted].map((f) => `--${f}`).join(', ')}.`) +
+        ` See 'amlprobe --help'.`,
+      `--${name}`,
+    );
+  }
+}
+
 /** Parsed flags, as typed by parseArgs from the table above. */
 export type Flags = ReturnType<typeof parseFlags>['values'];
 
@@ -82,7 +135,11 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   refuseTokenFlag(values);
   if (values.version) return { command: 'version', positionals: [], flags: values };
   const [first, ...rest] = positionals;
-  if (first === undefined) return { command: values.help ? 'help' : 'run', positionals: [], flags: values };
+  if (first === undefined) {
+    if (values.help) return { command: 'help', positionals: [], flags: values };
+    refuseInapplicableFlags('run', values);
+    return { command: 'run', positionals: [], flags: values };
+  }
   if (!(COMMANDS as readonly string[]).includes(first)) {
     const hint = closest(first, COMMANDS);
     const looksLikeTarget = /[:/]/.test(first);
@@ -93,6 +150,7 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
     );
   }
   if (values.help) return { command: 'help', positionals: [first], flags: values };
+  refuseInapplicableFlags(first as Command, values);
   return { command: first as Command, positionals: rest, flags: values };
 }
 

@@ -9,7 +9,8 @@ export function helpText(): string {
 Usage:
   amlprobe [run] [options]            probe the documented endpoints of the workspace (the catalog)
                                       and any endpoints listed in --config
-  amlprobe check TARGET... [options]  probe the given targets
+  amlprobe check TARGET... [options]  probe the given targets (with --private-endpoints-json, also
+                                      every private endpoint name in the files; targets optional)
   amlprobe catalog [options]          print what would be probed, without sending a packet
   amlprobe lab [options]              try amlprobe on a simulated workspace with planted faults
   amlprobe serve [options]            probe the plan of run on a schedule; serve /metrics (Prometheus),
@@ -33,7 +34,8 @@ Targets (check):
 
 Probe options:
   -c, --config FILE          YAML config (endpoints, expectations, settings, workspace profile);
-                             see config/example.yaml and config/amlprobe.schema.json
+                             see config/example.yaml and config/amlprobe.schema.json ('check'
+                             takes its settings, CA files and private-endpoint files only)
   -t, --timeout DURATION     per-layer timeout, e.g. 3s or 800ms (default 3s)
       --deadline DURATION    whole-run deadline, never exceeded (default 5 x timeout)
       --concurrency N        endpoints probed at once (default 512)
@@ -119,7 +121,8 @@ Output:
 Exit codes:
   0  every required endpoint passed (warnings allowed)
   1  at least one required endpoint failed
-  2  usage or configuration error: the message says what, where and how to fix it
+  2  usage or configuration error: the message says what, where and how to fix it (a flag the
+     command does not read, e.g. check --scenario or catalog --timeout, is one)
 
 Every reason code is explained in docs/verdicts.md.
 `;

@@ -34,21 +34,11 @@ import { LAB_PROFILE, labPlan } from './lab-workspace.js';
  */
 export const LAB_CONCURRENCY = 8;
 
-/** The flags `lab` accepts; the workspace is fixed, so profile, DNS and config flags do not apply. */
-const LAB_FLAGS = new Set(['no-faults', 'format', 'output', 'no-color', 'timeout', 'deadline', 'concurrency', 'help', 'version']);
-
 function checkLabArgs(args: ParsedArgs): void {
+  // Its flags are checked with every command's (src/cli/args.ts): the workspace is fixed, so
+  // profile, DNS and config flags do not apply.
   if (args.positionals.length > 0) {
     throw new UsageError(`'lab' takes no arguments, got '${args.positionals.join(' ')}'. See 'amlprobe lab --help'.`);
-  }
-  for (const [name, value] of Object.entries(args.flags)) {
-    if (value === undefined || LAB_FLAGS.has(name)) continue;
-    throw new UsageError(
-      `'lab' simulates a fixed workspace on this machine, so --${name} does not apply. ` +
-        "Its options: --no-faults, --format, --output, --no-color, --timeout, --deadline, --concurrency. " +
-        "To probe your own workspace, run 'amlprobe run' with the same flags.",
-      `--${name}`,
-    );
   }
 }
 
