@@ -8,6 +8,7 @@ import { DeadlineError, sleep } from './abort.js';
 import { resolveName } from './dns/resolve-name.js';
 import { notStartedResult, prefetchChecks, probeEndpoint } from './pipeline.js';
 import type { Endpoint, EndpointResult, NameResolution, RunSettings } from './types.js';
+import { toEndpointResult } from './verdict.js';
 
 /** Progress of a run, for the TTY progress line. */
 export interface Progress {
@@ -58,6 +59,20 @@ export async function runEndpoints(endpoints: readonly Endpoint[], settings: Run
   };
 
   const env = { settings, runSignal: run.signal, resolve, ...(options.secureContext ? { secureContext: options.secureContext } : {}) };
+
+  // One probe per distinct target per run: two rows that name the same host, port, protocol, path,
+  // proxy and expectations (the catalog's storage-blob and workspace-storage-blob, a config row
+  // repeating a catalog row) share one set of connections; each keeps its own id, label,
+  // requirement and meta in the report.
+  const probes = new Map<string, Promise<EndpointResult[]>>();
+  const probeOnce = (endpoint: Endpoint): Promise<EndpointResult[]> => {
+    const key = probeKey(endpoint);
+    const shared = probes.get(key);
+    if (shared !== undefined) return shared.then((results) => results.map((r) => toEndpointResult(endpoint, r.address, r.checks)));
+    const probed = probeEndpoint(endpoint, env);
+    probes.set(key, probed);
+    return probed;
+  };
   const perEndpoint: (EndpointResult[] | undefined)[] = new Array(endpoints.length);
   const limit = pLimit(settings.concurrency);
   let done = 0;
@@ -66,7 +81,7 @@ export async function runEndpoints(endpoints: readonly Endpoint[], settings: Run
   const all = Promise.all(
     endpoints.map((endpoint, index) =>
       limit(async () => {
-        perEndpoint[index] = await probeEndpoint(endpoint, env);
+        perEndpoint[index] = await probeOnce(endpoint);
         done += 1;
         report();
       }),
@@ -87,4 +102,10 @@ export async function runEndpoints(endpoints: readonly Endpoint[], settings: Run
   const deadlineHit = run.signal.aborted;
   const results = endpoints.flatMap((endpoint, index) => perEndpoint[index] ?? [notStartedResult(endpoint, settings.deadlineMs)]);
   return { results, deadlineHit, durationMs: Math.round(performance.now() - started) };
+}
+
+/** What decides how an endpoint is probed: equal keys, equal probes (ids, labels and meta aside). */
+function probeKey(endpoint: Endpoint): string {
+  const payload = endpoint.udpPayload === undefined ? '' : endpoint.udpPayload.toString('hex');
+  return [endpoint.protocol, endpoint.host, endpoint.port, endpoint.path, endpoint.proxy ?? '', payload, JSON.stringify(endpoint.expect)].join('|');
 }

@@ -103,4 +103,40 @@ describe('engine', () => {
     assert.equal(result.reason, 'tcp_refused');
     assert.equal(result.layer, 'tcp');
   });
+
+  it('probes a target named by two rows once, and reports each row with its own id and requirement', async () => {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const tcp = { host: '127.0.0.1', port, protocol: 'tcp' as const, path: '', expect: {} };
+      const outcome = await runEndpoints(
+        [
+          { ...tcp, id: 'storage-blob', required: true, meta: { scenario: 'compute' } },
+          { ...tcp, id: 'workspace-storage-blob', required: false, meta: { scenario: 'aks' } },
+          // Different expectations: a probe of its own.
+          { ...tcp, id: 'expects-private', required: true, expect: { private: true } },
+        ],
+        settings(),
+      );
+      assert.deepEqual(
+        outcome.results.map((r) => [r.id, r.required, r.status, r.meta?.scenario]),
+        [
+          ['storage-blob', true, 'pass', 'compute'],
+          ['workspace-storage-blob', false, 'pass', 'aks'],
+          ['expects-private', true, 'pass', undefined],
+        ],
+      );
+      // The server learns of a connection a moment after the client: wait for it, then a little more.
+      for (let i = 0; i < 100 && connections < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(connections, 2, 'two distinct probes, not three');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
