@@ -301,6 +301,8 @@ export interface HttpData {
   /** ms from request start to response headers. */
   firstByteMs?: number;
   code?: string;
+  /** The forward proxy the request went through (registry discovery; probes record it on the tcp layer). */
+  proxy?: string;
 }
 
 /** Evidence of the WebSocket layer. */

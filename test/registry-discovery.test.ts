@@ -12,12 +12,14 @@ import { after, before, describe, it } from 'node:test';
 import { discoverRegistry, discoveryUrl, parseDiscoveryAnswer } from '../src/azure/registry-discovery.js';
 import type { TokenProvider } from '../src/azure/token-source.js';
 import { buildSecureContext } from '../src/net/trust-store.js';
-import type { Reason, Report, Status } from '../src/types.js';
+import { parseProxyUrl } from '../src/net/proxy-env.js';
+import type { HttpData, Reason, Report, Status } from '../src/types.js';
 import { REGISTRY_GUID, documentedAnswer, sendJson, startDiscoveryFake } from './helpers/azure-fakes.js';
 import type { DiscoveryFake } from './helpers/azure-fakes.js';
 import { startDnsServer } from './helpers/dns-server.js';
 import { runCli } from './helpers/cli.js';
 import { startHttpServer } from './helpers/http-servers.js';
+import { startForwardProxy } from './helpers/forward-proxy.js';
 
 const TOKEN = 'test-token-aaaaaaaaaaaaaaaaaaaa';
 const token: TokenProvider = async () => ({ ok: true, token: TOKEN, origin: 'AMLPROBE_TOKEN' });
@@ -97,6 +99,49 @@ describe('registry discovery', () => {
     assert.match(found.result.message, /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|SELF_SIGNED/);
   });
 
+  it('through the proxy the settings choose: one CONNECT to the discovery host, TLS verified end to end', async (t) => {
+    const proxy = await startForwardProxy();
+    t.after(() => proxy.close());
+    const server = parseProxyUrl(proxy.url, '--proxy');
+    const found = await discoverRegistry({ registry: { name: 'good', region: 'eastus' }, cloud: 'public', token, baseUrl: fake.url, secureContext: secure(), timeoutMs: 2000, proxyFor: () => server });
+    assert.equal(found.result.reason, 'ok', found.result.message);
+    assert.equal(found.id, REGISTRY_GUID);
+    assert.deepEqual(proxy.requests.map((r) => r.target), [new URL(fake.url).host]);
+    assert.equal((found.result.checks[0]?.data as HttpData).proxy, proxy.url);
+    // End to end: the proxy only relays, so the fake's certificate is still checked against the trust store.
+    const untrusted = await discoverRegistry({ registry: { name: 'good' }, cloud: 'public', token, baseUrl: fake.url, secureContext: buildSecureContext({}), timeoutMs: 2000, proxyFor: () => server });
+    assert.equal(untrusted.result.reason, 'discovery_unreachable');
+    assert.match(untrusted.result.message, /through the proxy .*(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|SELF_SIGNED)/);
+  });
+
+  it('through a proxy that refuses: unreachable, naming the proxy and what it answered', async (t) => {
+    const denying = await startForwardProxy({ allow: () => false });
+    const locked = await startForwardProxy({ credentials: 'alice:s3cret' });
+    t.after(() => Promise.all([denying.close(), locked.close()]));
+    const denied = await discoverRegistry({ registry: { name: 'good' }, cloud: 'public', token, baseUrl: fake.url, secureContext: secure(), timeoutMs: 2000, proxyFor: () => parseProxyUrl(denying.url, '--proxy') });
+    assert.equal(denied.result.reason, 'discovery_unreachable');
+    assert.match(denied.result.message, /through the proxy http:\/\/127\.0\.0\.1:\d+ \(EPROXY\): the proxy .* refused CONNECT 127\.0\.0\.1:\d+: HTTP\/1\.1 403 Forbidden/);
+
+    const noLogin = await discoverRegistry({ registry: { name: 'good' }, cloud: 'public', token, baseUrl: fake.url, secureContext: secure(), timeoutMs: 2000, proxyFor: () => parseProxyUrl(locked.url, '--proxy') });
+    assert.match(noLogin.result.message, /407 Proxy Authentication Required \(proxy credentials missing or wrong\)/);
+    const withLogin = await discoverRegistry({
+      registry: { name: 'good' }, cloud: 'public', token, baseUrl: fake.url, secureContext: secure(), timeoutMs: 2000,
+      proxyFor: () => parseProxyUrl(locked.url.replace('http://', 'http://alice:s3cret@'), '--proxy'),
+    });
+    assert.equal(withLogin.result.reason, 'ok', withLogin.result.message);
+    assert.ok(!withLogin.result.message.includes('s3cret') && !JSON.stringify(withLogin.result).includes('s3cret'), 'credentials never in the result');
+  });
+
+  it('through a proxy that never answers: unreachable within the timeout', async (t) => {
+    const silent = await startForwardProxy({ mode: 'silent' });
+    t.after(() => silent.close());
+    const started = Date.now();
+    const found = await discoverRegistry({ registry: { name: 'good' }, cloud: 'public', token, baseUrl: fake.url, secureContext: secure(), timeoutMs: 500, proxyFor: () => parseProxyUrl(silent.url, '--proxy') });
+    assert.equal(found.result.reason, 'discovery_unreachable');
+    assert.match(found.result.message, /ETIMEDOUT/);
+    assert.ok(Date.now() - started < 2000);
+  });
+
   it('builds the documented URL per cloud and region', () => {
     assert.equal(discoveryUrl({ name: 'reg1', region: 'westeurope' }, 'public').href, 'https://westeurope.api.azureml.ms/registrymanagement/v1.0/registries/reg1/discovery');
     // Without a region: the host the azure-ai-ml SDK calls for the cloud.
@@ -107,6 +152,25 @@ describe('registry discovery', () => {
   it('rejects answers naming two registry IDs', () => {
     const answer = { registryFqdns: { eastus: { uri: `https://${REGISTRY_GUID}.registry.eastus.api.azureml.ms` }, westus: { uri: 'https://11111111-2222-4333-8444-555555555555.registry.westus.api.azureml.ms' } } };
     assert.match(String(parseDiscoveryAnswer(JSON.stringify(answer), 'public')), /2 different registry IDs/);
+  });
+
+  it('run --proxy: the discovery call takes the proxy the probes take', async (t) => {
+    const dns = await startDnsServer({});
+    const proxy = await startForwardProxy();
+    const dir = await mkdtemp(join(tmpdir(), 'amlprobe-tok-'));
+    t.after(() => Promise.all([dns.close(), proxy.close(), rm(dir, { recursive: true, force: true })]));
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, `${TOKEN}\n`);
+    const run = await runCli(
+      ['run', '--registry', 'good@eastus', '--scenario', 'registry-private', '--no-system-resolver', '--dns-server', dns.server, '--timeout', '400ms', '--format', 'json', '--token-file', tokenFile, '--ca-file', fake.caFile, '--proxy', proxy.url],
+      { env: { AMLPROBE_DISCOVERY_URL: fake.url } },
+    );
+    const report = JSON.parse(run.stdout) as Report;
+    const row = report.results.find((r) => r.id === 'registry-discovery-auth-good');
+    assert.equal(row?.reason, 'ok', run.stderr);
+    assert.equal((row?.checks[0]?.data as HttpData).proxy, proxy.url);
+    assert.ok(proxy.requests.some((r) => r.target === new URL(fake.url).host), JSON.stringify(proxy.requests));
+    assert.equal(report.workspace?.profile.registries?.[0]?.id, REGISTRY_GUID);
   });
 
   it('run: fills the registry ID so the private FQDN row is probed, and reports the call', async (t) => {

@@ -1,12 +1,14 @@
 // One small GET for the Azure control-plane helpers (registry discovery, IMDS): a fresh connection,
-// a hard timeout, the body read up to a cap, and failures returned as values, never thrown. No proxy
-// on purpose: IMDS must never go through one (the IMDS docs), and discovery is reported as reached
-// or not from this machine, like every other endpoint.
+// a hard timeout, the body read up to a cap, and failures returned as values, never thrown. An
+// https GET goes through a forward proxy when the caller names one (discovery, when the run's proxy
+// settings cover its host, like the probes); IMDS never does (the IMDS docs), so it names none.
 
 import { request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { SecureContext } from 'node:tls';
+import type { ProxyServer } from '../net/proxy-env.js';
+import { throughProxy } from './proxied-https.js';
 
 /** A GET's outcome: an HTTP answer, or the reason there was none. */
 export type GetOutcome =
@@ -20,6 +22,8 @@ export interface GetOptions {
   signal?: AbortSignal;
   /** Trust store for https (system + NODE_EXTRA_CA_CERTS + --ca-file). */
   secureContext?: SecureContext;
+  /** An HTTP forward proxy to tunnel an https GET through (CONNECT); ignored for http. */
+  proxy?: ProxyServer;
 }
 
 /** Bodies larger than this are cut: a discovery or IMDS answer is a few kilobytes. */
@@ -31,9 +35,12 @@ export function getText(url: URL, options: GetOptions): Promise<GetOutcome> {
   const elapsed = (): number => Math.round(performance.now() - started);
   return new Promise((resolve) => {
     let settled = false;
+    // Ends a CONNECT still in progress when the GET gives up (the request does not own that socket yet).
+    const tunnel = new AbortController();
     const finish = (outcome: GetOutcome): void => {
       if (settled) return;
       settled = true;
+      tunnel.abort();
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       req.destroy();
@@ -53,11 +60,14 @@ export function getText(url: URL, options: GetOptions): Promise<GetOutcome> {
       );
       res.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? 'ERROR', error.message));
     };
-    const common = { method: 'GET', headers: options.headers ?? {}, agent: false as const };
-    const req =
-      url.protocol === 'https:'
-        ? httpsRequest(url, { ...common, ...(options.secureContext ? { secureContext: options.secureContext } : {}) }, onResponse)
-        : httpRequest(url, common, onResponse);
+    const common = { method: 'GET', headers: options.headers ?? {} };
+    const secure = options.secureContext ? { secureContext: options.secureContext } : {};
+    // A fresh connection either way: no agent (node:http ignores createConnection when given one).
+    const connection =
+      url.protocol === 'https:' && options.proxy !== undefined
+        ? { createConnection: throughProxy(url, options.proxy, tunnel.signal, options.secureContext) }
+        : { agent: false as const };
+    const req = url.protocol === 'https:' ? httpsRequest(url, { ...common, ...secure, ...connection }, onResponse) : httpRequest(url, { ...common, agent: false }, onResponse);
     req.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? 'ERROR', error.message));
     const timer = setTimeout(() => fail('ETIMEDOUT', `no answer within ${options.timeoutMs} ms`), options.timeoutMs);
     if (options.signal?.aborted) onAbort();

@@ -5,6 +5,7 @@
 // says where it came from. Nothing here throws for a network failure.
 
 import type { SecureContext } from 'node:tls';
+import type { ProxyServer } from '../net/proxy-env.js';
 import type { BuiltProfile } from '../plan/profile.js';
 import type { EndpointResult } from '../types.js';
 import { detectComputeInstance, NBVM_PATH } from './compute-instance.js';
@@ -24,6 +25,8 @@ export interface LearnOptions {
   timeoutMs: number;
   /** The run's trust store, built only when a discovery call is made (it costs ~100 ms). */
   secureContext?: () => SecureContext;
+  /** The forward proxy for a discovery URL, chosen by the run's proxy settings like a probe's. */
+  proxyFor?: (url: URL) => ProxyServer | undefined;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -97,6 +100,7 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
         timeoutMs: Math.max(options.timeoutMs, DISCOVERY_MIN_TIMEOUT_MS),
         ...(baseUrl ? { baseUrl } : {}),
         ...(secureContext ? { secureContext } : {}),
+        ...(options.proxyFor ? { proxyFor: options.proxyFor } : {}),
       }),
     ),
   );

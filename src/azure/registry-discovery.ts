@@ -7,6 +7,7 @@
 // The call itself is reported as a result row with its own verdict (docs/verdicts.md, discovery_*).
 
 import type { SecureContext } from 'node:tls';
+import type { ProxyServer } from '../net/proxy-env.js';
 import { cloudValue } from '../plan/clouds.js';
 import type { Cloud, EndpointResult, HttpData, LayerResult, Reason, Status } from '../types.js';
 import { getText } from './http-get.js';
@@ -33,6 +34,8 @@ export interface DiscoveryOptions {
   /** Replaces "https://<region>.<amlApiZone>" (AMLPROBE_DISCOVERY_URL): tests point it at a loopback fake. */
   baseUrl?: string;
   secureContext?: SecureContext;
+  /** The forward proxy the run's settings choose for the discovery URL (none: a direct connection). */
+  proxyFor?: (url: URL) => ProxyServer | undefined;
   timeoutMs: number;
   signal?: AbortSignal;
 }
@@ -54,20 +57,23 @@ export async function discoverRegistry(options: DiscoveryOptions): Promise<Regis
   const token = await options.token();
   if (!token.ok) return { result: row('skip', 'discovery_no_token', token.message, { url: url.href }, 0), privateFqdns: [] };
 
+  const proxy = options.proxyFor?.(url);
   const outcome = await getText(url, {
     headers: { authorization: `Bearer ${token.token}`, accept: 'application/json', 'user-agent': 'amlprobe' },
     timeoutMs: options.timeoutMs,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.secureContext ? { secureContext: options.secureContext } : {}),
+    ...(proxy ? { proxy } : {}),
   });
   const name = options.registry.name;
+  const through = proxy === undefined ? '' : ` through the proxy ${proxy.display}`;
   if (outcome.kind === 'error') {
     return {
-      result: row('fail', 'discovery_unreachable', `no answer from the discovery host ${url.host} (${outcome.code}): ${outcome.message}`, { url: url.href, code: outcome.code }, outcome.ms),
+      result: row('fail', 'discovery_unreachable', `no answer from the discovery host ${url.host}${through} (${outcome.code}): ${outcome.message}`, { url: url.href, code: outcome.code, ...(proxy ? { proxy: proxy.display } : {}) }, outcome.ms),
       privateFqdns: [],
     };
   }
-  const data: HttpData = { url: url.href, status: outcome.status };
+  const data: HttpData = { url: url.href, status: outcome.status, ...(proxy ? { proxy: proxy.display } : {}) };
   const via = `(token from ${token.origin})`;
   switch (outcome.status) {
     case 401:

@@ -9,7 +9,8 @@ import type { CatalogScenario } from '../plan/catalog-load.js';
 import { expandCatalog } from '../plan/catalog-expand.js';
 import type { NotProbedRow } from '../plan/catalog-expand.js';
 import { loadConfig } from '../plan/config.js';
-import type { Endpoint, EndpointResult, WorkspaceProfile } from '../types.js';
+import { selectProxy, type ProxyServer } from '../net/proxy-env.js';
+import type { Endpoint, EndpointResult, RunSettings, WorkspaceProfile } from '../types.js';
 import type { RunPlan } from '../run-report.js';
 import type { Flags, ParsedArgs } from './args.js';
 import { probeAndReport, runFormat } from './probe-and-report.js';
@@ -68,6 +69,7 @@ export async function planFromFlags(flags: Flags): Promise<FlagPlan> {
     ...(flags['token-file'] !== undefined ? { tokenFile: flags['token-file'] } : {}),
     timeoutMs: settings.timeoutMs,
     secureContext: trustStoreFor(caFiles),
+    proxyFor: (url) => discoveryProxy(url, settings),
   });
   if (learned.inAzure !== undefined && settings.azureDns === undefined && flags['no-azure-dns'] !== true) {
     // Inside Azure, Azure-provided DNS is the reference the privatelink zones answer through:
@@ -105,6 +107,28 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   if (plan.notProbed) extras.notProbed = plan.notProbed;
   if (plan.decorate) extras.decorate = plan.decorate;
   return probeAndReport(plan.endpoints, plan.settings, { ...args.flags, 'ca-file': caFiles }, extras);
+}
+
+/**
+ * The proxy for a registry discovery URL: what the run's settings (--proxy, https_proxy, no_proxy)
+ * choose for an https endpoint on that host, so discovery takes the road the probes take.
+ */
+function discoveryProxy(url: URL, settings: RunSettings): ProxyServer | undefined {
+  const endpoint: Endpoint = {
+    id: 'registry-discovery',
+    protocol: 'https',
+    host: url.hostname.toLowerCase(),
+    port: url.port === '' ? 443 : Number(url.port),
+    path: url.pathname,
+    required: false,
+    expect: {},
+  };
+  try {
+    return selectProxy(endpoint, settings);
+  } catch {
+    // A proxy setting that does not parse was refused before the run; nothing to tunnel through.
+    return undefined;
+  }
 }
 
 /** A catalog row that was not probed, as a result row with status skip. */
