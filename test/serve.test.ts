@@ -21,6 +21,8 @@ import { describeRun, runCli } from './helpers/cli.js';
 import { closedTcpPort, startTcpServer } from './helpers/listeners.js';
 import type { Listener } from './helpers/listeners.js';
 import { freePort, requireProgram, startServe, waitFor, writeConfig } from './helpers/serve-process.js';
+import { documentedAnswer, REGISTRY_GUID, sendJson, startDiscoveryFake } from './helpers/azure-fakes.js';
+import { startDnsServer } from './helpers/dns-server.js';
 import type { ServeProcess } from './helpers/serve-process.js';
 
 /** A config probing these targets by IP literal (no name lookups), each `id: target` (required unless marked). */
@@ -258,6 +260,42 @@ describe('serve', { concurrency: true, timeout: 120_000 }, () => {
       await assert.rejects(fetch(`${serve.url}/healthz`), 'the server still answers after the exit');
     });
   }
+
+  it('tries registry discovery again before the next run when it failed, until it succeeds', async (t) => {
+    // The discovery host is down for the first call (a token or network not ready at start-up), then answers.
+    let calls = 0;
+    const fake = await startDiscoveryFake((_req, res) => {
+      calls += 1;
+      if (calls === 1) sendJson(res, 503, { error: 'warming up' });
+      else sendJson(res, 200, documentedAnswer('good'));
+    });
+    const dns = await startDnsServer({});
+    const dir = mkdtempSync(join(tmpdir(), 'amlprobe-serve-token-'));
+    writeFileSync(join(dir, 'token'), 'serve-test-token-cccccccccccc\n');
+    const serve = await startServe(
+      ['--registry', 'good@eastus', '--scenario', 'registry-private', '--no-system-resolver', '--dns-server', dns.server, '--timeout', '300ms',
+        '--token-file', join(dir, 'token'), '--ca-file', fake.caFile, '--interval', '200ms', '--no-imds'],
+      30_000,
+      { AMLPROBE_DISCOVERY_URL: fake.url },
+    );
+    t.after(async () => {
+      await serve.stop();
+      await Promise.all([fake.close(), dns.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const learned = await waitFor('a report with the registry ID learned', async () => {
+      const res = await get(`${serve.url}/report.json`);
+      if (res.status !== 200) return undefined;
+      const report = JSON.parse(res.body) as { workspace?: { profile: { registries?: { id?: string }[] } }; results: { id: string; reason: string }[] };
+      return report.workspace?.profile.registries?.[0]?.id === REGISTRY_GUID ? report : undefined;
+    }, 15_000);
+    assert.equal(learned.results.find((r) => r.id === 'registry-discovery-auth-good')?.reason, 'ok');
+    assert.match(serve.stderr(), /registry discovery did not succeed last time; trying again/);
+    // Once it succeeded, it is not asked again.
+    const after = calls;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    assert.equal(calls, after, 'no discovery call after a successful one');
+  });
 
   it('never overlaps runs: a run slower than the interval delays the next one', async (t) => {
     // Each run's only probe is a TLS handshake with a peer that never answers: ~600 ms per run,

@@ -47,6 +47,9 @@ export function discoveryUrl(registry: { name: string; region?: string }, cloud:
   return new URL(`${base.replace(/\/+$/, '')}/registrymanagement/v1.0/registries/${encodeURIComponent(registry.name)}/discovery`);
 }
 
+/** The id of a discovery call's report row is this prefix and the registry name. */
+export const DISCOVERY_ROW_PREFIX = 'registry-discovery-auth-';
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Calls the discovery URL and classifies the outcome; never throws for network or answer problems. */
@@ -154,7 +157,7 @@ function registryIdFromUri(uri: string): string | undefined {
 function discoveryRow(name: string, url: URL, status: Status, reason: Reason, message: string, data: HttpData, ms: number, detail?: string): EndpointResult {
   const check: LayerResult = { layer: 'http', status, reason, ms, message, data, ...(detail ? { detail } : {}) };
   return {
-    id: `registry-discovery-auth-${name}`,
+    id: `${DISCOVERY_ROW_PREFIX}${name}`,
     host: url.hostname,
     port: Number(url.port || 443),
     protocol: 'https',

@@ -3,10 +3,11 @@
 // the trust store are built once; a bad flag, config or --listen address is exit 2 before the
 // first probe. SIGTERM or SIGINT stops the schedule, closes the server and exits 0.
 
+import { DISCOVERY_ROW_PREFIX } from '../azure/registry-discovery.js';
 import { UsageError } from '../errors.js';
 import { trustStoreFor } from '../net/trust-store.js';
 import { parseDuration } from '../plan/duration.js';
-import { probeToReport } from '../run-report.js';
+import { probeToReport, type RunPlan } from '../run-report.js';
 import { createServeHandler } from '../serve/http-handler.js';
 import { DEFAULT_LISTEN, formatListenAddress, parseListenAddress } from '../serve/listen-address.js';
 import { listenHttp } from '../serve/listen.js';
@@ -43,8 +44,9 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   const { intervalMs, listen } = serveOptions(args.flags);
-  const { plan, caFiles } = await planFromFlags(args.flags);
-  const secureContext = trustStoreFor(caFiles);
+  const first = await planFromFlags(args.flags);
+  let plan = first.plan;
+  const secureContext = trustStoreFor(first.caFiles);
 
   const state: ServeState = {};
   const bound = await listenHttp(listen, createServeHandler(state));
@@ -56,6 +58,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   let runsTotal = 0;
   const schedule = startSchedule(
     async () => {
+      if (runsTotal > 0 && discoveryFailed(plan)) plan = await planAgain(args.flags, plan);
       const report = await probeToReport(plan, { secureContext });
       runsTotal += 1;
       state.last = { report, counters: { runsTotal, lastRunEndedMs: Date.now() } };
@@ -74,4 +77,25 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   process.stderr.write(`amlprobe serve: ${signal}: stopped\n`);
   // A run still in flight is abandoned: cli.ts exits the process, which closes its sockets.
   return 0;
+}
+
+/** True when a registry discovery call of the plan did not succeed (its registry's private names are then unknown). */
+function discoveryFailed(plan: RunPlan): boolean {
+  return (plan.notProbed ?? []).some((row) => row.id.startsWith(DISCOVERY_ROW_PREFIX) && row.status !== 'pass');
+}
+
+/**
+ * Plans again, for a discovery that failed: a token that was not there at start-up (a managed
+ * identity still being assigned, a token file written later) or a network that came up since.
+ * The plan of a long-running process must not stay without its registries because of its first
+ * minute. A plan that now fails (a config edited into an error) keeps the previous one.
+ */
+async function planAgain(flags: Flags, previous: RunPlan): Promise<RunPlan> {
+  process.stderr.write('amlprobe serve: registry discovery did not succeed last time; trying again\n');
+  try {
+    return (await planFromFlags(flags)).plan;
+  } catch (error) {
+    process.stderr.write(`amlprobe serve: planning again failed, keeping the previous plan: ${error instanceof Error ? error.message : String(error)}\n`);
+    return previous;
+  }
 }

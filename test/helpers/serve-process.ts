@@ -33,9 +33,9 @@ export function writeConfig(yaml: string): { path: string; remove: () => void } 
 }
 
 /** Starts `amlprobe serve ...args --listen 127.0.0.1:0` and waits for its "listening on" line. */
-export async function startServe(args: string[], waitMs = 30_000): Promise<ServeProcess> {
+export async function startServe(args: string[], waitMs = 30_000, env: Record<string, string> = {}): Promise<ServeProcess> {
   if (!args.includes('--no-system-resolver')) throw new Error('startServe: pass --no-system-resolver (the system resolver would ask the real DNS server)');
-  const child = spawn(process.execPath, [CLI_PATH, 'serve', '--listen', '127.0.0.1:0', ...args], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_PATH, 'serve', '--listen', '127.0.0.1:0', ...args], { env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
