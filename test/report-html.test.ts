@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cellText } from '../src/report/cell-text.js';
+import { renderHtml } from '../src/report/html.js';
 import { columnOf, type LayerColumn } from '../src/report/layer-columns.js';
 import { LAYERS_BY_PROTOCOL } from '../src/types.js';
 import type { EndpointResult, Report, Status } from '../src/types.js';
@@ -22,6 +23,7 @@ import { startDnsServer, type TestDnsServer } from './helpers/dns-server.js';
 import { startHttpServer, type TestServer } from './helpers/http-servers.js';
 import { closedTcpPort, startTlsServer, startUdpServer, type Listener } from './helpers/listeners.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';
+import { sampleReport } from './helpers/report-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -272,5 +274,19 @@ describe('html report in a browser', () => {
     const page0 = requests[0];
     assert.ok(page0?.startsWith('file://'), `first request is the file: ${page0}`);
     assert.deepEqual(requests.slice(1), [], 'the page made requests');
+  });
+});
+
+describe('html report header', () => {
+  it('says where each workspace value came from, as the table and markdown reports do', () => {
+    const report: Report = {
+      ...sampleReport(),
+      workspace: { profile: { cloud: 'public', region: 'eastus', workspaceName: 'ml-<b>' }, origin: { region: 'imds', workspaceName: 'flag', cloud: 'default' } },
+    };
+    const html = renderHtml(report);
+    const sources = /<div class="profile" id="sources">(.*?)<\/div>/.exec(html)?.[1];
+    assert.equal(sources, '<strong>Sources:</strong> flags workspaceName; IMDS region; default cloud');
+    assert.match(html, /ml-&lt;b&gt;/, 'profile values are escaped');
+    assert.doesNotMatch(renderHtml(sampleReport()), /id="sources"/, 'no workspace, no line');
   });
 });

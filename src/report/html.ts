@@ -9,6 +9,7 @@ import { LAYERS_BY_PROTOCOL } from '../types.js';
 import type { EndpointResult, Report, Status } from '../types.js';
 import { cellText } from './cell-text.js';
 import { missingLines, profileLine } from './catalog-table.js';
+import { originLine } from './origin-line.js';
 import { detailHtml } from './html/detail.js';
 import { escapeHtml as e, jsonForScript } from './html/escape.js';
 import { REPORT_JS } from './html/script.js';
@@ -65,7 +66,11 @@ function headerHtml(report: Report): string {
     ? `<div class="banner fail" id="deadline">Deadline of ${e(formatDuration(report.settings.deadlineMs))} struck before every probe finished` +
       `${unfinished > 0 ? `: ${plural(unfinished, 'endpoint')} unfinished` : ''}</div>`
     : '';
-  const profile = report.workspace ? `<div class="profile"><strong>Workspace:</strong> ${e(profileLine(report.workspace.profile))}</div>` : '';
+  const sources = report.workspace ? originLine(report.workspace.origin) : undefined;
+  const profile = report.workspace
+    ? `<div class="profile"><strong>Workspace:</strong> ${e(profileLine(report.workspace.profile))}</div>` +
+      (sources === undefined ? '' : `<div class="profile" id="sources"><strong>Sources:</strong> ${e(sources.replace(/^Sources: /, ''))}</div>`)
+    : '';
   const missing = missingLines(report.missingInputs ?? []);
   const missingHtml =
     missing.length > 0
