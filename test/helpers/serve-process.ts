@@ -40,7 +40,9 @@ export async function startServe(args: string[], waitMs = 30_000, env: Record<st
   let stdout = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr?.setEncoding('utf8');
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': 'exit' can come before the last stderr bytes are read (a test that checks the
+  // final "stopped" line right after the exit saw it missing now and then).
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   const url = await new Promise<string>((resolve, reject) => {
     // On a timeout the child is killed: left running, it would keep the test process alive forever.
     const timer = setTimeout(() => {
