@@ -5,7 +5,6 @@
 import { abortedByDeadline, layerSignal } from './abort.js';
 import { checkDns } from './checks/dns.js';
 import { checkTcp } from './checks/tcp.js';
-import { checkTls } from './checks/tls.js';
 import { checkUdp } from './checks/udp.js';
 import { selectProxy } from './net/proxy-env.js';
 import { LAYERS_BY_PROTOCOL } from './types.js';
@@ -32,8 +31,9 @@ interface LazyCheck extends Check {
 }
 
 /**
- * undici and ws cost about 200 ms of start-up between them: a TCP-only run never needs them, and a
- * run that does starts loading them while its first connections are still in flight (prefetch).
+ * undici and ws cost about 200 ms of start-up between them, node:tls tens of milliseconds: a
+ * TCP-only run never needs them, and a run that does starts loading them while its first
+ * connections are still in flight (prefetch).
  */
 function lazyCheck(load: () => Promise<Check>): LazyCheck {
   let loaded: Promise<Check> | undefined;
@@ -42,6 +42,8 @@ function lazyCheck(load: () => Promise<Check>): LazyCheck {
   return Object.assign(check, { prefetch });
 }
 
+// node:tls is not free either: a DNS or TCP run never loads it.
+const checkTls = lazyCheck(async () => (await import('./checks/tls.js')).checkTls);
 const checkHttp = lazyCheck(async () => (await import('./checks/http.js')).checkHttp);
 const checkWebSocket = lazyCheck(async () => (await import('./checks/websocket.js')).checkWebSocket);
 
@@ -58,6 +60,7 @@ const CHECKS = {
 /** Starts loading the application-layer checks the endpoints will need; never rejects. */
 export function prefetchChecks(endpoints: readonly Endpoint[]): void {
   const protocols = new Set(endpoints.map((e) => e.protocol));
+  if (protocols.has('tls') || protocols.has('https') || protocols.has('wss')) checkTls.prefetch().catch(() => {});
   if (protocols.has('http') || protocols.has('https')) checkHttp.prefetch().catch(() => {});
   if (protocols.has('ws') || protocols.has('wss')) checkWebSocket.prefetch().catch(() => {});
 }

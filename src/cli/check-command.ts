@@ -5,7 +5,6 @@
 // `amlprobe check --private-endpoints-json pe.json` alone checks the DNS of every private endpoint.
 
 import { UsageError } from '../errors.js';
-import { loadConfig } from '../plan/config.js';
 import { parseTarget } from '../plan/targets.js';
 import type { Endpoint } from '../types.js';
 import type { ParsedArgs } from './args.js';
@@ -17,7 +16,9 @@ import { buildSettings } from './settings.js';
 /** Runs `check` and returns the exit code. */
 export async function checkCommand(args: ParsedArgs): Promise<number> {
   const { flags } = args;
-  const config = flags.config !== undefined ? loadConfig(flags.config) : undefined;
+  // Imported only with --config: the YAML parser and the schema validator cost tens of milliseconds
+  // of start-up that a plain `check` on a jump box should not pay.
+  const config = flags.config !== undefined ? (await import('../plan/config.js')).loadConfig(flags.config) : undefined;
   const privateNames = privateEndpointNames(flags, config);
   if (args.positionals.length === 0 && privateNames.length === 0) {
     throw new UsageError(

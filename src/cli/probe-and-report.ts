@@ -3,14 +3,13 @@
 
 import { checkDnsServer } from '../dns/resolve-name.js';
 import { UsageError } from '../errors.js';
-import { trustStoreFor } from '../net/trust-store.js';
 import { createProgress } from '../report/progress.js';
-import { RUN_FORMATS, isRunFormat, renderReportChunks } from '../report/render.js';
-import type { RunFormat } from '../report/render.js';
+import { RUN_FORMATS, isRunFormat } from '../report/formats.js';
+import type { RunFormat } from '../report/formats.js';
 import { exitCodeFor } from '../report/summary.js';
-import { shouldUseColour } from '../report/table.js';
 import { probeToReport } from '../run-report.js';
 import type { RunPlan } from '../run-report.js';
+import { LAYERS_BY_PROTOCOL } from '../types.js';
 import type { Endpoint, EndpointResult, Report, RunSettings } from '../types.js';
 import type { Flags } from './args.js';
 import { checkOutputPath, writeOutput } from './output.js';
@@ -39,8 +38,10 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   checkOutputPath(flags.output);
   const caFiles = flags['ca-file'] ?? [];
   // The --ca-file files are checked now (a bad one is exit 2 before any probe); the store itself is
-  // built by the first TLS handshake, off the start-up path.
-  const secureContext = trustStoreFor(caFiles);
+  // built by the first TLS handshake, off the start-up path. A run without TLS does not even load
+  // node:tls and the trust store code.
+  const needsTls = endpoints.some((e) => LAYERS_BY_PROTOCOL[e.protocol].includes('tls'));
+  const secureContext = needsTls || caFiles.length > 0 ? (await import('../net/trust-store.js')).trustStoreFor(caFiles) : undefined;
   if (settings.dnsServersExplicit) await preflightDnsServers(settings);
   if (settings.azureDns !== undefined) await preflightAzureDns(settings);
 
@@ -49,11 +50,14 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   if (extras.notProbed) plan.notProbed = extras.notProbed;
   if (extras.decorate) plan.decorate = extras.decorate;
   const report = await probeToReport(plan, {
-    secureContext,
+    ...(secureContext ? { secureContext } : {}),
     ...(progress ? { onProgress: (p) => progress.update(p.done, p.running) } : {}),
   });
   progress?.done();
 
+  // The renderers load now, after the probes: a run pays for the one format it prints, not before its first packet.
+  const { renderReportChunks } = await import('../report/render.js');
+  const { shouldUseColour } = await import('../report/table.js');
   const colour = flags.output === undefined && !flags['no-color'] && shouldUseColour(process.stdout, process.env);
   writeOutput(renderReportChunks(report, format, { colour }), flags.output);
   return exitCodeFor(report.summary);

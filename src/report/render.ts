@@ -2,6 +2,7 @@
 // file in src/report/; the CLI, serve mode and the lab all render through this.
 
 import type { Report } from '../types.js';
+import type { RunFormat } from './formats.js';
 import { renderHtml } from './html.js';
 import { renderJson, renderJsonChunks } from './json.js';
 import { renderJunit } from './junit.js';
@@ -13,25 +14,16 @@ export interface RenderOptions {
   colour: boolean;
 }
 
-/** Every report format of a probe run, with its renderer. */
-const RENDERERS = {
+/** Every report format of a probe run (src/report/formats.ts), with its renderer. */
+const RENDERERS: Record<RunFormat, (report: Report, opts: RenderOptions) => string> = {
   table: (report: Report, opts: RenderOptions) => renderTable(report, { colour: opts.colour }),
   json: (report: Report) => renderJson(report),
   html: (report: Report) => renderHtml(report),
   junit: (report: Report) => renderJunit(report),
   markdown: (report: Report) => renderMarkdown(report),
-} satisfies Record<string, (report: Report, opts: RenderOptions) => string>;
+};
 
-/** A report format of a probe run. */
-export type RunFormat = keyof typeof RENDERERS;
-
-/** The formats, in the order help and errors list them. */
-export const RUN_FORMATS = Object.keys(RENDERERS) as RunFormat[];
-
-/** True when `text` names a run format. */
-export function isRunFormat(text: string): text is RunFormat {
-  return Object.hasOwn(RENDERERS, text);
-}
+export { RUN_FORMATS, isRunFormat, type RunFormat } from './formats.js';
 
 /** Renders a run report in `format`. */
 export function renderReport(report: Report, format: RunFormat, opts: RenderOptions): string {
