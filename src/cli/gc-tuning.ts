@@ -7,8 +7,9 @@
 //   whenever enough objects survive; --semi-space-growth-factor=1 keeps it at its starting size;
 // - the old generation may grow up to four times its live size before the next full collection;
 //   --heap-growing-percent=100 caps that at twice.
-// Measured on the 5,000-endpoint benchmark (docs/benchmarks.md): peak RSS from 163-184 MB to
-// about 105 MB, with the same wall time; the 1,000-name DNS case from 110 MB to 84 MB, same time.
+// Measured on the 5,000-endpoint benchmark (docs/benchmarks.md, fix 9): peak RSS from 163-184 MiB
+// to 105-108 MiB side by side, same wall time; the 1,000-name DNS case from 110 MiB to 84 MiB. The
+// price is more garbage-collection CPU (tenths of a second in that run, hidden by its waits).
 // V8 reads both flags whenever it resizes the heap, so setting them at run time takes effect;
 // they change memory tuning only, never behaviour. Node's own flags still apply on top (e.g.
 // NODE_OPTIONS=--min-semi-space-size=16 for a larger young generation).
