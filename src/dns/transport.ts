@@ -41,7 +41,7 @@ export type ExchangeResult =
 const normalizeName = (name: string): string => name.toLowerCase().replace(/\.$/, '');
 
 /** Decodes a datagram or TCP message as a DNS response; null when it is not one (junk, or a query echoed back). */
-export function decodeResponse(message: Buffer): DnsResponse | null {
+function decodeResponse(message: Buffer): DnsResponse | null {
   try {
     const packet = dnsPacket.decode(message) as DnsResponse;
     return packet.flag_qr ? packet : null;
@@ -67,7 +67,7 @@ export function echoesQuestion(packet: DnsResponse, expected: ExpectedQuestion):
 }
 
 /** Decides whether a message answers the expected question; counts it in `ignored` when not. */
-export function matchResponse(message: Buffer, expected: ExpectedQuestion, ignored: IgnoredCounts): DnsResponse | null {
+function matchResponse(message: Buffer, expected: ExpectedQuestion, ignored: IgnoredCounts): DnsResponse | null {
   const packet = decodeResponse(message);
   if (packet === null) {
     ignored.notDns++;
