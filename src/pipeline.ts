@@ -8,6 +8,7 @@ import { checkTcp } from './checks/tcp.js';
 import { checkUdp } from './checks/udp.js';
 import { selectProxy } from './net/proxy-env.js';
 import { LAYERS_BY_PROTOCOL } from './types.js';
+import { cleanLayerResult } from './untrusted/evidence.js';
 import type {
   Check,
   CheckContext,
@@ -239,8 +240,9 @@ async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env
     }
     checked.then(settle, (error: unknown) => settle(internalError(layer, error)));
     const result = await settled;
-    // The engine's clock, not the check's: every layer is timed the same way.
-    return { ...result, ms: Math.round(performance.now() - started) };
+    // The engine's clock, not the check's: every layer is timed the same way. Cleaned here, where a
+    // check's evidence enters the run: nothing after this point sees raw text from a peer.
+    return cleanLayerResult({ ...result, ms: Math.round(performance.now() - started) });
   } finally {
     clearTimeout(grace);
     dispose();

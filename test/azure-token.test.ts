@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REDACTED, forgetSecrets, redact, rememberSecret } from '../src/azure/redact.js';
+import { REDACTED, forgetSecrets, redact, rememberSecret } from '../src/untrusted/redact.js';
 import { createTokenProvider, tokenScope } from '../src/azure/token-source.js';
 import { isUsageError } from '../src/errors.js';
 import { RUN_FORMATS } from '../src/report/render.js';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { cloudValue } from '../plan/clouds.js';
 import { UsageError } from '../errors.js';
 import type { Cloud } from '../types.js';
-import { redact, rememberSecret } from './redact.js';
+import { redact, rememberSecret } from '../untrusted/redact.js';
 
 /** Where a token came from, for the report (never the token itself). */
 export type TokenOrigin = 'AMLPROBE_TOKEN' | 'AMLPROBE_TOKEN_FILE' | '--token-file' | 'DefaultAzureCredential';

@@ -1,0 +1,60 @@
+// Where untrusted text becomes report text. Every string a layer hands in (its sentence, its detail,
+// every field of its evidence: DNS names and CNAME chains, certificate subjects, issuers and SANs,
+// HTTP status lines and headers, proxy pages, error messages that quote a peer) passes through
+// `cleanText` once, as the result enters the run (src/pipeline.ts) or the report (rows made
+// without a probe, reports read back by `diff`). Renderers and serve's endpoints therefore only
+// ever see bounded, printable, credential-free text; each still escapes for its own syntax.
+
+import type { EndpointResult, LayerResult } from '../types.js';
+import { MAX_TEXT_CHARS, printable } from './printable.js';
+import { redact } from './redact.js';
+
+/** Longest value kept in a layer's evidence (a header value, a name, a certificate field). */
+export const MAX_EVIDENCE_CHARS = 512;
+
+/** Characters of a peer's unexpected answer quoted in a detail line. */
+export const SNIPPET_CHARS = 160;
+
+/** Untrusted text as a report may show it: credentials removed, then made printable and bounded. */
+export function cleanText(text: string, maxChars: number = MAX_TEXT_CHARS): string {
+  // Redaction first: a cut or an escape must never split a secret into parts the patterns miss.
+  return printable(redact(text), maxChars);
+}
+
+/**
+ * The start of bytes a peer sent, as one line for a detail: credentials removed before anything is
+ * cut, runs of white space and control characters folded into one space, at most SNIPPET_CHARS.
+ */
+export function quotePeer(bytes: Buffer | string, maxChars: number = SNIPPET_CHARS): string {
+  const text = redact(typeof bytes === 'string' ? bytes : bytes.toString('utf8'))
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\s]+/gu, ' ')
+    .trim();
+  return text.length > maxChars ? `${text.slice(0, maxChars)}...` : text;
+}
+
+/** Every string in a piece of evidence cleaned, the shape kept (numbers, booleans, keys untouched). */
+function cleanValue(value: unknown, maxChars: number): unknown {
+  if (typeof value === 'string') return cleanText(value, maxChars);
+  if (Array.isArray(value)) return value.map((item) => cleanValue(item, maxChars));
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = cleanValue(item, maxChars);
+    return out;
+  }
+  return value;
+}
+
+/** A layer result with its sentence, detail and evidence cleaned. */
+export function cleanLayerResult(result: LayerResult): LayerResult {
+  const out: LayerResult = { ...result, message: cleanText(result.message) };
+  if (result.detail !== undefined) out.detail = cleanText(result.detail);
+  if (result.data !== undefined) out.data = cleanValue(result.data, MAX_EVIDENCE_CHARS) as LayerResult['data'];
+  return out;
+}
+
+/** An endpoint result with its message, label and every layer cleaned. */
+export function cleanEndpointResult(result: EndpointResult): EndpointResult {
+  const out: EndpointResult = { ...result, message: cleanText(result.message), checks: result.checks.map(cleanLayerResult) };
+  if (result.label !== undefined) out.label = cleanText(result.label);
+  return out;
+}
