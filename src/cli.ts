@@ -9,8 +9,7 @@ import { parseCommandLine } from './cli/args.js';
 import type { ParsedArgs } from './cli/args.js';
 import { helpText } from './cli/help.js';
 import { isUsageError } from './errors.js';
-import { printableLines } from './untrusted/printable.js';
-import { redactTyped } from './untrusted/redact.js';
+import { cleanMessage } from './untrusted/evidence.js';
 import { VERSION } from './version.js';
 
 /** Exit code for a bug in amlprobe (not a network verdict, not a usage error). */
@@ -43,25 +42,17 @@ async function dispatch(args: ParsedArgs): Promise<number> {
   }
 }
 
-/**
- * An error message as stderr may show it: messages quote what the user typed and sometimes what a
- * peer answered, so credentials go and control characters show as escapes (line breaks stay).
- */
-function safeMessage(text: string): string {
-  return printableLines(redactTyped(text));
-}
-
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
   try {
     return await dispatch(parseCommandLine(argv));
   } catch (error) {
     if (isUsageError(error)) {
-      process.stderr.write(`amlprobe: error: ${safeMessage(`${error.where ? `${error.where}: ` : ''}${error.message}`)}\n`);
+      process.stderr.write(`amlprobe: error: ${cleanMessage(`${error.where ? `${error.where}: ` : ''}${error.message}`)}\n`);
       return 2;
     }
     const err = error instanceof Error ? error : new Error(String(error));
-    process.stderr.write(`amlprobe: internal error: ${safeMessage(err.message)}\nThis is a bug in amlprobe; please report it with the command you ran.\n`);
+    process.stderr.write(`amlprobe: internal error: ${cleanMessage(err)}\nThis is a bug in amlprobe; please report it with the command you ran.\n`);
     if (process.env.AMLPROBE_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
     return EXIT_INTERNAL;
   }

@@ -2,6 +2,7 @@
 // ("the first failing layer decides; else the first warning; else pass") lives in one place.
 
 import type { Endpoint, EndpointResult, Layer, LayerResult, Reason, Status } from './types.js';
+import { cleanText } from './untrusted/evidence.js';
 
 /** A placeholder for a layer that never ran because an earlier one did not pass. */
 export function skippedLayer(layer: Layer, because: string): LayerResult {
@@ -39,7 +40,8 @@ export function toEndpointResult(endpoint: Endpoint, address: string | null, che
     ms: checks.reduce((sum, c) => sum + c.ms, 0),
     checks,
   };
-  if (endpoint.label !== undefined) result.label = endpoint.label;
+  // The label is the target as typed or templated: it may carry a SAS signature or odd characters.
+  if (endpoint.label !== undefined) result.label = cleanText(endpoint.label);
   if (endpoint.meta !== undefined) result.meta = endpoint.meta;
   return result;
 }

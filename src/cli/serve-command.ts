@@ -13,6 +13,7 @@ import { DEFAULT_LISTEN, formatListenAddress, parseListenAddress } from '../serv
 import { listenHttp } from '../serve/listen.js';
 import { startSchedule } from '../serve/schedule.js';
 import type { ServeState } from '../serve/state.js';
+import { cleanMessage } from '../untrusted/evidence.js';
 import type { Flags, ParsedArgs } from './args.js';
 import { planFromFlags } from './run-command.js';
 
@@ -68,7 +69,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
       );
     },
     intervalMs,
-    (error) => process.stderr.write(`amlprobe serve: run failed: ${error instanceof Error ? error.message : String(error)}\n`),
+    (error) => process.stderr.write(`amlprobe serve: run failed: ${cleanMessage(error)}\n`),
   );
 
   const signal = await stopSignal;
@@ -95,7 +96,7 @@ async function planAgain(flags: Flags, previous: RunPlan): Promise<RunPlan> {
   try {
     return (await planFromFlags(flags)).plan;
   } catch (error) {
-    process.stderr.write(`amlprobe serve: planning again failed, keeping the previous plan: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`amlprobe serve: planning again failed, keeping the previous plan: ${cleanMessage(error)}\n`);
     return previous;
   }
 }

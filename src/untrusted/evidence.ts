@@ -6,8 +6,8 @@
 // ever see bounded, printable, credential-free text; each still escapes for its own syntax.
 
 import type { EndpointResult, LayerResult } from '../types.js';
-import { MAX_TEXT_CHARS, printable } from './printable.js';
-import { redact } from './redact.js';
+import { MAX_TEXT_CHARS, printable, printableLines } from './printable.js';
+import { redact, redactTyped } from './redact.js';
 
 /** Longest value kept in a layer's evidence (a header value, a name, a certificate field). */
 export const MAX_EVIDENCE_CHARS = 512;
@@ -19,6 +19,15 @@ export const SNIPPET_CHARS = 160;
 export function cleanText(text: string, maxChars: number = MAX_TEXT_CHARS): string {
   // Redaction first: a cut or an escape must never split a secret into parts the patterns miss.
   return printable(redact(text), maxChars);
+}
+
+/**
+ * A message for stderr or a log (an error amlprobe caught, a usage error): it quotes what the user
+ * typed and sometimes what a peer answered, so credentials go (also user:password@ without a
+ * scheme) and control characters show as escapes; line breaks stay.
+ */
+export function cleanMessage(error: unknown): string {
+  return printableLines(redactTyped(error instanceof Error ? error.message : String(error)));
 }
 
 /**
@@ -42,6 +51,14 @@ function cleanValue(value: unknown, maxChars: number): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * Every string anywhere in a value cleaned, whatever its shape: for a report read back from a file
+ * (`diff`), which an older version or a hand edit may have left with raw control characters.
+ */
+export function cleanJson<T>(value: T): T {
+  return cleanValue(value, MAX_TEXT_CHARS) as T;
 }
 
 /** A layer result with its sentence, detail and evidence cleaned. */
