@@ -46,7 +46,7 @@ export function forgetSecrets(): void {
 // Header-shaped credentials, also inside JSON or an HTML page: the value (after an optional
 // scheme word) goes, the header name and the scheme stay as evidence.
 const CREDENTIAL_HEADER =
-  /\b((?:proxy-)?authorization|x-api-key|api-key|ocp-apim-subscription-key|x-functions-key)(["']?\s*[:=]\s*["']?)(?:(basic|bearer|digest|negotiate|ntlm|sharedkey|token)\s+)?([^\s"'<>]+)/gi;
+  /\b((?:proxy-)?authorization|x-api-key|api-key|ocp-apim-subscription-key|x-functions-key)(["']?\s*[:=]\s*["']?)(?:(basic|bearer|digest|negotiate|ntlm|sharedkey|token)\s+)?([^\s"'<>,;()]+)/gi;
 // Cookies: everything to the end of the line (a cookie's value has no fixed shape).
 const COOKIE = /\b((?:set-)?cookie)(\s*:\s*)[^\r\n]*/gi;
 // user:password@ in any URL. The placeholders of amlprobe's own help text are not credentials.
