@@ -26,11 +26,13 @@ export function decide(checks: readonly LayerResult[]): { status: Status; layer:
 export function toEndpointResult(endpoint: Endpoint, address: string | null, checks: LayerResult[]): EndpointResult {
   const verdict = decide(checks);
   const result: EndpointResult = {
-    id: endpoint.id,
+    // The id, path and label come from a target as typed (or a config): a SAS URL given as a target
+    // carries its signature in all three, and reports get attached to tickets.
+    id: cleanText(endpoint.id),
     host: endpoint.host,
     port: endpoint.port,
     protocol: endpoint.protocol,
-    path: endpoint.path,
+    path: cleanText(endpoint.path),
     required: endpoint.required,
     address,
     status: verdict.status,
@@ -40,7 +42,6 @@ export function toEndpointResult(endpoint: Endpoint, address: string | null, che
     ms: checks.reduce((sum, c) => sum + c.ms, 0),
     checks,
   };
-  // The label is the target as typed or templated: it may carry a SAS signature or odd characters.
   if (endpoint.label !== undefined) result.label = cleanText(endpoint.label);
   if (endpoint.meta !== undefined) result.meta = endpoint.meta;
   return result;

@@ -14,7 +14,7 @@ import type { DnsData, Report } from '../src/types.js';
 import { describeRun, parseJsonOutput, runCli } from './helpers/cli.js';
 import { startDnsServer, type TestDnsServer } from './helpers/dns-server.js';
 import {
-  HOSTILE, PLANTED_SECRETS, PROXY_PASSWORD, PROXY_USER, RAW_CONTROL,
+  HOSTILE, PLANTED_SECRETS, PLANTED_SIG, PROXY_PASSWORD, PROXY_USER, RAW_CONTROL,
   hostileCertificate, hostileZone, startEchoProxy, startEchoWeb, type HostileServer,
 } from './helpers/hostile-peers.js';
 import { startTlsServer, type TlsListener } from './helpers/listeners.js';
@@ -45,6 +45,7 @@ function targets(): Record<string, string> {
   return {
     cname: `http://${HOSTILE.cname}:${web.port}/`,
     headers: `http://${HOSTILE.web}:${web.port}/`,
+    'sas-url': `http://${HOSTILE.web}:${web.port}/c/b?sv=2022-11-02&sig=${PLANTED_SIG}`,
     'raw-escape': `http://${HOSTILE.web}:${web.port}/esc`,
     websocket: `ws://${HOSTILE.web}:${web.port}/ws`,
     certificate: `tls://${HOSTILE.tls}:${tls.port}`,

@@ -10,6 +10,7 @@ import { cleanLayerResult, cleanText, quotePeer } from '../src/untrusted/evidenc
 import { isPrintable, printable } from '../src/untrusted/printable.js';
 import { REDACTED, forgetSecrets, redact, redactTyped, rememberProxyCredentials } from '../src/untrusted/redact.js';
 import { describeRun, runCli } from './helpers/cli.js';
+import { closedTcpPort } from './helpers/listeners.js';
 import { writeConfig } from './helpers/serve-process.js';
 
 const NASTY = [
@@ -148,6 +149,14 @@ describe('texts quoted back to the user', () => {
       }
     });
   }
+
+  it('a check target that is a SAS URL keeps its signature out of the id, path, label and URL', async () => {
+    const port = await closedTcpPort();
+    const run = await runCli(['check', `http://127.0.0.1:${port}/c/b?sv=2022-11-02&sig=Typed-Sas-Sig`, '--no-system-resolver', '--timeout', '1s', '--format', 'json']);
+    assert.equal(run.code, 1, describeRun(run));
+    assert.ok(!run.stdout.includes('Typed-Sas-Sig') && !run.stderr.includes('Typed-Sas-Sig'), run.stdout);
+    assert.match(run.stdout, /sig=\[REDACTED\]/);
+  });
 
   it('a check target with user:password is refused without repeating them', async () => {
     const run = await runCli(['check', `https://alice:${PASSWORD}@contoso.com/`], { offline: true });
