@@ -158,6 +158,14 @@ describe('texts quoted back to the user', () => {
     assert.match(run.stdout, /sig=\[REDACTED\]/);
   });
 
+  it('a proxy password that is not valid percent-encoding is used and hidden, not a crash', async () => {
+    const port = await closedTcpPort();
+    const run = await runCli(['check', `http://127.0.0.1:${port}/`, '--proxy', `http://alice:%zz${PASSWORD}@127.0.0.1:${port}`, '--no-system-resolver', '--timeout', '1s', '--format', 'json']);
+    assert.equal(run.code, 1, describeRun(run));
+    assert.match(run.stdout, /proxy_unreachable/);
+    assert.ok(!run.stdout.includes(PASSWORD) && !run.stderr.includes(PASSWORD), describeRun(run));
+  });
+
   it('a check target with user:password is refused without repeating them', async () => {
     const run = await runCli(['check', `https://alice:${PASSWORD}@contoso.com/`], { offline: true });
     assert.equal(run.code, 2, describeRun(run));

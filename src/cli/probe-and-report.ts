@@ -8,6 +8,7 @@ import { RUN_FORMATS, isRunFormat } from '../report/formats.js';
 import type { RunFormat } from '../report/formats.js';
 import { exitCodeFor } from '../report/summary.js';
 import { probeToReport } from '../run-report.js';
+import { cleanMessage } from '../untrusted/evidence.js';
 import type { RunPlan } from '../run-report.js';
 import { LAYERS_BY_PROTOCOL } from '../types.js';
 import type { Endpoint, EndpointResult, Report, RunSettings } from '../types.js';
@@ -85,7 +86,7 @@ async function preflightAzureDns(settings: RunSettings): Promise<void> {
   const problem = await checkDnsServer(server, settings.timeoutMs);
   if (problem !== null && settings.azureDnsAuto) {
     // Switched on by detection, not asked for: say so and compare without it.
-    process.stderr.write(`amlprobe: note: Azure DNS (${server}) did not answer (${problem}); comparing resolvers without it.\n`);
+    process.stderr.write(`amlprobe: note: Azure DNS (${server}) did not answer (${cleanMessage(problem)}); comparing resolvers without it.\n`);
     delete settings.azureDns;
     delete settings.azureDnsAuto;
     return;
