@@ -105,8 +105,9 @@ describe('cleanText, quotePeer and cleanLayerResult', () => {
     assert.ok(!quotePeer(page, 40).includes('YWxp'), quotePeer(page, 40));
   });
 
-  it('quotePeer folds control characters and white space into single spaces', () => {
-    assert.equal(quotePeer(Buffer.from('HTTP/1.1 400\r\n\x1b[31mbad\x07\u202e  page\r\n')), 'HTTP/1.1 400 [31mbad page');
+  it('quotePeer folds white space into single spaces and shows other controls as escapes', () => {
+    assert.equal(quotePeer(Buffer.from('HTTP/1.1 400\r\n\x1b[31mbad\x07\u202e  page\r\n')), 'HTTP/1.1 400 \\x1b[31mbad\\x07\\u202e page');
+    assert.match(quotePeer('x'.repeat(500)), /^x+… \[\d+ more characters\]$/);
   });
 
   it('cleans every string of the evidence and keeps its shape', () => {

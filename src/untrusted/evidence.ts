@@ -34,13 +34,12 @@ export function cleanMessage(error: unknown): string {
 
 /**
  * The start of bytes a peer sent, as one line for a detail: credentials removed before anything is
- * cut, runs of white space and control characters folded into one space, at most SNIPPET_CHARS.
+ * cut, runs of white space (line breaks included) folded into one space, other control characters
+ * shown as escapes like everywhere else, at most `maxChars` characters (SNIPPET_CHARS).
  */
 export function quotePeer(bytes: Buffer | string, maxChars: number = SNIPPET_CHARS): string {
-  const text = redact(typeof bytes === 'string' ? bytes : bytes.toString('utf8'))
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\s]+/gu, ' ')
-    .trim();
-  return text.length > maxChars ? `${text.slice(0, maxChars)}...` : text;
+  const text = redact(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
+  return printable(text.replace(/\s+/g, ' ').trim(), maxChars);
 }
 
 /**
