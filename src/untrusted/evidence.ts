@@ -83,9 +83,15 @@ export function cleanLayerResult(result: LayerResult): LayerResult {
   return out;
 }
 
-/** An endpoint result with its message, label and every layer cleaned. */
+/** An endpoint result with its id, path, message, label and every layer cleaned. */
 export function cleanEndpointResult(result: EndpointResult): EndpointResult {
-  const out: EndpointResult = { ...result, message: cleanText(result.message), checks: result.checks.map(cleanLayerResult) };
+  const out: EndpointResult = {
+    ...result,
+    id: cleanText(result.id),
+    path: cleanText(result.path),
+    message: cleanText(result.message),
+    checks: result.checks.map(cleanLayerResult),
+  };
   if (result.label !== undefined) out.label = cleanText(result.label);
   return out;
 }
