@@ -2,7 +2,7 @@
 // and one reason code with a sentence a network admin can act on.
 
 import type { DirectAnswer, DnsRecord, Reason } from '../types.js';
-import type { WireOutcome } from './wire-query.js';
+import type { WireFailure, WireOutcome } from './wire-query.js';
 import { countIgnored, silenceMessage } from './wire-query.js';
 
 /** CNAME loops and absurd chains stop here; resolvers give up far earlier in practice. */
@@ -39,22 +39,37 @@ export function followCnameChain(name: string, answers: readonly { type: string;
 
 const REASON_BY_RCODE: Record<string, Reason> = { NXDOMAIN: 'nxdomain', SERVFAIL: 'servfail', REFUSED: 'dns_refused' };
 
+/**
+ * A query without a usable response. 'aborted' is the caller's signal, i.e. the run deadline (a
+ * query's own time limit is 'timeout'): amlprobe ran out of time, the server is not to blame.
+ */
+const FAILURE_REASON: Record<WireFailure, Reason> = {
+  timeout: 'dns_timeout',
+  aborted: 'deadline',
+  no_route: 'dns_unreachable',
+  unreachable: 'dns_error',
+  local: 'dns_error',
+  invalid: 'dns_error',
+  error: 'dns_error',
+};
+
 function viewOf(name: string, outcome: WireOutcome): TypeView {
   if (!outcome.ok) {
-    const reason: Reason = outcome.failure === 'timeout' || outcome.failure === 'aborted' ? 'dns_timeout' : 'dns_error';
-    return { outcome, reason, rcode: null, cname: [], finalName: name, addresses: [], message: outcome.message };
+    return { outcome, reason: FAILURE_REASON[outcome.failure], rcode: null, cname: [], finalName: name, addresses: [], message: outcome.message };
   }
   const answers = outcome.packet.answers ?? [];
   const { chain, finalName } = followCnameChain(name, answers);
+  const { rcode } = outcome;
   const addresses: DnsRecord[] = [];
-  for (const record of answers) {
+  // The rcode decides: records that come with NXDOMAIN, SERVFAIL or REFUSED are no answer (a
+  // broken or hostile server), and nothing may connect to them.
+  for (const record of rcode === 'NOERROR' ? answers : []) {
     if (record.type === outcome.type && (record.type === 'A' || record.type === 'AAAA') && sameName(record.name, finalName)) {
       addresses.push({ name: record.name, type: record.type, ttl: record.ttl ?? 0, data: record.data });
     }
   }
   const server = outcome.server;
   const chainNote = chain.length > 0 ? ` (end of the CNAME chain from ${name})` : '';
-  const { rcode } = outcome;
   let reason: Reason;
   let message: string;
   if (rcode === 'NOERROR') {
@@ -78,7 +93,7 @@ function viewOf(name: string, outcome: WireOutcome): TypeView {
 }
 
 /** Which failure to report when neither query gave an answer: what the server said beats what the network did. */
-const FAILURE_ORDER: readonly Reason[] = ['servfail', 'dns_refused', 'dns_error', 'dns_timeout'];
+const FAILURE_ORDER: readonly Reason[] = ['servfail', 'dns_refused', 'dns_error', 'dns_unreachable', 'dns_timeout', 'deadline'];
 
 /**
  * Combines the A and AAAA views. The rules, in order:

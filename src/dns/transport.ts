@@ -10,6 +10,7 @@ import dnsPacket, { type DecodedPacket, type Packet, type RecordType } from 'dns
 import type { QueryDeadline } from './query-deadline.js';
 import type { DnsServerAddress } from './server-address.js';
 import { formatDnsServer } from './server-address.js';
+import { socketFailure } from './socket-failure.js';
 
 /** What is asked: a name and a record type. */
 export interface QueryQuestion {
@@ -36,7 +37,7 @@ export type DnsResponse = DecodedPacket & { rcode: string };
 /** How an exchange ended. */
 export type ExchangeResult =
   | { kind: 'answer'; packet: DnsResponse }
-  | { kind: 'fail'; failure: 'timeout' | 'aborted' | 'unreachable' | 'error'; message: string };
+  | { kind: 'fail'; failure: 'timeout' | 'aborted' | 'unreachable' | 'no_route' | 'local' | 'error'; message: string; code?: string };
 
 const normalizeName = (name: string): string => name.toLowerCase().replace(/\.$/, '');
 
@@ -109,6 +110,7 @@ export function exchangeTcp(
   const expected: ExpectedQuestion = { id, ...question };
   return new Promise((resolve) => {
     if (deadline.aborted) return resolve(abortResult(deadline, server, 'TCP'));
+    deadline.start();
     const socket = net.connect({ host: target.host, port: target.port });
     let settled = false;
     let buffered = Buffer.alloc(0);
@@ -121,10 +123,7 @@ export function exchangeTcp(
       resolve(result);
     };
     detach = deadline.onFire(() => finish(abortResult(deadline, server, 'TCP')));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'ECONNREFUSED' ? 'connection refused' : (error.code ?? error.message);
-      finish({ kind: 'fail', failure: error.code === 'ECONNREFUSED' ? 'unreachable' : 'error', message: `TCP query to ${server} failed: ${why}` });
-    });
+    socket.on('error', (error: NodeJS.ErrnoException) => finish(socketFailure(error, server, 'TCP')));
     socket.on('close', () => {
       finish({ kind: 'fail', failure: 'error', message: `${server} closed the TCP connection without a valid answer` });
     });
