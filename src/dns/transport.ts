@@ -41,10 +41,22 @@ export type ExchangeResult =
 
 const normalizeName = (name: string): string => name.toLowerCase().replace(/\.$/, '');
 
+/**
+ * Decodes a DNS message; throws when it is not one. dns-packet reads past the end of a message cut
+ * short inside a record without complaint (an A record cut after one byte decodes as
+ * "10.undefined.undefined.undefined"), but it counts what it read: more than the message holds is
+ * a truncated message, not an answer.
+ */
+export function decodeMessage(message: Buffer): DnsResponse {
+  const packet = dnsPacket.decode(message) as DnsResponse;
+  if (dnsPacket.decode.bytes > message.length) throw new RangeError(`DNS message of ${message.length} bytes ends inside a record`);
+  return packet;
+}
+
 /** Decodes a datagram or TCP message as a DNS response; null when it is not one (junk, or a query echoed back). */
 function decodeResponse(message: Buffer): DnsResponse | null {
   try {
-    const packet = dnsPacket.decode(message) as DnsResponse;
+    const packet = decodeMessage(message);
     return packet.flag_qr ? packet : null;
   } catch {
     return null;

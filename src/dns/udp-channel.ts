@@ -19,6 +19,7 @@ import { formatDnsServer, type DnsServerAddress } from './server-address.js';
 import {
   abortResult,
   buildQuery,
+  decodeMessage,
   echoesQuestion,
   type DnsResponse,
   type ExchangeResult,
@@ -131,7 +132,7 @@ class UdpChannel {
   #receive(message: Buffer): void {
     let packet: DnsResponse;
     try {
-      packet = dnsPacket.decode(message) as DnsResponse;
+      packet = decodeMessage(message);
     } catch {
       this.#leastIgnored().forEach((q) => q.ignored.notDns++);
       return;
