@@ -68,6 +68,7 @@ export async function startHostileDns(behaviour: HostileBehaviour): Promise<Host
     await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', () => resolve()));
     const port = udp.address().port;
     const sockets = new Set<net.Socket>();
+    let closed = false;
     const tcp = net.createServer((socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -99,11 +100,15 @@ export async function startHostileDns(behaviour: HostileBehaviour): Promise<Host
     udp.on('message', (raw, peer) => {
       const query = parse(raw);
       if (query === null) return;
-      behaviour.udp(query, (message) => udp.send(message, peer.port, peer.address));
+      // A delayed answer may come after close(): dropped, as a closed server would.
+      behaviour.udp(query, (message) => {
+        if (!closed) udp.send(message, peer.port, peer.address);
+      });
     });
     return {
       server: `127.0.0.1:${port}`,
       close: async () => {
+        closed = true;
         for (const socket of sockets) socket.destroy();
         await Promise.all([new Promise<void>((resolve) => udp.close(() => resolve())), new Promise<void>((resolve) => tcp.close(() => resolve()))]);
       },
