@@ -9,7 +9,9 @@ import { describe, test } from 'node:test';
 import { runDnsFuzz } from './fuzz/dns-fuzz.js';
 
 describe('DNS answer fuzzer (seeded)', () => {
-  for (const seed of [11, 2026]) {
+  // Seed 7 case 12 is an A record cut after two bytes, which dns-packet decodes as
+  // "10.221.undefined.undefined" (caught since src/dns/transport.ts decodeMessage).
+  for (const seed of [7, 2026]) {
     test(`seed ${seed}: 200 cases keep every promise`, async () => {
       // Slack is generous: under a loaded `npm test` the event loop lags; a hang is far longer.
       const report = await runDnsFuzz({ seed, first: 0, cases: 200, timeoutMs: 200, parallel: 40, slackMs: 1500 });
