@@ -66,6 +66,8 @@ describe('DNS queries waiting for a per-server UDP slot', () => {
     assert.equal(counts.dns_timeout, undefined, JSON.stringify(counts));
     assert.ok((counts.deadline ?? 0) > 0, JSON.stringify(counts));
     assert.equal((counts.ok ?? 0) + (counts.deadline ?? 0), NAMES, JSON.stringify(counts));
-    assert.ok(outcome.durationMs <= 700 + 400, `took ${outcome.durationMs} ms`);
+    // Generous: the engine's fence is 250 ms, but 800 endpoints on a loaded machine lag; a queue
+    // that ignored the deadline would run ~1.6 s past it.
+    assert.ok(outcome.durationMs <= 700 + 1500, `took ${outcome.durationMs} ms`);
   });
 });

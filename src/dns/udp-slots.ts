@@ -6,8 +6,8 @@
 // answered nothing at all for a whole timeout while the query waited: that server is silent, and
 // waiting longer would only turn a true dns_timeout into a run that ends at its deadline.
 
-import { performance } from 'node:perf_hooks';
 import type { QueryDeadline } from './query-deadline.js';
+import { TurnQueue } from './turn-queue.js';
 
 /**
  * At most this many UDP queries are in flight to one server at a time; the rest wait their turn.
@@ -23,64 +23,30 @@ export const UDP_IN_FLIGHT_PER_SERVER = 100;
 /** Gives the slot back; `answered` says whether the server answered the query that held it. */
 export type ReleaseSlot = (answered: boolean) => void;
 
-/** In-flight count, waiting queries and when the server last answered, per server ("ip:port"). */
-interface ServerSlots {
-  active: number;
-  waiting: (() => void)[];
-  lastAnswerAt: number;
-}
-
-const slotsByServer = new Map<string, ServerSlots>();
+/** The turns to each server ("ip:port"), forgotten when idle. */
+const queues = new Map<string, TurnQueue>();
 
 /**
  * Waits for a free UDP slot to `server`; resolves with the release function (call it exactly
  * once), or with undefined when `deadline` fired first: the caller's abort, or expire() because
  * the server answered nothing for `timeoutMs` while this query waited.
  */
-export function acquireUdpSlot(server: string, deadline: QueryDeadline, timeoutMs: number): Promise<ReleaseSlot | undefined> {
-  let slots = slotsByServer.get(server);
-  if (slots === undefined) {
-    slots = { active: 0, waiting: [], lastAnswerAt: -Infinity };
-    slotsByServer.set(server, slots);
+export async function acquireUdpSlot(server: string, deadline: QueryDeadline, timeoutMs: number): Promise<ReleaseSlot | undefined> {
+  if (deadline.aborted) return undefined;
+  let queue = queues.get(server);
+  if (queue === undefined) {
+    queue = new TurnQueue(UDP_IN_FLIGHT_PER_SERVER);
+    queues.set(server, queue);
   }
-  const state = slots;
-  let released = false;
-  const release: ReleaseSlot = (answered) => {
-    if (released) return;
-    released = true;
-    if (answered) state.lastAnswerAt = performance.now();
-    const next = state.waiting.shift();
-    if (next !== undefined) next();
-    else if (--state.active === 0) slotsByServer.delete(server);
+  const owner = queue;
+  const outcome = await owner.take(timeoutMs, (cancel) => deadline.onFire(cancel));
+  if (outcome === 'silent') deadline.expire();
+  if (typeof outcome !== 'object') {
+    if (owner.idle && queues.get(server) === owner) queues.delete(server);
+    return undefined;
+  }
+  return (answered) => {
+    outcome.granted(answered);
+    if (owner.idle && queues.get(server) === owner) queues.delete(server);
   };
-  if (state.active < UDP_IN_FLIGHT_PER_SERVER) {
-    state.active++;
-    return Promise.resolve(release);
-  }
-  if (deadline.aborted) return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    let silenceTimer: NodeJS.Timeout | undefined;
-    // Handing over a slot keeps `active` unchanged: the releaser's slot becomes ours.
-    const grant = (): void => {
-      clearTimeout(silenceTimer);
-      detach();
-      resolve(release);
-    };
-    const detach = deadline.onFire(() => {
-      clearTimeout(silenceTimer);
-      const index = state.waiting.indexOf(grant);
-      if (index >= 0) state.waiting.splice(index, 1);
-      resolve(undefined);
-    });
-    // The server is silent when its last answer (or our arrival, if later) is a timeout ago.
-    const since = performance.now();
-    const watch = (): void => {
-      const quietSince = Math.max(since, state.lastAnswerAt);
-      const left = quietSince + timeoutMs - performance.now();
-      if (left <= 0) deadline.expire();
-      else silenceTimer = setTimeout(watch, left);
-    };
-    silenceTimer = setTimeout(watch, timeoutMs);
-    state.waiting.push(grant);
-  });
 }
