@@ -476,6 +476,7 @@ http); an https target that refuses shows the same probe_success=0 http_status=0
 certificate (the reason is only in &debug=true logs). nmap sees TCP port state only: an untrusted
 certificate is "open", and dns:// targets do not apply.
 ${m.fixNote}
+${m.fuzzNote}
 `;
 }
 
@@ -514,7 +515,7 @@ async function main() {
         catalogCase, largeRows, startup, dnsCase, tools, table, loadBefore, loadAfter,
         date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
         nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown',
-        sharedNote: notes.shared, largeNote: notes.large, fixNote: notes.fix, dnsNote: notes.dns ?? '',
+        sharedNote: notes.shared, largeNote: notes.large, fixNote: notes.fix, dnsNote: notes.dns ?? '', fuzzNote: notes.fuzz ?? '',
       });
       writeFileSync(join(ROOT, 'docs/benchmarks.md'), md);
       log('wrote docs/benchmarks.md');

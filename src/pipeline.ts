@@ -83,10 +83,14 @@ const TIMEOUT_REASON: Record<Layer, Reason> = {
 const GRACE_MS = 50;
 
 /**
- * The DNS layer waits a little longer than one query timeout: the resolution it awaits is bounded
- * by the timeout itself and reports which server timed out, which beats a generic "dns_timeout".
+ * The DNS layer has no timer of its own, only the run deadline. Why: the resolution it awaits is
+ * bounded by each query's own timeout, counted from when the query is sent (src/dns/udp-slots.ts:
+ * a query waiting for one of a server's UDP slots is not unanswered yet), by the system lookup's
+ * timer and by the run deadline; a layer timer started with the layer would count that wait and
+ * turn a burst's tail into false dns_timeout verdicts (issue 11). Its own sentence also says
+ * which server timed out, which beats a generic "dns_timeout".
  */
-const DNS_LAYER_MARGIN_MS = 150;
+const layerTimeoutMs = (layer: Layer, settings: RunSettings): number => (layer === 'dns' ? settings.deadlineMs : settings.timeoutMs);
 
 /** What every probe of a run shares. */
 export interface PipelineEnv {
@@ -211,7 +215,7 @@ function trustStoreOf(env: PipelineEnv): SecureContext | undefined {
 
 /** Runs one check under its own signal; converts throws and hangs into results. */
 async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env: PipelineEnv): Promise<LayerResult> {
-  const timeoutMs = env.settings.timeoutMs + (layer === 'dns' ? DNS_LAYER_MARGIN_MS : 0);
+  const timeoutMs = layerTimeoutMs(layer, env.settings);
   const started = performance.now();
   if (env.runSignal.aborted) {
     return { layer, status: 'fail', reason: 'deadline', ms: 0, message: 'not started before the run deadline' };

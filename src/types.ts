@@ -33,6 +33,7 @@ export type Reason =
   | 'servfail'
   | 'dns_refused'
   | 'dns_timeout'
+  | 'dns_unreachable' // no route from this machine to the DNS server (ENETUNREACH, EHOSTUNREACH, no IPv6)
   | 'dns_error' // any other DNS failure (FORMERR, NOTIMP, malformed answer, socket error)
   | 'public_ip'
   | 'unexpected_ip'
@@ -189,7 +190,7 @@ export interface DirectAnswer {
   transport: 'udp' | 'tcp';
   /** rcode name as dns-packet spells it (NOERROR, NXDOMAIN, SERVFAIL, REFUSED, ...) or null on timeout/error. */
   rcode: string | null;
-  /** ok | nxdomain | nodata | servfail | dns_refused | dns_timeout | dns_error */
+  /** ok | nxdomain | nodata | servfail | dns_refused | dns_timeout | dns_unreachable | dns_error | deadline */
   reason: Reason;
   message: string;
   /** CNAME chain from the queried name to the final name, in order. */
