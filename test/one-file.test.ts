@@ -8,7 +8,9 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { REGISTRY_GUID, documentedAnswer, sendJson, startDiscoveryFake, startPlainFake } from './helpers/azure-fakes.js';
 import { CLI_PATH, cliEnv, REPO_ROOT } from './helpers/cli.js';
+import { startDnsServer } from './helpers/dns-server.js';
 
 const BUNDLE = join(REPO_ROOT, 'dist', 'amlprobe.mjs');
 
@@ -18,10 +20,10 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `node [nodeArgs] file args` in `cwd` with the tests' environment (loopback resolv.conf). */
-function runNode(nodeArgs: string[], file: string, args: string[], cwd: string): Promise<Run> {
+/** Runs `node [nodeArgs] file args` in `cwd` with the tests' environment (loopback resolv.conf) plus `env`. */
+function runNode(nodeArgs: string[], file: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const options = { cwd, env: cliEnv(), timeout: 60_000, encoding: 'utf8' as const, maxBuffer: 16 * 1024 * 1024 };
+    const options = { cwd, env: cliEnv(env), timeout: 60_000, encoding: 'utf8' as const, maxBuffer: 16 * 1024 * 1024 };
     execFile(process.execPath, [...nodeArgs, file, ...args], options, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       resolve({ code, stdout, stderr });
@@ -80,6 +82,35 @@ describe('dist/amlprobe.mjs copied alone', () => {
     assert.equal(r.code, 2, show(r));
     assert.match(r.stderr, /did you mean 'target'/);
     assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+  });
+
+  it('DefaultAzureCredential, carried as a string, works when a token is needed (managed-identity fake)', async (t) => {
+    const token = 'one-file-managed-identity-token';
+    const discovery = await startDiscoveryFake((req, res) => {
+      const name = /\/registries\/([^/]+)\/discovery$/.exec(req.url ?? '')?.[1] ?? '';
+      if (req.headers.authorization !== `Bearer ${token}`) return sendJson(res, 401, {});
+      sendJson(res, 200, documentedAnswer(name));
+    });
+    const identity = await startPlainFake((req, res) => {
+      if (req.headers['x-identity-header'] !== 'fake-identity-header') return sendJson(res, 401, { error: 'bad header' });
+      sendJson(res, 200, { access_token: token, expires_on: String(Math.floor(Date.now() / 1000) + 3600), token_type: 'Bearer' });
+    });
+    const dns = await startDnsServer({});
+    t.after(async () => {
+      await Promise.all([discovery.close(), identity.close(), dns.close()]);
+    });
+    const args = ['run', '--registry', 'mireg@eastus', '--scenario', 'registry-private', '--no-system-resolver', '--dns-server', dns.server, '--timeout', '300ms', '--format', 'json', '--ca-file', discovery.caFile];
+    const r = await runNode([], lone, args, dir, {
+      AMLPROBE_DISCOVERY_URL: discovery.url,
+      AZURE_TOKEN_CREDENTIALS: 'ManagedIdentityCredential',
+      IDENTITY_ENDPOINT: `${identity.url}/msi/token`,
+      IDENTITY_HEADER: 'fake-identity-header',
+    });
+    const report = JSON.parse(r.stdout) as { results: { id: string; reason: string; message: string }[]; workspace: { profile: { registries: { id?: string }[] } } };
+    const row = report.results.find((result) => result.id === 'registry-discovery-auth-mireg');
+    assert.equal(row?.reason, 'ok', `${row?.message ?? ''} ${r.stderr}`);
+    assert.equal(report.workspace.profile.registries[0]?.id, REGISTRY_GUID);
+    assert.equal(identity.requests.length > 0, true);
   });
 
   it('on an older Node.js: one line, exit 2, before any other module runs', async () => {
