@@ -3,14 +3,17 @@
 // any other path (a user's catalog folder, a test fixture) from disk.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { relative, sep } from 'node:path';
 import { BUNDLED_FILES } from './bundled-files.js';
 import { BUILTIN_ROOT } from './package-root.js';
 
-/** The key of a built-in file ('probes/studio.yaml'), or undefined for a path on disk. */
+/**
+ * The key of a built-in file ('probes/studio.yaml'), or undefined for a path on disk. Plain text
+ * work, not path.relative: callers build these paths with path.join, which writes '\\' on Windows.
+ */
 function builtinKey(path: string): string | undefined {
-  if (path !== BUILTIN_ROOT && !path.startsWith(`${BUILTIN_ROOT}${sep}`) && !path.startsWith(`${BUILTIN_ROOT}/`)) return undefined;
-  return relative(BUILTIN_ROOT, path).split(sep).join('/');
+  if (path === BUILTIN_ROOT) return '';
+  if (!path.startsWith(`${BUILTIN_ROOT}/`) && !path.startsWith(`${BUILTIN_ROOT}\\`)) return undefined;
+  return path.slice(BUILTIN_ROOT.length + 1).replaceAll('\\', '/');
 }
 
 /** Errors shaped like fs's, so callers' messages ("ENOENT") read the same for both sources. */
