@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ROOT } from './lab.mjs';
 import { findProgram } from './netns.mjs';
 
@@ -64,16 +65,23 @@ ${rows.map((r) => `| \`${r.name}\` | ${r.medianMs.toFixed(1)} ms | ${r.meanMs.to
 ${SECTION_END}`;
 }
 
-const loadBefore = loadavg()[0].toFixed(2);
-const rows = measure();
-const text = section(rows, loadBefore, loadavg()[0].toFixed(2));
-console.log(text);
-if (WRITE) {
-  const page = join(ROOT, 'docs', 'benchmarks.md');
-  const old = readFileSync(page, 'utf8');
-  const start = old.indexOf(SECTION_START);
-  const end = old.indexOf(SECTION_END);
-  const next = start >= 0 && end > start ? old.slice(0, start) + text + old.slice(end + SECTION_END.length) : `${old.trimEnd()}\n\n${text}\n`;
-  writeFileSync(page, next);
-  console.error('[startup-forms] wrote its section of docs/benchmarks.md');
+/** This script's section of a benchmarks page (markers included), or '' when it has none. */
+export function startupFormsSection(page) {
+  const start = page.indexOf(SECTION_START);
+  const end = page.indexOf(SECTION_END);
+  return start >= 0 && end > start ? page.slice(start, end + SECTION_END.length) : '';
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const loadBefore = loadavg()[0].toFixed(2);
+  const rows = measure();
+  const text = section(rows, loadBefore, loadavg()[0].toFixed(2));
+  console.log(text);
+  if (WRITE) {
+    const page = join(ROOT, 'docs', 'benchmarks.md');
+    const old = readFileSync(page, 'utf8');
+    const previous = startupFormsSection(old);
+    writeFileSync(page, previous === '' ? `${old.trimEnd()}\n\n${text}\n` : old.replace(previous, () => text));
+    console.error('[startup-forms] wrote its section of docs/benchmarks.md');
+  }
 }

@@ -24,7 +24,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { builtinsAtRunTimePlugin, bundledFilesPlugin, lazyIdentityPlugin } from './bundle-plugins.mjs';
+import { builtinsAtRunTimePlugin, bundledFilesPlugin, textChunksPlugin, TEXT_CHUNKS } from './bundle-plugins.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -46,7 +46,7 @@ await build({
   keepNames: true,
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [bundledFilesPlugin(root), builtinsAtRunTimePlugin(), lazyIdentityPlugin(root)],
+  plugins: [bundledFilesPlugin(root), builtinsAtRunTimePlugin(), textChunksPlugin(root, TEXT_CHUNKS)],
   define: { AMLPROBE_VERSION: JSON.stringify(pkg.version) },
   // ws and ajv are CommonJS and call require('events') and friends; an ES module has no require.
   // 'module', not 'node:module': Node 12 before 12.20 has no node: scheme, and this line runs first.

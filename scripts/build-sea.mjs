@@ -22,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { inject } from 'postject';
-import { bundledFilesPlugin, lazyIdentityPlugin } from './bundle-plugins.mjs';
+import { bundledFilesPlugin, textChunksPlugin, TEXT_CHUNKS } from './bundle-plugins.mjs';
 
 /** Node 24 "Krypton" is the Active LTS line (process.release.lts of the binary says so; checked below). */
 const NODE_VERSION = '24.22.3';
@@ -91,7 +91,7 @@ await build({
   // import.meta is empty in CommonJS: package-root.ts then serves the built-in files only, so a
   // package.json and probes/ that happen to lie above the executable are never read.
   define: { AMLPROBE_VERSION: JSON.stringify(pkg.version), 'import.meta.url': 'undefined' },
-  plugins: [bundledFilesPlugin(root), lazyIdentityPlugin(root)],
+  plugins: [bundledFilesPlugin(root), textChunksPlugin(root, TEXT_CHUNKS)],
 });
 
 const blob = join(work, 'amlprobe.blob');

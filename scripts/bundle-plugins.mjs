@@ -49,44 +49,44 @@ export function builtinsAtRunTimePlugin() {
   };
 }
 
+/** The packages carried as text: large, and needed only by some commands (see textChunksPlugin). */
+export const TEXT_CHUNKS = ['@azure/identity', 'undici', 'ws'];
+
 /**
- * dist/src/azure/load-identity.js becomes a module that carries @azure/identity, bundled apart as
- * CommonJS, as a string, and evaluates it on first use: a string literal costs the parser almost
- * nothing, where the library's code is a large share of the bundle that --version would parse.
+ * Each of `packages` (imported by amlprobe's code by its bare name) becomes a CommonJS module that
+ * carries the package, bundled apart, as a string, and evaluates it when first required: a string
+ * literal costs the parser almost nothing, where the packages' code would be parsed at every
+ * start-up. For the large ones a command may never need: @azure/identity (a token for registry
+ * discovery), undici and ws (HTTP and WebSocket layers, the lab). esbuild initialises a module
+ * that imports them only when that module is first imported, so `--version` or `catalog` never
+ * evaluates them.
  */
-export function lazyIdentityPlugin(root) {
+export function textChunksPlugin(root, packages) {
+  const names = new Set(packages);
   return {
-    name: 'amlprobe-lazy-identity',
+    name: 'amlprobe-text-chunks',
     setup(b) {
-      b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]azure[\\/]load-identity\.js$/ }, async () => {
+      b.onResolve({ filter: /^[@a-z]/ }, (args) => (names.has(args.path) && args.namespace === 'file' ? { path: args.path, namespace: 'text-chunk' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'text-chunk' }, async (args) => {
         const chunk = await build({
-          stdin: { contents: "module.exports = require('@azure/identity');", resolveDir: root, loader: 'js' },
+          stdin: { contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: root, loader: 'js' },
           bundle: true,
           write: false,
           platform: 'node',
           format: 'cjs',
           target: 'node20',
           minify: true,
+          keepNames: true,
           legalComments: 'none',
           logLevel: 'warning',
         });
-        const source = chunk.outputFiles[0].text;
+        const file = `amlprobe-${args.path.replace(/[^a-z0-9]+/gi, '-').replace(/^-/, '')}.cjs`;
         return {
           contents: [
-            "import { runInThisContext } from 'node:vm';",
-            "import { createRequire } from 'node:module';",
-            `const SOURCE = ${JSON.stringify(source)};`,
-            'let loaded;',
-            'export async function loadDefaultAzureCredential() {',
-            '  if (loaded === undefined) {',
-            "    const module = { exports: {} };",
-            "    const wrapper = runInThisContext(`(function (require, module, exports) {${SOURCE}\\n})`, { filename: 'amlprobe-azure-identity.cjs' });",
-            // Built-ins only: the chunk carries all its packages. process.execPath is any absolute path.
-            '    wrapper(createRequire(process.execPath), module, module.exports);',
-            '    loaded = module.exports;',
-            '  }',
-            '  return loaded.DefaultAzureCredential;',
-            '}',
+            // Built-ins only: the chunk carries all its packages.
+            `const source = ${JSON.stringify(chunk.outputFiles[0].text)};`,
+            `const wrapper = require('node:vm').runInThisContext('(function (require, module, exports) {' + source + '\\n})', { filename: ${JSON.stringify(file)} });`,
+            'wrapper(require, module, module.exports);',
           ].join('\n'),
           loader: 'js',
           resolveDir: root,

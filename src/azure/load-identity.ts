@@ -1,7 +1,7 @@
 // The one door to @azure/identity, a large library for a rarely used path (a registry discovery
 // without a token file). Imported only when a token is needed; the one-file tool and the single
-// executable replace this module (scripts/bundle-plugins.mjs) with one that evaluates the library
-// from a string, so its code is not even parsed at their start-up.
+// executable carry the library as a string evaluated here, on first use (scripts/bundle-plugins.mjs
+// textChunksPlugin), so its code is not even parsed at their start-up.
 
 import type { DefaultAzureCredential } from '@azure/identity';
 
