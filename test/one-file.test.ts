@@ -113,6 +113,27 @@ describe('dist/amlprobe.mjs copied alone', () => {
     assert.equal(identity.requests.length > 0, true);
   });
 
+  it('undici, ws and @azure/identity are evaluated only by the commands that need them', async () => {
+    // Records every chunk the bundle evaluates from text (scripts/bundle-plugins.mjs textChunksPlugin).
+    const spy = [
+      "import vm from 'node:vm';",
+      'const seen = []; const run = vm.runInThisContext;',
+      'vm.runInThisContext = (code, options) => { seen.push(options?.filename); return run(code, options); };',
+      "process.on('exit', () => process.stderr.write(`CHUNKS ${JSON.stringify(seen)}\\n`));",
+    ].join('\n');
+    const hook = `data:text/javascript,${encodeURIComponent(spy)}`;
+    const chunks = (r: Run): string[] => JSON.parse(/CHUNKS (\[.*\])/.exec(r.stderr)?.[1] ?? 'null') as string[];
+    for (const args of [['--version'], ['catalog']]) {
+      const r = await runNode(['--import', hook], lone, args, dir);
+      assert.equal(r.code, 0, show(r));
+      assert.deepEqual(chunks(r), [], args.join(' '));
+    }
+    // Control: the lab probes HTTP and WebSocket, so the spy does see those two.
+    const lab = await runNode(['--import', hook], lone, ['lab', '--no-faults', '--no-color'], dir);
+    assert.equal(lab.code, 0, show(lab));
+    assert.deepEqual(chunks(lab).sort(), ['amlprobe-undici.cjs', 'amlprobe-ws.cjs']);
+  });
+
   it('on an older Node.js: one line, exit 2, before any other module runs', async () => {
     // The version is faked before the bundle loads; the real Node 12 and 18 binaries gave the same
     // line (checked by hand: the bundle is lowered so they parse it).
