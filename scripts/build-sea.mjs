@@ -103,6 +103,8 @@ execFileSync(node, ['--experimental-sea-config', config], { cwd: work, stdio: ['
 const partial = `${output}.partial`;
 copyFileSync(node, partial);
 chmodSync(partial, 0o755);
+// postject prints "Can't find string offset for section name '.note.100'" a few times on Node's
+// Linux binaries: harmless (the Node.js documentation's example shows the same).
 await inject(partial, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
 renameSync(partial, output);
 rmSync(work, { recursive: true, force: true });
