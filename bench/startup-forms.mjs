@@ -57,7 +57,7 @@ function section(rows, loadBefore, loadAfter) {
   return `${SECTION_START}
 ### Jump-box forms: start-up (hyperfine, ${RUNS} runs after 3 warm-ups, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load ${loadBefore} / ${loadAfter})
 
-Measured by \`node bench/startup-forms.mjs --write\` (no packet sent; an empty folder as working directory). Sizes: \`dist/amlprobe.mjs\` ${size('dist/amlprobe.mjs')}, \`dist/amlprobe-linux-x64\` ${size('dist/amlprobe-linux-x64')}. The single executable runs its own Node.js (the LTS pinned in scripts/build-sea.mjs), so its rows compare with another \`node\` than the others; it carries V8's code cache for its script.
+Measured by \`node bench/startup-forms.mjs --write\` (no packet sent; an empty folder as working directory).${Number(loadBefore) > 2 ? ' **A busy machine** (the load averages above, on this many CPUs): compare the rows with each other, not with the quiet-day tables above.' : ''} Sizes: \`dist/amlprobe.mjs\` ${size('dist/amlprobe.mjs')}, \`dist/amlprobe-linux-x64\` ${size('dist/amlprobe-linux-x64')}. The single executable runs its own Node.js (the LTS pinned in scripts/build-sea.mjs), so its rows compare with another \`node\` than the others; it carries V8's code cache for its script.
 
 | command | median | mean ± σ | above bare node |
 | --- | --- | --- | --- |
