@@ -166,7 +166,8 @@ export interface DnsRecord {
 }
 
 /**
- * Why a DNS server was asked: it is in /etc/resolv.conf (what the system uses), it was named with
+ * Why a DNS server was asked: it is in /etc/resolv.conf (what the system uses; on Windows, the
+ * adapters' servers from dns.getServers(), under the same role name), it was named with
  * --dns-server / settings.dnsServers, or it is Azure-provided DNS (168.63.129.16, or --azure-dns-address).
  */
 export type DnsServerRole = 'resolv.conf' | 'custom' | 'azure';

@@ -41,9 +41,10 @@ Probe options:
       --deadline DURATION    whole-run deadline, never exceeded (default 5 x timeout)
       --concurrency N        endpoints probed at once (default 512)
       --dns-server IP[:PORT] ask this DNS server directly (repeatable); its answers then decide
-                             where to connect. Default: the nameservers of /etc/resolv.conf,
-                             recorded beside the system resolver's answer. A server this machine
-                             has no route to is reported per name (dns_unreachable), not refused
+                             where to connect. Default: the nameservers of /etc/resolv.conf
+                             (Windows: the network adapters' DNS servers), recorded beside
+                             the system resolver's answer. A server this machine has no
+                             route to is reported per name (dns_unreachable), not refused
       --no-system-resolver   do not ask the system resolver (getaddrinfo, /etc/hosts)
       --azure-dns            also ask Azure-provided DNS (168.63.129.16), to compare: names a
                              custom DNS server that does not forward privatelink zones, or a
