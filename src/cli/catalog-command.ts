@@ -23,6 +23,6 @@ export async function catalogCommand(args: ParsedArgs): Promise<number> {
   const named = flags.scenario ?? (config && config.scenarios.length > 0 ? config.scenarios : undefined);
   // Without --scenario the catalog lists every scenario: the administrator's full picture.
   const expansion = expandCatalog(loadCatalog(), profile, named ? { scenarios: named } : {});
-  writeOutput(renderCatalog(expansion, profile, format), singleOutput(flags, 'catalog'));
+  await writeOutput(renderCatalog(expansion, profile, format), singleOutput(flags, 'catalog'));
   return 0;
 }

@@ -31,6 +31,6 @@ export async function diffCommand(args: ParsedArgs): Promise<number> {
   const output = singleOutput(args.flags, 'diff');
   checkOutputPath(output);
   const diff = diffReports(loadReport(oldPath, 'old'), loadReport(newPath, 'new'));
-  writeOutput(renderDiff(diff, format), output);
+  await writeOutput(renderDiff(diff, format), output);
   return diff.newRequiredFailures > 0 ? 1 : 0;
 }

@@ -119,7 +119,9 @@ Output:
                              for run, check and lab (one probe, several reports): each file's
                              format comes from its extension, .json .html .md .xml (junit) .txt
                              (table); --format names it for a single file without one. "wrote
-                             FILE" on stderr per file
+                             FILE" on stderr per file. A regular file is replaced atomically;
+                             a symbolic link is followed; a device, FIFO or socket is written
+                             through (never replaced); a directory is refused
       --no-color             no colour (also NO_COLOR=1; colour is off when not a terminal)
 
 Exit codes:

@@ -2,6 +2,7 @@
 // in the format its extension names, so one run can feed a CI (JUnit), a ticket (Markdown) and an
 // archive (JSON) without probing three times. Decided from the flags before the first packet.
 
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { FORMAT_BY_EXTENSION, RUN_FORMATS, formatOfFileName, isRunFormat } from '../report/formats.js';
@@ -43,9 +44,10 @@ export function planReportOutputs(flags: Flags): ReportOutput[] {
     const fail = (why: string): never => {
       throw new UsageError(`'${path}': ${why}`, '--output');
     };
-    const same = seen.get(resolve(path));
+    const key = sameFileKey(path);
+    const same = seen.get(key);
     if (same !== undefined) fail(`named twice${same === path ? '' : ` (as '${same}')`}; give each report its own file.`);
-    seen.set(resolve(path), path);
+    seen.set(key, path);
     const byName = formatOfFileName(path);
     if (byName !== undefined && asked !== undefined && byName !== asked) {
       fail(`its extension means ${byName} but --format says ${asked}. Rename the file, or leave out --format and let each extension decide.`);
@@ -59,6 +61,15 @@ export function planReportOutputs(flags: Flags): ReportOutput[] {
   return outputs;
 }
 
+/** One key per file, whatever path or symbolic link names it; an absent file by its absolute path. */
+function sameFileKey(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
 /** How a command renders its report in one format (colour only for a terminal on stdout). */
 export type RenderFor = (format: RunFormat, colour: boolean) => string | Iterable<string>;
 
@@ -66,9 +77,9 @@ export type RenderFor = (format: RunFormat, colour: boolean) => string | Iterabl
  * Renders and writes every output in order, each file atomically, saying "wrote PATH" on stderr
  * for each file (stdout stays the report's or nothing). `colour` applies only to stdout.
  */
-export function writeReportOutputs(outputs: ReportOutput[], render: RenderFor, colour: boolean): void {
+export async function writeReportOutputs(outputs: ReportOutput[], render: RenderFor, colour: boolean): Promise<void> {
   for (const output of outputs) {
-    writeOutput(render(output.format, output.path === undefined && colour), output.path);
+    await writeOutput(render(output.format, output.path === undefined && colour), output.path);
     if (output.path !== undefined) process.stderr.write(`amlprobe: wrote ${output.path}\n`);
   }
 }

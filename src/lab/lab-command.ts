@@ -128,6 +128,6 @@ export async function labCommand(args: ParsedArgs): Promise<number> {
     const withLab = format === 'json' ? ({ ...report, lab: labJson(verdict) } as Report) : report;
     return renderReport(withLab, format, { colour: false });
   };
-  writeReportOutputs(outputs, render, flags['no-color'] !== true && shouldUseColour(process.stdout, process.env));
+  await writeReportOutputs(outputs, render, flags['no-color'] !== true && shouldUseColour(process.stdout, process.env));
   return verdict.ok ? 0 : 1;
 }
