@@ -2,15 +2,15 @@
 // (PowerShell's `>` writes UTF-16 with a BOM), with errors that name the file, the line and the
 // likely cause, so a bad hand-over costs one round trip.
 
-import { readFileSync } from 'node:fs';
+import { readFileCapped } from '../bounded-read.js';
 import { UsageError } from '../errors.js';
 import { whyUnreadable } from '../file-read-error.js';
 
-/** The parsed content of a JSON file; throws UsageError (exit 2) naming `flag` and the file. */
-export function readJsonFile(path: string, flag: string): unknown {
+/** The parsed content of a JSON file of at most `limit` bytes; throws UsageError (exit 2) naming `flag` and the file. */
+export function readJsonFile(path: string, flag: string, limit: number): unknown {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readFileCapped(path, limit);
   } catch (error) {
     throw new UsageError(`cannot read '${path}': ${whyUnreadable(error, path)}.`, flag);
   }

@@ -2,7 +2,8 @@
 // (exit 2) that names the file and says what to give instead. Only the fields the diff reads are
 // checked; fields added by later minor versions are ignored, a different schemaVersion is refused.
 
-import { readFileSync } from 'node:fs';
+import { INPUT_LIMITS, readFileCapped } from '../bounded-read.js';
+import { whyUnreadable } from '../file-read-error.js';
 import { UsageError } from '../errors.js';
 import { REPORT_SCHEMA_VERSION } from '../types.js';
 import type { Report } from '../types.js';
@@ -17,10 +18,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function readText(path: string, role: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileCapped(path, INPUT_LIMITS.diffReport).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
+    const why = whyUnreadable(error, path);
     throw new UsageError(`cannot read the ${role} report '${path}': ${why}. ${HOW}`, 'diff');
   }
 }

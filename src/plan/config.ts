@@ -3,7 +3,7 @@
 // DNS servers, targets, duplicate ids) and converts it. Every problem found is reported at once,
 // each as file:line:col, in one ConfigError: fixing a config should take one round trip, not ten.
 
-import { readFileSync } from 'node:fs';
+import { INPUT_LIMITS, readFileCapped } from '../bounded-read.js';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { parseDnsServer } from '../dns/server-address.js';
@@ -86,7 +86,7 @@ export function parseConfig(text: string, path: string): LoadedConfig {
 /** The file's text, or a UsageError saying plainly why it cannot be read. */
 function readConfigText(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileCapped(path, INPUT_LIMITS.config).toString('utf8');
   } catch (error) {
     throw new UsageError(`cannot read config file '${path}': ${whyUnreadable(error, path)}`);
   }
