@@ -5,6 +5,7 @@
 import { readFileCapped } from '../bounded-read.js';
 import { UsageError } from '../errors.js';
 import { whyUnreadable } from '../file-read-error.js';
+import { lineTooDeep, MAX_JSON_DEPTH } from '../json-depth.js';
 
 /** The parsed content of a JSON file of at most `limit` bytes; throws UsageError (exit 2) naming `flag` and the file. */
 export function readJsonFile(path: string, flag: string, limit: number): unknown {
@@ -33,6 +34,10 @@ function decode(bytes: Buffer): string {
 export function parseJsonText(text: string, path: string, flag: string): unknown {
   const trimmed = text.trim();
   if (trimmed === '') throw new UsageError(`'${path}' is empty; save the command's output with '-o json > ${path}'.`, flag);
+  const deep = lineTooDeep(trimmed);
+  if (deep !== null) {
+    throw new UsageError(`'${path}' nests lists and objects more than ${MAX_JSON_DEPTH} levels deep (line ${deep}); no Azure CLI output does. Is it the right file?`, flag);
+  }
   try {
     return JSON.parse(trimmed) as unknown;
   } catch (error) {

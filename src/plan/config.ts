@@ -17,6 +17,7 @@ import { readEndpoints } from './config-endpoints.js';
 import { asBoolean, asRecord, asString, ProblemCollector, stringItems } from './config-read.js';
 import { checkSchema } from './config-schema.js';
 import { parseDuration } from './duration.js';
+import { MAX_YAML_DEPTH, yamlLineTooDeep } from './yaml-depth.js';
 
 /** A config file, validated and converted. */
 export interface LoadedConfig {
@@ -44,6 +45,10 @@ export function loadConfig(path: string): LoadedConfig {
 
 /** Validates and converts config text; `path` names the file in messages and anchors relative paths. */
 export function parseConfig(text: string, path: string): LoadedConfig {
+  const deep = yamlLineTooDeep(text);
+  if (deep !== null) {
+    throw new ConfigError(path, [{ line: deep, col: 1, message: `the file nests more than ${MAX_YAML_DEPTH} levels deep here; an amlprobe config needs a handful (see config/example.yaml)` }]);
+  }
   const lineCounter = new LineCounter();
   // prettyErrors off: positions come from the LineCounter and the message stays one line.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
