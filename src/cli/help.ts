@@ -36,7 +36,8 @@ Probe options:
   -c, --config FILE          YAML config (endpoints, expectations, settings, workspace profile);
                              see config/example.yaml and config/amlprobe.schema.json ('check'
                              takes its settings, CA files and private-endpoint files only)
-  -t, --timeout DURATION     per-layer timeout, e.g. 3s or 800ms (default 3s)
+  -t, --timeout DURATION     per-layer timeout, e.g. 3s or 800ms (default 3s); units ms, s, m are
+                             required (a number alone is refused: 3s? 3000ms?)
       --deadline DURATION    whole-run deadline, never exceeded (default 5 x timeout)
       --concurrency N        endpoints probed at once (default 512)
       --dns-server IP[:PORT] ask this DNS server directly (repeatable); its answers then decide

@@ -118,8 +118,9 @@ function readSettings(raw: Record<string, unknown>, problems: ProblemCollector):
   const at = (...keys: (string | number)[]) => ['settings', ...keys];
   const duration = (key: string): number | undefined => {
     const value = raw[key];
-    if (typeof value !== 'string' && !Number.isInteger(value)) return undefined;
-    return problems.attempt(at(key), () => parseDuration(value as string | number, describePath(at(key))));
+    // Anything but a string is the schema's to report (a number with a hint at its unit).
+    if (typeof value !== 'string') return undefined;
+    return problems.attempt(at(key), () => parseDuration(value, describePath(at(key))));
   };
 
   const timeoutMs = duration('timeout');
