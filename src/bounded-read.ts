@@ -9,7 +9,7 @@ const MiB = 1024 * 1024;
 
 /**
  * The most amlprobe reads from each kind of input file (documented in the README). Far above any
- * real file (a config is kilobytes, a 5,000-endpoint JSON report about 20 MiB), far below what
+ * real file (a config is kilobytes, a 5,000-endpoint JSON report about 10 MB), far below what
  * would hurt the machine.
  */
 export const INPUT_LIMITS = {
