@@ -129,7 +129,10 @@ Exit codes:
   0  every required endpoint passed (warnings allowed)
   1  at least one required endpoint failed
   2  usage or configuration error: the message says what, where and how to fix it (a flag the
-     command does not read, e.g. check --scenario or catalog --timeout, is one)
+     command does not read, e.g. check --scenario or catalog --timeout, is one; so is an input
+     file over its size cap: config 4 MiB, CA file 16 MiB, workspace JSON 4 MiB, private-endpoint
+     JSON 64 MiB, token file 1 MiB, diff report 256 MiB)
+  3  a bug in amlprobe: one line asking for a bug report (AMLPROBE_DEBUG=1 adds the stack)
 
 Every reason code is explained in docs/verdicts.md.
 `;
