@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // amlprobe's entry point: flags -> command -> exit code. Nothing else lives here.
-// Usage errors print one paragraph and exit 2; a bug prints its message and exits 3 (with the
-// stack only when AMLPROBE_DEBUG is set), so a user never sees a raw stack trace.
+// Usage errors print one paragraph and exit 2; a bug, wherever it escapes (here, in a callback, in
+// a promise nobody awaited), prints one line asking for a bug report and exits 3, with the stack
+// only when AMLPROBE_DEBUG=1 (cli/internal-error.ts), so a user never sees a raw stack trace.
 
 // First, before anything an old Node.js cannot run: a clear refusal (the one-file tool relies on it).
 import './node-guard.js';
@@ -10,16 +11,15 @@ import './cli/gc-tuning.js';
 import { parseCommandLine } from './cli/args.js';
 import type { ParsedArgs } from './cli/args.js';
 import { helpText } from './cli/help.js';
+import { installLastResort, plantTestCrash, reportInternalError } from './cli/internal-error.js';
 import { isUsageError } from './errors.js';
 import { cleanMessage } from './untrusted/evidence.js';
 import { VERSION } from './version.js';
 
-/** Exit code for a bug in amlprobe (not a network verdict, not a usage error). */
-const EXIT_INTERNAL = 3;
-
 // Commands are imported when chosen: --version, --help and a mistyped flag answer at once instead
 // of first loading the engine, the checks, the catalog and the schema validator.
 async function dispatch(args: ParsedArgs): Promise<number> {
+  plantTestCrash();
   switch (args.command) {
     case 'version':
       process.stdout.write(`${VERSION}\n`);
@@ -53,13 +53,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`amlprobe: error: ${cleanMessage(`${error.where ? `${error.where}: ` : ''}${error.message}`)}\n`);
       return 2;
     }
-    const err = error instanceof Error ? error : new Error(String(error));
-    process.stderr.write(`amlprobe: internal error: ${cleanMessage(err)}\nThis is a bug in amlprobe; please report it with the command you ran.\n`);
-    if (process.env.AMLPROBE_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
-    return EXIT_INTERNAL;
+    return reportInternalError(error);
   }
 }
 
+installLastResort();
 // No top-level await: the bundle is lowered for old Node.js versions (so that node-guard.ts can speak),
 // and the single executable is CommonJS; neither allows it. Exit explicitly: a socket the deadline
 // abandoned must not keep the process alive, and stdout is flushed first so a piped JSON report is

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -28,6 +28,12 @@ function file(name: string, text: string): string {
   return path;
 }
 
+function sparse(name: string, size: number): string {
+  const path = file(name, '');
+  truncateSync(path, size);
+  return path;
+}
+
 describe('token sources', () => {
   it('AMLPROBE_TOKEN wins over the token file', async () => {
     const provider = createTokenProvider({ cloud: 'public', env: { AMLPROBE_TOKEN: 'from-env-token-123', AMLPROBE_TOKEN_FILE: file('a', 'from-file-token-1\n') } });
@@ -40,7 +46,9 @@ describe('token sources', () => {
   });
 
   const bad: { case: string; path: string; where: string; message: RegExp }[] = [
-    { case: 'missing file', path: join(dir, 'nope'), where: '--token-file', message: /cannot read the token file .*ENOENT/ },
+    { case: 'missing file', path: join(dir, 'nope'), where: '--token-file', message: /cannot read the token file .*no such file/ },
+    // A sparse file: 1 MiB and one byte that cost no disk, as `--token-file /dev/zero` would be.
+    { case: 'a file over 1 MiB', path: sparse('huge', 1024 * 1024 + 1), where: '--token-file', message: /token file .*huge': it is larger than 1 MiB/ },
     { case: 'empty file', path: file('empty', '\n'), where: '--token-file', message: /is empty/ },
     { case: 'two words', path: file('two', 'secret-one secret-two'), where: '--token-file', message: /more than one word/ },
   ];

@@ -189,12 +189,21 @@ describe('cli: diff of two real runs', () => {
   });
 
   describe('bad input exits 2 with a clear message', { concurrency: true }, () => {
-    const cases: { case: string; content?: string; args?: (good: string, bad: string) => string[]; message: RegExp }[] = [
+    type Loose = any;
+    /** The DNS evidence of the first result that has addresses. */
+    const dnsOf = (r: Loose): Loose => r.results.map((x: Loose) => x.checks[0]?.data).find((d: Loose) => d?.addresses?.length > 0 && Array.isArray(d.direct));
+    const cases: { case: string; content?: string; mutate?: (report: Loose) => void; args?: (good: string, bad: string) => string[]; message: RegExp }[] = [
       { case: 'missing file', args: (good) => ['diff', good, join(dir, 'nope.json')], message: /cannot read the new report '.*nope\.json': no such file/ },
       { case: 'not JSON', content: '<testsuites/>', message: /the new report '.*' is not JSON/ },
       { case: 'JSON but not a report', content: '{"hello": "world"}', message: /not an amlprobe report/ },
       { case: 'a JSON list', content: '[]', message: /not an object/ },
-      { case: 'a result without id', content: JSON.stringify({ schemaVersion: 1, tool: { name: 'amlprobe', version: '0' }, results: [{ status: 'pass' }] }), message: /results\[0\] has no id/ },
+      { case: 'a result without id', content: JSON.stringify({ schemaVersion: 1, tool: { name: 'amlprobe', version: '0' }, startedAt: 'x', results: [{ status: 'pass' }] }), message: /results\[0\]\.id is missing, expected a non-empty string/ },
+      // A real report, hand-broken: each was a TypeError inside the comparison (exit 3) before.
+      { case: 'checks not a list', mutate: (r) => void (r.results[0].checks = 'dns ok'), message: /results\[0\]\.checks is a string \("dns ok"\), expected a list/ },
+      { case: 'an address of the wrong type', mutate: (r) => void (dnsOf(r).addresses[0].address = [[10, 0, 0, 5]]), message: /results\[\d+\]\.checks\[0\]\.data\.addresses\[0\]\.address is a list, expected a string/ },
+      { case: 'a CNAME record that is not an object', mutate: (r) => void dnsOf(r).direct.push({ reason: 'ok', cname: [7] }), message: /data\.direct\[\d+\]\.cname\[0\] is a number \(7\), expected an object/ },
+      { case: 'required not a boolean', mutate: (r) => void (r.results[1].required = 'yes'), message: /results\[1\]\.required is a string \("yes"\), expected true or false/ },
+      { case: 'nested 10,000 deep', content: `{"tool":{"name":"amlprobe"},"schemaVersion":1,"results":${'['.repeat(10000)}${']'.repeat(10000)}}`, message: /nests lists and objects more than 64 levels deep \(line 1\)/ },
       { case: 'another schemaVersion', content: 'SCHEMA99', message: /has schemaVersion 99; this amlprobe reads schemaVersion 1/ },
       { case: 'one file only', args: (good) => ['diff', good], message: /'diff' takes exactly two JSON reports \(got 1\)/ },
       { case: 'unknown format', args: (good) => ['diff', good, good, '--format', 'junit'], message: /unknown format 'junit' for diff; use one of: table, json, markdown/ },
@@ -202,6 +211,11 @@ describe('cli: diff of two real runs', () => {
     for (const c of cases) {
       it(c.case, async () => {
         const bad = join(dir, `bad-${c.case.replace(/\W+/g, '-')}.json`);
+        if (c.mutate !== undefined) {
+          const report = JSON.parse(await readFile(oldFile, 'utf8')) as Loose;
+          c.mutate(report);
+          await writeFile(bad, JSON.stringify(report));
+        }
         if (c.content !== undefined) {
           const text = c.content === 'SCHEMA99' ? (await readFile(oldFile, 'utf8')).replace('"schemaVersion": 1', '"schemaVersion": 99') : c.content;
           await writeFile(bad, text);

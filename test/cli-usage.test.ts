@@ -74,6 +74,10 @@ describe('cli: bad input exits 2 with one clear paragraph', { concurrency: 4 }, 
     { case: 'port out of range', args: () => ['check', 'tcp://127.0.0.1:70000', ...local()], says: [/port 70000 is out of range 1-65535/] },
     { case: 'bad CIDR', args: () => ['check', 'tcp://127.0.0.1:1', '--private-cidr', '10.0.0.0/33', ...local()], says: [/--private-cidr '10\.0\.0\.0\/33'/, /0-32/] },
     { case: 'bad duration', args: () => ['check', 'tcp://127.0.0.1:1', '--no-system-resolver', '--timeout', '3x'], says: [/--timeout '3x'/, /ms, s and m/] },
+    // `--timeout 3` was 3 ms: every probe timed out at once, silently.
+    { case: 'a number alone as a duration', args: () => ['check', 'tcp://127.0.0.1:1', '--no-system-resolver', '--timeout', '3'], says: [/--timeout '3': a number alone has no unit: did you mean 3s \(3000ms\) or 3ms\?/] },
+    { case: 'a negative duration', args: () => ['check', 'tcp://127.0.0.1:1', '--no-system-resolver', '--timeout', '-1s'], says: [/--timeout '-1s': a duration cannot be negative/] },
+    { case: 'a negative duration (short flag)', args: () => ['check', 'tcp://127.0.0.1:1', '--no-system-resolver', '-t', '-1s'], says: [/--timeout '-1s': a duration cannot be negative/] },
     {
       case: '--deadline shorter than --timeout',
       args: () => ['check', 'tcp://127.0.0.1:1', '--no-system-resolver', '--timeout', '5s', '--deadline', '700ms'],

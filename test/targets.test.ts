@@ -154,8 +154,7 @@ describe('parseDuration', () => {
     { value: '1m', ms: 60_000 },
     { value: '1.5s', ms: 1500 },
     { value: ' 250 ms ', ms: 250 },
-    { value: '500', ms: 500 },
-    { value: 750, ms: 750 },
+    { value: '0.5ms', ms: 1 },
   ];
   for (const { value, ms } of good) {
     test(`${JSON.stringify(value)} -> ${ms} ms`, () => assert.equal(parseDuration(value), ms));
@@ -164,7 +163,16 @@ describe('parseDuration', () => {
     { value: '3 sec', error: /^--timeout '3 sec': not a duration; units are ms, s and m/ },
     { value: 'soon', error: /^--timeout 'soon': not a duration; write e\.g\. 800ms, 3s or 1m/ },
     { value: '', error: /not a duration/ },
-    { value: '-1s', error: /not a duration/ },
+    { value: '-1s', error: /^--timeout '-1s': a duration cannot be negative/ },
+    // A number alone is refused with what it could mean (issue 11, defect 13): 3 was 3 ms before.
+    { value: '3', error: /^--timeout '3': a number alone has no unit: did you mean 3s \(3000ms\) or 3ms\?/ },
+    { value: ' 500 ', error: /a number alone has no unit: did you mean 500s \(500000ms\) or 500ms\?/ },
+    { value: 750, error: /^--timeout '750': a number alone has no unit: did you mean 750s \(750000ms\) or 750ms\?/ },
+    { value: '1e3s', error: /not a duration; units are ms, s and m .*written without an exponent/ },
+    { value: '0.0001ms', error: /is less than 1 ms/ },
+    { value: '1' + '0'.repeat(400) + 's', error: /is too long/ },
+    { value: Number.POSITIVE_INFINITY, error: /not a duration/ },
+    { value: 'NaN', error: /not a duration/ },
     { value: '0s', error: /must be more than 0/ },
     { value: 0, error: /must be more than 0/ },
     { value: Number.NaN, error: /not a duration/ },

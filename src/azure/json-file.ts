@@ -2,15 +2,16 @@
 // (PowerShell's `>` writes UTF-16 with a BOM), with errors that name the file, the line and the
 // likely cause, so a bad hand-over costs one round trip.
 
-import { readFileSync } from 'node:fs';
+import { readFileCapped } from '../bounded-read.js';
 import { UsageError } from '../errors.js';
 import { whyUnreadable } from '../file-read-error.js';
+import { lineTooDeep, MAX_JSON_DEPTH } from '../json-depth.js';
 
-/** The parsed content of a JSON file; throws UsageError (exit 2) naming `flag` and the file. */
-export function readJsonFile(path: string, flag: string): unknown {
+/** The parsed content of a JSON file of at most `limit` bytes; throws UsageError (exit 2) naming `flag` and the file. */
+export function readJsonFile(path: string, flag: string, limit: number): unknown {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readFileCapped(path, limit);
   } catch (error) {
     throw new UsageError(`cannot read '${path}': ${whyUnreadable(error, path)}.`, flag);
   }
@@ -33,6 +34,10 @@ function decode(bytes: Buffer): string {
 export function parseJsonText(text: string, path: string, flag: string): unknown {
   const trimmed = text.trim();
   if (trimmed === '') throw new UsageError(`'${path}' is empty; save the command's output with '-o json > ${path}'.`, flag);
+  const deep = lineTooDeep(trimmed);
+  if (deep !== null) {
+    throw new UsageError(`'${path}' nests lists and objects more than ${MAX_JSON_DEPTH} levels deep (line ${deep}); no Azure CLI output does. Is it the right file?`, flag);
+  }
   try {
     return JSON.parse(trimmed) as unknown;
   } catch (error) {

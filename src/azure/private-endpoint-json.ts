@@ -15,6 +15,7 @@
 import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 import { readJsonFile } from './json-file.js';
+import { INPUT_LIMITS } from '../bounded-read.js';
 
 /** The flag that names the files, for messages. */
 export const PRIVATE_ENDPOINTS_JSON_FLAG = '--private-endpoints-json';
@@ -32,7 +33,7 @@ export interface PrivateFqdn {
 
 /** Reads one file; throws UsageError naming the file and the odd field. */
 export function readPrivateEndpointJson(path: string): PrivateFqdn[] {
-  return parsePrivateEndpointJson(readJsonFile(path, PRIVATE_ENDPOINTS_JSON_FLAG), path);
+  return parsePrivateEndpointJson(readJsonFile(path, PRIVATE_ENDPOINTS_JSON_FLAG, INPUT_LIMITS.privateEndpointsJson), path);
 }
 
 /** Interprets the parsed JSON of one file (one object or a list of them). */

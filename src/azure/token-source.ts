@@ -5,7 +5,8 @@
 // `check` and a run without registries never load it. A token is never accepted on the command
 // line (args.ts refuses --token): command lines leak into `ps` and shell history.
 
-import { readFileSync } from 'node:fs';
+import { INPUT_LIMITS, readFileCapped } from '../bounded-read.js';
+import { whyUnreadable } from '../file-read-error.js';
 import { cloudValue } from '../plan/clouds.js';
 import { UsageError } from '../errors.js';
 import type { Cloud } from '../types.js';
@@ -65,10 +66,9 @@ function explicitToken(options: TokenSourceOptions, env: NodeJS.ProcessEnv): Tok
   if (path === undefined) return undefined;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileCapped(path, INPUT_LIMITS.tokenFile).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new UsageError(`cannot read the token file '${path}' (${code}); write the token there, e.g. az account get-access-token --query accessToken -o tsv > FILE.`, where);
+    throw new UsageError(`cannot read the token file '${path}': ${whyUnreadable(error, path)}; write the token there, e.g. az account get-access-token --query accessToken -o tsv > FILE.`, where);
   }
   const token = text.trim();
   if (token === '') throw new UsageError(`the token file '${path}' is empty.`, where);

@@ -10,6 +10,7 @@ import type { ProfileField } from '../plan/profile.js';
 import type { Cloud, WorkspaceProfile } from '../types.js';
 import { isArmType, parseArmId } from './arm-id.js';
 import { readJsonFile } from './json-file.js';
+import { INPUT_LIMITS } from '../bounded-read.js';
 
 /** The flag that names the file, for messages. */
 export const WORKSPACE_JSON_FLAG = '--workspace-json';
@@ -26,7 +27,7 @@ const WORKSPACE_TYPE = 'Microsoft.MachineLearningServices/workspaces';
 
 /** Reads and interprets a workspace JSON file; throws UsageError naming the file and the field. */
 export function readWorkspaceJson(path: string): WorkspaceJsonProfile {
-  return parseWorkspaceJson(readJsonFile(path, WORKSPACE_JSON_FLAG), path);
+  return parseWorkspaceJson(readJsonFile(path, WORKSPACE_JSON_FLAG, INPUT_LIMITS.workspaceJson), path);
 }
 
 /** Interprets the parsed JSON of `az ml workspace show` (or the ARM resource) named `file`. */

@@ -16,7 +16,7 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'V' },
   config: { type: 'string', short: 'c' },
   format: { type: 'string', short: 'f' },
-  output: { type: 'string', short: 'o' },
+  output: { type: 'string', short: 'o', multiple: true },
   timeout: { type: 'string', short: 't' },
   deadline: { type: 'string' },
   concurrency: { type: 'string' },
@@ -127,7 +127,7 @@ export interface ParsedArgs {
 export function parseCommandLine(argv: string[]): ParsedArgs {
   let parsed: ReturnType<typeof parseFlags>;
   try {
-    parsed = parseFlags(argv);
+    parsed = parseFlags(attachNegativeValues(argv));
   } catch (error) {
     throw explainParseError(error);
   }
@@ -152,6 +152,33 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   if (values.help) return { command: 'help', positionals: [first], flags: values };
   refuseInapplicableFlags(first as Command, values);
   return { command: first as Command, positionals: rest, flags: values };
+}
+
+/**
+ * `--timeout -1s`: parseArgs takes "-1s" for an option and answers "needs a value". A value that
+ * starts with a minus and a digit is never an option of ours, so it is attached (`--timeout=-1s`)
+ * and reaches the parser of its value, which says what is wrong with it.
+ */
+function attachNegativeValues(argv: string[]): string[] {
+  const takesValue = (arg: string): boolean => {
+    const long = /^--([a-z][a-z-]*)$/.exec(arg)?.[1];
+    const short = /^-([A-Za-z])$/.exec(arg)?.[1];
+    const entry = Object.entries(OPTIONS).find(([name, spec]) => name === long || ('short' in spec && spec.short === short));
+    return entry !== undefined && entry[1].type === 'string';
+  };
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if (next !== undefined && /^-\.?\d/.test(next) && takesValue(arg)) {
+      out.push(`${arg.startsWith('--') ? arg : `--${Object.entries(OPTIONS).find(([, spec]) => 'short' in spec && `-${spec.short}` === arg)?.[0] ?? ''}`}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 /**

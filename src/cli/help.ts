@@ -36,7 +36,8 @@ Probe options:
   -c, --config FILE          YAML config (endpoints, expectations, settings, workspace profile);
                              see config/example.yaml and config/amlprobe.schema.json ('check'
                              takes its settings, CA files and private-endpoint files only)
-  -t, --timeout DURATION     per-layer timeout, e.g. 3s or 800ms (default 3s); a DNS query's
+  -t, --timeout DURATION     per-layer timeout, e.g. 3s or 800ms (default 3s); units ms, s, m are
+                             required (a number alone is refused: 3s? 3000ms?); a DNS query's
                              starts when it is sent, not while it waits its turn
       --deadline DURATION    whole-run deadline, never exceeded (default 5 x timeout)
       --concurrency N        endpoints probed at once (default 512)
@@ -118,14 +119,23 @@ Output:
                              junit: JUnit XML for CI (a testsuite per scenario, a testcase per
                              endpoint and layer, the reason code as the failure type)
                              markdown: a report to paste into a ticket, with "What to fix"
-  -o, --output FILE          write the report to FILE (atomically) instead of stdout
+  -o, --output FILE          write the report to FILE (atomically) instead of stdout; repeatable
+                             for run, check and lab (one probe, several reports): each file's
+                             format comes from its extension, .json .html .md .xml (junit) .txt
+                             (table); --format names it for a single file without one. "wrote
+                             FILE" on stderr per file. A regular file is replaced atomically;
+                             a symbolic link is followed; a device, FIFO or socket is written
+                             through (never replaced); a directory is refused
       --no-color             no colour (also NO_COLOR=1; colour is off when not a terminal)
 
 Exit codes:
   0  every required endpoint passed (warnings allowed)
   1  at least one required endpoint failed
   2  usage or configuration error: the message says what, where and how to fix it (a flag the
-     command does not read, e.g. check --scenario or catalog --timeout, is one)
+     command does not read, e.g. check --scenario or catalog --timeout, is one; so is an input
+     file over its size cap: config 4 MiB, CA file 16 MiB, workspace JSON 4 MiB, private-endpoint
+     JSON 64 MiB, token file 1 MiB, diff report 256 MiB)
+  3  a bug in amlprobe: one line asking for a bug report (AMLPROBE_DEBUG=1 adds the stack)
 
 Every reason code is explained in docs/verdicts.md.
 `;

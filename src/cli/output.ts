@@ -1,9 +1,21 @@
-// Where a rendered report goes: stdout, or a file written atomically (temporary file, then
-// rename) so that a crash or the deadline never leaves half a report for a pipeline to read.
+// Where a rendered report goes: stdout, or an --output path. A regular file (or a new one) is
+// written atomically (temporary file, then rename) so that a crash or the deadline never leaves
+// half a report for a pipeline to read; a device, FIFO or socket is written through, never
+// replaced; a symbolic link is followed (output-destination.ts).
 
-import { accessSync, closeSync, constants, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createConnection } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { outputDestination } from './output-destination.js';
+import type { OutputDestination } from './output-destination.js';
+
+/**
+ * How long a FIFO may wait for its reader. Opening a FIFO for writing blocks until someone opens
+ * it for reading (as `echo > fifo` does); a reader that never comes must not hang amlprobe forever.
+ */
+export const FIFO_READER_WAIT_MS = 30_000;
 
 /**
  * Checks before a run that the report can be written to `path`, so that a typo in --output costs
@@ -12,11 +24,28 @@ import { UsageError } from '../errors.js';
  */
 export function checkOutputPath(path: string | undefined): void {
   if (path === undefined) return;
-  const directory = dirname(path);
   const fail = (why: string): never => {
     throw new UsageError(`cannot write the report to '${path}': ${why}.`, '--output');
   };
   if (path.trim() === '') fail('the file name is empty');
+  let destination: OutputDestination;
+  try {
+    destination = outputDestination(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(code === 'ENOTDIR' ? `'${dirname(path)}' is not a directory` : code === 'EACCES' ? 'permission denied' : (error as Error).message);
+  }
+  if (destination.kind === 'directory') fail('it is a directory; name a file');
+  if (destination.kind === 'stream' || destination.kind === 'socket') {
+    try {
+      accessSync(destination.file, constants.W_OK);
+    } catch {
+      fail(`the ${destination.kind === 'socket' ? 'socket' : destination.what} is not writable`);
+    }
+    return;
+  }
+  if (destination.kind !== 'atomic') return;
+  const directory = dirname(destination.file);
   let isDirectory: boolean;
   try {
     isDirectory = statSync(directory).isDirectory();
@@ -25,12 +54,6 @@ export function checkOutputPath(path: string | undefined): void {
   }
   if (!isDirectory) fail(`'${directory}' is not a directory`);
   try {
-    if (statSync(path).isDirectory()) fail('it is a directory; name a file');
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    // Absent: it will be created.
-  }
-  try {
     accessSync(directory, constants.W_OK);
   } catch {
     fail(`the directory '${directory}' is not writable`);
@@ -38,40 +61,100 @@ export function checkOutputPath(path: string | undefined): void {
 }
 
 /**
- * Writes `text` (a string, or its pieces in order) to `path` atomically, or to stdout when path is
- * undefined, adding a final newline when the text lacks one. Pieces are written as they come, so a
- * large report never has to exist whole.
+ * Writes `text` (a string, or its pieces in order) to `path`, or to stdout when path is undefined,
+ * adding a final newline when the text lacks one. Pieces are written as they come, so a large
+ * report never has to exist whole. Every failure is a UsageError naming the path (exit 2).
  */
-export function writeOutput(text: string | Iterable<string>, path: string | undefined): void {
-  const pieces = typeof text === 'string' ? [text] : text;
+export async function writeOutput(text: string | Iterable<string>, path: string | undefined): Promise<void> {
+  const pieces = withFinalNewline(typeof text === 'string' ? [text] : text);
   if (path === undefined) {
-    writePieces(pieces, (piece) => process.stdout.write(piece));
+    for (const piece of pieces) process.stdout.write(piece);
     return;
   }
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    const fd = openSync(temporary, 'w');
-    try {
-      writePieces(pieces, (piece) => writeAll(fd, Buffer.from(piece)));
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
+  const fail = (error: unknown): never => {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new UsageError(`cannot write the report to '${path}' (${reason}): check that the directory exists and is writable.`, '--output');
+  };
+  let destination: OutputDestination;
+  try {
+    destination = outputDestination(path);
+  } catch (error) {
+    return fail(error);
+  }
+  switch (destination.kind) {
+    case 'directory':
+      throw new UsageError(`cannot write the report to '${path}': it is a directory; name a file.`, '--output');
+    case 'atomic':
+      return writeAtomically(pieces, destination.file, destination.mode, fail);
+    case 'socket':
+      return writeToSocket(pieces, destination.file).catch(fail);
+    case 'stream':
+    case 'through-link':
+      return writeInPlace(pieces, destination.file, path).catch(fail);
   }
 }
 
-function writePieces(pieces: Iterable<string>, write: (piece: string) => void): void {
+/** Temporary file in the target's own directory (same file system, so rename is atomic), then rename. */
+function writeAtomically(pieces: Iterable<string>, file: string, mode: number | undefined, fail: (error: unknown) => never): void {
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    const fd = openSync(temporary, 'w');
+    try {
+      // A replaced report keeps its permissions: a 0600 report must not become world-readable.
+      if (mode !== undefined) fchmodSync(fd, mode);
+      for (const piece of pieces) writeAll(fd, Buffer.from(piece));
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    fail(error);
+  }
+}
+
+/** Opens a device, a FIFO or a link's missing target and writes into it; never renames. */
+async function writeInPlace(pieces: Iterable<string>, file: string, asked: string): Promise<void> {
+  // The open runs on libuv's thread pool: a FIFO without a reader blocks a pool thread, not the process.
+  const opening = open(file, 'w');
+  let timer: NodeJS.Timeout | undefined;
+  const noReader = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new UsageError(`cannot write the report to '${asked}': nothing opened the FIFO for reading within ${FIFO_READER_WAIT_MS / 1000} s.`, '--output'));
+    }, FIFO_READER_WAIT_MS);
+    timer.unref();
+  });
+  const handle = await Promise.race([opening, noReader]).finally(() => clearTimeout(timer));
+  try {
+    for (const piece of pieces) {
+      const bytes = Buffer.from(piece);
+      for (let offset = 0; offset < bytes.length; ) offset += (await handle.write(bytes, offset)).bytesWritten;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A Unix socket cannot be open(2)ed: connect, write with back-pressure, end. */
+async function writeToSocket(pieces: Iterable<string>, file: string): Promise<void> {
+  const socket = createConnection({ path: file });
+  const failed = new Promise<never>((_, reject) => socket.once('error', reject));
+  failed.catch(() => {});
+  await Promise.race([new Promise<void>((resolve) => socket.once('connect', resolve)), failed]);
+  for (const piece of pieces) {
+    if (!socket.write(piece)) await Promise.race([new Promise<void>((resolve) => socket.once('drain', resolve)), failed]);
+  }
+  await Promise.race([new Promise<void>((resolve) => socket.end(resolve)), failed]);
+}
+
+function* withFinalNewline(pieces: Iterable<string>): Iterable<string> {
   let last = '';
   for (const piece of pieces) {
     if (piece === '') continue;
-    write(piece);
+    yield piece;
     last = piece;
   }
-  if (!last.endsWith('\n')) write('\n');
+  if (!last.endsWith('\n')) yield '\n';
 }
 
 /** writeSync may write less than asked (a full disk); go on until every byte is written or it throws. */

@@ -10,7 +10,9 @@
 // them too, and the report says which sources counted.
 
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { INPUT_LIMITS, readFileCapped } from '../bounded-read.js';
+import { whyUnreadable } from '../file-read-error.js';
 import { resolve as resolvePath } from 'node:path';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { UsageError } from '../errors.js';
@@ -95,7 +97,7 @@ export function loadTrustStore(opts: TrustStoreOptions = {}, env: NodeJS.Process
       return;
     }
     try {
-      const pems = pemCertificates(readFileSync(absolute, 'utf8'));
+      const pems = pemCertificates(readFileCapped(absolute, INPUT_LIMITS.caFile).toString('utf8'));
       readPaths.add(absolute);
       certificates.push(...pems);
       sources.push({ kind, path, certificates: pems.length, loaded: pems.length > 0, ...(pems.length === 0 ? { note: 'no PEM certificate in the file' } : {}) });
@@ -131,10 +133,9 @@ function pemCertificates(text: string): string[] {
 function readCaFile(file: string): string[] {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readFileCapped(file, INPUT_LIMITS.caFile);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    const why = whyUnreadable(error, file);
     throw new UsageError(`cannot read CA file ${file}: ${why}.`, '--ca-file');
   }
   const pems = pemCertificates(bytes.toString('latin1'));

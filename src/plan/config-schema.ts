@@ -7,6 +7,7 @@ import { readTextFile } from '../package-files.js';
 import { packageRoot } from '../package-root.js';
 import { describePath, type ConfigPath } from './config-errors.js';
 import { closestMatch, didYouMean } from './did-you-mean.js';
+import { unitHint } from './duration.js';
 
 /** A schema violation, located by path (and key, for unknown or missing keys). */
 export interface SchemaProblem {
@@ -108,8 +109,10 @@ function explain(error: ErrorObject, path: ConfigPath): SchemaProblem {
       const hint = didYouMean(String(error.data), allowed);
       return { path, message: `${where} must be one of ${allowed.join(', ')}, not '${String(error.data)}'${hint}` };
     }
-    case 'pattern':
-      return { path, message: `${where} must be ${schema.patternErrorMessage ?? `text matching ${String(params['pattern'])}`}, not '${String(error.data)}'` };
+    case 'pattern': {
+      const bareNumber = isDuration(schema) && /^\s*[\d.]+\s*$/.test(String(error.data)) ? `; ${unitHint(String(error.data).trim())}` : '';
+      return { path, message: `${where} must be ${schema.patternErrorMessage ?? `text matching ${String(params['pattern'])}`}, not '${String(error.data)}'${bareNumber}` };
+    }
     case 'minimum':
     case 'maximum':
       return { path, message: `${where} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params['limit'])}, not ${String(error.data)}` };
@@ -128,6 +131,11 @@ function explain(error: ErrorObject, path: ConfigPath): SchemaProblem {
   }
 }
 
+/** A duration key (settings.timeout, settings.deadline): its pattern message says so. */
+function isDuration(schema: SchemaNode): boolean {
+  return schema.patternErrorMessage?.startsWith('a duration') === true;
+}
+
 /** What a schema node asks for, in words. */
 function expected(schema: SchemaNode): string {
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
@@ -136,7 +144,7 @@ function expected(schema: SchemaNode): string {
   }
   switch (types[0]) {
     case 'string':
-      return 'a string';
+      return isDuration(schema) ? (schema.patternErrorMessage ?? 'a string') : 'a string';
     case 'integer':
       return 'a whole number';
     case 'number':
@@ -180,5 +188,6 @@ function typeHint(schema: SchemaNode, value: unknown): string {
     return `; write '- target: ${value}'`;
   }
   if (types[0] === 'object' && value === null) return '; add keys under it or remove it';
+  if (isDuration(schema) && typeof value === 'number') return `; ${unitHint(value)}`;
   return '';
 }

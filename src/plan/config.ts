@@ -3,7 +3,7 @@
 // DNS servers, targets, duplicate ids) and converts it. Every problem found is reported at once,
 // each as file:line:col, in one ConfigError: fixing a config should take one round trip, not ten.
 
-import { readFileSync } from 'node:fs';
+import { INPUT_LIMITS, readFileCapped } from '../bounded-read.js';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { parseDnsServer } from '../dns/server-address.js';
@@ -17,6 +17,7 @@ import { readEndpoints } from './config-endpoints.js';
 import { asBoolean, asRecord, asString, ProblemCollector, stringItems } from './config-read.js';
 import { checkSchema } from './config-schema.js';
 import { parseDuration } from './duration.js';
+import { MAX_YAML_DEPTH, yamlLineTooDeep } from './yaml-depth.js';
 
 /** A config file, validated and converted. */
 export interface LoadedConfig {
@@ -44,6 +45,10 @@ export function loadConfig(path: string): LoadedConfig {
 
 /** Validates and converts config text; `path` names the file in messages and anchors relative paths. */
 export function parseConfig(text: string, path: string): LoadedConfig {
+  const deep = yamlLineTooDeep(text);
+  if (deep !== null) {
+    throw new ConfigError(path, [{ line: deep, col: 1, message: `the file nests more than ${MAX_YAML_DEPTH} levels deep here; an amlprobe config needs a handful (see config/example.yaml)` }]);
+  }
   const lineCounter = new LineCounter();
   // prettyErrors off: positions come from the LineCounter and the message stays one line.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -86,7 +91,7 @@ export function parseConfig(text: string, path: string): LoadedConfig {
 /** The file's text, or a UsageError saying plainly why it cannot be read. */
 function readConfigText(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileCapped(path, INPUT_LIMITS.config).toString('utf8');
   } catch (error) {
     throw new UsageError(`cannot read config file '${path}': ${whyUnreadable(error, path)}`);
   }
@@ -113,8 +118,9 @@ function readSettings(raw: Record<string, unknown>, problems: ProblemCollector):
   const at = (...keys: (string | number)[]) => ['settings', ...keys];
   const duration = (key: string): number | undefined => {
     const value = raw[key];
-    if (typeof value !== 'string' && !Number.isInteger(value)) return undefined;
-    return problems.attempt(at(key), () => parseDuration(value as string | number, describePath(at(key))));
+    // Anything but a string is the schema's to report (a number with a hint at its unit).
+    if (typeof value !== 'string') return undefined;
+    return problems.attempt(at(key), () => parseDuration(value, describePath(at(key))));
   };
 
   const timeoutMs = duration('timeout');
