@@ -39,6 +39,8 @@ const HEAD_LIMIT = 16 * 1024;
 export const MAX_INTERIM_ANSWERS = 8;
 /** Bytes of interim answers accepted in total, whatever their number. */
 export const INTERIM_BYTE_LIMIT = HEAD_LIMIT;
+/** Bytes of a non-HTTP answer kept as evidence. */
+const EVIDENCE_LIMIT = 512;
 /** Bytes of a refusal's body kept as evidence. */
 const BODY_LIMIT = 1024;
 /** How long to wait for the body of a refusal once its head is in (bounded by the signal too). */
@@ -78,6 +80,8 @@ export function proxyConnect(socket: Socket, request: ConnectRequest): Promise<C
       resolve(answer);
     };
     const received = (): Buffer => Buffer.from(head);
+    // What the peer already sent past the byte that settled it, as evidence (its banner); never waited for.
+    const alreadyHere = (): Buffer => ((socket.read() as Buffer | null) ?? Buffer.alloc(0)).subarray(0, EVIDENCE_LIMIT);
     const refusal = (): ConnectAnswer =>
       parsed === undefined
         ? { kind: 'closed', received: received() }
@@ -96,7 +100,7 @@ export function proxyConnect(socket: Socket, request: ConnectRequest): Promise<C
         // Judged at the first byte that cannot start an HTTP status line (an SSH banner, a TLS
         // alert): waiting for a blank line that a non-HTTP peer never sends turned "not a proxy"
         // into a timeout, read as "the proxy could not reach the target".
-        if (!couldBeStatusLine(head)) return settle({ kind: 'malformed', received: received() });
+        if (!couldBeStatusLine(head)) return settle({ kind: 'malformed', received: Buffer.concat([received(), alreadyHere()]) });
         if (!endsWithBlankLine(head)) continue;
         const answer = parseHead(Buffer.from(head).toString('latin1'));
         if (answer === undefined) return settle({ kind: 'malformed', received: received() });
