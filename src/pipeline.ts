@@ -2,6 +2,7 @@
 // This is the never-throw boundary: whatever a check does (throws, hangs, ignores its signal),
 // runLayer returns a LayerResult within the layer's timeout plus a short grace.
 
+import { asLocalLimit } from './local-limit.js';
 import { abortedByDeadline, layerSignal } from './abort.js';
 import { checkDns } from './checks/dns.js';
 import { checkTcp } from './checks/tcp.js';
@@ -238,7 +239,7 @@ async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env
       checked = Promise.resolve(internalError(layer, error));
     }
     checked.then(settle, (error: unknown) => settle(internalError(layer, error)));
-    const result = await settled;
+    const result = asLocalLimit(await settled);
     // The engine's clock, not the check's: every layer is timed the same way.
     return { ...result, ms: Math.round(performance.now() - started) };
   } finally {
@@ -262,7 +263,9 @@ function stalledResult(layer: Layer, endpoint: Endpoint, signal: CheckSignal, ti
 /** A check threw: a bug in amlprobe, reported as such so the run can finish. */
 function internalError(layer: Layer, error: unknown): LayerResult {
   const text = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
   return {
+    ...(typeof code === 'string' ? { data: { code } } : {}),
     layer,
     status: 'fail',
     reason: 'internal_error',

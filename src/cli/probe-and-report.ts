@@ -3,6 +3,7 @@
 
 import { checkDnsServer } from '../dns/resolve-name.js';
 import { UsageError } from '../errors.js';
+import { loweredNote } from '../plan/open-files.js';
 import { createProgress } from '../report/progress.js';
 import { RUN_FORMATS, isRunFormat } from '../report/formats.js';
 import type { RunFormat } from '../report/formats.js';
@@ -45,6 +46,7 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   if (settings.dnsServersExplicit) await preflightDnsServers(settings);
   if (settings.azureDns !== undefined) await preflightAzureDns(settings);
 
+  if (settings.concurrencyLowered) process.stderr.write(loweredNote(settings.concurrencyLowered, settings.concurrency));
   const progress = process.stderr.isTTY && endpoints.length > 1 ? createProgress(process.stderr, endpoints.length) : undefined;
   const plan: RunPlan = { endpoints, settings };
   if (extras.notProbed) plan.notProbed = extras.notProbed;

@@ -7,6 +7,7 @@ import { DISCOVERY_ROW_PREFIX } from '../azure/registry-discovery.js';
 import { UsageError } from '../errors.js';
 import { trustStoreFor } from '../net/trust-store.js';
 import { parseDuration } from '../plan/duration.js';
+import { loweredNote } from '../plan/open-files.js';
 import { probeToReport, type RunPlan } from '../run-report.js';
 import { createServeHandler } from '../serve/http-handler.js';
 import { DEFAULT_LISTEN, formatListenAddress, parseListenAddress } from '../serve/listen-address.js';
@@ -48,6 +49,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   let plan = first.plan;
   const secureContext = trustStoreFor(first.caFiles);
 
+  if (plan.settings.concurrencyLowered) process.stderr.write(loweredNote(plan.settings.concurrencyLowered, plan.settings.concurrency));
   const state: ServeState = {};
   const bound = await listenHttp(listen, createServeHandler(state));
   const url = `http://${formatListenAddress(bound.address)}`;
