@@ -9,6 +9,7 @@ import { parseCommandLine } from './cli/args.js';
 import type { ParsedArgs } from './cli/args.js';
 import { helpText } from './cli/help.js';
 import { isUsageError } from './errors.js';
+import { markCommandStart } from './plan/run-clock.js';
 import { VERSION } from './version.js';
 
 /** Exit code for a bug in amlprobe (not a network verdict, not a usage error). */
@@ -43,6 +44,7 @@ async function dispatch(args: ParsedArgs): Promise<number> {
 
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
+  markCommandStart();
   try {
     return await dispatch(parseCommandLine(argv));
   } catch (error) {

@@ -22,6 +22,11 @@ export interface EngineOptions {
   /** The run's TLS trust store, or a function the first TLS handshake calls to build it (once). */
   secureContext?: SecureContext | (() => SecureContext);
   onProgress?: (progress: Progress) => void;
+  /**
+   * performance.now() reading the deadline counts from (the command's start, src/plan/run-clock.ts);
+   * the engine gets what is left of it. Default: when runEndpoints is called.
+   */
+  startedAt?: number;
 }
 
 /** The engine's output: results in endpoint order (several per endpoint with allAddresses). */
@@ -40,11 +45,12 @@ const DEADLINE_FENCE_MS = 250;
 
 /** Probes every endpoint concurrently and returns when all are done or the deadline has struck. */
 export async function runEndpoints(endpoints: readonly Endpoint[], settings: RunSettings, options: EngineOptions = {}): Promise<EngineOutcome> {
-  const started = performance.now();
+  const started = options.startedAt ?? performance.now();
+  const deadlineAt = started + settings.deadlineMs;
   const run = new AbortController();
   // Every in-flight layer and DNS query listens on the run signal: thousands at once is normal here.
   setMaxListeners(0, run.signal);
-  const deadline = setTimeout(() => run.abort(new DeadlineError(settings.deadlineMs)), settings.deadlineMs);
+  const deadline = setTimeout(() => run.abort(new DeadlineError(settings.deadlineMs)), Math.max(0, deadlineAt - performance.now()));
 
   // One resolution per distinct name per run, shared by every endpoint on that name.
   const resolutions = new Map<string, Promise<NameResolution>>();

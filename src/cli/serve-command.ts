@@ -60,8 +60,10 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   let runsTotal = 0;
   const schedule = startSchedule(
     async () => {
-      if (runsTotal > 0 && discoveryFailed(plan)) plan = await planAgain(args.flags, plan);
-      const report = await probeToReport(plan, { secureContext });
+      // Each run's deadline counts from its start, planning again included.
+      const startedAt = performance.now();
+      if (runsTotal > 0 && discoveryFailed(plan)) plan = await planAgain(args.flags, plan, startedAt);
+      const report = await probeToReport({ ...plan, startedAt: runsTotal === 0 ? (plan.startedAt ?? startedAt) : startedAt }, { secureContext });
       runsTotal += 1;
       state.last = { report, counters: { runsTotal, lastRunEndedMs: Date.now() } };
       const { summary } = report;
@@ -92,10 +94,10 @@ function discoveryFailed(plan: RunPlan): boolean {
  * The plan of a long-running process must not stay without its registries because of its first
  * minute. A plan that now fails (a config edited into an error) keeps the previous one.
  */
-async function planAgain(flags: Flags, previous: RunPlan): Promise<RunPlan> {
+async function planAgain(flags: Flags, previous: RunPlan, startedAt: number): Promise<RunPlan> {
   process.stderr.write('amlprobe serve: registry discovery did not succeed last time; trying again\n');
   try {
-    return (await planFromFlags(flags)).plan;
+    return (await planFromFlags(flags, { startedAt })).plan;
   } catch (error) {
     process.stderr.write(`amlprobe serve: planning again failed, keeping the previous plan: ${error instanceof Error ? error.message : String(error)}\n`);
     return previous;
