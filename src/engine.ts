@@ -72,7 +72,14 @@ export async function runEndpoints(endpoints: readonly Endpoint[], settings: Run
     return pending;
   };
 
-  const env = { settings, runSignal: run.signal, resolve, ...(options.secureContext ? { secureContext: options.secureContext } : {}) };
+  const pastDeadline = (): boolean => {
+    if (run.signal.aborted) return true;
+    if (performance.now() < deadlineAt) return false;
+    // The timer is late (a busy loop): strike now, by the clock.
+    run.abort(new DeadlineError(settings.deadlineMs));
+    return true;
+  };
+  const env = { settings, runSignal: run.signal, resolve, pastDeadline, ...(options.secureContext ? { secureContext: options.secureContext } : {}) };
 
   // One probe per distinct target per run: two rows that name the same host, port, protocol, path,
   // proxy and expectations (the catalog's storage-blob and workspace-storage-blob, a config row
@@ -102,7 +109,7 @@ export async function runEndpoints(endpoints: readonly Endpoint[], settings: Run
         starts += 1;
         if (starts % START_BATCH === 0) await yieldToTimers();
         // Checked by the clock, not only by the signal: a late timer must not let more probes start.
-        if (run.signal.aborted || performance.now() >= deadlineAt) return;
+        if (pastDeadline()) return;
         perEndpoint[index] = await probeOnce(endpoint);
         done += 1;
         report();

@@ -96,6 +96,13 @@ export interface PipelineEnv {
   /** The trust store, or a function that builds it on first use (only TLS layers need it). */
   secureContext?: SecureContext | (() => SecureContext);
   resolve: (name: string) => Promise<NameResolution>;
+  /**
+   * True once the deadline has passed by the clock (aborting the run signal if its timer is late).
+   * Why: on a saturated loop thousands of connects complete in one poll phase, each starting a TLS
+   * handshake (about a millisecond of CPU), before the deadline timer gets its turn; checking the
+   * clock before each layer keeps work from starting after the deadline.
+   */
+  pastDeadline?: () => boolean;
 }
 
 /** Probes one endpoint; one result, or one per address with settings.allAddresses. Never rejects. */
@@ -213,7 +220,7 @@ function trustStoreOf(env: PipelineEnv): SecureContext | undefined {
 async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env: PipelineEnv): Promise<LayerResult> {
   const timeoutMs = env.settings.timeoutMs + (layer === 'dns' ? DNS_LAYER_MARGIN_MS : 0);
   const started = performance.now();
-  if (env.runSignal.aborted) {
+  if (env.runSignal.aborted || env.pastDeadline?.() === true) {
     return { layer, status: 'fail', reason: 'deadline', ms: 0, message: 'not started before the run deadline' };
   }
   // One promise per layer, settled by the check or, GRACE_MS after the signal, by stalledResult:
