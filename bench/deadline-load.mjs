@@ -5,6 +5,8 @@
 // `npm run build`: node bench/deadline-load.mjs [--smoke]. Results go into docs/benchmarks.md.
 
 import { createServer } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,13 +59,17 @@ const p = await peers();
 for (const [label, load] of [['idle loop', null], ['loop busy 20 ms of every 25 ms', [20, 25]]]) {
   for (let run = 0; run < RUNS; run += 1) {
     const stop = load ? hog(...load) : () => {};
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
     const started = performance.now();
     const outcome = await runEndpoints(endpoints(p), settings, { startedAt: started });
     const wall = performance.now() - started;
+    lag.disable();
     stop();
     const cut = outcome.results.filter((r) => r.reason === 'deadline').length;
-    rows.push({ label, run, overrun: Math.round(wall - DEADLINE_MS), cut });
-    log(label, `run ${run}: returned ${Math.round(wall)} ms after start (deadline ${DEADLINE_MS}), ${cut} cut short`);
+    const stall = Math.round(lag.max / 1e6);
+    rows.push({ label, run, overrun: Math.round(wall - DEADLINE_MS), cut, stall });
+    log(label, `run ${run}: returned ${Math.round(wall)} ms after start (deadline ${DEADLINE_MS}), ${cut} cut short, longest loop stall ${stall} ms, load ${loadavg()[0].toFixed(1)}`);
   }
 }
 p.close();
@@ -85,11 +91,11 @@ for (const format of ['json', 'table', 'markdown', 'junit', 'html']) {
 rmSync(dir, { recursive: true, force: true });
 
 const worst = (label) => Math.max(...rows.filter((r) => r.label === label).map((r) => r.overrun));
-console.log(`| case (${N} endpoints, concurrency ${CONCURRENCY}, deadline ${DEADLINE_MS} ms) | runs | overrun past the deadline, ms (each run) | worst |`);
-console.log('| --- | --- | --- | --- |');
+console.log(`| case (${N} endpoints, concurrency ${CONCURRENCY}, deadline ${DEADLINE_MS} ms) | runs | overrun past the deadline, ms (each run) | worst | longest event-loop stall, ms (each run) |`);
+console.log('| --- | --- | --- | --- | --- |');
 for (const label of [...new Set(rows.map((r) => r.label))]) {
   const mine = rows.filter((r) => r.label === label);
-  console.log(`| ${label} | ${mine.length} | ${mine.map((r) => r.overrun).join(', ')} | ${worst(label)} |`);
+  console.log(`| ${label} | ${mine.length} | ${mine.map((r) => r.overrun).join(', ')} | ${worst(label)} | ${mine.map((r) => r.stall).join(', ')} |`);
 }
 console.log('');
 console.log(`| format | ${ROWS}-row report written, ms | size, MB |`);
