@@ -103,6 +103,8 @@ export interface PipelineEnv {
    * clock before each layer keeps work from starting after the deadline.
    */
   pastDeadline?: () => boolean;
+  /** Resolves when this layer may start: the engine lets a bounded number start per turn of the event loop. */
+  startTurn?: () => Promise<void>;
 }
 
 /** Probes one endpoint; one result, or one per address with settings.allAddresses. Never rejects. */
@@ -219,6 +221,7 @@ function trustStoreOf(env: PipelineEnv): SecureContext | undefined {
 /** Runs one check under its own signal; converts throws and hangs into results. */
 async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env: PipelineEnv): Promise<LayerResult> {
   const timeoutMs = env.settings.timeoutMs + (layer === 'dns' ? DNS_LAYER_MARGIN_MS : 0);
+  if (env.startTurn !== undefined) await env.startTurn();
   const started = performance.now();
   if (env.runSignal.aborted || env.pastDeadline?.() === true) {
     return { layer, status: 'fail', reason: 'deadline', ms: 0, message: 'not started before the run deadline' };
