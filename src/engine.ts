@@ -1,5 +1,6 @@
 // The engine: every endpoint at once under one concurrency limit, one resolution per name, and a
-// run deadline that is never exceeded. Concurrency lives here and nowhere else.
+// run deadline that probing never passes by more than the 250 ms fence (counted from the command's
+// start when the caller says so, src/plan/run-clock.ts). Concurrency lives here and nowhere else.
 
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
