@@ -478,7 +478,7 @@ certificate (the reason is only in &debug=true logs). nmap sees TCP port state o
 certificate is "open", and dns:// targets do not apply.
 ${m.fixNote}
 ${m.fuzzNote}
-`;
+${m.hardeningNote}`;
 }
 
 // ---- main -----------------------------------------------------------------------------------
@@ -517,6 +517,8 @@ async function main() {
         date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
         nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown',
         sharedNote: notes.shared, largeNote: notes.large, fixNote: notes.fix, dnsNote: notes.dns ?? '', fuzzNote: notes.fuzz ?? '',
+        // Measured by their own scripts (bench/deadline-load.mjs, bench/soak-serve.mjs), kept across reruns.
+        hardeningNote: notes.hardening ? `\n${notes.hardening}\n` : '',
       });
       // The jump-box forms' start-up is measured apart (bench/startup-forms.mjs): keep its section.
       const kept = startupFormsSection(readFileSync(join(ROOT, 'docs/benchmarks.md'), 'utf8'));

@@ -14,6 +14,7 @@ import { helpText } from './cli/help.js';
 import { installLastResort, plantTestCrash, reportInternalError } from './cli/internal-error.js';
 import { isUsageError } from './errors.js';
 import { cleanMessage } from './untrusted/evidence.js';
+import { markCommandStart } from './plan/run-clock.js';
 import { VERSION } from './version.js';
 
 // Commands are imported when chosen: --version, --help and a mistyped flag answer at once instead
@@ -46,6 +47,7 @@ async function dispatch(args: ParsedArgs): Promise<number> {
 
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
+  markCommandStart();
   try {
     return await dispatch(parseCommandLine(argv));
   } catch (error) {

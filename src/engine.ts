@@ -1,5 +1,6 @@
 // The engine: every endpoint at once under one concurrency limit, one resolution per name, and a
-// run deadline that is never exceeded. Concurrency lives here and nowhere else.
+// run deadline that probing never passes by more than the 250 ms fence (counted from the command's
+// start when the caller says so, src/plan/run-clock.ts). Concurrency lives here and nowhere else.
 
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
@@ -22,6 +23,11 @@ export interface EngineOptions {
   /** The run's TLS trust store, or a function the first TLS handshake calls to build it (once). */
   secureContext?: SecureContext | (() => SecureContext);
   onProgress?: (progress: Progress) => void;
+  /**
+   * performance.now() reading the deadline counts from (the command's start, src/plan/run-clock.ts);
+   * the engine gets what is left of it. Default: when runEndpoints is called.
+   */
+  startedAt?: number;
 }
 
 /** The engine's output: results in endpoint order (several per endpoint with allAddresses). */
@@ -38,13 +44,26 @@ export interface EngineOutcome {
  */
 const DEADLINE_FENCE_MS = 250;
 
+/** Endpoints started between two turns of the event loop (see runEndpoints). */
+const START_BATCH = 64;
+
+/**
+ * Resolves in the check phase (setImmediate): the next batch then starts one loop iteration later,
+ * after that iteration's timers phase, where a due deadline strikes. Unlike setTimeout(0) it pays
+ * no 1 ms timer floor per batch.
+ */
+function yieldToTimers(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Probes every endpoint concurrently and returns when all are done or the deadline has struck. */
 export async function runEndpoints(endpoints: readonly Endpoint[], settings: RunSettings, options: EngineOptions = {}): Promise<EngineOutcome> {
-  const started = performance.now();
+  const started = options.startedAt ?? performance.now();
+  const deadlineAt = started + settings.deadlineMs;
   const run = new AbortController();
   // Every in-flight layer and DNS query listens on the run signal: thousands at once is normal here.
   setMaxListeners(0, run.signal);
-  const deadline = setTimeout(() => run.abort(new DeadlineError(settings.deadlineMs)), settings.deadlineMs);
+  const deadline = setTimeout(() => run.abort(new DeadlineError(settings.deadlineMs)), Math.max(0, deadlineAt - performance.now()));
 
   // One resolution per distinct name per run, shared by every endpoint on that name.
   const resolutions = new Map<string, Promise<NameResolution>>();
@@ -58,7 +77,31 @@ export async function runEndpoints(endpoints: readonly Endpoint[], settings: Run
     return pending;
   };
 
-  const env = { settings, runSignal: run.signal, resolve, ...(options.secureContext ? { secureContext: options.secureContext } : {}) };
+  // At most START_BATCH layer starts per turn of the event loop, the deadline timer running between:
+  // p-limit starts every free slot synchronously, and thousands of connects complete in one poll
+  // phase, each starting a TLS handshake: 2,048 of them in one go were a stall of a second or more
+  // during which the deadline could not strike (11-15 s against a 10 s deadline). The pipeline
+  // waits for a turn before each layer (PipelineEnv.startTurn).
+  let startedThisTurn = 0;
+  let nextTurn: Promise<void> | undefined;
+  const startTurn = async (): Promise<void> => {
+    while (startedThisTurn >= START_BATCH) {
+      nextTurn ??= yieldToTimers().then(() => {
+        startedThisTurn = 0;
+        nextTurn = undefined;
+      });
+      await nextTurn;
+    }
+    startedThisTurn += 1;
+  };
+  const pastDeadline = (): boolean => {
+    if (run.signal.aborted) return true;
+    if (performance.now() < deadlineAt) return false;
+    // The timer is late (a busy loop): strike now, by the clock.
+    run.abort(new DeadlineError(settings.deadlineMs));
+    return true;
+  };
+  const env = { settings, runSignal: run.signal, resolve, pastDeadline, startTurn, ...(options.secureContext ? { secureContext: options.secureContext } : {}) };
 
   // One probe per distinct target per run: two rows that name the same host, port, protocol, path,
   // proxy and expectations (the catalog's storage-blob and workspace-storage-blob, a config row
@@ -81,6 +124,8 @@ export async function runEndpoints(endpoints: readonly Endpoint[], settings: Run
   const all = Promise.all(
     endpoints.map((endpoint, index) =>
       limit(async () => {
+        // Checked by the clock, not only by the signal: a late timer must not let more probes start.
+        if (pastDeadline()) return;
         perEndpoint[index] = await probeOnce(endpoint);
         done += 1;
         report();
@@ -90,7 +135,8 @@ export async function runEndpoints(endpoints: readonly Endpoint[], settings: Run
   // After the first connections are on their way: module loading blocks the event loop briefly.
   setImmediate(() => prefetchChecks(endpoints));
   const fence = new Promise<void>((resolveFence) => {
-    run.signal.addEventListener('abort', () => void sleep(DEADLINE_FENCE_MS).then(resolveFence), { once: true });
+    // Counted from the deadline, not from the abort: stopping thousands of layers takes CPU of its own.
+    run.signal.addEventListener('abort', () => void sleep(Math.max(0, deadlineAt + DEADLINE_FENCE_MS - performance.now())).then(resolveFence), { once: true });
   });
 
   try {

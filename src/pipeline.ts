@@ -2,6 +2,7 @@
 // This is the never-throw boundary: whatever a check does (throws, hangs, ignores its signal),
 // runLayer returns a LayerResult within the layer's timeout plus a short grace.
 
+import { asLocalLimit } from './local-limit.js';
 import { abortedByDeadline, layerSignal } from './abort.js';
 import { checkDns } from './checks/dns.js';
 import { checkTcp } from './checks/tcp.js';
@@ -100,6 +101,15 @@ export interface PipelineEnv {
   /** The trust store, or a function that builds it on first use (only TLS layers need it). */
   secureContext?: SecureContext | (() => SecureContext);
   resolve: (name: string) => Promise<NameResolution>;
+  /**
+   * True once the deadline has passed by the clock (aborting the run signal if its timer is late).
+   * Why: on a saturated loop thousands of connects complete in one poll phase, each starting a TLS
+   * handshake (about a millisecond of CPU), before the deadline timer gets its turn; checking the
+   * clock before each layer keeps work from starting after the deadline.
+   */
+  pastDeadline?: () => boolean;
+  /** Resolves when this layer may start: the engine lets a bounded number start per turn of the event loop. */
+  startTurn?: () => Promise<void>;
 }
 
 /** Probes one endpoint; one result, or one per address with settings.allAddresses. Never rejects. */
@@ -216,8 +226,9 @@ function trustStoreOf(env: PipelineEnv): SecureContext | undefined {
 /** Runs one check under its own signal; converts throws and hangs into results. */
 async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env: PipelineEnv): Promise<LayerResult> {
   const timeoutMs = layerTimeoutMs(layer, env.settings);
+  if (env.startTurn !== undefined) await env.startTurn();
   const started = performance.now();
-  if (env.runSignal.aborted) {
+  if (env.runSignal.aborted || env.pastDeadline?.() === true) {
     return { layer, status: 'fail', reason: 'deadline', ms: 0, message: 'not started before the run deadline' };
   }
   // One promise per layer, settled by the check or, GRACE_MS after the signal, by stalledResult:
@@ -243,7 +254,7 @@ async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env
       checked = Promise.resolve(internalError(layer, error));
     }
     checked.then(settle, (error: unknown) => settle(internalError(layer, error)));
-    const result = await settled;
+    const result = asLocalLimit(await settled);
     // The engine's clock, not the check's: every layer is timed the same way. Cleaned here, where a
     // check's evidence enters the run: nothing after this point sees raw text from a peer.
     return cleanLayerResult({ ...result, ms: Math.round(performance.now() - started) });
@@ -268,7 +279,9 @@ function stalledResult(layer: Layer, endpoint: Endpoint, signal: CheckSignal, ti
 /** A check threw: a bug in amlprobe, reported as such so the run can finish. */
 function internalError(layer: Layer, error: unknown): LayerResult {
   const text = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
   return {
+    ...(typeof code === 'string' ? { data: { code } } : {}),
     layer,
     status: 'fail',
     reason: 'internal_error',

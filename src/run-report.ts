@@ -15,6 +15,13 @@ import { VERSION } from './version.js';
 export interface RunPlan {
   endpoints: Endpoint[];
   settings: RunSettings;
+  /**
+   * performance.now() reading when the command (or serve-mode run) started: the deadline counts
+   * from there, so what ran before the first probe (src/plan/run-clock.ts) is inside it. Default: now.
+   */
+  startedAt?: number;
+  /** When the pre-run share of the deadline ends, once a pre-run step has fixed it (src/plan/run-clock.ts). */
+  preRunEndsAt?: number;
   /** Rows reported without a probe (catalog rows needing input, informational rows). */
   notProbed?: EndpointResult[];
   /** Adds run-level facts to the report (workspace profile, missing inputs, ...). */
@@ -24,7 +31,7 @@ export interface RunPlan {
 /** Probes the plan and returns the report; never throws for network failures. */
 export async function probeToReport(plan: RunPlan, options: { secureContext?: SecureContext | (() => SecureContext); onProgress?: (p: Progress) => void } = {}): Promise<Report> {
   const startedAt = new Date().toISOString();
-  const outcome = await runEndpoints(plan.endpoints, plan.settings, options);
+  const outcome = await runEndpoints(plan.endpoints, plan.settings, { ...options, ...(plan.startedAt !== undefined ? { startedAt: plan.startedAt } : {}) });
   // Probed rows were cleaned layer by layer; rows made without a probe (registry discovery's
   // answer, files from az) are cleaned here.
   const results = [...outcome.results, ...(plan.notProbed ?? []).map(cleanEndpointResult)];

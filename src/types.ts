@@ -24,6 +24,7 @@ export type Reason =
   | 'skipped' // an earlier layer failed, or the layer does not apply
   | 'deadline' // the whole-run deadline struck while this layer was running
   | 'internal_error' // a bug in amlprobe; the engine caught it so the run could finish
+  | 'local_limit' // this machine's own limit (open files: EMFILE/ENFILE) stopped the layer; not a network verdict
   // catalog rows that are reported but not probed
   | 'needs_input' // a template needs a profile value that is unknown (e.g. the storage account name)
   | 'informational' // an inbound or informational requirement: shown with how to verify it, never probed
@@ -344,8 +345,10 @@ export interface RunSettings {
   timeoutMs: number;
   /** Whole-run deadline, ms from the start of the run. */
   deadlineMs: number;
-  /** Maximum endpoints probed at once. */
+  /** Maximum endpoints probed at once (fitted to the open-files limit, see concurrencyLowered). */
   concurrency: number;
+  /** Set when the open-files limit (ulimit -n) made the plan probe fewer endpoints at once than asked. */
+  concurrencyLowered?: { requested: number; openFilesLimit: number };
   /** DNS servers for direct queries, "ip" or "ip:port" (port defaults to 53). */
   dnsServers: string[];
   /** True when dnsServers were named by the user: their answers then decide where to connect. */

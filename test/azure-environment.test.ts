@@ -94,7 +94,7 @@ describe('run reports what it learned', () => {
     await imds.close();
     await dns.close();
   });
-  const base = () => ['run', '--scenario', 'studio', '--no-system-resolver', '--dns-server', dns.server, '--timeout', '300ms'];
+  const base = () => ['run', '--scenario', 'studio', '--no-system-resolver', '--dns-server', dns.server, '--timeout', '300ms', '--deadline', '10s'];
   const imdsEnv = () => ({ AMLPROBE_IMDS_URL: `${imds.url}/metadata/instance?api-version=2021-02-01` });
 
   it('region from IMDS, workspace and instance from the compute instance, origins in JSON and the table header', async () => {

@@ -104,7 +104,7 @@ describe('lazy loading of @azure/identity', () => {
   it('a run that needs a token does (control: the hook works)', async (t) => {
     const dns = await startDnsServer({});
     t.after(() => dns.close());
-    const run = await runCli(['run', '--registry', 'reg1@eastus', '--scenario', 'registry-private', '--no-system-resolver', '--dns-server', dns.server, '--timeout', '300ms', '--format', 'json'], { env });
+    const run = await runCli(['run', '--registry', 'reg1@eastus', '--scenario', 'registry-private', '--no-system-resolver', '--dns-server', dns.server, '--timeout', '300ms', '--deadline', '10s', '--format', 'json'], { env });
     const report = JSON.parse(run.stdout) as { results: { id: string; reason: string; message: string }[] };
     const row = report.results.find((r) => r.id === 'registry-discovery-auth-reg1');
     assert.equal(row?.reason, 'discovery_no_token');
@@ -148,7 +148,7 @@ describe('tokens over the network (loopback fakes)', () => {
     });
     t.after(() => identity.close());
     const run = await runCli(
-      ['run', '--registry', 'mireg@eastus', '--scenario', 'registry-private', '--no-system-resolver', '--dns-server', dns.server, '--timeout', '300ms', '--format', 'json', '--ca-file', discovery.caFile],
+      ['run', '--registry', 'mireg@eastus', '--scenario', 'registry-private', '--no-system-resolver', '--dns-server', dns.server, '--timeout', '300ms', '--deadline', '10s', '--format', 'json', '--ca-file', discovery.caFile],
       {
         env: {
           AMLPROBE_DISCOVERY_URL: discovery.url,
@@ -169,7 +169,7 @@ describe('tokens over the network (loopback fakes)', () => {
   });
 
   it(`a planted token appears in no format (${RUN_FORMATS.join(', ')}) nor on stderr`, async () => {
-    const args = ['run', '--registry', 'echo401@eastus,echo500@eastus,echo200@eastus', '--scenario', 'registry-private', '--no-system-resolver', '--dns-server', dns.server, '--timeout', '300ms', '--ca-file', discovery.caFile];
+    const args = ['run', '--registry', 'echo401@eastus,echo500@eastus,echo200@eastus', '--scenario', 'registry-private', '--no-system-resolver', '--dns-server', dns.server, '--timeout', '300ms', '--deadline', '10s', '--ca-file', discovery.caFile];
     const env = { AMLPROBE_DISCOVERY_URL: discovery.url, AMLPROBE_TOKEN: PLANTED };
     const runs = await Promise.all(RUN_FORMATS.map((format) => runCli([...args, '--format', format], { env, killAfterMs: 60_000 })));
     const sent = discovery.requests.length;

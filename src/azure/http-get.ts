@@ -47,7 +47,8 @@ export function getText(url: URL, options: GetOptions): Promise<GetOutcome> {
       resolve(outcome);
     };
     const fail = (code: string, message: string): void => finish({ kind: 'error', code, message, ms: elapsed() });
-    const onAbort = (): void => fail('ABORTED', 'the run was cancelled');
+    // The signal's reason says why (the pre-run share of the deadline used up, the run ending).
+    const onAbort = (): void => fail('ABORTED', options.signal?.reason instanceof Error ? options.signal.reason.message : 'the run was cancelled');
     const onResponse = (res: IncomingMessage): void => {
       const chunks: Buffer[] = [];
       let size = 0;

@@ -24,14 +24,14 @@ export interface ImdsFacts {
 export type ImdsOutcome = { ok: true; facts: ImdsFacts } | { ok: false; message: string };
 
 /** Asks IMDS at `url` (IMDS_URL in production; deliberately no default, so no caller reaches it by accident); never throws. */
-export async function queryImds(url: string, timeoutMs: number = IMDS_TIMEOUT_MS): Promise<ImdsOutcome> {
+export async function queryImds(url: string, timeoutMs: number = IMDS_TIMEOUT_MS, signal?: AbortSignal): Promise<ImdsOutcome> {
   let target: URL;
   try {
     target = new URL(url);
   } catch {
     return { ok: false, message: `AMLPROBE_IMDS_URL '${url}' is not a URL` };
   }
-  const outcome = await getText(target, { headers: { Metadata: 'true' }, timeoutMs });
+  const outcome = await getText(target, { headers: { Metadata: 'true' }, timeoutMs, ...(signal ? { signal } : {}) });
   if (outcome.kind === 'error') return { ok: false, message: `IMDS did not answer (${outcome.code}): not an Azure VM, or 169.254.169.254 is blocked` };
   if (outcome.status !== 200) return { ok: false, message: `IMDS answered ${outcome.status}` };
   let json: unknown;

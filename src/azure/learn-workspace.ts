@@ -9,7 +9,8 @@ import type { ProxyServer } from '../net/proxy-env.js';
 import type { BuiltProfile } from '../plan/profile.js';
 import type { EndpointResult } from '../types.js';
 import { detectComputeInstance, NBVM_PATH } from './compute-instance.js';
-import { IMDS_URL, queryImds } from './imds.js';
+import { IMDS_TIMEOUT_MS, IMDS_URL, queryImds } from './imds.js';
+import { raceAbort } from '../plan/run-clock.js';
 import { discoverRegistry } from './registry-discovery.js';
 import { createTokenProvider } from './token-source.js';
 
@@ -28,6 +29,11 @@ export interface LearnOptions {
   /** The forward proxy for a discovery URL, chosen by the run's proxy settings like a probe's. */
   proxyFor?: (url: URL) => ProxyServer | undefined;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Aborts every step still running (IMDS, the token, discovery calls) when the pre-run share of
+   * the run deadline is used up (src/plan/run-clock.ts); each then ends as a value, never a hang.
+   */
+  signal?: AbortSignal;
 }
 
 /** What learnWorkspace adds to the run besides the profile: the discovery rows. */
@@ -57,7 +63,12 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
   const env = options.env ?? process.env;
   const { profile, origin } = built;
   const cloud = profile.cloud ?? 'public';
-  const token = createTokenProvider({ cloud, env, ...(options.tokenFile !== undefined ? { tokenFile: options.tokenFile } : {}) });
+  const tokenSource = createTokenProvider({ cloud, env, ...(options.tokenFile !== undefined ? { tokenFile: options.tokenFile } : {}) });
+  const signal = options.signal;
+  // The identity chain takes no signal (and may try for 10 s): it is raced against the budget instead.
+  const token: typeof tokenSource = signal === undefined
+    ? tokenSource
+    : () => raceAbort(tokenSource(), signal, () => ({ ok: false, message: `no access token in time: ${reasonText(signal)}` }));
 
   const nbvmPath = env.AMLPROBE_NBVM_FILE?.trim() || NBVM_PATH;
   const ci = detectComputeInstance(env, nbvmPath);
@@ -77,7 +88,7 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
   let inAzure: Learned['inAzure'] = nbvmSeen ? 'compute-instance' : undefined;
   const imdsUrl = env.AMLPROBE_IMDS_URL?.trim() || IMDS_URL;
   if (profile.region === undefined && !options.noImds && imdsUrl.toLowerCase() !== 'off') {
-    const imds = await queryImds(imdsUrl);
+    const imds = await queryImds(imdsUrl, IMDS_TIMEOUT_MS, signal);
     if (imds.ok) inAzure ??= 'imds';
     const location = imds.ok ? imds.facts.location?.toLowerCase() : undefined;
     if (location !== undefined && REGION.test(location)) {
@@ -101,6 +112,7 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
         ...(baseUrl ? { baseUrl } : {}),
         ...(secureContext ? { secureContext } : {}),
         ...(options.proxyFor ? { proxyFor: options.proxyFor } : {}),
+        ...(signal ? { signal } : {}),
       }),
     ),
   );
@@ -116,4 +128,9 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
     }
   });
   return { results, ...(inAzure ? { inAzure } : {}) };
+}
+
+/** Why a signal aborted, as a sentence. */
+function reasonText(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : 'the run was cancelled';
 }

@@ -24,6 +24,8 @@ function refusal(proxy: ProxyServer, target: string, answer: Exclude<ConnectAnsw
       return coded('EPROXY', `the proxy ${proxy.display} refused CONNECT ${target}: ${answer.statusLine}${answer.status === 407 ? ' (proxy credentials missing or wrong)' : ''}`);
     case 'malformed':
       return coded('EPROXY', `the proxy ${proxy.display} answered CONNECT ${target} with something that is not HTTP`);
+    case 'interim_flood':
+      return coded('EPROXY', `the proxy ${proxy.display} sent ${answer.answers} interim (1xx) answers to CONNECT ${target} and no final one`);
     case 'closed':
       return coded('EPROXY', `the proxy ${proxy.display} closed the connection without answering CONNECT ${target}`);
     case 'aborted':

@@ -23,6 +23,13 @@ import {
   untilAborted,
 } from './app-socket.js';
 
+/**
+ * Interim (1xx) answers accepted before the final one. A GET asks for none (no Expect header), and
+ * undici restarts its headers timeout on each, so without a cap a server sending 103 after 103
+ * holds the layer until its timeout with nothing learnt; past the cap amlprobe gives up and says so.
+ */
+export const MAX_INTERIM_ANSWERS = 8;
+
 /** Body bytes read after the verdict; beyond this the connection is dropped instead (bounded work). */
 const BODY_DUMP_LIMIT = 64 * 1024;
 
@@ -63,12 +70,20 @@ export const checkHttp: Check = async (endpoint, state, ctx) => {
   });
 
   const sentAt = performance.now();
+  let interimAnswers = 0;
+  let lastInterim = 0;
+  const interimFlood = (): boolean => interimAnswers > MAX_INTERIM_ANSWERS;
   try {
     const request = client.request({
       method: 'GET',
       path: endpoint.path,
       headers: { 'user-agent': USER_AGENT, accept: '*/*' },
       signal: asAbortSignal(ctx.signal),
+      onInfo: ({ statusCode }) => {
+        interimAnswers += 1;
+        lastInterim = statusCode;
+        if (interimFlood()) socket.destroy();
+      },
     });
     const response = await untilAborted(request, ctx.signal);
     data.firstByteMs = since(sentAt);
@@ -82,8 +97,16 @@ export const checkHttp: Check = async (endpoint, state, ctx) => {
   } catch (error) {
     const code = errorCode(error);
     if (code !== undefined) data.code = code;
+    if (interimFlood()) {
+      return result('fail', 'http_failed', `the server sent ${interimAnswers} interim (1xx) answers and no final one; amlprobe gave up`,
+        `The last interim answer was HTTP ${lastInterim}. A GET asks for none; a server that keeps sending them is broken, or a middlebox is.`);
+    }
     if (ctx.signal.aborted) return aborted();
     if (code === 'UND_ERR_HEADERS_TIMEOUT') return result('fail', 'http_timeout', `no HTTP answer within ${timeoutMs} ms`);
+    if (unaskedAnswer(error)) {
+      return result('fail', 'http_failed', 'the server sent an answer amlprobe did not ask for (such as 100 Continue); amlprobe closed the connection',
+        'A GET without an Expect header gets no 100 Continue and no protocol upgrade: the server, or a middlebox in front of it, does not follow HTTP/1.1. The connection was closed by amlprobe, not reset by the peer.');
+    }
     if (isReset(error)) return result('fail', 'reset', resetMessage(error, 'an HTTP answer'));
     if (code === 'UND_ERR_HEADERS_OVERFLOW') return result('fail', 'http_failed', 'HTTP answer headers too large');
     if (isParserError(error)) {
@@ -99,6 +122,15 @@ export const checkHttp: Check = async (endpoint, state, ctx) => {
     client.destroy().catch(() => undefined);
   }
 };
+
+/**
+ * undici's verdict on an answer it refuses to read (lib/dispatcher/client-h1.js): a 100 Continue
+ * that was not asked for, an upgrade nobody requested, an answer with no request. It destroys the
+ * socket itself with a SocketError, which would otherwise read as a reset by the peer.
+ */
+function unaskedAnswer(error: unknown): boolean {
+  return errorCode(error) === 'UND_ERR_SOCKET' && /^bad (?:response|upgrade)$/.test(errorMessage(error));
+}
 
 /** pass/ok for any status, unless expect.httpStatus is set and does not list it. */
 function judgeStatus(

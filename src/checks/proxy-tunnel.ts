@@ -136,6 +136,11 @@ function judgeAnswer(
         `tunnel not established: the proxy ${proxy.display} gave no answer to CONNECT ${target} within ${ctx.settings.timeoutMs} ms`,
         'The proxy accepted the connection but did not answer: it is most likely still trying to reach the target, whose packets are dropped on the proxy\'s side (its own firewall, NSG or route).'));
   }
+  if (answer.kind === 'interim_flood') {
+    return result('fail', 'proxy_failed',
+      `the proxy ${proxy.display} sent ${answer.answers} interim (1xx) answers to CONNECT ${target} and no final one; amlprobe gave up`,
+      `Interim answers received: ${answer.answers} (${answer.bytes} bytes), the last "${quotePeer(answer.lastStatusLine)}". A CONNECT needs none; a proxy that keeps sending them is broken or not an HTTP proxy.`);
+  }
   if (answer.kind === 'malformed') {
     return result('fail', 'proxy_failed', `the answer of ${proxy.display} to CONNECT is not HTTP`,
       `Something listens at the proxy address but does not speak HTTP proxy. Answer starts: ${quotePeer(answer.received) || '(nothing printable)'}`);

@@ -19,12 +19,8 @@ export async function healthcheckCommand(args: ParsedArgs): Promise<number> {
   if (args.flags.output !== undefined || args.flags.format !== undefined) {
     throw new UsageError('healthcheck prints nothing on success and one line on failure; use `amlprobe run` for a report (--format/--output).');
   }
-  const { plan, caFiles } = await planFromFlags(args.flags);
-  if (args.flags.deadline === undefined) {
-    const settings = plan.settings;
-    settings.deadlineMs = Math.min(settings.deadlineMs, HEALTHCHECK_DEADLINE_MS);
-    settings.timeoutMs = Math.min(settings.timeoutMs, settings.deadlineMs);
-  }
+  // The deadline is cut before planning, so IMDS and discovery get their share of the 10 s.
+  const { plan, caFiles } = await planFromFlags(args.flags, { maxDeadlineMs: HEALTHCHECK_DEADLINE_MS });
   const report = await probeToReport(plan, { secureContext: trustStoreFor(caFiles) });
   const failing = failingRequired(report);
   if (failing.length > 0) {

@@ -39,8 +39,12 @@ Probe options:
   -t, --timeout DURATION     per-layer timeout, e.g. 3s or 800ms (default 3s); units ms, s, m are
                              required (a number alone is refused: 3s? 3000ms?); a DNS query's
                              starts when it is sent, not while it waits its turn
-      --deadline DURATION    whole-run deadline, never exceeded (default 5 x timeout)
-      --concurrency N        endpoints probed at once (default 512)
+      --deadline DURATION    the whole command, from its start (default 5 x timeout): the steps
+                             before the first probe (IMDS, discovery, DNS pre-flight) get a third
+                             of it at most, probing ends by it (+250 ms to collect the endpoints
+                             it cut short, reported as 'deadline'); the report is written after
+      --concurrency N        endpoints probed at once (default 512; lowered to fit the open-files
+                             limit, ulimit -n, with a note)
       --dns-server IP[:PORT] ask this DNS server directly (repeatable); its answers then decide
                              where to connect. Default: the nameservers of /etc/resolv.conf
                              (Windows: the network adapters' DNS servers), recorded beside
@@ -111,7 +115,8 @@ never from a request):
                              delays the next, runs never overlap
       --listen HOST:PORT     serve: where to listen (default 127.0.0.1:9464; 0.0.0.0:9464 for a
                              container). /healthz is 200 when every required endpoint passed, else 503
-  healthcheck: run deadline 10s unless --deadline is given; prints nothing when healthy.
+  healthcheck: deadline 10s unless --deadline is given, learning the workspace included;
+  prints nothing when healthy.
 
 Output:
   -f, --format FORMAT        table (default) or json; catalog also: csv, markdown

@@ -3,6 +3,8 @@
 
 import { checkDnsServer } from '../dns/resolve-name.js';
 import { UsageError } from '../errors.js';
+import { loweredNote } from '../plan/open-files.js';
+import { commandStartedAt, preRunRemainingMs, type RunClock } from '../plan/run-clock.js';
 import { createProgress } from '../report/progress.js';
 import { exitCodeFor } from '../report/summary.js';
 import { probeToReport } from '../run-report.js';
@@ -19,6 +21,10 @@ export interface RunExtras {
   notProbed?: EndpointResult[];
   /** Decorates the report before rendering (profile, missing inputs, ...). */
   decorate?: (report: Report) => void;
+  /** When the command's clock started (default: the command start). */
+  startedAt?: number;
+  /** When the pre-run share ends, if planning already fixed it. */
+  preRunEndsAt?: number;
 }
 
 /** Probes the endpoints, writes the report and returns the exit code (0 or 1). */
@@ -30,11 +36,17 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   // node:tls and the trust store code.
   const needsTls = endpoints.some((e) => LAYERS_BY_PROTOCOL[e.protocol].includes('tls'));
   const secureContext = needsTls || caFiles.length > 0 ? (await import('../net/trust-store.js')).trustStoreFor(caFiles) : undefined;
-  if (settings.dnsServersExplicit) await preflightDnsServers(settings);
-  if (settings.azureDns !== undefined) await preflightAzureDns(settings);
+  const clock: RunClock = {
+    startedAt: extras.startedAt ?? commandStartedAt(),
+    deadlineMs: settings.deadlineMs,
+    ...(extras.preRunEndsAt !== undefined ? { preRunEndsAt: extras.preRunEndsAt } : {}),
+  };
+  if (settings.dnsServersExplicit) await preflightDnsServers(settings, clock);
+  if (settings.azureDns !== undefined) await preflightAzureDns(settings, clock);
 
+  if (settings.concurrencyLowered) process.stderr.write(loweredNote(settings.concurrencyLowered, settings.concurrency));
   const progress = process.stderr.isTTY && endpoints.length > 1 ? createProgress(process.stderr, endpoints.length) : undefined;
-  const plan: RunPlan = { endpoints, settings };
+  const plan: RunPlan = { endpoints, settings, startedAt: clock.startedAt };
   if (extras.notProbed) plan.notProbed = extras.notProbed;
   if (extras.decorate) plan.decorate = extras.decorate;
   const report = await probeToReport(plan, {
@@ -55,9 +67,19 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
  * A --dns-server that does not speak DNS would turn every endpoint into a DNS failure; it is the
  * user's input that is wrong, so it is exit 2 with one message, before the run.
  */
-async function preflightDnsServers(settings: RunSettings): Promise<void> {
-  const problems = await Promise.all(settings.dnsServers.map((server) => checkDnsServer(server, settings.timeoutMs)));
-  const messages = problems.filter((p): p is string => p !== null).map((m) => (/[.!?]$/.test(m) ? m : `${m}.`));
+async function preflightDnsServers(settings: RunSettings, clock: RunClock): Promise<void> {
+  const { timeoutMs, cut } = preflightTimeout(settings, clock);
+  if (timeoutMs === 0) {
+    process.stderr.write(`amlprobe: note: no time left to pre-flight ${settings.dnsServers.join(', ')}: the steps before probing used their third of --deadline; each name's DNS layer will judge.\n`);
+    return;
+  }
+  const problems = await Promise.all(settings.dnsServers.map((server) => checkDnsServer(server, timeoutMs)));
+  const found = problems.filter((p): p is string => p !== null);
+  if (cut && found.length > 0 && found.every(isSilence)) {
+    process.stderr.write(`amlprobe: note: ${found.join('; ')}; the pre-run share of --deadline allowed no longer wait, so each name's DNS layer will judge.\n`);
+    return;
+  }
+  const messages = found.map((m) => (/[.!?]$/.test(m) ? m : `${m}.`));
   if (messages.length > 0) {
     throw new UsageError(`${messages.join(' ')} Check the address and port, or leave out --dns-server to use the system's resolvers.`, '--dns-server');
   }
@@ -67,11 +89,12 @@ async function preflightDnsServers(settings: RunSettings): Promise<void> {
  * --azure-dns(-address) that does not answer would add a timeout to every name's comparison: off
  * Azure 168.63.129.16 is silent, so say that once, before the run.
  */
-async function preflightAzureDns(settings: RunSettings): Promise<void> {
+async function preflightAzureDns(settings: RunSettings, clock: RunClock): Promise<void> {
   const server = settings.azureDns;
   if (server === undefined) return;
-  const problem = await checkDnsServer(server, settings.timeoutMs);
-  if (problem !== null && settings.azureDnsAuto) {
+  const { timeoutMs, cut } = preflightTimeout(settings, clock);
+  const problem = timeoutMs === 0 ? 'no time was left to ask it (the steps before probing used their third of --deadline)' : await checkDnsServer(server, timeoutMs);
+  if (problem !== null && (settings.azureDnsAuto || (cut && (timeoutMs === 0 || isSilence(problem))))) {
     // Switched on by detection, not asked for: say so and compare without it.
     process.stderr.write(`amlprobe: note: Azure DNS (${server}) did not answer (${cleanMessage(problem)}); comparing resolvers without it.\n`);
     delete settings.azureDns;
@@ -84,4 +107,21 @@ async function preflightAzureDns(settings: RunSettings): Promise<void> {
       '--azure-dns',
     );
   }
+}
+
+/**
+ * The wait of a pre-flight query: the layer timeout, cut to what is left of the pre-run share of
+ * the deadline (src/plan/run-clock.ts); 0 when none is left. `cut` says it was cut: silence then
+ * proves less than a timeout would, so it is a note, not a usage error.
+ */
+function preflightTimeout(settings: RunSettings, clock: RunClock): { timeoutMs: number; cut: boolean } {
+  // Under 50 ms a test query proves nothing: 0 means "skip it".
+  const rest = Math.floor(preRunRemainingMs(clock));
+  const left = rest < 50 ? 0 : rest;
+  return left < settings.timeoutMs ? { timeoutMs: left, cut: true } : { timeoutMs: settings.timeoutMs, cut: false };
+}
+
+/** A pre-flight problem that is only silence (a server that may just be slow), not a wrong answer. */
+function isSilence(problem: string): boolean {
+  return /did not answer a test query/.test(problem);
 }

@@ -9,6 +9,7 @@ import type { CatalogScenario } from '../plan/catalog-load.js';
 import { expandCatalog } from '../plan/catalog-expand.js';
 import type { NotProbedRow } from '../plan/catalog-expand.js';
 import { loadConfig } from '../plan/config.js';
+import { commandStartedAt, preRunSignal, type RunClock } from '../plan/run-clock.js';
 import { selectProxy, type ProxyServer } from '../net/proxy-env.js';
 import type { Endpoint, EndpointResult, RunSettings, WorkspaceProfile } from '../types.js';
 import type { RunPlan } from '../run-report.js';
@@ -38,6 +39,14 @@ export function defaultScenarios(profile: WorkspaceProfile, catalog: readonly Ca
   return catalog.map((s) => s.scenario).filter((name) => wanted.has(name));
 }
 
+/** How a command plans: when its clock started, and a deadline it promises whatever the config says. */
+export interface PlanOptions {
+  /** performance.now() reading the deadline counts from (default: the command start, commandStartedAt()). */
+  startedAt?: number;
+  /** Cuts the deadline to this when --deadline is not given (healthcheck). */
+  maxDeadlineMs?: number;
+}
+
 /** What `run`, serve mode and healthcheck probe: the plan, and the CA files it trusts. */
 export interface FlagPlan {
   plan: RunPlan;
@@ -49,9 +58,16 @@ export interface FlagPlan {
  * the catalog expanded for the workspace profile (completed by what amlprobe learns itself: compute
  * instance, IMDS, registry discovery), and the config's own endpoints.
  */
-export async function planFromFlags(flags: Flags): Promise<FlagPlan> {
+export async function planFromFlags(flags: Flags, options: PlanOptions = {}): Promise<FlagPlan> {
+  const startedAt = options.startedAt ?? commandStartedAt();
   const config = flags.config !== undefined ? loadConfig(flags.config) : undefined;
   const settings = buildSettings(flags, config?.settings ?? {});
+  if (options.maxDeadlineMs !== undefined && flags.deadline === undefined) {
+    // A command with its own promise (healthcheck: 10 s) cuts a config's longer deadline to it,
+    // before any pre-run step, so that those steps get their share of the deadline that holds.
+    settings.deadlineMs = Math.min(settings.deadlineMs, options.maxDeadlineMs);
+    settings.timeoutMs = Math.min(settings.timeoutMs, settings.deadlineMs);
+  }
   const built = profileFromFlags(flags, config?.profile, process.env, config?.workspaceJson);
   const privateNames = privateEndpointNames(flags, config);
   const { profile, origin } = built;
@@ -62,16 +78,19 @@ export async function planFromFlags(flags: Flags): Promise<FlagPlan> {
   const useCatalog = named !== undefined || !config || config.endpoints.length === 0;
 
   const endpoints: Endpoint[] = [...(config?.endpoints ?? [])];
-  if (!useCatalog) return { plan: withPrivateEndpointExpectations({ endpoints, settings }, privateNames), caFiles };
+  if (!useCatalog) return { plan: withPrivateEndpointExpectations({ endpoints, settings, startedAt }, privateNames), caFiles };
 
+  const clock: RunClock = { startedAt, deadlineMs: settings.deadlineMs };
+  const preRun = preRunSignal(clock);
   const learned = await learnWorkspace(built, {
+    signal: preRun.signal,
     noImds: flags['no-imds'] === true,
     noDiscovery: flags['no-discovery'] === true,
     ...(flags['token-file'] !== undefined ? { tokenFile: flags['token-file'] } : {}),
     timeoutMs: settings.timeoutMs,
     secureContext: trustStoreFor(caFiles),
     proxyFor: (url) => discoveryProxy(url, settings),
-  });
+  }).finally(preRun.dispose);
   if (learned.inAzure !== undefined && settings.azureDns === undefined && flags['no-azure-dns'] !== true) {
     // Inside Azure, Azure-provided DNS is the reference the privatelink zones answer through:
     // comparing with it tells "custom DNS not forwarding" from "zone not linked".
@@ -90,6 +109,8 @@ export async function planFromFlags(flags: Flags): Promise<FlagPlan> {
     plan: withPrivateEndpointExpectations({
       endpoints,
       settings,
+      startedAt,
+      ...(clock.preRunEndsAt !== undefined ? { preRunEndsAt: clock.preRunEndsAt } : {}),
       notProbed: [...learned.results, ...expansion.notProbed.map(notProbedResult)],
       decorate: (report) => {
         report.workspace = { profile, origin };
@@ -105,6 +126,8 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   planReportOutputs(args.flags);
   const { plan, caFiles } = await planFromFlags(args.flags);
   const extras: RunExtras = {};
+  if (plan.startedAt !== undefined) extras.startedAt = plan.startedAt;
+  if (plan.preRunEndsAt !== undefined) extras.preRunEndsAt = plan.preRunEndsAt;
   if (plan.notProbed) extras.notProbed = plan.notProbed;
   if (plan.decorate) extras.decorate = plan.decorate;
   return probeAndReport(plan.endpoints, plan.settings, { ...args.flags, 'ca-file': caFiles }, extras);

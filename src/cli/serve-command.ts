@@ -7,6 +7,7 @@ import { DISCOVERY_ROW_PREFIX } from '../azure/registry-discovery.js';
 import { UsageError } from '../errors.js';
 import { trustStoreFor } from '../net/trust-store.js';
 import { parseDuration } from '../plan/duration.js';
+import { loweredNote } from '../plan/open-files.js';
 import { probeToReport, type RunPlan } from '../run-report.js';
 import { createServeHandler } from '../serve/http-handler.js';
 import { DEFAULT_LISTEN, formatListenAddress, parseListenAddress } from '../serve/listen-address.js';
@@ -49,6 +50,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   let plan = first.plan;
   const secureContext = trustStoreFor(first.caFiles);
 
+  if (plan.settings.concurrencyLowered) process.stderr.write(loweredNote(plan.settings.concurrencyLowered, plan.settings.concurrency));
   const state: ServeState = {};
   const bound = await listenHttp(listen, createServeHandler(state));
   const url = `http://${formatListenAddress(bound.address)}`;
@@ -59,8 +61,10 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   let runsTotal = 0;
   const schedule = startSchedule(
     async () => {
-      if (runsTotal > 0 && discoveryFailed(plan)) plan = await planAgain(args.flags, plan);
-      const report = await probeToReport(plan, { secureContext });
+      // Each run's deadline counts from its start, planning again included.
+      const startedAt = performance.now();
+      if (runsTotal > 0 && discoveryFailed(plan)) plan = await planAgain(args.flags, plan, startedAt);
+      const report = await probeToReport({ ...plan, startedAt: runsTotal === 0 ? (plan.startedAt ?? startedAt) : startedAt }, { secureContext });
       runsTotal += 1;
       state.last = { report, counters: { runsTotal, lastRunEndedMs: Date.now() } };
       const { summary } = report;
@@ -91,10 +95,10 @@ function discoveryFailed(plan: RunPlan): boolean {
  * The plan of a long-running process must not stay without its registries because of its first
  * minute. A plan that now fails (a config edited into an error) keeps the previous one.
  */
-async function planAgain(flags: Flags, previous: RunPlan): Promise<RunPlan> {
+async function planAgain(flags: Flags, previous: RunPlan, startedAt: number): Promise<RunPlan> {
   process.stderr.write('amlprobe serve: registry discovery did not succeed last time; trying again\n');
   try {
-    return (await planFromFlags(flags)).plan;
+    return (await planFromFlags(flags, { startedAt })).plan;
   } catch (error) {
     process.stderr.write(`amlprobe serve: planning again failed, keeping the previous plan: ${cleanMessage(error)}\n`);
     return previous;

@@ -7,6 +7,7 @@ import { parseDnsServer } from '../dns/server-address.js';
 import { systemDnsServers } from '../dns/system-servers.js';
 import { AZURE_DNS_ADDRESS } from '../dns/privatelink-zones.js';
 import { parseDuration } from '../plan/duration.js';
+import { fitConcurrency, readOpenFiles } from '../plan/open-files.js';
 import { parseProxyUrl, readProxyEnv, validateProxyEnv } from '../net/proxy-env.js';
 import type { RunSettings } from '../types.js';
 import type { Flags } from './args.js';
@@ -48,7 +49,9 @@ export function buildSettings(flags: Flags, fromConfig: Partial<RunSettings> = {
         'were the two swapped? Raise --deadline or lower --timeout (or give --deadline alone).',
     );
   }
-  const concurrency = flags.concurrency !== undefined ? parseConcurrency(flags.concurrency) : (fromConfig.concurrency ?? DEFAULT_CONCURRENCY);
+  const requested = flags.concurrency !== undefined ? parseConcurrency(flags.concurrency) : (fromConfig.concurrency ?? DEFAULT_CONCURRENCY);
+  // Never more sockets at once than the open-files limit allows: an EMFILE is no network verdict.
+  const { concurrency, lowered } = fitConcurrency(requested, readOpenFiles());
 
   const flagServers = flags['dns-server'] ?? [];
   const configServers = fromConfig.dnsServers ?? [];
@@ -71,6 +74,7 @@ export function buildSettings(flags: Flags, fromConfig: Partial<RunSettings> = {
     timeoutMs,
     deadlineMs,
     concurrency,
+    ...(lowered === undefined ? {} : { concurrencyLowered: lowered }),
     dnsServers,
     dnsServersExplicit: explicitServers.length > 0,
     ...(azureDns === undefined ? {} : { azureDns }),

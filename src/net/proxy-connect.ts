@@ -13,6 +13,8 @@ export type ConnectAnswer =
   | { kind: 'established'; status: number; statusLine: string; headers: Record<string, string> }
   | { kind: 'refused'; status: number; statusLine: string; headers: Record<string, string>; body: Buffer }
   | { kind: 'malformed'; received: Buffer }
+  /** The proxy kept sending interim (1xx) answers past MAX_INTERIM_ANSWERS or INTERIM_BYTE_LIMIT: amlprobe gave up. */
+  | { kind: 'interim_flood'; answers: number; bytes: number; lastStatusLine: string }
   | { kind: 'closed'; received: Buffer; error?: Error }
   | { kind: 'aborted' };
 
@@ -28,6 +30,17 @@ export interface ConnectRequest {
 
 /** Largest answer head read before it counts as malformed. */
 const HEAD_LIMIT = 16 * 1024;
+/**
+ * Interim (1xx) answers accepted before the final one. RFC 9110 allows several, but a CONNECT has
+ * no use for any: a proxy sending more than a handful is broken or hostile, and each one would
+ * otherwise restart the wait for the real answer (seen: a flood of "100 Continue" pushed a run
+ * 2.3 s past its deadline).
+ */
+export const MAX_INTERIM_ANSWERS = 8;
+/** Bytes of interim answers accepted in total, whatever their number. */
+export const INTERIM_BYTE_LIMIT = HEAD_LIMIT;
+/** Bytes of a non-HTTP answer kept as evidence. */
+const EVIDENCE_LIMIT = 512;
 /** Bytes of a refusal's body kept as evidence. */
 const BODY_LIMIT = 1024;
 /** How long to wait for the body of a refusal once its head is in (bounded by the signal too). */
@@ -46,6 +59,9 @@ export function proxyConnect(socket: Socket, request: ConnectRequest): Promise<C
 
   return new Promise<ConnectAnswer>((resolve) => {
     const head: number[] = [];
+    let interimAnswers = 0;
+    let interimBytes = 0;
+    let lastInterim = '';
     let parsed: { status: number; statusLine: string; headers: Record<string, string> } | undefined;
     const body: Buffer[] = [];
     let bodySize = 0;
@@ -64,6 +80,8 @@ export function proxyConnect(socket: Socket, request: ConnectRequest): Promise<C
       resolve(answer);
     };
     const received = (): Buffer => Buffer.from(head);
+    // What the peer already sent past the byte that settled it, as evidence (its banner); never waited for.
+    const alreadyHere = (): Buffer => ((socket.read() as Buffer | null) ?? Buffer.alloc(0)).subarray(0, EVIDENCE_LIMIT);
     const refusal = (): ConnectAnswer =>
       parsed === undefined
         ? { kind: 'closed', received: received() }
@@ -79,11 +97,22 @@ export function proxyConnect(socket: Socket, request: ConnectRequest): Promise<C
       while ((chunk = socket.read(1) as Buffer | null) !== null) {
         head.push(chunk[0] ?? 0);
         if (head.length > HEAD_LIMIT) return settle({ kind: 'malformed', received: received() });
+        // Judged at the first byte that cannot start an HTTP status line (an SSH banner, a TLS
+        // alert): waiting for a blank line that a non-HTTP peer never sends turned "not a proxy"
+        // into a timeout, read as "the proxy could not reach the target".
+        if (!couldBeStatusLine(head)) return settle({ kind: 'malformed', received: Buffer.concat([received(), alreadyHere()]) });
         if (!endsWithBlankLine(head)) continue;
         const answer = parseHead(Buffer.from(head).toString('latin1'));
         if (answer === undefined) return settle({ kind: 'malformed', received: received() });
         if (answer.status >= 100 && answer.status < 200) {
-          head.length = 0; // an interim answer: the real one follows
+          // An interim answer: the real one follows, within the caps.
+          interimAnswers += 1;
+          interimBytes += head.length;
+          lastInterim = answer.statusLine;
+          head.length = 0;
+          if (interimAnswers > MAX_INTERIM_ANSWERS || interimBytes > INTERIM_BYTE_LIMIT) {
+            return settle({ kind: 'interim_flood', answers: interimAnswers, bytes: interimBytes, lastStatusLine: lastInterim });
+          }
           continue;
         }
         if (answer.status >= 200 && answer.status < 300) return settle({ kind: 'established', ...answer });
@@ -123,6 +152,33 @@ export function proxyConnect(socket: Socket, request: ConnectRequest): Promise<C
     request.signal.addEventListener('abort', onAbort, { once: true });
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
   });
+}
+
+const STATUS_PREFIX = Buffer.from('HTTP/1.');
+
+/**
+ * False as soon as the bytes read so far cannot be the start of "HTTP/1.x NNN": the status line is
+ * the first line, so a wrong first byte settles it. Only the fixed prefix and the three digits are
+ * checked; the rest of the line is parseHead's.
+ */
+function couldBeStatusLine(bytes: number[]): boolean {
+  const n = bytes.length;
+  const prefix = Math.min(n, STATUS_PREFIX.length);
+  for (let i = 0; i < prefix; i += 1) if (bytes[i] !== STATUS_PREFIX[i]) return false;
+  // "HTTP/1." then the minor version, a space, three digits.
+  const checks: [number, (b: number) => boolean][] = [
+    [7, (b) => b === 0x30 || b === 0x31],
+    [8, (b) => b === 0x20],
+    [9, isDigit],
+    [10, isDigit],
+    [11, isDigit],
+  ];
+  for (const [at, ok] of checks) if (n > at && !ok(bytes[at] ?? 0)) return false;
+  return true;
+}
+
+function isDigit(byte: number): boolean {
+  return byte >= 0x30 && byte <= 0x39;
 }
 
 function endsWithBlankLine(bytes: number[]): boolean {

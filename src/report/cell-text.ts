@@ -115,6 +115,7 @@ const DESCRIBE: Record<Reason, Describe> = {
   unreachable: () => 'unreachable',
   reset: () => 'reset',
   tcp_error: (check) => errorCode(check) ?? 'error',
+  local_limit: (check) => `local ${errorCode(check) ?? 'limit'}`,
   proxy_unreachable: () => 'proxy unreachable',
   proxy_auth_required: () => 'proxy 407',
   proxy_denied: (check) => `proxy ${proxyStatusCode(check) ?? 'denied'}`,

@@ -121,7 +121,7 @@ const REPORT: Shape = {
     summary: as({ order: ['total', 'pass', 'fail', 'warn', 'skip', 'requiredFailed'] }),
     settings: as({
       order: [
-        'timeoutMs', 'deadlineMs', 'concurrency', 'dnsServers', 'dnsServersExplicit',
+        'timeoutMs', 'deadlineMs', 'concurrency', 'concurrencyLowered', 'dnsServers', 'dnsServersExplicit',
         'systemResolver', 'privateCidrs', 'allAddresses', 'expectPrivate', 'proxy', 'proxyEnv',
       ],
     }),
