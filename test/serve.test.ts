@@ -6,8 +6,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +22,7 @@ import { freePort, requireProgram, startServe, waitFor, writeConfig } from './he
 import { documentedAnswer, REGISTRY_GUID, sendJson, startDiscoveryFake } from './helpers/azure-fakes.js';
 import { startDnsServer } from './helpers/dns-server.js';
 import type { ServeProcess } from './helpers/serve-process.js';
+import { FlappingListener } from './helpers/flapping-listener.js';
 
 /** A config probing these targets by IP literal (no name lookups), each `id: target` (required unless marked). */
 function configYaml(endpoints: { id: string; target: string; required?: boolean }[], timeout = '500ms'): string {
@@ -50,31 +49,6 @@ async function firstMetrics(serve: ServeProcess): Promise<string> {
     const res = await get(`${serve.url}/metrics`);
     return res.status === 200 ? res.body : undefined;
   });
-}
-
-/** A TCP listener on a fixed port that can be stopped and started again on the same port. */
-class FlappingListener {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  constructor(readonly port: number) {}
-  async up(): Promise<void> {
-    const server = createServer((s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-      s.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', resolve);
-    });
-    this.server = server;
-  }
-  async down(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
 }
 
 describe('serve', { concurrency: true, timeout: 120_000 }, () => {
@@ -108,8 +82,9 @@ describe('serve', { concurrency: true, timeout: 120_000 }, () => {
       assert.equal(sample(text, 'amlprobe_endpoint_success', { endpoint: 'open', required: 'true' }), 1, text);
       assert.equal(sample(text, 'amlprobe_endpoint_success', { endpoint: oddId }), 0, text);
       assert.equal(sample(text, 'amlprobe_endpoint_success', { endpoint: 'optional', required: 'false' }), 0, text);
-      assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: oddId, layer: 'tcp', reason: 'tcp_refused' }), 0, text);
-      assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: 'open', layer: 'tcp', reason: 'ok', port: String(open.port) }), 1, text);
+      assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: oddId, layer: 'tcp' }), 0, text);
+      assert.equal(sample(text, 'amlprobe_layer_reason_info', { endpoint: oddId, layer: 'tcp', reason: 'tcp_refused' }), 1, text);
+      assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: 'open', layer: 'tcp', port: String(open.port) }), 1, text);
       assert.ok((sample(text, 'amlprobe_layer_duration_seconds', { endpoint: 'open', layer: 'tcp' }) ?? -1) >= 0, text);
       assert.equal(sample(text, 'amlprobe_dns_private', { endpoint: 'open' }), 1, text);
       assert.match(text, /^amlprobe_required_failures 1$/m);
@@ -336,7 +311,8 @@ describe('serve', { concurrency: true, timeout: 120_000 }, () => {
     );
     // One connection per run: no run was started and abandoned on the side.
     assert.ok(accepted >= pair.n && accepted <= pair.n + 2, `${accepted} connections for ${pair.n} runs`);
-    assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: 'slow', layer: 'tls', reason: 'tls_timeout' }), 0, text);
+    assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: 'slow', layer: 'tls' }), 0, text);
+    assert.equal(sample(text, 'amlprobe_layer_reason_info', { endpoint: 'slow', layer: 'tls', reason: 'tls_timeout' }), 1, text);
   });
 
   it('startSchedule: one run at a time, the next as soon as a slow one ends, none after stop()', async () => {
