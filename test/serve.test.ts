@@ -372,7 +372,7 @@ describe('serve: usage errors are exit 2 before any probe', { concurrency: true,
     });
   }
   it('serveOptions: defaults are 60 s and 127.0.0.1:9464', () => {
-    assert.deepEqual(serveOptions({} as Flags), { intervalMs: 60_000, listen: { host: '127.0.0.1', port: 9464 } });
+    assert.deepEqual(serveOptions({} as Flags, {}), { intervalMs: 60_000, listen: { host: '127.0.0.1', port: 9464 }, statePath: undefined });
   });
 
   let config: ReturnType<typeof writeConfig>;

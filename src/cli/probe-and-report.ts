@@ -21,6 +21,9 @@ export function runFormat(flags: Flags): RunFormat {
   if (!isRunFormat(format)) {
     throw new UsageError(`unknown format '${flags.format ?? ''}'; use one of: ${RUN_FORMATS.join(', ')}.`, '--format');
   }
+  if (flags.compact === true && format !== 'json') {
+    throw new UsageError(`--compact prints the JSON report on one line (for line-based log collectors); it needs --format json, not ${format}.`, '--compact');
+  }
   return format;
 }
 
@@ -59,7 +62,7 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   const { renderReportChunks } = await import('../report/render.js');
   const { shouldUseColour } = await import('../report/table.js');
   const colour = flags.output === undefined && !flags['no-color'] && shouldUseColour(process.stdout, process.env);
-  writeOutput(renderReportChunks(report, format, { colour }), flags.output);
+  writeOutput(renderReportChunks(report, format, { colour, compact: flags.compact === true }), flags.output);
   return exitCodeFor(report.summary);
 }
 
