@@ -108,6 +108,11 @@ never from a request):
       --listen HOST:PORT     serve: where to listen (default 127.0.0.1:9464; 0.0.0.0:9464 for a
                              container). /healthz is 200 when every required endpoint passed, else 503
   healthcheck: run deadline 10s unless --deadline is given; prints nothing when healthy.
+      --serve-state FILE     serve: rewrite FILE (atomically) after each run (default: the
+                             AMLPROBE_SERVE_STATE variable, which the container image sets).
+                             healthcheck: probe nothing, read FILE: exit 0 when serve's last run
+                             is recent and no required endpoint failed, else 1; no FILE (no serve
+                             here: a one-shot run or lab container) is exit 0
 
 Output:
   -f, --format FORMAT        table (default) or json; catalog also: csv, markdown
@@ -116,6 +121,8 @@ Output:
                              endpoint and layer, the reason code as the failure type)
                              markdown: a report to paste into a ticket, with "What to fix"
   -o, --output FILE          write the report to FILE (atomically) instead of stdout
+      --compact              with --format json (run, check): the report on one line, for
+                             line-based log collectors
       --no-color             no colour (also NO_COLOR=1; colour is off when not a terminal)
 
 Exit codes:
