@@ -85,7 +85,7 @@ describe('cli output', { concurrency: 4 }, () => {
     const run = await runCli(['check', ...targets(), ...probeFlags, '--format', 'json', '--output', file]);
     assert.equal(run.code, 1, describeRun(run));
     assert.equal(run.stdout, '');
-    assert.equal(run.stderr, '');
+    assert.equal(run.stderr, `amlprobe: wrote ${file}\n`);
     assert.deepEqual(readdirSync(out), ['report.json'], 'no temporary file left behind');
     const text = readFileSync(file, 'utf8');
     assert.ok(text.endsWith('\n'));

@@ -48,7 +48,7 @@ describe('--compact JSON', { concurrency: true }, () => {
     assert.deepEqual(report.results.map((r) => r.status), ['pass', 'fail']);
     const table = await runCli(['check', `tcp://127.0.0.1:${open.port}`, '--compact'], { offline: true });
     assert.equal(table.code, 2, describeRun(table));
-    assert.match(table.stderr, /^amlprobe: error: --compact: --compact prints the JSON report on one line .* it needs --format json, not table\.\n$/);
+    assert.match(table.stderr, /^amlprobe: error: --compact: --compact prints the JSON report on one line .* it needs --format json or an --output FILE\.json, not table\.\n$/);
     const lab = await runCli(['lab', '--format', 'json', '--compact'], { offline: true });
     assert.equal(lab.code, 2, describeRun(lab));
     assert.match(lab.stderr, /--compact/);

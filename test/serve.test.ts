@@ -364,7 +364,7 @@ describe('serve: usage errors are exit 2 before any probe', { concurrency: true,
     { case: 'not IPv6 in brackets', flags: { listen: '[127.0.0.1]:9464' }, message: /not an IPv6 address/ },
     { case: 'bad interval', flags: { interval: 'soon' }, message: /--interval 'soon'/ },
     { case: 'interval too short', flags: { interval: '10ms' }, message: /shorter than 100 ms/ },
-    { case: '--output', flags: { output: 'x.json' }, message: /serve writes no report file/ },
+    { case: '--output', flags: { output: ['x.json'] }, message: /serve writes no report file/ },
   ];
   for (const c of cases) {
     it(`serveOptions: ${c.case}`, () => {

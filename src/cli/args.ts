@@ -16,7 +16,7 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'V' },
   config: { type: 'string', short: 'c' },
   format: { type: 'string', short: 'f' },
-  output: { type: 'string', short: 'o' },
+  output: { type: 'string', short: 'o', multiple: true },
   timeout: { type: 'string', short: 't' },
   deadline: { type: 'string' },
   concurrency: { type: 'string' },

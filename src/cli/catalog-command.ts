@@ -8,6 +8,7 @@ import { loadConfig } from '../plan/config.js';
 import { parseCatalogFormat, renderCatalog } from '../report/catalog-formats.js';
 import type { ParsedArgs } from './args.js';
 import { writeOutput } from './output.js';
+import { singleOutput } from './report-outputs.js';
 import { profileFromFlags } from './workspace.js';
 
 /** Runs `catalog` and returns the exit code. */
@@ -22,6 +23,6 @@ export async function catalogCommand(args: ParsedArgs): Promise<number> {
   const named = flags.scenario ?? (config && config.scenarios.length > 0 ? config.scenarios : undefined);
   // Without --scenario the catalog lists every scenario: the administrator's full picture.
   const expansion = expandCatalog(loadCatalog(), profile, named ? { scenarios: named } : {});
-  writeOutput(renderCatalog(expansion, profile, format), flags.output);
+  writeOutput(renderCatalog(expansion, profile, format), singleOutput(flags, 'catalog'));
   return 0;
 }

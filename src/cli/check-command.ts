@@ -9,8 +9,9 @@ import { parseTarget } from '../plan/targets.js';
 import type { Endpoint } from '../types.js';
 import type { ParsedArgs } from './args.js';
 import { privateEndpointNames, withPrivateEndpointExpectations } from './private-endpoints.js';
-import { probeAndReport, runFormat } from './probe-and-report.js';
+import { probeAndReport } from './probe-and-report.js';
 import type { RunExtras } from './probe-and-report.js';
+import { planReportOutputs } from './report-outputs.js';
 import { buildSettings } from './settings.js';
 
 /** Runs `check` and returns the exit code. */
@@ -25,7 +26,7 @@ export async function checkCommand(args: ParsedArgs): Promise<number> {
       "'check' needs at least one target, e.g. amlprobe check https://ml.azure.com tcp://10.0.0.5:445, or --private-endpoints-json FILE to check the DNS of every private endpoint in it. See 'amlprobe --help'.",
     );
   }
-  runFormat(flags);
+  planReportOutputs(flags);
   if (config !== undefined && config.endpoints.length > 0) {
     process.stderr.write(
       `amlprobe: note: 'check' probes the targets on its command line, not the ${config.endpoints.length} endpoint(s) of ${flags.config}; run 'amlprobe run --config ${flags.config}' for those.\n`,

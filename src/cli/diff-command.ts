@@ -9,6 +9,7 @@ import type { DiffFormat } from '../diff/render-diff.js';
 import { UsageError } from '../errors.js';
 import type { ParsedArgs } from './args.js';
 import { checkOutputPath, writeOutput } from './output.js';
+import { singleOutput } from './report-outputs.js';
 
 function diffFormat(text: string | undefined): DiffFormat {
   const format = (text ?? 'table').trim().toLowerCase();
@@ -27,8 +28,9 @@ export async function diffCommand(args: ParsedArgs): Promise<number> {
     );
   }
   const format = diffFormat(args.flags.format);
-  checkOutputPath(args.flags.output);
+  const output = singleOutput(args.flags, 'diff');
+  checkOutputPath(output);
   const diff = diffReports(loadReport(oldPath, 'old'), loadReport(newPath, 'new'));
-  writeOutput(renderDiff(diff, format), args.flags.output);
+  writeOutput(renderDiff(diff, format), output);
   return diff.newRequiredFailures > 0 ? 1 : 0;
 }

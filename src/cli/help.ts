@@ -120,9 +120,13 @@ Output:
                              junit: JUnit XML for CI (a testsuite per scenario, a testcase per
                              endpoint and layer, the reason code as the failure type)
                              markdown: a report to paste into a ticket, with "What to fix"
-  -o, --output FILE          write the report to FILE (atomically) instead of stdout
-      --compact              with --format json (run, check): the report on one line, for
-                             line-based log collectors
+  -o, --output FILE          write the report to FILE (atomically) instead of stdout; repeatable
+                             for run, check and lab (one probe, several reports): each file's
+                             format comes from its extension, .json .html .md .xml (junit) .txt
+                             (table); --format names it for a single file without one. "wrote
+                             FILE" on stderr per file
+      --compact              with JSON (run, check): the report on one line, for line-based
+                             log collectors
       --no-color             no colour (also NO_COLOR=1; colour is off when not a terminal)
 
 Exit codes:

@@ -4,28 +4,13 @@
 import { checkDnsServer } from '../dns/resolve-name.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../report/progress.js';
-import { RUN_FORMATS, isRunFormat } from '../report/formats.js';
-import type { RunFormat } from '../report/formats.js';
 import { exitCodeFor } from '../report/summary.js';
 import { probeToReport } from '../run-report.js';
 import type { RunPlan } from '../run-report.js';
 import { LAYERS_BY_PROTOCOL } from '../types.js';
 import type { Endpoint, EndpointResult, Report, RunSettings } from '../types.js';
 import type { Flags } from './args.js';
-import { checkOutputPath, writeOutput } from './output.js';
-
-/** Validates --format before any packet is sent. */
-export function runFormat(flags: Flags): RunFormat {
-  // Case-insensitive, as for `amlprobe catalog --format`.
-  const format = (flags.format ?? 'table').trim().toLowerCase();
-  if (!isRunFormat(format)) {
-    throw new UsageError(`unknown format '${flags.format ?? ''}'; use one of: ${RUN_FORMATS.join(', ')}.`, '--format');
-  }
-  if (flags.compact === true && format !== 'json') {
-    throw new UsageError(`--compact prints the JSON report on one line (for line-based log collectors); it needs --format json, not ${format}.`, '--compact');
-  }
-  return format;
-}
+import { planReportOutputs, writeReportOutputs } from './report-outputs.js';
 
 /** What a run reports besides the probed endpoints. */
 export interface RunExtras {
@@ -37,8 +22,7 @@ export interface RunExtras {
 
 /** Probes the endpoints, writes the report and returns the exit code (0 or 1). */
 export async function probeAndReport(endpoints: Endpoint[], settings: RunSettings, flags: Flags, extras: RunExtras = {}): Promise<number> {
-  const format = runFormat(flags);
-  checkOutputPath(flags.output);
+  const outputs = planReportOutputs(flags);
   const caFiles = flags['ca-file'] ?? [];
   // The --ca-file files are checked now (a bad one is exit 2 before any probe); the store itself is
   // built by the first TLS handshake, off the start-up path. A run without TLS does not even load
@@ -61,8 +45,8 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   // The renderers load now, after the probes: a run pays for the one format it prints, not before its first packet.
   const { renderReportChunks } = await import('../report/render.js');
   const { shouldUseColour } = await import('../report/table.js');
-  const colour = flags.output === undefined && !flags['no-color'] && shouldUseColour(process.stdout, process.env);
-  writeOutput(renderReportChunks(report, format, { colour, compact: flags.compact === true }), flags.output);
+  const colour = !flags['no-color'] && shouldUseColour(process.stdout, process.env);
+  writeReportOutputs(outputs, (format, withColour) => renderReportChunks(report, format, { colour: withColour, compact: flags.compact === true }), colour);
   return exitCodeFor(report.summary);
 }
 

@@ -13,7 +13,8 @@ import { selectProxy, type ProxyServer } from '../net/proxy-env.js';
 import type { Endpoint, EndpointResult, RunSettings, WorkspaceProfile } from '../types.js';
 import type { RunPlan } from '../run-report.js';
 import type { Flags, ParsedArgs } from './args.js';
-import { probeAndReport, runFormat } from './probe-and-report.js';
+import { probeAndReport } from './probe-and-report.js';
+import { planReportOutputs } from './report-outputs.js';
 import type { RunExtras } from './probe-and-report.js';
 import { buildSettings } from './settings.js';
 import { profileFromFlags } from './workspace.js';
@@ -101,7 +102,7 @@ export async function planFromFlags(flags: Flags): Promise<FlagPlan> {
 
 /** Runs `run` and returns the exit code. */
 export async function runCommand(args: ParsedArgs): Promise<number> {
-  runFormat(args.flags);
+  planReportOutputs(args.flags);
   const { plan, caFiles } = await planFromFlags(args.flags);
   const extras: RunExtras = {};
   if (plan.notProbed) extras.notProbed = plan.notProbed;

@@ -10,13 +10,13 @@
 import { UsageError } from '../errors.js';
 import { createProgress } from '../report/progress.js';
 import { renderReport } from '../report/render.js';
+import type { RunFormat } from '../report/formats.js';
 import { probeToReport } from '../run-report.js';
 import { renderTable, shouldUseColour } from '../report/table.js';
 import { shouldUseAscii, tableWidth } from '../report/terminal.js';
 import type { Endpoint, Report, RunSettings } from '../types.js';
 import type { ParsedArgs } from '../cli/args.js';
-import { writeOutput } from '../cli/output.js';
-import { runFormat } from '../cli/probe-and-report.js';
+import { planReportOutputs, writeReportOutputs } from '../cli/report-outputs.js';
 import { buildSettings } from '../cli/settings.js';
 import { hostsNotCovered, labSecureContext, loadLabCerts, type LabCerts } from './lab-certs.js';
 import { startLabDns } from './lab-dns.js';
@@ -84,7 +84,7 @@ async function startLab(network: LabNetwork, certs: LabCerts, base: RunSettings)
 export async function labCommand(args: ParsedArgs): Promise<number> {
   checkLabArgs(args);
   const { flags } = args;
-  const format = runFormat(flags);
+  const outputs = planReportOutputs(flags);
   // The DNS server is a placeholder until the lab's own is listening; buildSettings only validates it.
   // The layer timeout is the normal default: the dropped-traffic fault costs exactly one.
   const base = buildSettings({ ...flags, 'dns-server': ['127.0.0.1'] }, { concurrency: LAB_CONCURRENCY });
@@ -118,17 +118,16 @@ export async function labCommand(args: ParsedArgs): Promise<number> {
   }
   const verdict = judgeLab(report.results, network, withFaults, uncovered);
 
-  let text: string;
-  if (format === 'table') {
-    const colour = flags.output === undefined && flags['no-color'] !== true && shouldUseColour(process.stdout, process.env);
-    const width = tableWidth(process.stdout);
-    const ascii = shouldUseAscii(process.env);
-    text = labBanner(verdict) + renderTable(report, { colour, width, ascii }) + renderLabExplanation(verdict, { colour, width, ascii });
-  } else {
+  const width = tableWidth(process.stdout);
+  const ascii = shouldUseAscii(process.env);
+  const render = (format: RunFormat, colour: boolean): string => {
+    if (format === 'table') {
+      return labBanner(verdict) + renderTable(report, { colour, width, ascii }) + renderLabExplanation(verdict, { colour, width, ascii });
+    }
     // The JSON report keeps unknown top-level keys after the known ones: the lab's verdict rides along.
     const withLab = format === 'json' ? ({ ...report, lab: labJson(verdict) } as Report) : report;
-    text = renderReport(withLab, format, { colour: false });
-  }
-  writeOutput(text, flags.output);
+    return renderReport(withLab, format, { colour: false });
+  };
+  writeReportOutputs(outputs, render, flags['no-color'] !== true && shouldUseColour(process.stdout, process.env));
   return verdict.ok ? 0 : 1;
 }
