@@ -130,6 +130,17 @@ describe('deploy/: the fleet', { concurrency: true }, () => {
     for (const [k, v] of Object.entries((service.spec as Obj).selector as Obj)) assert.equal(podLabels[k], v, `selector ${k}`);
   });
 
+  it('every serve pod (Deployment, DaemonSet) has a writable /tmp for the state file the image asks for', () => {
+    const image = readFileSync(join(DEPLOY, '..', 'Dockerfile'), 'utf8');
+    assert.match(image, /^ENV AMLPROBE_SERVE_STATE=\/tmp\//m);
+    for (const [kind, name] of [['Deployment', 'amlprobe'], ['DaemonSet', 'amlprobe-node']] as const) {
+      const spec = (((find(kind, name).spec as Obj).template as Obj).spec as Obj);
+      const c = (spec.containers as Obj[])[0]!;
+      const tmp = (c.volumeMounts as Obj[]).find((m) => m.mountPath === '/tmp');
+      assert.ok(tmp && (spec.volumes as Obj[]).some((v) => v.name === tmp.name && v.emptyDir !== undefined), `${kind}: an emptyDir at /tmp under a read-only root`);
+    }
+  });
+
   it('the ServiceMonitor selects both Services on their metrics port and labels series with the node', () => {
     const monitor = find('ServiceMonitor', 'amlprobe');
     const wanted = ((monitor.spec as Obj).selector as Obj).matchLabels as Obj;
