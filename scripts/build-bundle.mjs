@@ -9,17 +9,22 @@
 //   amlprobe/config/           the config schema and examples
 //   amlprobe/lab/certs/        the lab's certificates
 //
-// Why files beside the bundle instead of embedding them: the code already finds its data through
-// packageRoot() (the nearest package.json above the running module), so the bundle needs no second
-// code path, the catalog stays readable and editable on the box, and a bundle run from dist/ in a
-// clone uses the clone's files. The version is baked in with `define` so that `--version` never
-// depends on which package.json is found.
+// The bundle also carries those data files (scripts/bundle-plugins.mjs), so `amlprobe.mjs` copied
+// alone runs every command. Files found beside it win (src/package-root.ts): the catalog of an
+// unpacked tarball stays readable and editable on the box, and a bundle run from dist/ in a clone
+// uses the clone's files. The version is baked in with `define` so that `--version` never depends
+// on which package.json is found.
+//
+// Old Node.js: jump boxes often have the distribution's (Ubuntu 22.04: 12.22, Debian 12: 18.19).
+// The syntax is lowered to what Node 12 parses and built-ins are required when used, so that
+// src/node-guard.ts, the first module, runs there and refuses in one line instead of a SyntaxError.
 
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { builtinsAtRunTimePlugin, bundledFilesPlugin, textChunksPlugin, TEXT_CHUNKS } from './bundle-plugins.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -33,12 +38,19 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  // Node 12 (Ubuntu 22.04's) must parse it so node-guard.ts can speak; the cost is private fields
+  // compiled to WeakMaps in undici and ws, unmeasurable next to a network round trip.
+  target: 'node12',
+  minify: true,
+  // Class and function names stay: error messages and `instanceof`-free checks read error.name.
+  keepNames: true,
   logLevel: 'warning',
   legalComments: 'none',
+  plugins: [bundledFilesPlugin(root), builtinsAtRunTimePlugin(), textChunksPlugin(root, TEXT_CHUNKS)],
   define: { AMLPROBE_VERSION: JSON.stringify(pkg.version) },
   // ws and ajv are CommonJS and call require('events') and friends; an ES module has no require.
-  banner: { js: "import { createRequire as __amlprobeCreateRequire } from 'node:module'; const require = __amlprobeCreateRequire(import.meta.url);" },
+  // 'module', not 'node:module': Node 12 before 12.20 has no node: scheme, and this line runs first.
+  banner: { js: "import { createRequire as __amlprobeCreateRequire } from 'module'; const require = __amlprobeCreateRequire(import.meta.url);" },
 });
 
 // The tarball: a staging folder laid out as the box will see it, then `tar` (present on Linux,

@@ -8,6 +8,7 @@ import { checkTcp } from './checks/tcp.js';
 import { checkUdp } from './checks/udp.js';
 import { selectProxy } from './net/proxy-env.js';
 import { LAYERS_BY_PROTOCOL } from './types.js';
+import { cleanLayerResult } from './untrusted/evidence.js';
 import type {
   Check,
   CheckContext,
@@ -82,10 +83,14 @@ const TIMEOUT_REASON: Record<Layer, Reason> = {
 const GRACE_MS = 50;
 
 /**
- * The DNS layer waits a little longer than one query timeout: the resolution it awaits is bounded
- * by the timeout itself and reports which server timed out, which beats a generic "dns_timeout".
+ * The DNS layer has no timer of its own, only the run deadline. Why: the resolution it awaits is
+ * bounded by each query's own timeout, counted from when the query is sent (src/dns/udp-slots.ts:
+ * a query waiting for one of a server's UDP slots is not unanswered yet), by the system lookup's
+ * timer and by the run deadline; a layer timer started with the layer would count that wait and
+ * turn a burst's tail into false dns_timeout verdicts (issue 11). Its own sentence also says
+ * which server timed out, which beats a generic "dns_timeout".
  */
-const DNS_LAYER_MARGIN_MS = 150;
+const layerTimeoutMs = (layer: Layer, settings: RunSettings): number => (layer === 'dns' ? settings.deadlineMs : settings.timeoutMs);
 
 /** What every probe of a run shares. */
 export interface PipelineEnv {
@@ -210,7 +215,7 @@ function trustStoreOf(env: PipelineEnv): SecureContext | undefined {
 
 /** Runs one check under its own signal; converts throws and hangs into results. */
 async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env: PipelineEnv): Promise<LayerResult> {
-  const timeoutMs = env.settings.timeoutMs + (layer === 'dns' ? DNS_LAYER_MARGIN_MS : 0);
+  const timeoutMs = layerTimeoutMs(layer, env.settings);
   const started = performance.now();
   if (env.runSignal.aborted) {
     return { layer, status: 'fail', reason: 'deadline', ms: 0, message: 'not started before the run deadline' };
@@ -239,8 +244,9 @@ async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env
     }
     checked.then(settle, (error: unknown) => settle(internalError(layer, error)));
     const result = await settled;
-    // The engine's clock, not the check's: every layer is timed the same way.
-    return { ...result, ms: Math.round(performance.now() - started) };
+    // The engine's clock, not the check's: every layer is timed the same way. Cleaned here, where a
+    // check's evidence enters the run: nothing after this point sees raw text from a peer.
+    return cleanLayerResult({ ...result, ms: Math.round(performance.now() - started) });
   } finally {
     clearTimeout(grace);
     dispose();

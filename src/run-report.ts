@@ -8,6 +8,7 @@ import { redactProxySettings } from './net/proxy-env.js';
 import { summarize } from './report/summary.js';
 import { REPORT_SCHEMA_VERSION } from './types.js';
 import type { Endpoint, EndpointResult, Report, RunSettings } from './types.js';
+import { cleanEndpointResult } from './untrusted/evidence.js';
 import { VERSION } from './version.js';
 
 /** What to probe and how to dress the report. */
@@ -24,7 +25,9 @@ export interface RunPlan {
 export async function probeToReport(plan: RunPlan, options: { secureContext?: SecureContext | (() => SecureContext); onProgress?: (p: Progress) => void } = {}): Promise<Report> {
   const startedAt = new Date().toISOString();
   const outcome = await runEndpoints(plan.endpoints, plan.settings, options);
-  const results = [...outcome.results, ...(plan.notProbed ?? [])];
+  // Probed rows were cleaned layer by layer; rows made without a probe (registry discovery's
+  // answer, files from az) are cleaned here.
+  const results = [...outcome.results, ...(plan.notProbed ?? []).map(cleanEndpointResult)];
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'amlprobe', version: VERSION },

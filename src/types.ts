@@ -33,6 +33,7 @@ export type Reason =
   | 'servfail'
   | 'dns_refused'
   | 'dns_timeout'
+  | 'dns_unreachable' // no route from this machine to the DNS server (ENETUNREACH, EHOSTUNREACH, no IPv6)
   | 'dns_error' // any other DNS failure (FORMERR, NOTIMP, malformed answer, socket error)
   | 'public_ip'
   | 'unexpected_ip'
@@ -165,7 +166,8 @@ export interface DnsRecord {
 }
 
 /**
- * Why a DNS server was asked: it is in /etc/resolv.conf (what the system uses), it was named with
+ * Why a DNS server was asked: it is in /etc/resolv.conf (what the system uses; on Windows, the
+ * adapters' servers from dns.getServers(), under the same role name), it was named with
  * --dns-server / settings.dnsServers, or it is Azure-provided DNS (168.63.129.16, or --azure-dns-address).
  */
 export type DnsServerRole = 'resolv.conf' | 'custom' | 'azure';
@@ -189,7 +191,7 @@ export interface DirectAnswer {
   transport: 'udp' | 'tcp';
   /** rcode name as dns-packet spells it (NOERROR, NXDOMAIN, SERVFAIL, REFUSED, ...) or null on timeout/error. */
   rcode: string | null;
-  /** ok | nxdomain | nodata | servfail | dns_refused | dns_timeout | dns_error */
+  /** ok | nxdomain | nodata | servfail | dns_refused | dns_timeout | dns_unreachable | dns_error | deadline */
   reason: Reason;
   message: string;
   /** CNAME chain from the queried name to the final name, in order. */

@@ -2,6 +2,7 @@
 // ("the first failing layer decides; else the first warning; else pass") lives in one place.
 
 import type { Endpoint, EndpointResult, Layer, LayerResult, Reason, Status } from './types.js';
+import { cleanText } from './untrusted/evidence.js';
 
 /** A placeholder for a layer that never ran because an earlier one did not pass. */
 export function skippedLayer(layer: Layer, because: string): LayerResult {
@@ -25,11 +26,13 @@ export function decide(checks: readonly LayerResult[]): { status: Status; layer:
 export function toEndpointResult(endpoint: Endpoint, address: string | null, checks: LayerResult[]): EndpointResult {
   const verdict = decide(checks);
   const result: EndpointResult = {
-    id: endpoint.id,
+    // The id, path and label come from a target as typed (or a config): a SAS URL given as a target
+    // carries its signature in all three, and reports get attached to tickets.
+    id: cleanText(endpoint.id),
     host: endpoint.host,
     port: endpoint.port,
     protocol: endpoint.protocol,
-    path: endpoint.path,
+    path: cleanText(endpoint.path),
     required: endpoint.required,
     address,
     status: verdict.status,
@@ -39,7 +42,7 @@ export function toEndpointResult(endpoint: Endpoint, address: string | null, che
     ms: checks.reduce((sum, c) => sum + c.ms, 0),
     checks,
   };
-  if (endpoint.label !== undefined) result.label = endpoint.label;
+  if (endpoint.label !== undefined) result.label = cleanText(endpoint.label);
   if (endpoint.meta !== undefined) result.meta = endpoint.meta;
   return result;
 }

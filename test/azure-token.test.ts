@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REDACTED, forgetSecrets, redact, rememberSecret } from '../src/azure/redact.js';
+import { REDACTED, forgetSecrets, redact, rememberSecret } from '../src/untrusted/redact.js';
 import { createTokenProvider, tokenScope } from '../src/azure/token-source.js';
 import { isUsageError } from '../src/errors.js';
 import { RUN_FORMATS } from '../src/report/render.js';
@@ -120,7 +120,7 @@ describe('tokens over the network (loopback fakes)', () => {
         res2.end(body);
       };
       if (name === 'echo401') return echo(res, 401, `denied ${auth}`);
-      if (name === 'echo500') return echo(res, 500, `internal error while checking ${auth}`);
+      if (name === 'echo500') return echo(res, 500, `internal error \x1b]0;pwned\x07 while checking ${auth}`);
       if (name === 'echo200') return echo(res, 200, `{"registryFqdns": "${auth}"`);
       if (auth !== `Bearer ${MI_TOKEN}`) return sendJson(res, 401, {});
       sendJson(res, 200, documentedAnswer(name));
@@ -171,6 +171,8 @@ describe('tokens over the network (loopback fakes)', () => {
       assert.match(run.stdout, /echo401/, `${format}: exit ${String(run.code)} after ${run.ms} ms: ${run.stderr}`);
       assert.ok(!run.stdout.includes(PLANTED), `${format} output contains the token`);
       assert.ok(!run.stderr.includes(PLANTED), `${format} stderr contains the token`);
+      // The discovery answer is quoted (a row made without a probe): its ESC and BEL show as escapes.
+      assert.ok(!/[\x07\x1b]|\\u001b/.test(run.stdout), `${format} output has a raw or JSON-escaped ESC/BEL`);
     });
     assert.ok(sent >= RUN_FORMATS.length * 3, `${sent} discovery requests`);
     assert.ok(discovery.requests.some((r) => r.headers.authorization === `Bearer ${PLANTED}`));

@@ -2,6 +2,7 @@
 // real dns-packet servers on loopback. The system resolver is only used for `localhost`.
 
 import { after, before, describe, test } from 'node:test';
+import { DeadlineError, LayerTimeoutError } from '../src/abort.js';
 import assert from 'node:assert/strict';
 import { checkDns } from '../src/checks/dns.js';
 import { queryDirect } from '../src/dns/wire-query.js';
@@ -189,16 +190,21 @@ describe('checkDns evidence', () => {
     assert.match(result.message, /unreachable: UDP port unreachable \(ICMP\)/);
   });
 
-  test('the layer signal ends the check long before the DNS timeout', async () => {
-    const controller = new AbortController();
-    const settings = settingsWith({ timeoutMs: 5000 });
-    setTimeout(() => controller.abort(), 50);
-    const started = Date.now();
-    const result = await checkDns(dnsEndpoint('silent.test'), {}, dnsContext(settings, controller.signal));
-    assert.equal(result.reason, 'dns_timeout');
-    assert.equal(result.status, 'fail');
-    assert.ok(Date.now() - started < 2000);
-  });
+  for (const c of [
+    { case: 'a layer timeout', abortWith: new LayerTimeoutError(50), reason: 'dns_timeout' },
+    { case: 'the run deadline', abortWith: new DeadlineError(50), reason: 'deadline' },
+  ]) {
+    test(`${c.case} ends the check long before the DNS timeout, as ${c.reason}`, async () => {
+      const controller = new AbortController();
+      const settings = settingsWith({ timeoutMs: 5000 });
+      setTimeout(() => controller.abort(c.abortWith), 50);
+      const started = Date.now();
+      const result = await checkDns(dnsEndpoint('silent.test'), {}, dnsContext(settings, controller.signal));
+      assert.equal(result.reason, c.reason);
+      assert.equal(result.status, 'fail');
+      assert.ok(Date.now() - started < 2000);
+    });
+  }
 });
 
 describe('refining an ambiguous system failure with a direct answer', () => {

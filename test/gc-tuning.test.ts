@@ -1,4 +1,4 @@
-// The CLI's garbage-collector tuning (src/cli/gc-tuning.ts): imported first by the entry point,
+// The CLI's garbage-collector tuning (src/cli/gc-tuning.ts): imported first by the entry point (after the version guard),
 // it keeps V8's young generation at its starting size and caps old-generation growth. Checked in
 // a child process, since it changes process-wide V8 flags.
 
@@ -28,7 +28,10 @@ test('after the tuning, a workload whose objects survive does not grow the young
   assert.ok(out.end <= 4 * 2 ** 20, `young generation grew from ${out.start} to ${out.end} bytes`);
 });
 
-test('the entry point imports the tuning before anything else', () => {
+test('the entry point imports the tuning before anything else but the Node.js version guard', () => {
   const imports = readFileSync(entry, 'utf8').split('\n').filter((line) => line.startsWith('import '));
-  assert.equal(imports[0], "import './cli/gc-tuning.js';");
+  assert.deepEqual(imports.slice(0, 2), ["import './node-guard.js';", "import './cli/gc-tuning.js';"]);
+  // The guard comes first and must stay harmless to the tuning: no imports of its own.
+  const guard = readFileSync(fileURLToPath(new URL('../src/node-guard.js', import.meta.url)), 'utf8');
+  assert.doesNotMatch(guard, /^\s*import\b/m);
 });

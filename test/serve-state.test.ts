@@ -106,7 +106,7 @@ describe('serve state file and healthcheck --serve-state', { concurrency: true, 
     assert.equal(judgeServeState(state(now, 60_000 + 15_000 + STALE_SLACK_MS + 1000), now).healthy, false);
     const failing = judgeServeState(state(now, 1000, 12), now);
     assert.equal(failing.healthy, false);
-    assert.match(failing.message ?? '', /^12 required endpoint\(s\) failed in serve's last run: db \(tcp:\/\/10\.0\.0\.5:5432\): tcp tcp_refused: refused\?\[31m; and 11 more$/);
+    assert.match(failing.message ?? '', /^12 required endpoint\(s\) failed in serve's last run: db \(tcp:\/\/10\.0\.0\.5:5432\): tcp tcp_refused: refused\\x1b\[31m; and 11 more$/);
     const starting = { ...state(now, undefined), startedAtMs: now - 5000 };
     assert.deepEqual(judgeServeState(starting, now), { healthy: false, message: 'serve (pid 4242) started 5 s ago: no run finished yet' });
     assert.match(judgeServeState({ ...starting, startedAtMs: now - 600_000 }, now).message ?? '', /started 600 s ago and has not finished a run/);

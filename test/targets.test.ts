@@ -92,7 +92,7 @@ describe('parseTarget: errors say what is wrong and how to fix it', () => {
     { text: 'dns://contoso.com/x', error: /a dns:\/\/ target has no path/ },
     { text: 'https://contoso.com/a b', error: /the path contains a space; percent-encode it as %20/ },
     { text: 'https://contoso.com/#top', error: /the fragment '#top' is never sent to a server; remove it/ },
-    { text: 'https://user:pw@contoso.com/', error: /user names and passwords are not supported.*remove 'user:pw@'/ },
+    { text: 'https://user:pw@contoso.com/', error: /user names and passwords are not supported.*remove everything up to and including the '@'/ },
     { text: 'tcp://fd00::5', error: /put the IPv6 address in brackets: tcp:\/\/\[fd00::5\]:PORT/ },
     { text: 'fd00::5', error: /put the IPv6 address in brackets/ },
     { text: 'tcp://[fd00::5:443', error: /missing '\]' after the IPv6 address/ },

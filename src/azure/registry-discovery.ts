@@ -11,7 +11,7 @@ import type { ProxyServer } from '../net/proxy-env.js';
 import { cloudValue } from '../plan/clouds.js';
 import type { Cloud, EndpointResult, HttpData, LayerResult, Reason, Status } from '../types.js';
 import { getText } from './http-get.js';
-import { redact } from './redact.js';
+import { redact } from '../untrusted/redact.js';
 import type { TokenProvider } from './token-source.js';
 
 /** What discovery learned about one registry (absent fields: not learned). */

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { cloudValue } from '../plan/clouds.js';
 import { UsageError } from '../errors.js';
 import type { Cloud } from '../types.js';
-import { redact, rememberSecret } from './redact.js';
+import { redact, rememberSecret } from '../untrusted/redact.js';
+import { loadDefaultAzureCredential } from './load-identity.js';
 
 /** Where a token came from, for the report (never the token itself). */
 export type TokenOrigin = 'AMLPROBE_TOKEN' | 'AMLPROBE_TOKEN_FILE' | '--token-file' | 'DefaultAzureCredential';
@@ -79,7 +80,7 @@ function explicitToken(options: TokenSourceOptions, env: NodeJS.ProcessEnv): Tok
 /** The identity library's chain; a failure becomes a message (redacted: libraries may quote answers). */
 async function fromDefaultCredential(cloud: Cloud, timeoutMs: number): Promise<TokenOutcome> {
   try {
-    const { DefaultAzureCredential } = await import('@azure/identity');
+    const DefaultAzureCredential = await loadDefaultAzureCredential();
     const credential = new DefaultAzureCredential();
     const signal = AbortSignal.timeout(timeoutMs);
     const result = await credential.getToken(tokenScope(cloud), { abortSignal: signal });

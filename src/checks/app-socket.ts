@@ -77,18 +77,6 @@ export function isParserError(error: unknown): boolean {
   return errorCode(error)?.startsWith('HPE_') === true || (error as Error | null)?.name === 'HTTPParserError';
 }
 
-/** Characters of an unexpected answer quoted in a detail line. */
-const SNIPPET_CHARS = 160;
-
-/** The start of some received bytes as one printable line, for the detail of a failed row. */
-export function snippetOf(bytes: Buffer | string): string {
-  const text = (typeof bytes === 'string' ? bytes : bytes.toString('utf8'))
-    .replace(/[^\x20-\x7e\u00a0-\uffff]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text.length > SNIPPET_CHARS ? `${text.slice(0, SNIPPET_CHARS)}...` : text;
-}
-
 /** A sentence for a reset: an RST and a plain close are different evidence for a firewall admin. */
 export function resetMessage(error: unknown, before: string): string {
   const code = errorCode(error);

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { isIpLiteral } from '../net/address.js';
 import { parseCidr, type ParsedCidr } from '../net/cidr.js';
 import { judgeLiteral, judgeResolution, type Judgement } from '../dns/verdict.js';
+import { abortCause } from './errno.js';
 import type { Check, CheckSignal, LayerResult, RunSettings } from '../types.js';
 
 // Settings are validated by the CLI; parse once per distinct list rather than once per endpoint.
@@ -50,8 +51,12 @@ export const checkDns: Check = async (endpoint, state, ctx) => {
       resolution === undefined
         ? {
             status: 'fail',
-            reason: ctx.signal.aborted ? 'dns_timeout' : 'dns_error',
-            message: ctx.signal.aborted ? 'resolution aborted (layer timeout or run deadline)' : 'resolution failed unexpectedly',
+            reason: !ctx.signal.aborted ? 'dns_error' : abortCause(ctx.signal) === 'deadline' ? 'deadline' : 'dns_timeout',
+            message: !ctx.signal.aborted
+              ? 'resolution failed unexpectedly'
+              : abortCause(ctx.signal) === 'deadline'
+                ? 'resolution cut short by the run deadline'
+                : 'resolution aborted by the layer timeout',
             data: { name: endpoint.host, authority: 'system', addresses: [] },
           }
         : judgeResolution(resolution, settings, expectPrivate, expected, extraPrivate(settings));

@@ -6,6 +6,7 @@
 import { Client } from 'undici';
 import { asAbortSignal } from '../abort.js';
 import type { Check, Endpoint, HttpData, LayerResult, Reason, Status } from '../types.js';
+import { quotePeer } from '../untrusted/evidence.js';
 import { USER_AGENT } from '../version.js';
 import {
   endpointUrl,
@@ -18,7 +19,6 @@ import {
   pickEvidenceHeaders,
   resetMessage,
   since,
-  snippetOf,
   socketOnce,
   untilAborted,
 } from './app-socket.js';
@@ -88,7 +88,7 @@ export const checkHttp: Check = async (endpoint, state, ctx) => {
     if (code === 'UND_ERR_HEADERS_OVERFLOW') return result('fail', 'http_failed', 'HTTP answer headers too large');
     if (isParserError(error)) {
       const received = (error as { data?: unknown }).data;
-      const quote = typeof received === 'string' && received ? ` The answer starts: ${snippetOf(received)}` : '';
+      const quote = typeof received === 'string' && received ? ` The answer starts: ${quotePeer(received)}` : '';
       return result('fail', 'http_failed', `malformed HTTP answer: ${errorMessage(error)}`,
         `something answered on this port, but not with HTTP (another protocol, or a middlebox).${quote}`);
     }

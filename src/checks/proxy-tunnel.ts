@@ -15,8 +15,9 @@ import { authority, proxyConnect, type ConnectAnswer } from '../net/proxy-connec
 import type { ProxyServer } from '../net/proxy-env.js';
 import { dialTarget } from '../net/redirect.js';
 import type { CheckContext, CheckSignal, ConnectData, Endpoint, LayerResult, ProbeState, Reason, Status } from '../types.js';
+import { quotePeer } from '../untrusted/evidence.js';
 import { USER_AGENT } from '../version.js';
-import { snippetOf, untilAborted } from './app-socket.js';
+import { untilAborted } from './app-socket.js';
 import { abortCause, describeConnectError, guardIdleSocket } from './errno.js';
 
 /** Connects to `proxy`, opens a CONNECT tunnel to endpoint.host:endpoint.port, and hands it over in state.socket. */
@@ -137,7 +138,7 @@ function judgeAnswer(
   }
   if (answer.kind === 'malformed') {
     return result('fail', 'proxy_failed', `the answer of ${proxy.display} to CONNECT is not HTTP`,
-      `Something listens at the proxy address but does not speak HTTP proxy. Answer starts: ${snippetOf(answer.received) || '(nothing printable)'}`);
+      `Something listens at the proxy address but does not speak HTTP proxy. Answer starts: ${quotePeer(answer.received) || '(nothing printable)'}`);
   }
   if (answer.kind === 'closed') {
     const how = answer.error === undefined ? 'closed the connection' : `reset the connection (${describeConnectError(answer.error).message})`;
@@ -146,7 +147,7 @@ function judgeAnswer(
       if (code !== undefined) data.code = code;
     }
     return result('fail', 'proxy_failed', `the proxy ${proxy.display} ${how} without answering CONNECT ${target}`,
-      answer.received.length > 0 ? `Partial answer: ${snippetOf(answer.received)}` : 'Some proxies drop denied tunnels silently; check the proxy\'s log for this client.');
+      answer.received.length > 0 ? `Partial answer: ${quotePeer(answer.received)}` : 'Some proxies drop denied tunnels silently; check the proxy\'s log for this client.');
   }
   data.proxyStatus = answer.statusLine;
   const agent = agentOf(answer.headers);
@@ -155,7 +156,7 @@ function judgeAnswer(
     `The proxy answered "${answer.statusLine}"`,
     agent === undefined ? undefined : `(${answer.headers['proxy-agent'] !== undefined ? 'Proxy-Agent' : 'Server'}: ${agent})`,
   ].filter((part) => part !== undefined).join(' ');
-  const page = snippetOf(answer.body);
+  const page = quotePeer(answer.body);
   const quote = `${evidence}.${page ? ` Its page starts: ${page}` : ''}`;
   const { status } = answer;
   if (status === 407) {

@@ -14,7 +14,9 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_UDP_PAYLOAD, type Check, type LayerResult, type UdpData } from '../types.js';
 import { dialTarget } from '../net/redirect.js';
-import { abortCause, errorCode, errorMessage } from './errno.js';
+import { abortCause, describeConnectError, errorCode, errorMessage, type ConnectErrorDescription } from './errno.js';
+
+const detailOf = (described: ConnectErrorDescription): { detail?: string } => (described.detail === undefined ? {} : { detail: described.detail });
 
 /** Sends endpoint.udpPayload to state.address:endpoint.port and classifies the answer (or its absence). */
 export const checkUdp: Check = (endpoint, state, ctx) => {
@@ -114,14 +116,25 @@ export const checkUdp: Check = (endpoint, state, ctx) => {
         });
         return;
       }
-      settle({
-        layer: 'udp',
-        status: 'fail',
-        reason: 'udp_error',
-        ms: elapsed(),
-        message: errorMessage(error),
-        data,
-      });
+      // No route from here (ENETUNREACH, EHOSTUNREACH, no IPv6): the connection layers' verdict.
+      const described = describeConnectError(error);
+      if (described.reason === 'unreachable' || code === 'EAFNOSUPPORT') {
+        settle({ layer: 'udp', status: 'fail', reason: 'unreachable', ms: elapsed(), message: described.message, ...detailOf(described), data });
+        return;
+      }
+      if (code === 'EACCES') {
+        settle({
+          layer: 'udp',
+          status: 'fail',
+          reason: 'udp_error',
+          ms: elapsed(),
+          message: 'sending not permitted (EACCES)',
+          detail: `The kernel refused to send to ${address}: a broadcast address (amlprobe never sends broadcasts), or a local security policy.`,
+          data,
+        });
+        return;
+      }
+      settle({ layer: 'udp', status: 'fail', reason: 'udp_error', ms: elapsed(), message: code === undefined ? errorMessage(error) : described.message, data });
     }
 
     function onAbort(): void {
@@ -134,6 +147,8 @@ export const checkUdp: Check = (endpoint, state, ctx) => {
       settle({ layer: 'udp', status: 'pass', reason: 'ok', ms: elapsed(), message: `reply of ${message.length} bytes`, data });
     });
     ctx.signal.addEventListener('abort', onAbort, { once: true });
-    socket.connect(dial.port, dial.host, () => send());
+    // A connect error (no route, a broadcast address) comes only to this callback: ignored, the
+    // send that follows would throw ERR_SOCKET_BAD_PORT out of the check.
+    socket.connect(dial.port, dial.host, (error?: Error) => (error ? onError(error) : send()));
   });
 };

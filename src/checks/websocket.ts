@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { ClientOptions } from 'ws';
 import type { Check, CheckSignal, LayerResult, WebSocketData } from '../types.js';
+import { quotePeer } from '../untrusted/evidence.js';
 import { USER_AGENT } from '../version.js';
 import {
   endpointUrl,
@@ -21,7 +22,6 @@ import {
   pickEvidenceHeaders,
   resetMessage,
   type ResultBuilder,
-  snippetOf,
   socketOnce,
 } from './app-socket.js';
 import { answeredByProxy } from './proxy-tunnel.js';
@@ -161,7 +161,7 @@ function handshake(ws: WebSocket, data: WebSocketData, signal: CheckSignal): Pro
       let size = 0;
       const finish = (): void => {
         res.removeAllListeners('data');
-        settle({ kind: 'unexpected', status, snippet: snippetOf(Buffer.concat(chunks)) });
+        settle({ kind: 'unexpected', status, snippet: quotePeer(Buffer.concat(chunks)) });
       };
       finishResponse = finish;
       res.on('data', (chunk: Buffer) => {

@@ -36,12 +36,15 @@ Probe options:
   -c, --config FILE          YAML config (endpoints, expectations, settings, workspace profile);
                              see config/example.yaml and config/amlprobe.schema.json ('check'
                              takes its settings, CA files and private-endpoint files only)
-  -t, --timeout DURATION     per-layer timeout, e.g. 3s or 800ms (default 3s)
+  -t, --timeout DURATION     per-layer timeout, e.g. 3s or 800ms (default 3s); a DNS query's
+                             starts when it is sent, not while it waits its turn
       --deadline DURATION    whole-run deadline, never exceeded (default 5 x timeout)
       --concurrency N        endpoints probed at once (default 512)
       --dns-server IP[:PORT] ask this DNS server directly (repeatable); its answers then decide
-                             where to connect. Default: the nameservers of /etc/resolv.conf,
-                             recorded beside the system resolver's answer
+                             where to connect. Default: the nameservers of /etc/resolv.conf
+                             (Windows: the network adapters' DNS servers), recorded beside
+                             the system resolver's answer. A server this machine has no
+                             route to is reported per name (dns_unreachable), not refused
       --no-system-resolver   do not ask the system resolver (getaddrinfo, /etc/hosts)
       --azure-dns            also ask Azure-provided DNS (168.63.129.16), to compare: names a
                              custom DNS server that does not forward privatelink zones, or a

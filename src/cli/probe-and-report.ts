@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { createProgress } from '../report/progress.js';
 import { exitCodeFor } from '../report/summary.js';
 import { probeToReport } from '../run-report.js';
+import { cleanMessage } from '../untrusted/evidence.js';
 import type { RunPlan } from '../run-report.js';
 import { LAYERS_BY_PROTOCOL } from '../types.js';
 import type { Endpoint, EndpointResult, Report, RunSettings } from '../types.js';
@@ -72,7 +73,7 @@ async function preflightAzureDns(settings: RunSettings): Promise<void> {
   const problem = await checkDnsServer(server, settings.timeoutMs);
   if (problem !== null && settings.azureDnsAuto) {
     // Switched on by detection, not asked for: say so and compare without it.
-    process.stderr.write(`amlprobe: note: Azure DNS (${server}) did not answer (${problem}); comparing resolvers without it.\n`);
+    process.stderr.write(`amlprobe: note: Azure DNS (${server}) did not answer (${cleanMessage(problem)}); comparing resolvers without it.\n`);
     delete settings.azureDns;
     delete settings.azureDnsAuto;
     return;

@@ -16,6 +16,7 @@ import type { ServeState } from '../serve/state.js';
 import { describeFailure, failingRequired } from '../serve/state.js';
 import { MAX_FAILING_LISTED, SERVE_STATE_KIND, writeServeState } from '../serve/state-file.js';
 import type { ServeStateFile } from '../serve/state-file.js';
+import { cleanMessage } from '../untrusted/evidence.js';
 import type { Flags, ParsedArgs } from './args.js';
 import { planFromFlags } from './run-command.js';
 
@@ -84,7 +85,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
       );
     },
     intervalMs,
-    (error) => process.stderr.write(`amlprobe serve: run failed: ${error instanceof Error ? error.message : String(error)}\n`),
+    (error) => process.stderr.write(`amlprobe serve: run failed: ${cleanMessage(error)}\n`),
   );
 
   const signal = await stopSignal;
@@ -127,7 +128,7 @@ async function planAgain(flags: Flags, previous: RunPlan): Promise<RunPlan> {
   try {
     return (await planFromFlags(flags)).plan;
   } catch (error) {
-    process.stderr.write(`amlprobe serve: planning again failed, keeping the previous plan: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`amlprobe serve: planning again failed, keeping the previous plan: ${cleanMessage(error)}\n`);
     return previous;
   }
 }

@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.js';
 import { parseCidr } from '../net/cidr.js';
 import { parseDnsServer } from '../dns/server-address.js';
-import { readResolvConf } from '../dns/resolv-conf.js';
+import { systemDnsServers } from '../dns/system-servers.js';
 import { AZURE_DNS_ADDRESS } from '../dns/privatelink-zones.js';
 import { parseDuration } from '../plan/duration.js';
 import { parseProxyUrl, readProxyEnv, validateProxyEnv } from '../net/proxy-env.js';
@@ -55,7 +55,7 @@ export function buildSettings(flags: Flags, fromConfig: Partial<RunSettings> = {
   const explicitServers = flagServers.length > 0 ? flagServers : configServers;
   // Validate now so that a typo is exit 2, not a DNS failure on every endpoint.
   for (const server of explicitServers) parseDnsServer(server, flagServers.length > 0 ? '--dns-server' : 'settings.dnsServers');
-  const dnsServers = explicitServers.length > 0 ? explicitServers : readResolvConf();
+  const dnsServers = explicitServers.length > 0 ? explicitServers : systemDnsServers({ env });
   const azureDns = azureDnsSetting(flags);
 
   const privateCidrs = [...(fromConfig.privateCidrs ?? []), ...(flags['private-cidr'] ?? [])];

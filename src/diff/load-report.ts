@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { REPORT_SCHEMA_VERSION } from '../types.js';
 import type { Report } from '../types.js';
+import { cleanJson } from '../untrusted/evidence.js';
 
 const STATUSES: readonly string[] = ['pass', 'fail', 'warn', 'skip'];
 
@@ -60,5 +61,7 @@ export function loadReport(path: string, role: string): Report {
       'diff',
     );
   }
-  return report;
+  // The file is input like any other: its texts may hold raw escapes (an older amlprobe, a hand
+  // edit) that the diff would otherwise print to the terminal.
+  return { ...report, results: report.results.map(cleanJson) };
 }

@@ -1,12 +1,30 @@
 // Turns the A and AAAA outcomes from one server into one DirectAnswer: CNAME chain, addresses,
 // and one reason code with a sentence a network admin can act on.
 
+import { isIP } from 'node:net';
 import type { DirectAnswer, DnsRecord, Reason } from '../types.js';
-import type { WireOutcome } from './wire-query.js';
+import type { WireFailure, WireOutcome } from './wire-query.js';
 import { countIgnored, silenceMessage } from './wire-query.js';
 
 /** CNAME loops and absurd chains stop here; resolvers give up far earlier in practice. */
 const MAX_CNAME_HOPS = 16;
+
+/**
+ * Address records kept per query. An answer is untrusted: a hostile or broken server can send
+ * thousands in one TCP message, and each would be kept in the report and, with --all-addresses,
+ * probed. Real names have a handful (Azure private endpoints one per NIC).
+ */
+export const MAX_ADDRESSES_PER_QUERY = 32;
+
+/** Addresses listed in one message; the rest are counted. */
+const LISTED_ADDRESSES = 8;
+
+/** "10.0.0.1, 10.0.0.2 and 40 more": a message stays short whatever the server sent. */
+function listData(records: readonly DnsRecord[], dropped = 0): string {
+  const shown = records.slice(0, LISTED_ADDRESSES).map((r) => r.data).join(', ');
+  const more = records.length - Math.min(records.length, LISTED_ADDRESSES) + dropped;
+  return more > 0 ? `${shown} and ${more} more` : shown;
+}
 
 const sameName = (a: string, b: string): boolean => a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
 
@@ -39,29 +57,48 @@ export function followCnameChain(name: string, answers: readonly { type: string;
 
 const REASON_BY_RCODE: Record<string, Reason> = { NXDOMAIN: 'nxdomain', SERVFAIL: 'servfail', REFUSED: 'dns_refused' };
 
+/**
+ * A query without a usable response. 'aborted' is the caller's signal, i.e. the run deadline (a
+ * query's own time limit is 'timeout'): amlprobe ran out of time, the server is not to blame.
+ */
+const FAILURE_REASON: Record<WireFailure, Reason> = {
+  timeout: 'dns_timeout',
+  aborted: 'deadline',
+  no_route: 'dns_unreachable',
+  unreachable: 'dns_error',
+  local: 'dns_error',
+  invalid: 'dns_error',
+  error: 'dns_error',
+};
+
 function viewOf(name: string, outcome: WireOutcome): TypeView {
   if (!outcome.ok) {
-    const reason: Reason = outcome.failure === 'timeout' || outcome.failure === 'aborted' ? 'dns_timeout' : 'dns_error';
-    return { outcome, reason, rcode: null, cname: [], finalName: name, addresses: [], message: outcome.message };
+    return { outcome, reason: FAILURE_REASON[outcome.failure], rcode: null, cname: [], finalName: name, addresses: [], message: outcome.message };
   }
   const answers = outcome.packet.answers ?? [];
   const { chain, finalName } = followCnameChain(name, answers);
+  const { rcode } = outcome;
   const addresses: DnsRecord[] = [];
-  for (const record of answers) {
+  let dropped = 0;
+  // The rcode decides: records that come with NXDOMAIN, SERVFAIL or REFUSED are no answer (a
+  // broken or hostile server), and nothing may connect to them.
+  for (const record of rcode === 'NOERROR' ? answers : []) {
     if (record.type === outcome.type && (record.type === 'A' || record.type === 'AAAA') && sameName(record.name, finalName)) {
-      addresses.push({ name: record.name, type: record.type, ttl: record.ttl ?? 0, data: record.data });
+      // Only what is an address of that family is one: never dial text a decoder made up.
+      if (typeof record.data !== 'string' || isIP(record.data) !== (record.type === 'A' ? 4 : 6)) continue;
+      if (addresses.length < MAX_ADDRESSES_PER_QUERY) addresses.push({ name: record.name, type: record.type, ttl: record.ttl ?? 0, data: record.data });
+      else dropped++;
     }
   }
   const server = outcome.server;
   const chainNote = chain.length > 0 ? ` (end of the CNAME chain from ${name})` : '';
-  const { rcode } = outcome;
   let reason: Reason;
   let message: string;
   if (rcode === 'NOERROR') {
     reason = addresses.length > 0 ? 'ok' : 'nodata';
     message =
       addresses.length > 0
-        ? `${server} answered ${addresses.map((r) => r.data).join(', ')}`
+        ? `${server} answered ${listData(addresses, dropped)}${dropped > 0 ? ` (only the first ${MAX_ADDRESSES_PER_QUERY} kept)` : ''}`
         : `${server} answered NOERROR with no ${outcome.type} record for ${finalName}${chainNote}`;
   } else {
     reason = REASON_BY_RCODE[rcode] ?? 'dns_error';
@@ -78,7 +115,7 @@ function viewOf(name: string, outcome: WireOutcome): TypeView {
 }
 
 /** Which failure to report when neither query gave an answer: what the server said beats what the network did. */
-const FAILURE_ORDER: readonly Reason[] = ['servfail', 'dns_refused', 'dns_error', 'dns_timeout'];
+const FAILURE_ORDER: readonly Reason[] = ['servfail', 'dns_refused', 'dns_error', 'dns_unreachable', 'dns_timeout', 'deadline'];
 
 /**
  * Combines the A and AAAA views. The rules, in order:
@@ -102,7 +139,7 @@ export function summarizeDirect(name: string, a: WireOutcome, aaaa: WireOutcome,
     const end = cname.length > 0 ? ` via CNAME ${cname[cname.length - 1]?.data}` : '';
     const other = views.find((v) => v.reason !== 'ok' && v.reason !== 'nodata');
     const note = other === undefined ? '' : `; ${label(other)} query failed: ${other.message}`;
-    const message = `${server} answered ${addresses.map((r) => r.data).join(', ')}${end}${note}`;
+    const message = `${server} answered ${listData(addresses)}${end}${note}`;
     return { ...base, rcode: 'NOERROR', reason: 'ok', message, addresses };
   }
 

@@ -4,11 +4,17 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 
-/** The hosts file of this platform. AMLPROBE_HOSTS_FILE overrides it (tests). */
-export function hostsFilePath(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * The hosts file of `platform`. AMLPROBE_HOSTS_FILE overrides it (tests). Windows keeps it at
+ * %SystemRoot%\System32\drivers\etc\hosts (SystemRoot is C:\Windows unless Windows was installed
+ * elsewhere); the variable is looked up case-insensitively, as Windows names are.
+ */
+export function hostsFilePath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   const override = env.AMLPROBE_HOSTS_FILE?.trim();
   if (override) return override;
-  return process.platform === 'win32' ? `${env.SystemRoot ?? 'C:\\Windows'}\\System32\\drivers\\etc\\hosts` : '/etc/hosts';
+  if (platform !== 'win32') return '/etc/hosts';
+  const systemRoot = Object.entries(env).find(([key, value]) => key.toLowerCase() === 'systemroot' && value?.trim())?.[1]?.trim() ?? 'C:\\Windows';
+  return `${systemRoot.replace(/[\\/]+$/, '')}\\System32\\drivers\\etc\\hosts`;
 }
 
 /** The addresses hosts-file text lists for `name` (case-insensitive, trailing dot ignored), in file order. */

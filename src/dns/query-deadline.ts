@@ -1,4 +1,6 @@
 // The time limit of one DNS query, folded with the caller's signal (layer timeout, run deadline).
+// The clock starts when the query is first sent (start()), not when it is made: a query waiting
+// for one of a server's UDP slots (udp-slots.ts) is not unanswered yet.
 // A plain object rather than an AbortController: a 5,000-endpoint run makes 10,000 of them, and
 // Node's AbortController/EventTarget machinery was a measurable share of that run's CPU
 // (docs/benchmarks.md). Nothing outside src/dns sees it.
@@ -14,19 +16,31 @@ export class QueryDeadline {
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   #detachOuter: () => void;
+  readonly #timeoutMs: number;
 
-  /** Fires `timeoutMs` from now (after I/O already waiting is read), or when `outer` aborts. */
+  /** Fires `timeoutMs` after start() (after I/O already waiting is read), or when `outer` aborts. */
   constructor(timeoutMs: number, outer: AbortSignal) {
-    // After pending I/O: an answer already in the socket must win over a timer that ran late.
-    this.#timer = setTimeout(() => {
-      this.#immediate = strikeAfterPendingIo(() => this.#fire('timeout'));
-    }, Math.max(0, timeoutMs));
+    this.#timeoutMs = Math.max(0, timeoutMs);
     // onAbort, not addEventListener: `outer` is often the run signal, watched by every query at once.
     this.#detachOuter = onAbort(outer, () => this.#fire('aborted'));
   }
 
   get aborted(): boolean {
     return this.#fired !== undefined;
+  }
+
+  /** Starts the query's own clock; later calls do nothing (TCP after UDP shares the UDP clock). */
+  start(): void {
+    if (this.#fired !== undefined || this.#timer !== undefined) return;
+    // After pending I/O: an answer already in the socket must win over a timer that ran late.
+    this.#timer = setTimeout(() => {
+      this.#immediate = strikeAfterPendingIo(() => this.#fire('timeout'));
+    }, this.#timeoutMs);
+  }
+
+  /** Ends the query as unanswered now: the server stayed silent while it waited for a slot. */
+  expire(): void {
+    this.#fire('timeout');
   }
 
   /** Why it fired ('timeout' until it has). */

@@ -21,7 +21,7 @@ export function parseResolvConf(text: string): string[] {
   return servers;
 }
 
-/** Reads resolv.conf (AMLPROBE_RESOLV_CONF overrides the path); an empty list when it cannot be read. */
+/** Reads resolv.conf (AMLPROBE_RESOLV_CONF overrides the path); an empty list when it cannot be read. Windows: system-servers.ts. */
 export function readResolvConf(path: string = process.env.AMLPROBE_RESOLV_CONF ?? '/etc/resolv.conf'): string[] {
   try {
     return parseResolvConf(readFileSync(path, 'utf8'));

@@ -6,6 +6,7 @@ import { lookup } from 'node:dns/promises';
 import { performance } from 'node:perf_hooks';
 import { onAbort } from '../abort.js';
 import type { Reason, SystemAnswer } from '../types.js';
+import { TurnQueue, type EndTurn } from './turn-queue.js';
 
 /** A getaddrinfo error code turned into a reason and a sentence. */
 export interface LookupErrorMeaning {
@@ -39,16 +40,35 @@ export function describeLookupError(code: string, name: string): LookupErrorMean
 }
 
 /**
- * Resolves a name with getaddrinfo, in the resolver's own order (verbatim). getaddrinfo runs on the
- * libuv thread pool and cannot be cancelled, so the call is raced against `timeoutMs` and `signal`:
- * the caller gets an answer in time and the abandoned lookup finishes unobserved. Never rejects.
+ * getaddrinfo runs on libuv's thread pool (UV_THREADPOOL_SIZE threads, 4 by default): a lookup
+ * handed over while every thread is busy waits in libuv's queue, where no timer of ours can tell
+ * waiting from silence. So amlprobe hands over at most that many at a time and starts a lookup's
+ * clock when it hands it over (issue 11: under load the tail of a burst timed out while the
+ * resolver answered everything). A thread stays busy until its lookup ends, even one we stopped
+ * waiting for, so a turn ends only then.
+ */
+const threads = new TurnQueue(Number(process.env.UV_THREADPOOL_SIZE) || 4);
+
+/**
+ * Resolves a name with getaddrinfo, in the resolver's own order (verbatim). getaddrinfo cannot be
+ * cancelled, so the call is raced against `timeoutMs` and `signal` (the run deadline): the caller
+ * gets an answer in time and the abandoned lookup finishes unobserved. Never rejects.
  */
 export async function lookupSystem(name: string, timeoutMs: number, signal: AbortSignal): Promise<SystemAnswer> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
-  if (signal.aborted) {
-    return { reason: 'dns_timeout', message: `system resolver: lookup of ${name} aborted before it started`, addresses: [], ms: 0 };
+  const cutShort = (when: string): SystemAnswer => ({ reason: 'deadline', message: `system resolver: lookup of ${name} cut short by the run deadline ${when}`, addresses: [], ms: elapsed() });
+  if (signal.aborted) return cutShort('before it started');
+  const turn = await threads.take(timeoutMs, (cancel) => onAbort(signal, cancel));
+  if (turn === 'cancelled') return cutShort(`after waiting ${elapsed()} ms for its turn`);
+  if (turn === 'silent') {
+    return { reason: 'dns_timeout', message: `system resolver: no answer for ${name} within ${timeoutMs} ms (no lookup ahead of it ended either)`, addresses: [], ms: elapsed() };
   }
+  return lookupInTurn(name, timeoutMs, signal, turn.granted, started);
+}
+
+async function lookupInTurn(name: string, timeoutMs: number, signal: AbortSignal, endTurn: EndTurn, started: number): Promise<SystemAnswer> {
+  const elapsed = (): number => Math.round(performance.now() - started);
   let timer: NodeJS.Timeout | undefined;
   let detach: (() => void) | undefined;
   const stop = new Promise<'timeout' | 'aborted'>((resolve) => {
@@ -60,14 +80,13 @@ export async function lookupSystem(name: string, timeoutMs: number, signal: Abor
     (addresses) => ({ addresses: addresses.map((a) => a.address) }),
     (error: NodeJS.ErrnoException) => ({ code: error.code ?? 'UNKNOWN' }),
   );
+  void work.then(() => endTurn(true));
   try {
     const outcome = await Promise.race([work, stop]);
     if (outcome === 'timeout' || outcome === 'aborted') {
-      const message =
-        outcome === 'timeout'
-          ? `system resolver: no answer for ${name} within ${timeoutMs} ms`
-          : `system resolver: lookup of ${name} aborted after ${elapsed()} ms`;
-      return { reason: 'dns_timeout', message, addresses: [], ms: elapsed() };
+      return outcome === 'timeout'
+        ? { reason: 'dns_timeout', message: `system resolver: no answer for ${name} within ${timeoutMs} ms`, addresses: [], ms: elapsed() }
+        : { reason: 'deadline', message: `system resolver: lookup of ${name} cut short by the run deadline after ${elapsed()} ms`, addresses: [], ms: elapsed() };
     }
     if ('code' in outcome) {
       return { ...describeLookupError(outcome.code, name), code: outcome.code, addresses: [], ms: elapsed() };

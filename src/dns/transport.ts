@@ -10,6 +10,7 @@ import dnsPacket, { type DecodedPacket, type Packet, type RecordType } from 'dns
 import type { QueryDeadline } from './query-deadline.js';
 import type { DnsServerAddress } from './server-address.js';
 import { formatDnsServer } from './server-address.js';
+import { socketFailure } from './socket-failure.js';
 
 /** What is asked: a name and a record type. */
 export interface QueryQuestion {
@@ -36,14 +37,26 @@ export type DnsResponse = DecodedPacket & { rcode: string };
 /** How an exchange ended. */
 export type ExchangeResult =
   | { kind: 'answer'; packet: DnsResponse }
-  | { kind: 'fail'; failure: 'timeout' | 'aborted' | 'unreachable' | 'error'; message: string };
+  | { kind: 'fail'; failure: 'timeout' | 'aborted' | 'unreachable' | 'no_route' | 'local' | 'error'; message: string; code?: string };
 
 const normalizeName = (name: string): string => name.toLowerCase().replace(/\.$/, '');
+
+/**
+ * Decodes a DNS message; throws when it is not one. dns-packet reads past the end of a message cut
+ * short inside a record without complaint (an A record cut after one byte decodes as
+ * "10.undefined.undefined.undefined"), but it counts what it read: more than the message holds is
+ * a truncated message, not an answer.
+ */
+export function decodeMessage(message: Buffer): DnsResponse {
+  const packet = dnsPacket.decode(message) as DnsResponse;
+  if (dnsPacket.decode.bytes > message.length) throw new RangeError(`DNS message of ${message.length} bytes ends inside a record`);
+  return packet;
+}
 
 /** Decodes a datagram or TCP message as a DNS response; null when it is not one (junk, or a query echoed back). */
 function decodeResponse(message: Buffer): DnsResponse | null {
   try {
-    const packet = dnsPacket.decode(message) as DnsResponse;
+    const packet = decodeMessage(message);
     return packet.flag_qr ? packet : null;
   } catch {
     return null;
@@ -109,6 +122,7 @@ export function exchangeTcp(
   const expected: ExpectedQuestion = { id, ...question };
   return new Promise((resolve) => {
     if (deadline.aborted) return resolve(abortResult(deadline, server, 'TCP'));
+    deadline.start();
     const socket = net.connect({ host: target.host, port: target.port });
     let settled = false;
     let buffered = Buffer.alloc(0);
@@ -121,10 +135,7 @@ export function exchangeTcp(
       resolve(result);
     };
     detach = deadline.onFire(() => finish(abortResult(deadline, server, 'TCP')));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'ECONNREFUSED' ? 'connection refused' : (error.code ?? error.message);
-      finish({ kind: 'fail', failure: error.code === 'ECONNREFUSED' ? 'unreachable' : 'error', message: `TCP query to ${server} failed: ${why}` });
-    });
+    socket.on('error', (error: NodeJS.ErrnoException) => finish(socketFailure(error, server, 'TCP')));
     socket.on('close', () => {
       finish({ kind: 'fail', failure: 'error', message: `${server} closed the TCP connection without a valid answer` });
     });

@@ -13,10 +13,13 @@ import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import dnsPacket from 'dns-packet';
 import type { QueryDeadline } from './query-deadline.js';
+import { socketFailure } from './socket-failure.js';
+import { acquireUdpSlot } from './udp-slots.js';
 import { formatDnsServer, type DnsServerAddress } from './server-address.js';
 import {
   abortResult,
   buildQuery,
+  decodeMessage,
   echoesQuestion,
   type DnsResponse,
   type ExchangeResult,
@@ -34,19 +37,10 @@ import {
  */
 export const UDP_RETRANSMIT_MS = 500;
 
-/**
- * At most this many UDP queries are in flight to one server at a time; the rest wait their turn
- * (their deadline keeps running). Why: the engine starts hundreds of endpoints at once, two queries
- * each, and a DNS server's socket buffer (about 200 datagrams for dnsmasq with Linux defaults)
- * overflows in that first burst; each lost datagram then costs a whole retransmission gap (measured
- * in docs/benchmarks.md case 4: 1,000 names took 0.65 s of engine time, 500 ms of it waiting to
- * retransmit ~200 dropped queries). Answers free slots within a round trip, so a fast server is
- * barely slowed, and a slow one sees the same load a stub resolver farm would.
- */
-export const UDP_IN_FLIGHT_PER_SERVER = 100;
-
 /** Queries one socket carries over its life before new queries get a fresh socket (and source port). */
 export const QUERIES_PER_SOCKET = 64;
+
+export { UDP_IN_FLIGHT_PER_SERVER } from './udp-slots.js';
 
 const countOf = (ignored: IgnoredCounts): number => ignored.wrongId + ignored.wrongQuestion + ignored.notDns;
 
@@ -79,8 +73,11 @@ class UdpChannel {
     this.#socket = dgram.createSocket(target.family === 6 ? 'udp6' : 'udp4');
     this.#socket.on('error', (error: NodeJS.ErrnoException) => this.#fail(error));
     this.#socket.on('message', (message: Buffer) => this.#receive(message));
-    this.#socket.connect(target.port, target.host, () => {
+    // A connect error (no route: ENETUNREACH; a broadcast address: EACCES) comes only to this
+    // callback, never to 'error': ignored, the first send would throw ERR_SOCKET_BAD_PORT.
+    this.#socket.connect(target.port, target.host, (error?: Error) => {
       if (this.#closed) return;
+      if (error) return this.#fail(error as NodeJS.ErrnoException);
       this.#connected = true;
       for (const payload of this.#unsent) this.#transmit(payload);
       this.#unsent = [];
@@ -135,7 +132,7 @@ class UdpChannel {
   #receive(message: Buffer): void {
     let packet: DnsResponse;
     try {
-      packet = dnsPacket.decode(message) as DnsResponse;
+      packet = decodeMessage(message);
     } catch {
       this.#leastIgnored().forEach((q) => q.ignored.notDns++);
       return;
@@ -161,10 +158,7 @@ class UdpChannel {
 
   /** A socket error ends every query on the channel: they all asked the same server the same way. */
   #fail(error: NodeJS.ErrnoException): void {
-    const result: ExchangeResult =
-      error.code === 'ECONNREFUSED'
-        ? { kind: 'fail', failure: 'unreachable', message: `${this.#server} is unreachable: UDP port unreachable (ICMP), no DNS server listens there` }
-        : { kind: 'fail', failure: 'error', message: `UDP query to ${this.#server} failed: ${error.code ?? error.message}` };
+    const result = socketFailure(error, this.#server, 'UDP');
     for (const id of [...this.#pending.keys()]) this.#settle(id, result);
     this.#close();
   }
@@ -196,54 +190,20 @@ function channelTo(target: DnsServerAddress, server: string): UdpChannel {
   return channel;
 }
 
-/** In-flight count and waiting queries, per server ("ip:port"). */
-const udpSlots = new Map<string, { active: number; waiting: (() => void)[] }>();
-
-/**
- * Waits for a free UDP slot to `server`; resolves with a release function (call it exactly once),
- * or with undefined when the deadline fires first.
- */
-function acquireUdpSlot(server: string, deadline: QueryDeadline): Promise<(() => void) | undefined> {
-  let slots = udpSlots.get(server);
-  if (slots === undefined) {
-    slots = { active: 0, waiting: [] };
-    udpSlots.set(server, slots);
-  }
-  const state = slots;
-  let released = false;
-  const release = (): void => {
-    if (released) return;
-    released = true;
-    const next = state.waiting.shift();
-    if (next !== undefined) next();
-    else if (--state.active === 0) udpSlots.delete(server);
-  };
-  if (state.active < UDP_IN_FLIGHT_PER_SERVER) {
-    state.active++;
-    return Promise.resolve(release);
-  }
-  if (deadline.aborted) return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    // Handing over a slot keeps `active` unchanged: the releaser's slot becomes ours.
-    const grant = (): void => {
-      detach();
-      resolve(release);
-    };
-    const detach = deadline.onFire(() => {
-      const index = state.waiting.indexOf(grant);
-      if (index >= 0) state.waiting.splice(index, 1);
-      resolve(undefined);
-    });
-    state.waiting.push(grant);
-  });
-}
-
 /** Asks `question` over UDP (again while unanswered) and waits for the matching answer. Never rejects. */
-export function exchangeUdp(target: DnsServerAddress, question: QueryQuestion, deadline: QueryDeadline, ignored: IgnoredCounts): Promise<ExchangeResult> {
+export function exchangeUdp(
+  target: DnsServerAddress,
+  question: QueryQuestion,
+  deadline: QueryDeadline,
+  timeoutMs: number,
+  ignored: IgnoredCounts,
+): Promise<ExchangeResult> {
   const server = formatDnsServer(target);
-  return acquireUdpSlot(server, deadline).then((release) => {
+  return acquireUdpSlot(server, deadline, timeoutMs).then(async (release) => {
     if (release === undefined) return abortResult(deadline, server, 'UDP');
-    return askOnChannel(target, server, question, deadline, ignored).finally(release);
+    const result = await askOnChannel(target, server, question, deadline, ignored);
+    release(result.kind === 'answer');
+    return result;
   });
 }
 
@@ -256,6 +216,8 @@ function askOnChannel(
 ): Promise<ExchangeResult> {
   return new Promise((resolve) => {
     if (deadline.aborted) return resolve(abortResult(deadline, server, 'UDP'));
+    // The query's clock starts now, with its first datagram, not when it joined the queue.
+    deadline.start();
     const channel = channelTo(target, server);
     let retransmit: NodeJS.Timeout | undefined;
     let detach = (): void => {};

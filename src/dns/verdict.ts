@@ -58,6 +58,10 @@ function failureBrief(reason: Reason, view: View, chainEnd: string | undefined, 
       return 'DNS query refused';
     case 'dns_timeout':
       return view.brief === 'EAI_AGAIN' ? 'temporary DNS failure (EAI_AGAIN)' : `no DNS answer within ${timeoutMs} ms`;
+    case 'dns_unreachable':
+      return `DNS server unreachable from here (${view.label})`;
+    case 'deadline':
+      return 'cut short by the run deadline';
     default:
       // No rcode and no error code: the socket-level sentence (unreachable, not DNS) is the news.
       return view.brief === 'dns_error' ? view.message : `DNS error (${view.brief})`;

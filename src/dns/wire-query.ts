@@ -14,7 +14,7 @@ import type { DirectAnswer } from '../types.js';
 export type WireQueryType = 'A' | 'AAAA' | 'NS';
 
 /** Why a query produced no usable response. */
-export type WireFailure = 'timeout' | 'aborted' | 'unreachable' | 'invalid' | 'error';
+export type WireFailure = 'timeout' | 'aborted' | 'unreachable' | 'no_route' | 'local' | 'invalid' | 'error';
 
 /** The outcome of one question to one server: a matching response (any rcode), or a failure. */
 export type WireOutcome =
@@ -85,7 +85,7 @@ export async function queryServer(
   let transport: 'udp' | 'tcp' = 'udp';
   let result: ExchangeResult;
   try {
-    result = await exchangeUdp(target, { name, type }, deadline, ignored);
+    result = await exchangeUdp(target, { name, type }, deadline, timeoutMs, ignored);
     if (result.kind === 'answer' && result.packet.flag_tc) {
       // RFC 7766: a truncated UDP answer must be retried over TCP to get the full answer.
       transport = 'tcp';

@@ -3,9 +3,9 @@
 // through the secure context it hands to the engine, never through the user's trust store.
 
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
+import { readTextFile } from '../package-files.js';
 import { packageRoot } from '../package-root.js';
 
 /** A key and certificate chain (PEM) a lab server presents. */
@@ -33,7 +33,7 @@ export function labCertsDir(): string {
 export function loadLabCerts(dir: string = labCertsDir()): LabCerts {
   const read = (name: string): string => {
     try {
-      return readFileSync(join(dir, name), 'utf8');
+      return readTextFile(join(dir, name));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       throw new Error(`the lab certificate ${join(dir, name)} cannot be read (${code}): reinstall amlprobe, or run scripts/make-lab-certs.sh in a clone`);

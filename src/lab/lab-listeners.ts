@@ -92,9 +92,16 @@ function tlsIntercept(certs: LabCerts): Promise<Listener> {
 /** A UDP service answering every datagram. */
 async function udpReply(): Promise<Listener> {
   const socket = dgram.createSocket('udp4');
-  socket.on('error', ignore);
   socket.on('message', (_message, peer) => socket.send('amlprobe lab\n', peer.port, peer.address));
-  await new Promise<void>((resolve) => socket.bind(0, HOST, () => resolve()));
+  // A bind error comes only as 'error': swallowed, the lab would wait for this listener forever.
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(0, HOST, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+  socket.on('error', ignore);
   return { port: socket.address().port, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
 }
 

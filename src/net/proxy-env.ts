@@ -17,6 +17,7 @@
 import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 import type { Endpoint, Protocol, ProxyEnvironment, RunSettings } from '../types.js';
+import { redactTyped, rememberProxyCredentials } from '../untrusted/redact.js';
 import { cidrContains, parseAddress, parseCidr } from './cidr.js';
 
 /** A validated proxy: where to connect, how it reads in a report, and the credentials to send. */
@@ -45,7 +46,7 @@ export function parseProxyUrl(text: string, source: string): ProxyServer {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new UsageError(`${source} '${redactText(trimmed)}' is not a valid proxy URL; write it as http://host:port.`);
+    throw new UsageError(`${source} '${redactTyped(trimmed)}' is not a valid proxy URL; write it as http://host:port.`);
   }
   const shown = displayOf(url);
   if (url.protocol !== 'http:') {
@@ -61,11 +62,23 @@ export function parseProxyUrl(text: string, source: string): ProxyServer {
   const port = url.port === '' ? 80 : Number(url.port);
   const server: ProxyServer = { host, port, display: shown };
   if (url.username !== '' || url.password !== '') {
-    const user = decodeURIComponent(url.username);
-    const password = decodeURIComponent(url.password);
+    const user = safeDecode(url.username);
+    const password = safeDecode(url.password);
+    // From now on every text amlprobe prints is scrubbed of them, whoever echoes them back.
+    rememberProxyCredentials(user, password);
+    rememberProxyCredentials(url.username, url.password);
     server.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
   return server;
+}
+
+/** Percent-decoding that keeps the text as written when it is not valid (a lone '%'). */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** "http://host:port" of a URL, without user info, path or query. */
@@ -88,13 +101,8 @@ export function displayProxy(text: string): string {
     const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`);
     return displayOf(url);
   } catch {
-    return redactText(trimmed);
+    return redactTyped(trimmed);
   }
-}
-
-/** Removes "user:pass@" from text that is not a parsable URL. */
-function redactText(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, (_m, scheme: string | undefined) => `${scheme ?? ''}***@`);
 }
 
 /** The proxy variables of an environment: lower-case names win over upper-case ones, empty means unset. */

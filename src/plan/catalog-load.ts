@@ -1,12 +1,12 @@
 // Loads the endpoint catalog: every probes/*.yaml file, validated against probes/catalog.schema.json,
 // with errors that point at file:line so whoever edits the catalog finds the bad row at once.
 
-import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { packageRoot } from '../package-root.js';
+import { listFolder, readTextFile } from '../package-files.js';
+import { BUILTIN_ROOT, packageRoot } from '../package-root.js';
 import { UsageError } from '../errors.js';
 import type { Cloud } from '../types.js';
 
@@ -76,7 +76,7 @@ export function loadCatalog(dir: string = defaultCatalogDir(), schemaPath: strin
   const validate = compileSchema(schemaPath);
   let files: string[];
   try {
-    files = readdirSync(dir).filter((name) => /\.ya?ml$/i.test(name)).sort();
+    files = listFolder(dir).filter((name) => /\.ya?ml$/i.test(name)).sort();
   } catch (error) {
     throw new UsageError(`cannot read the catalog directory: ${(error as Error).message}`, dir);
   }
@@ -93,7 +93,7 @@ function compileSchema(schemaPath: string): ValidateFunction {
   if (cached !== undefined) return cached;
   let schema: Record<string, unknown>;
   try {
-    schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+    schema = JSON.parse(readTextFile(schemaPath)) as Record<string, unknown>;
   } catch (error) {
     throw new UsageError(`cannot read the catalog schema: ${(error as Error).message}`, schemaPath);
   }
@@ -113,7 +113,7 @@ function compileSchema(schemaPath: string): ValidateFunction {
 
 /** Parses one file; every error carries file:line:column. */
 function loadScenarioFile(file: string, validate: ValidateFunction): CatalogScenario {
-  const text = readFileSync(file, 'utf8');
+  const text = readTextFile(file);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const shown = displayPath(file);
@@ -217,8 +217,9 @@ function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): n
   return 1;
 }
 
-/** Paths relative to the working directory read better in messages than absolute ones. */
+/** Paths relative to the working directory (or the built-in files) read better in messages than absolute ones. */
 function displayPath(file: string): string {
+  if (file.startsWith(`${BUILTIN_ROOT}/`) || file.startsWith(`${BUILTIN_ROOT}\\`)) return file.slice(BUILTIN_ROOT.length + 1).replaceAll('\\', '/');
   const cwd = process.cwd();
   return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
 }

@@ -4,6 +4,8 @@
 
 import { isMap, isPair, isScalar, type Document, type LineCounter } from 'yaml';
 import { UsageError } from '../errors.js';
+import { printable } from '../untrusted/printable.js';
+import { redactTyped } from '../untrusted/redact.js';
 
 /** A key or list index leading from the top of the file to a value. */
 export type ConfigPath = readonly (string | number)[];
@@ -28,7 +30,11 @@ export class ConfigError extends UsageError {
   readonly problems: readonly ConfigProblem[];
 
   constructor(file: string, problems: readonly ConfigProblem[]) {
-    const sorted = [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
+    // Messages quote the values they refuse: a proxy URL's password or a key pasted in the wrong
+    // place must not reach a terminal or a CI log, nor an escape sequence typed into the file.
+    const sorted = [...problems]
+      .map((p) => ({ ...p, message: printable(redactTyped(p.message)) }))
+      .sort((a, b) => a.line - b.line || a.col - b.col);
     super(formatProblems(file, sorted));
     this.name = 'ConfigError';
     this.file = file;

@@ -1,9 +1,9 @@
 // The config file's JSON Schema (config/amlprobe.schema.json, also used by editors) and the
 // translation of Ajv's errors into sentences a firewall admin can act on.
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { readTextFile } from '../package-files.js';
 import { packageRoot } from '../package-root.js';
 import { describePath, type ConfigPath } from './config-errors.js';
 import { closestMatch, didYouMean } from './did-you-mean.js';
@@ -34,7 +34,7 @@ function getValidator(): ValidateFunction {
   const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
   // VS Code / yaml-language-server show this instead of "does not match pattern"; so do we.
   ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
-  validator = ajv.compile(JSON.parse(readFileSync(schemaPath(), 'utf8')) as object);
+  validator = ajv.compile(JSON.parse(readTextFile(schemaPath())) as object);
   return validator;
 }
 

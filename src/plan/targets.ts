@@ -60,7 +60,7 @@ export function parseTarget(text: string, defaults: TargetDefaults = {}): Endpoi
   const authority = cut < 0 ? rest : rest.slice(0, cut);
   const tail = cut < 0 ? '' : rest.slice(cut);
 
-  if (authority.includes('@')) fail(`user names and passwords are not supported in targets; remove '${authority.slice(0, authority.lastIndexOf('@') + 1)}'`);
+  if (authority.includes('@')) fail("user names and passwords are not supported in targets; remove everything up to and including the '@' before the host (the text is not repeated here: it may be a password)");
   const { hostText, portText } = splitAuthority(authority, protocol, fail);
   const host = checkHost(hostText, fail);
   const port = choosePort(protocol, host, portText, shorthand, fail);

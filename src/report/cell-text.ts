@@ -102,6 +102,7 @@ const DESCRIBE: Record<Reason, Describe> = {
   servfail: () => 'SERVFAIL',
   dns_refused: () => 'REFUSED',
   dns_timeout: () => 'timeout',
+  dns_unreachable: () => 'no route to DNS',
   dns_error: () => 'DNS error',
   public_ip: (check) => describeAddresses(publicFirst(dnsData(check)?.addresses ?? []), 'public') ?? 'public address',
   unexpected_ip: (check) => describeAddresses(dnsData(check)?.addresses ?? [], 'unexpected') ?? 'unexpected address',

@@ -1,7 +1,11 @@
 // Judges serve's state file for `amlprobe healthcheck --serve-state`: healthy when serve finished
 // a run recently enough for its schedule and no required endpoint failed in it.
 
+import { cleanText } from '../untrusted/evidence.js';
 import type { ServeStateFile } from './state-file.js';
+
+/** Longest failure line quoted from the file (it is in /tmp: anyone in the container could have written it). */
+const MAX_LINE_CHARS = 300;
 
 /**
  * Slack on top of interval + deadline before a state counts as stale: a run ends at most
@@ -15,12 +19,6 @@ export const STALE_SLACK_MS = 30_000;
 export interface ServeHealth {
   healthy: boolean;
   message?: string;
-}
-
-/** Control characters made visible and length bounded: the lines come from a file anyone in the container could write. */
-function printable(text: string, max = 300): string {
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}...` : clean;
 }
 
 const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`;
@@ -38,7 +36,7 @@ export function judgeServeState(state: ServeStateFile, nowMs: number): ServeHeal
   const age = nowMs - last.endedAtMs;
   if (age > staleAfterMs) return { healthy: false, message: `serve's last run ended ${seconds(age)} ago; ${schedule}: is it stuck?` };
   if (last.requiredFailed > 0) {
-    const listed = last.failing.slice(0, 10).map((line) => printable(String(line)));
+    const listed = last.failing.slice(0, 10).map((line) => cleanText(String(line), MAX_LINE_CHARS));
     const more = last.requiredFailed > listed.length ? `; and ${last.requiredFailed - listed.length} more` : '';
     return { healthy: false, message: `${last.requiredFailed} required endpoint(s) failed in serve's last run: ${listed.join('; ')}${more}` };
   }

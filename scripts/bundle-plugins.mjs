@@ -1,0 +1,97 @@
+// esbuild plugins shared by the one-file bundle (build-bundle.mjs) and the single executable
+// (build-sea.mjs). Each replaces, in the bundle only, a module whose unbundled form reads from disk
+// or from node_modules, so `dist/src/cli.js` keeps its plain behaviour.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+/** The data files amlprobe reads at run time, relative to the repository root (what package-files.ts serves). */
+export function bundledFileNames(root) {
+  const under = (dir, pattern) =>
+    readdirSync(join(root, dir))
+      .filter((name) => pattern.test(name))
+      .sort()
+      .map((name) => `${dir}/${name}`);
+  return [
+    ...under('probes', /\.(ya?ml|json)$/i),
+    'config/amlprobe.schema.json',
+    ...under('lab/certs', /\.(pem|key)$/),
+  ];
+}
+
+/** dist/src/bundled-files.js becomes a generated module holding the data files' text. */
+export function bundledFilesPlugin(root) {
+  return {
+    name: 'amlprobe-bundled-files',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]bundled-files\.js$/ }, () => {
+        const entries = bundledFileNames(root).map((name) => [name, readFileSync(join(root, name), 'utf8')]);
+        return { contents: `export const BUNDLED_FILES = new Map(${JSON.stringify(entries)});\n`, loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * ESM imports of Node built-ins ("import { readFileSync } from 'node:fs'") become require() calls
+ * made when the importing module runs, instead of static imports that Node links before running
+ * anything. A Node.js too old to have one of them (node:dns/promises, node:stream/web) then gets to
+ * run node-guard.ts, which comes first, and says so, rather than failing at link time.
+ */
+export function builtinsAtRunTimePlugin() {
+  return {
+    name: 'amlprobe-builtins-at-run-time',
+    setup(b) {
+      b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'import-statement' ? { path: args.path, namespace: 'late-builtin' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'late-builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});\n`, loader: 'js' }));
+    },
+  };
+}
+
+/** The packages carried as text: large, and needed only by some commands (see textChunksPlugin). */
+export const TEXT_CHUNKS = ['@azure/identity', 'undici', 'ws'];
+
+/**
+ * Each of `packages` (imported by amlprobe's code by its bare name) becomes a CommonJS module that
+ * carries the package, bundled apart, as a string, and evaluates it when first required: a string
+ * literal costs the parser almost nothing, where the packages' code would be parsed at every
+ * start-up. For the large ones a command may never need: @azure/identity (a token for registry
+ * discovery), undici and ws (HTTP and WebSocket layers, the lab). esbuild initialises a module
+ * that imports them only when that module is first imported, so `--version` or `catalog` never
+ * evaluates them.
+ */
+export function textChunksPlugin(root, packages) {
+  const names = new Set(packages);
+  return {
+    name: 'amlprobe-text-chunks',
+    setup(b) {
+      b.onResolve({ filter: /^[@a-z]/ }, (args) => (names.has(args.path) && args.namespace === 'file' ? { path: args.path, namespace: 'text-chunk' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'text-chunk' }, async (args) => {
+        const chunk = await build({
+          stdin: { contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: root, loader: 'js' },
+          bundle: true,
+          write: false,
+          platform: 'node',
+          format: 'cjs',
+          target: 'node20',
+          minify: true,
+          keepNames: true,
+          legalComments: 'none',
+          logLevel: 'warning',
+        });
+        const file = `amlprobe-${args.path.replace(/[^a-z0-9]+/gi, '-').replace(/^-/, '')}.cjs`;
+        return {
+          contents: [
+            // Built-ins only: the chunk carries all its packages.
+            `const source = ${JSON.stringify(chunk.outputFiles[0].text)};`,
+            `const wrapper = require('node:vm').runInThisContext('(function (require, module, exports) {' + source + '\\n})', { filename: ${JSON.stringify(file)} });`,
+            'wrapper(require, module, module.exports);',
+          ].join('\n'),
+          loader: 'js',
+          resolveDir: root,
+        };
+      });
+    },
+  };
+}
