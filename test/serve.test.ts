@@ -4,32 +4,22 @@
 // run slower than the interval delays the next instead of overlapping it.
 
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Flags } from '../src/cli/args.js';
-import { serveOptions } from '../src/cli/serve-command.js';
-import { isUsageError } from '../src/errors.js';
 import { escapeLabelValue } from '../src/report/prometheus.js';
 import { startSchedule } from '../src/serve/schedule.js';
-import { parseListenAddress } from '../src/serve/listen-address.js';
-import { describeRun, runCli } from './helpers/cli.js';
+import { configYaml } from './helpers/serve-config.js';
 import { closedTcpPort, startTcpServer } from './helpers/listeners.js';
 import type { Listener } from './helpers/listeners.js';
-import { freePort, requireProgram, startServe, waitFor, writeConfig } from './helpers/serve-process.js';
+import { requireProgram, startServe, waitFor, writeConfig } from './helpers/serve-process.js';
+import { startPrometheus } from './helpers/prometheus-process.js';
 import { documentedAnswer, REGISTRY_GUID, sendJson, startDiscoveryFake } from './helpers/azure-fakes.js';
 import { startDnsServer } from './helpers/dns-server.js';
 import type { ServeProcess } from './helpers/serve-process.js';
-
-/** A config probing these targets by IP literal (no name lookups), each `id: target` (required unless marked). */
-function configYaml(endpoints: { id: string; target: string; required?: boolean }[], timeout = '500ms'): string {
-  const rows = endpoints.map((e) => `  - target: ${e.target}\n    id: ${JSON.stringify(e.id)}\n    required: ${e.required ?? true}\n`);
-  return `version: 1\nsettings:\n  timeout: ${timeout}\n  systemResolver: false\nendpoints:\n${rows.join('')}`;
-}
+import { FlappingListener } from './helpers/flapping-listener.js';
 
 async function get(url: string, init: RequestInit = {}): Promise<{ status: number; body: string; type: string }> {
   // A bounded wait: a server that never answers fails the test instead of stalling the suite.
@@ -50,31 +40,6 @@ async function firstMetrics(serve: ServeProcess): Promise<string> {
     const res = await get(`${serve.url}/metrics`);
     return res.status === 200 ? res.body : undefined;
   });
-}
-
-/** A TCP listener on a fixed port that can be stopped and started again on the same port. */
-class FlappingListener {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  constructor(readonly port: number) {}
-  async up(): Promise<void> {
-    const server = createServer((s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-      s.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', resolve);
-    });
-    this.server = server;
-  }
-  async down(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
 }
 
 describe('serve', { concurrency: true, timeout: 120_000 }, () => {
@@ -108,8 +73,9 @@ describe('serve', { concurrency: true, timeout: 120_000 }, () => {
       assert.equal(sample(text, 'amlprobe_endpoint_success', { endpoint: 'open', required: 'true' }), 1, text);
       assert.equal(sample(text, 'amlprobe_endpoint_success', { endpoint: oddId }), 0, text);
       assert.equal(sample(text, 'amlprobe_endpoint_success', { endpoint: 'optional', required: 'false' }), 0, text);
-      assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: oddId, layer: 'tcp', reason: 'tcp_refused' }), 0, text);
-      assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: 'open', layer: 'tcp', reason: 'ok', port: String(open.port) }), 1, text);
+      assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: oddId, layer: 'tcp' }), 0, text);
+      assert.equal(sample(text, 'amlprobe_layer_reason_info', { endpoint: oddId, layer: 'tcp', reason: 'tcp_refused' }), 1, text);
+      assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: 'open', layer: 'tcp', port: String(open.port) }), 1, text);
       assert.ok((sample(text, 'amlprobe_layer_duration_seconds', { endpoint: 'open', layer: 'tcp' }) ?? -1) >= 0, text);
       assert.equal(sample(text, 'amlprobe_dns_private', { endpoint: 'open' }), 1, text);
       assert.match(text, /^amlprobe_required_failures 1$/m);
@@ -136,42 +102,20 @@ describe('serve', { concurrency: true, timeout: 120_000 }, () => {
     });
 
     it('is scraped by a real Prometheus, which then answers amlprobe_endpoint_success', async (t) => {
-      const prometheus = requireProgram('prometheus', 'prometheus');
-      const dir = mkdtempSync(join(tmpdir(), 'amlprobe-prometheus-'));
       const target = serve.url.replace('http://', '');
-      writeFileSync(
-        join(dir, 'prometheus.yml'),
+      const prometheus = await startPrometheus(
         `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: amlprobe\n    static_configs:\n      - targets: ['${target}']\n`,
       );
-      const port = await freePort();
-      let log = '';
-      const child = spawn(
-        prometheus,
-        [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
-        { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir },
-      );
-      child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-      child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      t.after(async () => {
-        if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-          process.kill(child.pid, 'SIGKILL');
-          await exited;
-        }
-        rmSync(dir, { recursive: true, force: true });
-      });
+      t.after(() => prometheus.stop());
       type Vector = { metric: Record<string, string>; value: [number, string] }[];
       const series = await waitFor(
-        `Prometheus (127.0.0.1:${port}) to have scraped amlprobe_endpoint_success; its log: ${log}`,
+        `Prometheus (${prometheus.url}) to have scraped amlprobe_endpoint_success`,
         async () => {
-          if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}: ${log}`);
-          const res = await get(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('amlprobe_endpoint_success{job="amlprobe"}')}`);
-          if (res.status !== 200) return undefined;
-          const body = JSON.parse(res.body) as { status: string; data: { result: Vector } };
-          return body.data.result.length >= 3 ? body.data.result : undefined;
+          const data = await prometheus.api<{ result: Vector }>(`/api/v1/query?query=${encodeURIComponent('amlprobe_endpoint_success{job="amlprobe"}')}`);
+          return data.result.length >= 3 ? data.result : undefined;
         },
         20_000,
-      );
+      ).catch((error: unknown) => assert.fail(`${String(error)}; its log: ${prometheus.log()}`));
       const byId = new Map(series.map((s) => [s.metric.endpoint, s.value[1]]));
       assert.equal(byId.get('open'), '1', JSON.stringify(series));
       assert.equal(byId.get(oddId), '0', JSON.stringify(series));
@@ -336,7 +280,8 @@ describe('serve', { concurrency: true, timeout: 120_000 }, () => {
     );
     // One connection per run: no run was started and abandoned on the side.
     assert.ok(accepted >= pair.n && accepted <= pair.n + 2, `${accepted} connections for ${pair.n} runs`);
-    assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: 'slow', layer: 'tls', reason: 'tls_timeout' }), 0, text);
+    assert.equal(sample(text, 'amlprobe_layer_success', { endpoint: 'slow', layer: 'tls' }), 0, text);
+    assert.equal(sample(text, 'amlprobe_layer_reason_info', { endpoint: 'slow', layer: 'tls', reason: 'tls_timeout' }), 1, text);
   });
 
   it('startSchedule: one run at a time, the next as soon as a slow one ends, none after stop()', async () => {
@@ -374,139 +319,5 @@ describe('serve', { concurrency: true, timeout: 120_000 }, () => {
     schedule.stop();
     assert.ok(errors.length >= 2);
     assert.match(String(errors[0]), /boom 1/);
-  });
-});
-
-describe('serve: usage errors are exit 2 before any probe', { concurrency: true, timeout: 120_000 }, () => {
-  // Validation of serve's own flags, table-driven in process (each is a UsageError, i.e. exit 2);
-  // the CLI cases below show the exit code and message end to end.
-  const cases: { case: string; flags: Partial<Flags>; message: RegExp }[] = [
-    { case: 'host name', flags: { listen: 'example.com:9464' }, message: /--listen 'example.com:9464': .*not an IP address/ },
-    { case: 'port alone', flags: { listen: '9464' }, message: /port alone/ },
-    { case: 'port too big', flags: { listen: '127.0.0.1:70000' }, message: /from 0 to 65535/ },
-    { case: 'IPv6 without brackets', flags: { listen: '::1:9464' }, message: /not HOST:PORT|brackets/ },
-    { case: 'not IPv6 in brackets', flags: { listen: '[127.0.0.1]:9464' }, message: /not an IPv6 address/ },
-    { case: 'bad interval', flags: { interval: 'soon' }, message: /--interval 'soon'/ },
-    { case: 'interval too short', flags: { interval: '10ms' }, message: /shorter than 100 ms/ },
-    { case: '--output', flags: { output: ['x.json'] }, message: /serve writes no report file/ },
-  ];
-  for (const c of cases) {
-    it(`serveOptions: ${c.case}`, () => {
-      assert.throws(() => serveOptions(c.flags as Flags), (error: unknown) => isUsageError(error) && c.message.test(error.message));
-    });
-  }
-  it('serveOptions: defaults are 60 s and 127.0.0.1:9464', () => {
-    assert.deepEqual(serveOptions({} as Flags), { intervalMs: 60_000, listen: { host: '127.0.0.1', port: 9464 } });
-  });
-
-  let config: ReturnType<typeof writeConfig>;
-  before(() => {
-    config = writeConfig(configYaml([{ id: 'x', target: 'tcp://127.0.0.1:1' }]));
-  });
-  after(() => config.remove());
-  const cliCases: { case: string; args: string[]; message: RegExp }[] = [
-    { case: 'cli: bad --listen', args: ['--listen', 'example.com:9464'], message: /^amlprobe: error: --listen 'example.com:9464': .*not an IP address/ },
-    { case: 'cli: address not on this machine', args: ['--listen', '192.0.2.1:0'], message: /not on any interface/ },
-    { case: 'cli: a target', args: ['tcp://127.0.0.1:1'], message: /serve takes no targets/ },
-  ];
-  for (const c of cliCases) {
-    it(c.case, async () => {
-      const run = await runCli(['serve', '--config', config.path, '--no-system-resolver', ...c.args], { killAfterMs: 30_000 });
-      assert.equal(run.code, 2, describeRun(run));
-      assert.match(run.stderr, c.message);
-    });
-  }
-
-  it('port in use', async () => {
-    const busy = await startTcpServer();
-    try {
-      const run = await runCli(['serve', '--config', config.path, '--no-system-resolver', '--listen', `127.0.0.1:${busy.port}`], { killAfterMs: 30_000 });
-      assert.equal(run.code, 2, describeRun(run));
-      assert.match(run.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${busy.port}: the port is already in use`));
-    } finally {
-      await busy.close();
-    }
-  });
-
-  it('parseListenAddress accepts IPv4, bracketed IPv6, localhost and the default', () => {
-    assert.deepEqual(parseListenAddress('0.0.0.0:9464'), { host: '0.0.0.0', port: 9464 });
-    assert.deepEqual(parseListenAddress('[::1]:0'), { host: '::1', port: 0 });
-    assert.deepEqual(parseListenAddress('localhost:9464'), { host: 'localhost', port: 9464 });
-  });
-
-  it('escapeLabelValue escapes backslash, quote and newline, and nothing else', () => {
-    assert.equal(escapeLabelValue('a\\b"c\nd é'), 'a\\\\b\\"c\\nd é');
-  });
-});
-
-describe('healthcheck', { concurrency: true, timeout: 120_000 }, () => {
-  let open: Listener;
-  let closed: number;
-  before(async () => {
-    open = await startTcpServer();
-    closed = await closedTcpPort();
-  });
-  after(() => open.close());
-
-  const cases: { case: string; endpoints: (o: number, c: number) => { id: string; target: string; required?: boolean }[]; code: number; stderr: RegExp }[] = [
-    { case: 'all required pass: exit 0, silent', endpoints: (o) => [{ id: 'a', target: `tcp://127.0.0.1:${o}` }], code: 0, stderr: /^$/ },
-    {
-      case: 'only an optional endpoint fails: exit 0, silent',
-      endpoints: (o, c) => [
-        { id: 'a', target: `tcp://127.0.0.1:${o}` },
-        { id: 'b', target: `tcp://127.0.0.1:${c}`, required: false },
-      ],
-      code: 0,
-      stderr: /^$/,
-    },
-    {
-      case: 'a required endpoint fails: exit 1, one line naming it',
-      endpoints: (o, c) => [
-        { id: 'a', target: `tcp://127.0.0.1:${o}` },
-        { id: 'db', target: `tcp://127.0.0.1:${c}` },
-      ],
-      code: 1,
-      stderr: /^amlprobe healthcheck: 1 required endpoint\(s\) failed: db \(tcp:\/\/127\.0\.0\.1:\d+\): tcp tcp_refused: [^\n]*\n$/,
-    },
-  ];
-  for (const c of cases) {
-    it(c.case, async (t) => {
-      const config = writeConfig(configYaml(c.endpoints(open.port, closed)));
-      t.after(() => config.remove());
-      // The deadline counts from the command's start (loading included): 10 s, not 5 x 500 ms, so
-      // four CLIs starting at once on a busy machine still reach their probes.
-      const run = await runCli(['healthcheck', '--config', config.path, '--no-system-resolver', '--deadline', '10s']);
-      assert.equal(run.code, c.code, describeRun(run));
-      assert.equal(run.stdout, '');
-      assert.match(run.stderr, c.stderr);
-    });
-  }
-
-  it('--deadline bounds a run that would hang: exit 1 well before the layer timeout', async (t) => {
-    const silent = await startTcpServer();
-    const config = writeConfig(configYaml([{ id: 'stuck', target: `tls://127.0.0.1:${silent.port}` }], '30s'));
-    t.after(async () => {
-      await silent.close();
-      config.remove();
-    });
-    const run = await runCli(['healthcheck', '--config', config.path, '--no-system-resolver', '--deadline', '700ms', '--timeout', '600ms']);
-    assert.equal(run.code, 1, describeRun(run));
-    // On a busy machine the 700 ms (counted from the command's start) may end before any layer starts.
-    assert.match(run.stderr, /stuck .*(dns|tcp|tls) (tls_timeout|deadline)/);
-    assert.ok(run.ms < 20_000, `took ${run.ms} ms`);
-  });
-
-  it('without --deadline, a config asking for 30 s layer timeouts is cut to the 10 s healthcheck deadline', async (t) => {
-    const silent = await startTcpServer();
-    const config = writeConfig(configYaml([{ id: 'stuck', target: `tls://127.0.0.1:${silent.port}` }], '30s'));
-    t.after(async () => {
-      await silent.close();
-      config.remove();
-    });
-    const run = await runCli(['healthcheck', '--config', config.path, '--no-system-resolver'], { killAfterMs: 40_000 });
-    assert.equal(run.code, 1, describeRun(run));
-    // On a busy machine the 700 ms (counted from the command's start) may end before any layer starts.
-    assert.match(run.stderr, /stuck .*(dns|tcp|tls) (tls_timeout|deadline)/);
-    assert.ok(run.ms >= 9000 && run.ms < 25_000, `took ${run.ms} ms; expected about 10 s`);
   });
 });

@@ -54,6 +54,8 @@ const OPTIONS = {
   'no-faults': { type: 'boolean' },
   interval: { type: 'string' },
   listen: { type: 'string' },
+  'serve-state': { type: 'string' },
+  compact: { type: 'boolean' },
 } as const;
 
 type FlagName = keyof typeof OPTIONS;
@@ -76,11 +78,11 @@ const RUN: readonly FlagName[] = [...REPORT, ...SETTINGS, ...PROFILE, ...LEARNIN
 
 /** The flags each command accepts besides --help and --version (help and version accept any). */
 const FLAGS_BY_COMMAND: Record<Exclude<Command, 'help' | 'version'>, ReadonlySet<FlagName>> = {
-  run: new Set(RUN),
+  run: new Set([...RUN, 'compact']),
   // serve and healthcheck refuse --format/--output themselves, with a sentence about what to use instead.
-  serve: new Set([...RUN, 'interval', 'listen']),
-  healthcheck: new Set(RUN),
-  check: new Set([...REPORT, ...SETTINGS, 'config', 'private-endpoints-json']),
+  serve: new Set([...RUN, 'interval', 'listen', 'serve-state']),
+  healthcheck: new Set([...RUN, 'serve-state']),
+  check: new Set([...REPORT, ...SETTINGS, 'config', 'private-endpoints-json', 'compact']),
   catalog: new Set(['format', 'output', 'no-color', 'config', 'scenario', ...PROFILE]),
   lab: new Set(['format', 'output', 'no-color', 'timeout', 'deadline', 'concurrency', 'no-faults']),
   diff: new Set(['format', 'output', 'no-color']),

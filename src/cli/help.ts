@@ -117,6 +117,11 @@ never from a request):
                              container). /healthz is 200 when every required endpoint passed, else 503
   healthcheck: deadline 10s unless --deadline is given, learning the workspace included;
   prints nothing when healthy.
+      --serve-state FILE     serve: rewrite FILE (atomically) after each run (default: the
+                             AMLPROBE_SERVE_STATE variable, which the container image sets).
+                             healthcheck: probe nothing, read FILE: exit 0 when serve's last run
+                             is recent and no required endpoint failed, else 1; no FILE (no serve
+                             here: a one-shot run or lab container) is exit 0
 
 Output:
   -f, --format FORMAT        table (default) or json; catalog also: csv, markdown
@@ -131,6 +136,8 @@ Output:
                              FILE" on stderr per file. A regular file is replaced atomically;
                              a symbolic link is followed; a device, FIFO or socket is written
                              through (never replaced); a directory is refused
+      --compact              with JSON (run, check): the report on one line, for line-based
+                             log collectors
       --no-color             no colour (also NO_COLOR=1; colour is off when not a terminal)
 
 Exit codes:

@@ -59,7 +59,7 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   const { renderReportChunks } = await import('../report/render.js');
   const { shouldUseColour } = await import('../report/table.js');
   const colour = !flags['no-color'] && shouldUseColour(process.stdout, process.env);
-  await writeReportOutputs(outputs, (format, withColour) => renderReportChunks(report, format, { colour: withColour }), colour);
+  await writeReportOutputs(outputs, (format, withColour) => renderReportChunks(report, format, { colour: withColour, compact: flags.compact === true }), colour);
   return exitCodeFor(report.summary);
 }
 

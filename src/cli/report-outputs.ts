@@ -38,7 +38,7 @@ function explicitFormat(flags: Flags): RunFormat | undefined {
 export function planReportOutputs(flags: Flags): ReportOutput[] {
   const asked = explicitFormat(flags);
   const paths = flags.output ?? [];
-  if (paths.length === 0) return [{ path: undefined, format: asked ?? 'table' }];
+  if (paths.length === 0) return withCompact(flags, [{ path: undefined, format: asked ?? 'table' }]);
   const seen = new Map<string, string>();
   const outputs = paths.map((path): ReportOutput => {
     const fail = (why: string): never => {
@@ -58,6 +58,15 @@ export function planReportOutputs(flags: Flags): ReportOutput[] {
     return { path, format: byName ?? asked ?? 'table' };
   });
   for (const output of outputs) checkOutputPath(output.path);
+  return withCompact(flags, outputs);
+}
+
+/** --compact (one-line JSON, for a CronJob's log) needs a JSON report among the outputs; exit 2 otherwise. */
+function withCompact(flags: Flags, outputs: ReportOutput[]): ReportOutput[] {
+  if (flags.compact === true && !outputs.some((o) => o.format === 'json')) {
+    const formats = [...new Set(outputs.map((o) => o.format))].join(', ');
+    throw new UsageError(`--compact prints the JSON report on one line (for line-based log collectors); it needs --format json or an --output FILE.json, not ${formats}.`, '--compact');
+  }
   return outputs;
 }
 

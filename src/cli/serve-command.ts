@@ -14,6 +14,9 @@ import { DEFAULT_LISTEN, formatListenAddress, parseListenAddress } from '../serv
 import { listenHttp } from '../serve/listen.js';
 import { startSchedule } from '../serve/schedule.js';
 import type { ServeState } from '../serve/state.js';
+import { describeFailure, failingRequired } from '../serve/state.js';
+import { MAX_FAILING_LISTED, SERVE_STATE_KIND, writeServeState } from '../serve/state-file.js';
+import type { ServeStateFile } from '../serve/state-file.js';
 import { cleanMessage } from '../untrusted/evidence.js';
 import type { Flags, ParsedArgs } from './args.js';
 import { planFromFlags } from './run-command.js';
@@ -24,14 +27,16 @@ export const DEFAULT_INTERVAL = '60s';
 /** Below this, runs would follow each other with no pause worth the name. */
 const MIN_INTERVAL_MS = 100;
 
-/** Serve mode's own flags, validated. */
-export function serveOptions(flags: Flags): { intervalMs: number; listen: ReturnType<typeof parseListenAddress> } {
+/** Serve mode's own flags, validated. `statePath` comes from --serve-state, else AMLPROBE_SERVE_STATE (the image sets it). */
+export function serveOptions(flags: Flags, env: NodeJS.ProcessEnv = process.env): { intervalMs: number; listen: ReturnType<typeof parseListenAddress>; statePath: string | undefined } {
   if (flags.output !== undefined || flags.format !== undefined) {
     throw new UsageError("serve writes no report file; fetch /report.json (or /metrics) from its HTTP server instead of --format/--output.");
   }
   const intervalMs = parseDuration(flags.interval ?? DEFAULT_INTERVAL, '--interval');
   if (intervalMs < MIN_INTERVAL_MS) throw new UsageError(`--interval '${flags.interval ?? ''}' is shorter than ${MIN_INTERVAL_MS} ms; write e.g. 30s or 1m.`);
-  return { intervalMs, listen: parseListenAddress(flags.listen ?? DEFAULT_LISTEN) };
+  const statePath = flags['serve-state'] ?? (env.AMLPROBE_SERVE_STATE || undefined);
+  if (statePath !== undefined && statePath.trim() === '') throw new UsageError("--serve-state '': name the file serve writes its state to, e.g. /tmp/amlprobe/serve-state.json.");
+  return { intervalMs, listen: parseListenAddress(flags.listen ?? DEFAULT_LISTEN), statePath };
 }
 
 /** Runs serve mode until SIGTERM or SIGINT; returns the exit code (0 on a clean stop). */
@@ -45,7 +50,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
-  const { intervalMs, listen } = serveOptions(args.flags);
+  const { intervalMs, listen, statePath } = serveOptions(args.flags);
   const first = await planFromFlags(args.flags);
   let plan = first.plan;
   const secureContext = trustStoreFor(first.caFiles);
@@ -55,10 +60,15 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   const bound = await listenHttp(listen, createServeHandler(state));
   const url = `http://${formatListenAddress(bound.address)}`;
   process.stderr.write(
-    `amlprobe serve: listening on ${url} (/metrics, /healthz, /report.json); probing ${plan.endpoints.length} endpoint(s) every ${intervalMs / 1000}s\n`,
+    `amlprobe serve: listening on ${url} (/metrics, /healthz, /report.json); probing ${plan.endpoints.length} endpoint(s) every ${intervalMs / 1000}s${statePath ? `; state in ${statePath}` : ''}\n`,
   );
 
   let runsTotal = 0;
+  const fileState: ServeStateFile = {
+    kind: SERVE_STATE_KIND, version: 1, pid: process.pid, startedAtMs: Date.now(), intervalMs, deadlineMs: plan.settings.deadlineMs, runs: 0,
+  };
+  const saveState = stateSaver(statePath);
+  saveState(fileState);
   const schedule = startSchedule(
     async () => {
       // Each run's deadline counts from its start, planning again included.
@@ -66,7 +76,13 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
       if (runsTotal > 0 && discoveryFailed(plan)) plan = await planAgain(args.flags, plan, startedAt);
       const report = await probeToReport({ ...plan, startedAt: runsTotal === 0 ? (plan.startedAt ?? startedAt) : startedAt }, { secureContext });
       runsTotal += 1;
-      state.last = { report, counters: { runsTotal, lastRunEndedMs: Date.now() } };
+      const endedAtMs = Date.now();
+      state.last = { report, counters: { runsTotal, lastRunEndedMs: endedAtMs } };
+      const failing = failingRequired(report);
+      fileState.runs = runsTotal;
+      fileState.deadlineMs = plan.settings.deadlineMs;
+      fileState.lastRun = { endedAtMs, durationMs: report.durationMs, requiredFailed: failing.length, failing: failing.slice(0, MAX_FAILING_LISTED).map(describeFailure) };
+      saveState(fileState);
       const { summary } = report;
       process.stderr.write(
         `amlprobe serve: run ${runsTotal}: ${summary.pass} pass, ${summary.warn} warn, ${summary.fail} fail (${summary.requiredFailed} required), ${report.durationMs} ms\n`,
@@ -82,6 +98,22 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   process.stderr.write(`amlprobe serve: ${signal}: stopped\n`);
   // A run still in flight is abandoned: cli.ts exits the process, which closes its sockets.
   return 0;
+}
+
+/**
+ * Writes the state file after each change, when there is a path. A failure (a read-only /tmp) is
+ * said once and never stops serve: the metrics matter more than the file.
+ */
+function stateSaver(path: string | undefined): (state: ServeStateFile) => void {
+  let warned = false;
+  return (state) => {
+    if (path === undefined) return;
+    const error = writeServeState(path, state);
+    if (error !== undefined && !warned) {
+      warned = true;
+      process.stderr.write(`amlprobe serve: cannot write the state file ${path} (${error}); 'amlprobe healthcheck --serve-state' will not see this serve. Mount a writable directory there or change --serve-state.\n`);
+    }
+  };
 }
 
 /** True when a registry discovery call of the plan did not succeed (its registry's private names are then unknown). */

@@ -170,3 +170,29 @@ export function* renderJsonChunks(report: Report): Generator<string> {
   }
   yield '  ]' + text.slice(at + marker.length);
 }
+
+/**
+ * The report on one line, in pieces like renderJsonChunks: byte for byte JSON.stringify(shaped
+ * report) plus a newline. For a CronJob's log: a line-based collector (Container Insights, Fluent
+ * Bit) keeps one line as one record, where an indented report becomes hundreds of records. No
+ * string in it can break the line: JSON escapes every control character, line feeds included.
+ */
+export function* renderJsonCompactChunks(report: Report): Generator<string> {
+  const top = report as unknown as Record<string, unknown>;
+  const results = Array.isArray(top['results']) ? (top['results'] as unknown[]) : [];
+  const head = shaped({ ...top, results: RESULTS_PLACEHOLDER }, { ...REPORT, children: { ...REPORT.children, results: (v) => v as string } });
+  const text = JSON.stringify(head) + '\n';
+  const marker = JSON.stringify(RESULTS_PLACEHOLDER);
+  const at = text.indexOf(marker);
+  if (at < 0) {
+    yield text;
+    return;
+  }
+  yield text.slice(0, at) + '[';
+  const item = as(ENDPOINT_RESULT);
+  for (let start = 0; start < results.length; start += RESULTS_PER_PIECE) {
+    const batch = results.slice(start, start + RESULTS_PER_PIECE).map((result) => item(result) ?? null);
+    yield (start > 0 ? ',' : '') + JSON.stringify(batch).slice(1, -1);
+  }
+  yield ']' + text.slice(at + marker.length);
+}

@@ -1,9 +1,18 @@
 // A run report as Prometheus text exposition format 0.0.4, for `amlprobe serve`'s /metrics.
-// Per endpoint and per layer: success 0/1 and duration; whether the name resolved privately; and
-// run-level gauges. Skipped layers and rows that were never probed (needs_input, informational)
-// emit no sample: a 0 there would count one failure twice, or a missing input as an outage.
+// Per endpoint and per layer: success 0/1 and duration; whether the name resolved privately; the
+// certificate's time left; and run-level gauges. Skipped layers and rows that were never probed
+// (needs_input, informational) emit no sample: a 0 there would count one failure twice, or a
+// missing input as an outage.
+//
+// Label sets are stable for the life of the process: what changes from run to run (the reason
+// code, the address a name resolved to) is never a label of the success and duration series, or a
+// flapping endpoint would start a new series at every change (churn in Prometheus's head block,
+// broken `for:` clauses and rate windows). Those facts are info metrics instead (value 1), joined in
+// PromQL when needed: `amlprobe_layer_success == 0` then `* on(endpoint, layer) group_left(reason)
+// amlprobe_layer_reason_info`.
 
-import type { DnsData, EndpointResult, LayerResult, Report } from '../types.js';
+import { VERSION } from '../version.js';
+import type { DnsData, EndpointResult, LayerResult, Report, TlsData } from '../types.js';
 
 /** Counters kept by the serve loop across runs, beside the last report. */
 export interface RunCounters {
@@ -44,15 +53,15 @@ function formatValue(value: number): string {
   return String(value);
 }
 
-/** The labels that name one result: several results share an id with --all-addresses. */
-function endpointLabels(result: EndpointResult): Record<string, string> {
-  return {
-    endpoint: result.id,
-    host: result.host,
-    port: String(result.port),
-    protocol: result.protocol,
-    address: result.address ?? '',
-  };
+/**
+ * The labels that name one result. `address` only when the run probes every address of a name
+ * (--all-addresses: then one id has several results); otherwise a DNS answer that rotates would
+ * rename the series at every run.
+ */
+function endpointLabels(result: EndpointResult, allAddresses: boolean): Record<string, string> {
+  const labels: Record<string, string> = { endpoint: result.id, host: result.host, port: String(result.port), protocol: result.protocol };
+  if (allAddresses) labels.address = result.address ?? '';
+  return labels;
 }
 
 /** True when the result was probed (catalog rows reported without a probe have no checks). */
@@ -73,57 +82,92 @@ function resolvedPrivately(result: EndpointResult): number | null {
   return data.addresses.every((a) => a.private) ? 1 : 0;
 }
 
-/** Builds every metric family of one report. */
-function families(report: Report, counters: RunCounters): Family[] {
+/**
+ * When the first certificate of the presented chain expires, ms since the epoch; null when no
+ * certificate was seen. The earliest of the chain, not only the leaf: an expiring intermediate
+ * breaks the endpoint just the same (blackbox_exporter's probe_ssl_earliest_cert_expiry does alike).
+ */
+export function earliestCertificateExpiry(result: EndpointResult): number | null {
+  const tls = result.checks.find((check) => check.layer === 'tls');
+  const chain = (tls?.data as TlsData | undefined)?.chain;
+  if (!Array.isArray(chain)) return null;
+  const times = chain.map((c) => Date.parse(c.validTo)).filter((t) => Number.isFinite(t));
+  return times.length === 0 ? null : Math.min(...times);
+}
+
+/** A family with one unlabelled sample. */
+function single(name: string, help: string, value: number, type: MetricType = 'gauge'): Family {
+  return { name, help, type, samples: [{ labels: {}, value }] };
+}
+
+/** Builds every metric family of one report; `nowMs` is when the scrape asks (certificate time left). */
+function families(report: Report, counters: RunCounters, nowMs: number): Family[] {
   const results = report.results.filter(probed);
-  const endpointSuccess: Family = {
-    name: 'amlprobe_endpoint_success',
-    help: 'Whether the endpoint passed its last probe (1) or failed it (0); a warning counts as passed.',
-    type: 'gauge',
-    samples: results.map((r) => ({ labels: { ...endpointLabels(r), required: String(r.required) }, value: r.status === 'fail' ? 0 : 1 })),
-  };
-  const layerSuccess: Family = {
-    name: 'amlprobe_layer_success',
-    help: 'Whether one layer (dns, tcp, udp, tls, http, websocket) of the endpoint passed (1) or failed (0); reason is the verdict code of docs/verdicts.md.',
-    type: 'gauge',
-    samples: results.flatMap((r) =>
-      ranLayers(r).map((c) => ({ labels: { ...endpointLabels(r), layer: c.layer, reason: c.reason }, value: c.status === 'fail' ? 0 : 1 })),
-    ),
-  };
-  const layerDuration: Family = {
-    name: 'amlprobe_layer_duration_seconds',
-    help: 'Time spent in one layer of the endpoint in the last probe, seconds.',
-    type: 'gauge',
-    samples: results.flatMap((r) => ranLayers(r).map((c) => ({ labels: { ...endpointLabels(r), layer: c.layer }, value: c.ms / 1000 }))),
-  };
-  const endpointDuration: Family = {
-    name: 'amlprobe_endpoint_duration_seconds',
-    help: 'Time spent probing the endpoint in the last run, all layers, seconds.',
-    type: 'gauge',
-    samples: results.map((r) => ({ labels: endpointLabels(r), value: r.ms / 1000 })),
-  };
-  const dnsPrivate: Family = {
-    name: 'amlprobe_dns_private',
-    help: 'Whether every address the name resolved to is private (1) or one is public (0); absent when the name did not resolve.',
-    type: 'gauge',
-    samples: results.flatMap((r) => {
-      const value = resolvedPrivately(r);
-      return value === null ? [] : [{ labels: endpointLabels(r), value }];
-    }),
-  };
-  const run = (name: string, help: string, value: number, type: MetricType = 'gauge'): Family => ({ name, help, type, samples: [{ labels: {}, value }] });
+  const all = report.settings.allAddresses === true;
+  const labels = (r: EndpointResult): Record<string, string> => endpointLabels(r, all);
+  const perLayer = (r: EndpointResult, value: (c: LayerResult) => number, extra: (c: LayerResult) => Record<string, string> = () => ({})) =>
+    ranLayers(r).map((c) => ({ labels: { ...labels(r), layer: c.layer, ...extra(c) }, value: value(c) }));
   return [
-    endpointSuccess,
-    layerSuccess,
-    endpointDuration,
-    layerDuration,
-    dnsPrivate,
-    run('amlprobe_last_run_timestamp_seconds', 'When the last run ended, seconds since the Unix epoch.', counters.lastRunEndedMs / 1000),
-    run('amlprobe_run_duration_seconds', 'How long the last run took, seconds.', report.durationMs / 1000),
-    run('amlprobe_run_deadline_hit', 'Whether the run deadline struck before every probe of the last run finished (1) or not (0).', report.deadlineHit ? 1 : 0),
-    run('amlprobe_required_failures', 'Required endpoints that failed in the last run; any makes /healthz answer 503.', report.summary.requiredFailed),
-    run('amlprobe_endpoints', 'Rows in the last report, including rows reported without a probe.', report.summary.total),
-    run('amlprobe_runs_total', 'Runs completed since amlprobe serve started.', counters.runsTotal, 'counter'),
+    {
+      name: 'amlprobe_build_info',
+      help: 'amlprobe and Node.js versions of this process; always 1.',
+      type: 'gauge',
+      samples: [{ labels: { version: VERSION, nodejs: process.versions.node }, value: 1 }],
+    },
+    {
+      name: 'amlprobe_endpoint_success',
+      help: 'Whether the endpoint passed its last probe (1) or failed it (0); a warning counts as passed.',
+      type: 'gauge',
+      samples: results.map((r) => ({ labels: { ...labels(r), required: String(r.required) }, value: r.status === 'fail' ? 0 : 1 })),
+    },
+    {
+      name: 'amlprobe_layer_success',
+      help: 'Whether one layer (dns, tcp, udp, tls, http, websocket) of the endpoint passed (1) or failed (0); its reason is in amlprobe_layer_reason_info.',
+      type: 'gauge',
+      samples: results.flatMap((r) => perLayer(r, (c) => (c.status === 'fail' ? 0 : 1))),
+    },
+    {
+      name: 'amlprobe_layer_reason_info',
+      help: 'The verdict code (docs/verdicts.md) of one layer of the endpoint in the last run; always 1, a new series when the reason changes.',
+      type: 'gauge',
+      samples: results.flatMap((r) => perLayer(r, () => 1, (c) => ({ reason: c.reason }))),
+    },
+    {
+      name: 'amlprobe_endpoint_duration_seconds',
+      help: 'Time spent probing the endpoint in the last run, all layers, seconds.',
+      type: 'gauge',
+      samples: results.map((r) => ({ labels: labels(r), value: r.ms / 1000 })),
+    },
+    {
+      name: 'amlprobe_layer_duration_seconds',
+      help: 'Time spent in one layer of the endpoint in the last probe, seconds.',
+      type: 'gauge',
+      samples: results.flatMap((r) => perLayer(r, (c) => c.ms / 1000)),
+    },
+    {
+      name: 'amlprobe_dns_private',
+      help: 'Whether every address the name resolved to is private (1) or one is public (0); absent when the name did not resolve.',
+      type: 'gauge',
+      samples: results.flatMap((r) => {
+        const value = resolvedPrivately(r);
+        return value === null ? [] : [{ labels: labels(r), value }];
+      }),
+    },
+    {
+      name: 'amlprobe_tls_cert_expiry_seconds',
+      help: 'Seconds until the earliest-expiring certificate the endpoint presented in the last run expires (negative once expired); absent when no certificate was seen.',
+      type: 'gauge',
+      samples: results.flatMap((r) => {
+        const expiry = earliestCertificateExpiry(r);
+        return expiry === null ? [] : [{ labels: labels(r), value: Math.round((expiry - nowMs) / 1000) }];
+      }),
+    },
+    single('amlprobe_last_run_timestamp_seconds', 'When the last run ended, seconds since the Unix epoch.', counters.lastRunEndedMs / 1000),
+    single('amlprobe_run_duration_seconds', 'How long the last run took, seconds.', report.durationMs / 1000),
+    single('amlprobe_run_deadline_hit', 'Whether the run deadline struck before every probe of the last run finished (1) or not (0).', report.deadlineHit ? 1 : 0),
+    single('amlprobe_required_failures', 'Required endpoints that failed in the last run; any makes /healthz answer 503.', report.summary.requiredFailed),
+    single('amlprobe_endpoints', 'Rows in the last report, including rows reported without a probe.', report.summary.total),
+    single('amlprobe_runs_total', 'Runs completed since amlprobe serve started.', counters.runsTotal, 'counter'),
   ];
 }
 
@@ -138,6 +182,6 @@ function renderFamily(family: Family): string {
 }
 
 /** The report and the serve loop's counters as Prometheus text exposition format 0.0.4. */
-export function renderPrometheus(report: Report, counters: RunCounters): string {
-  return `${families(report, counters).map(renderFamily).join('\n')}\n`;
+export function renderPrometheus(report: Report, counters: RunCounters, nowMs: number = Date.now()): string {
+  return `${families(report, counters, nowMs).map(renderFamily).join('\n')}\n`;
 }

@@ -4,7 +4,7 @@
 import type { Report } from '../types.js';
 import type { RunFormat } from './formats.js';
 import { renderHtml } from './html.js';
-import { renderJson, renderJsonChunks } from './json.js';
+import { renderJson, renderJsonChunks, renderJsonCompactChunks } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderTable } from './table.js';
@@ -12,6 +12,8 @@ import { renderTable } from './table.js';
 /** Options a renderer may use; formats that do not colour ignore `colour`. */
 export interface RenderOptions {
   colour: boolean;
+  /** JSON only: the whole report on one line (a CronJob's log line), instead of indented. */
+  compact?: boolean;
 }
 
 /** Every report format of a probe run (src/report/formats.ts), with its renderer. */
@@ -35,5 +37,6 @@ export function renderReport(report: Report, format: RunFormat, opts: RenderOpti
  * what the CLI writes, so that a large run's report is never held whole in memory.
  */
 export function renderReportChunks(report: Report, format: RunFormat, opts: RenderOptions): Iterable<string> {
-  return format === 'json' ? renderJsonChunks(report) : [renderReport(report, format, opts)];
+  if (format === 'json') return opts.compact === true ? renderJsonCompactChunks(report) : renderJsonChunks(report);
+  return [renderReport(report, format, opts)];
 }
