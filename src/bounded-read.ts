@@ -1,5 +1,5 @@
-// Reading a file the user named (config, CA bundle, Azure CLI JSON, token, diff report) with a
-// size cap: `--config /dev/zero` or a FIFO fed forever must stop at the cap with exit 2, not grow
+// Reading a file the user named (config, CA bundle, Azure CLI JSON, token, diff report), or one of
+// the system's that amlprobe reads on its own (resolv.conf, hosts, .nbvm), with a size cap: `--config /dev/zero` or a FIFO fed forever must stop at the cap with exit 2, not grow
 // to gigabytes. The file is read in chunks, so special files with no size (FIFOs, devices,
 // /proc) are bounded too; a regular file larger than the cap is refused before any byte is read.
 
@@ -19,6 +19,10 @@ export const INPUT_LIMITS = {
   privateEndpointsJson: 64 * MiB,
   tokenFile: 1 * MiB,
   diffReport: 256 * MiB,
+  /** Files of the system amlprobe reads without being told: resolv.conf, the hosts file, the compute instance's .nbvm. */
+  systemFile: 16 * MiB,
+  /** The state file serve keeps for `healthcheck --serve-state` (a few hundred bytes). */
+  serveState: 1 * MiB,
 } as const;
 
 /** A file longer than the cap its reader allows. */

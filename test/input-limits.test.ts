@@ -65,6 +65,19 @@ describe('input files are read with a size cap', { concurrency: 4 }, () => {
     assertTooLarge(run, fifo, '16 MiB');
   });
 
+  it('system files amlprobe reads on its own (resolv.conf, hosts, .nbvm) fed forever: the run still ends with its verdicts', async () => {
+    // Not the user's input, so not exit 2: a file over 16 MiB reads as unreadable, like a missing one.
+    const env = {
+      AMLPROBE_RESOLV_CONF: endlessFifo('resolv.fifo', 'nameserver 127.0.0.1'),
+      AMLPROBE_HOSTS_FILE: endlessFifo('hosts.fifo', '127.0.0.1 fed-forever.amlprobe.test'),
+      AMLPROBE_NBVM_FILE: endlessFifo('nbvm.fifo', 'instance=ci-fed-forever'),
+    };
+    const run = await runCli(['check', 'dns://fed-forever.amlprobe.test', '--no-system-resolver', '--timeout', '1s', '--format', 'json'], { env, killAfterMs: 30_000 });
+    assert.equal(run.code, 1, describeRun(run));
+    assert.equal(JSON.parse(run.stdout).results.length, 1, describeRun(run));
+    assert.doesNotMatch(run.stderr, /\n\s+at /, describeRun(run));
+  });
+
   const files: { case: string; size: number; limit: string; args: (file: string) => string[] }[] = [
     { case: '--config', size: 4 * MiB + 1, limit: '4 MiB', args: (f) => ['catalog', '--config', f] },
     { case: '--workspace-json', size: 4 * MiB + 1, limit: '4 MiB', args: (f) => ['catalog', '--workspace-json', f] },

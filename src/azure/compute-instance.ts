@@ -6,7 +6,7 @@
 //   (source cisetup); whether interactive shells have them is not documented, so they are read when present.
 // Whether .nbvm names the workspace is unconfirmed, so the workspace name comes only from CI_WORKSPACE.
 
-import { readFileSync } from 'node:fs';
+import { INPUT_LIMITS, readFileCapped } from '../bounded-read.js';
 
 /** The documented marker file. AMLPROBE_NBVM_FILE replaces it (tests). */
 export const NBVM_PATH = '/mnt/azmnt/.nbvm';
@@ -38,7 +38,7 @@ export function detectComputeInstance(env: NodeJS.ProcessEnv = process.env, nbvm
 function readNbvm(path: string): Record<string, string> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileCapped(path, INPUT_LIMITS.systemFile).toString('utf8');
   } catch {
     return {};
   }

@@ -1,7 +1,8 @@
 // The hosts file, read only to explain a system answer that no DNS server gives: if the name is
 // listed there, getaddrinfo took it from the file and DNS was never asked.
 
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { INPUT_LIMITS, readFileCapped } from '../bounded-read.js';
 import { isIP } from 'node:net';
 
 /**
@@ -39,7 +40,7 @@ let cached: { path: string; stamp: string; text: string } | undefined;
 function hostsText(path: string): string {
   const stat = statSync(path);
   const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
-  if (cached?.path !== path || cached.stamp !== stamp) cached = { path, stamp, text: readFileSync(path, 'utf8') };
+  if (cached?.path !== path || cached.stamp !== stamp) cached = { path, stamp, text: readFileCapped(path, INPUT_LIMITS.systemFile).toString('utf8') };
   return cached.text;
 }
 

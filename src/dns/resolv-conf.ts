@@ -1,7 +1,7 @@
 // The nameservers of /etc/resolv.conf: the servers getaddrinfo asks, so the direct view can ask the
 // very same servers and report the rcode that getaddrinfo swallows.
 
-import { readFileSync } from 'node:fs';
+import { INPUT_LIMITS, readFileCapped } from '../bounded-read.js';
 import { isIP } from 'node:net';
 
 /**
@@ -24,7 +24,7 @@ export function parseResolvConf(text: string): string[] {
 /** Reads resolv.conf (AMLPROBE_RESOLV_CONF overrides the path); an empty list when it cannot be read. Windows: system-servers.ts. */
 export function readResolvConf(path: string = process.env.AMLPROBE_RESOLV_CONF ?? '/etc/resolv.conf'): string[] {
   try {
-    return parseResolvConf(readFileSync(path, 'utf8'));
+    return parseResolvConf(readFileCapped(path, INPUT_LIMITS.systemFile).toString('utf8'));
   } catch {
     return [];
   }

@@ -4,7 +4,8 @@
 // what makes the container image's HEALTHCHECK cheap (one file read, no packet) and meaningful only
 // where serve runs: a one-shot `run` or `lab` container has no state file.
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { INPUT_LIMITS, readFileCapped } from '../bounded-read.js';
 import { basename, dirname, join } from 'node:path';
 
 /** The file's `kind`, so that a wrong path pointing at some other JSON is recognised as such. */
@@ -61,11 +62,11 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
 export function readServeState(path: string): ServeStateRead {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileCapped(path, INPUT_LIMITS.serveState).toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'unreadable', why: code ?? String(error) };
+    return { kind: 'unreadable', why: code ?? (error instanceof Error ? error.message : String(error)) };
   }
   let data: Partial<ServeStateFile>;
   try {
