@@ -151,6 +151,18 @@ describe('texts quoted back to the user', () => {
     });
   }
 
+  it('an endpoint id with a control character is refused by the schema (exit 2), its escape shown, not sent raw', async () => {
+    const config = writeConfig(`version: 1\nendpoints:\n  - target: tcp://127.0.0.1:1\n    id: "ok\\x1b[2Jgone"\n`);
+    try {
+      const run = await runCli(['run', '--config', config.path], { offline: true });
+      assert.equal(run.code, 2, describeRun(run));
+      assert.match(run.stderr, /endpoints\[0\]\.id must be printable text/, describeRun(run));
+      assert.ok(!/\x1b/.test(run.stderr), run.stderr);
+    } finally {
+      config.remove();
+    }
+  });
+
   it('a check target that is a SAS URL keeps its signature out of the id, path, label and URL', async () => {
     const port = await closedTcpPort();
     const run = await runCli(['check', `http://127.0.0.1:${port}/c/b?sv=2022-11-02&sig=Typed-Sas-Sig`, '--no-system-resolver', '--timeout', '1s', '--format', 'json']);
