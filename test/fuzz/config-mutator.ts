@@ -13,20 +13,14 @@ import { buildSettings } from '../../src/cli/settings.js';
 import { profileFromFlags } from '../../src/cli/workspace.js';
 import { isUsageError } from '../../src/errors.js';
 import { parseConfig } from '../../src/plan/config.js';
+import { mulberry32, type Random } from './mulberry32.js';
 
 /** A random number source in [0, 1). */
-export type Random = () => number;
+export type { Random };
 
-/** mulberry32: small, fast, good enough to spread mutations; seeded per case. */
+/** The case's own generator: the seed and the index mixed, so each case can be replayed alone. */
 export function caseRandom(seed: number, index: number): Random {
-  let state = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35)) >>> 0);
 }
 
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;

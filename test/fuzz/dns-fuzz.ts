@@ -11,6 +11,7 @@ import { isIP } from 'node:net';
 import type { Answer } from 'dns-packet';
 import { queryDirect } from '../../src/dns/wire-query.js';
 import type { DirectAnswer, Reason } from '../../src/types.js';
+import { mulberry32 } from './mulberry32.js';
 import { framed, response, startHostileDns, type HostileQuery, type Send } from '../helpers/hostile-dns.js';
 
 /** What a direct answer may say; anything else is a finding. */
@@ -47,23 +48,12 @@ export interface FuzzReport {
   ms: number;
 }
 
-/** mulberry32: a small, fast, seedable PRNG (public domain), enough to pick mutations. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One generator per (seed, case, query type, transport): the same bytes every time. */
 function rngFor(seed: number, caseNumber: number, salt: string): () => number {
   let h = (seed ^ Math.imul(caseNumber, 0x9e3779b1)) >>> 0;
   for (const ch of salt) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-  return prng(h);
+  return mulberry32(h);
 }
 
 const pick = <T>(rng: () => number, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;

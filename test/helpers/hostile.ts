@@ -67,16 +67,7 @@ export function flood(socket: Socket, chunk: string | Buffer): void {
 }
 
 /** Calls `then` once the peer has read a request head (blank line), with what it read. */
-export function afterHead(socket: Socket, then: (head: string) => void): void {
-  let head = '';
-  const onData = (chunk: Buffer): void => {
-    head += chunk.toString('latin1');
-    if (!head.includes('\r\n\r\n')) return;
-    socket.off('data', onData);
-    then(head);
-  };
-  socket.on('data', onData);
-}
+export { afterRequestHead as afterHead } from './http-servers.js';
 
 /** An endpoint on 127.0.0.1 (an IP literal: the DNS layer needs no server). */
 export function hostileEndpoint(protocol: Endpoint['protocol'], port: number, extra: Partial<Endpoint> = {}): Endpoint {
