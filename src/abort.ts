@@ -193,3 +193,41 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
+
+/**
+ * Settles like `promise`, or rejects with the signal's reason as soon as it aborts, whichever is
+ * first; the abort listener is removed either way. Guards against a stall the client itself does
+ * not watch (undici ignores the signal of a request it has not dispatched yet).
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: CheckSignal): Promise<T> {
+  promise.catch(() => undefined); // a rejection after the abort won is expected, not unhandled
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Settles like `promise`, or resolves with `fallback()` as soon as `signal` aborts: for a step
+ * that takes no signal of its own (the token source), where running out of time is an answer.
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: CheckSignal, fallback: () => T): Promise<T> {
+  return untilAborted(promise, signal).catch((error: unknown) => {
+    if (signal.aborted && error === signal.reason) return fallback();
+    throw error instanceof Error ? error : new Error(String(error));
+  });
+}

@@ -10,7 +10,7 @@ import type { BuiltProfile } from '../plan/profile.js';
 import type { EndpointResult } from '../types.js';
 import { detectComputeInstance, NBVM_PATH } from './compute-instance.js';
 import { IMDS_TIMEOUT_MS, IMDS_URL, queryImds } from './imds.js';
-import { raceAbort } from '../plan/run-clock.js';
+import { raceAbort } from '../abort.js';
 import { discoverRegistry } from './registry-discovery.js';
 import { createTokenProvider } from './token-source.js';
 

@@ -142,29 +142,3 @@ export function since(start: number): number {
   return Math.round((performance.now() - start) * 10) / 10;
 }
 
-/**
- * Settles like `promise`, or rejects with the signal's reason as soon as it aborts, whichever is
- * first; the abort listener is removed either way. Guards against a stall the client itself does
- * not watch (undici ignores the signal of a request it has not dispatched yet).
- */
-export function untilAborted<T>(promise: Promise<T>, signal: CheckSignal): Promise<T> {
-  promise.catch(() => undefined); // a rejection after the abort won is expected, not unhandled
-  return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

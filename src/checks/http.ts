@@ -20,8 +20,8 @@ import {
   resetMessage,
   since,
   socketOnce,
-  untilAborted,
 } from './app-socket.js';
+import { untilAborted } from '../abort.js';
 
 /**
  * Interim (1xx) answers accepted before the final one. A GET asks for none (no Expect header), and

@@ -10,6 +10,7 @@
 
 import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { untilAborted } from '../abort.js';
 import { judgeResolution } from '../dns/verdict.js';
 import { authority, proxyConnect, type ConnectAnswer } from '../net/proxy-connect.js';
 import type { ProxyServer } from '../net/proxy-env.js';
@@ -17,7 +18,6 @@ import { dialTarget } from '../net/redirect.js';
 import type { CheckContext, CheckSignal, ConnectData, Endpoint, LayerResult, ProbeState, Reason, Status } from '../types.js';
 import { quotePeer } from '../untrusted/evidence.js';
 import { USER_AGENT } from '../version.js';
-import { untilAborted } from './app-socket.js';
 import { abortCause, describeConnectError, guardIdleSocket } from './errno.js';
 
 /** Connects to `proxy`, opens a CONNECT tunnel to endpoint.host:endpoint.port, and hands it over in state.socket. */

@@ -75,22 +75,3 @@ export function preRunSignal(clock: RunClock): { signal: AbortSignal; dispose: (
   timer.unref();
   return { signal: controller.signal, dispose: () => clearTimeout(timer) };
 }
-
-/** Settles like `promise`, or resolves with `fallback()` as soon as `signal` aborts (for steps that take no signal). */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, fallback: () => T): Promise<T> {
-  if (signal.aborted) return Promise.resolve(fallback());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => resolve(fallback());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
