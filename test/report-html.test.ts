@@ -16,7 +16,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { cellText } from '../src/report/cell-text.js';
 import { renderHtml } from '../src/report/html.js';
 import { columnOf, type LayerColumn } from '../src/report/layer-columns.js';
-import { LAYERS_BY_PROTOCOL } from '../src/model/endpoint.js';
+import { layersOf } from '../src/checks/kinds.js';
 import type { Status } from '../src/model/reason.js';
 import type { EndpointResult } from '../src/model/result.js';
 import type { Report } from '../src/model/report.js';
@@ -53,7 +53,7 @@ interface ShownCell {
 /** The cells the terminal matrix would show for a result: same text (cellText), same cascade rules. */
 function expectedCells(result: EndpointResult): Map<LayerColumn, { status: Status; text: string }> {
   const cells = new Map<LayerColumn, { status: Status; text: string }>();
-  for (const layer of LAYERS_BY_PROTOCOL[result.protocol]) cells.set(columnOf(layer), { status: 'skip', text: '' });
+  for (const layer of layersOf(result.protocol)) cells.set(columnOf(layer), { status: 'skip', text: '' });
   for (const check of result.checks) cells.set(columnOf(check.layer), { status: check.status, text: cellText(check) });
   if (result.checks.length === 0 && result.reason === 'needs_input') cells.set('dns', { status: 'skip', text: 'needs input' });
   if (result.checks.length === 0 && result.reason === 'informational') cells.set('dns', { status: 'skip', text: 'not probed' });

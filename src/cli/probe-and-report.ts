@@ -10,7 +10,7 @@ import { exitCodeFor } from '../report/summary.js';
 import { probeToReport } from '../engine/probe-to-report.js';
 import { cleanMessage } from '../untrusted/evidence.js';
 import type { RunPlan } from '../engine/probe-to-report.js';
-import { LAYERS_BY_PROTOCOL } from '../model/endpoint.js';
+import { layersOf } from '../checks/kinds.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { EndpointResult } from '../model/result.js';
 import type { RunSettings } from '../model/settings.js';
@@ -37,7 +37,7 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   // The --ca-file files are checked now (a bad one is exit 2 before any probe); the store itself is
   // built by the first TLS handshake, off the start-up path. A run without TLS does not even load
   // node:tls and the trust store code.
-  const needsTls = endpoints.some((e) => LAYERS_BY_PROTOCOL[e.protocol].includes('tls'));
+  const needsTls = endpoints.some((e) => layersOf(e.protocol).includes('tls'));
   const secureContext = needsTls || caFiles.length > 0 ? (await import('../net/trust-store.js')).trustStoreFor(caFiles) : undefined;
   const clock: RunClock = {
     startedAt: extras.startedAt ?? commandStartedAt(),

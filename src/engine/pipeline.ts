@@ -4,11 +4,8 @@
 
 import { asLocalLimit } from './local-limit.js';
 import { abortedByDeadline, layerSignal } from '../abort.js';
-import { checkDns } from '../checks/dns.js';
-import { checkTcp } from '../checks/tcp.js';
-import { checkUdp } from '../checks/udp.js';
+import { PROBE_KINDS, layersOf } from '../checks/kinds.js';
 import { selectProxy } from '../net/proxy-env.js';
-import { LAYERS_BY_PROTOCOL } from '../model/endpoint.js';
 import { cleanLayerResult } from '../untrusted/evidence.js';
 import type { Reason } from '../model/reason.js';
 import type { Endpoint, Layer } from '../model/endpoint.js';
@@ -27,7 +24,7 @@ interface LazyCheck extends Check {
 /**
  * undici and ws cost about 200 ms of start-up between them, node:tls tens of milliseconds: a
  * TCP-only run never needs them, and a run that does starts loading them while its first
- * connections are still in flight (prefetch).
+ * connections are still in flight (prefetch). Every kind loads its check this way (src/checks/kinds.ts).
  */
 function lazyCheck(load: () => Promise<Check>): LazyCheck {
   let loaded: Promise<Check> | undefined;
@@ -36,27 +33,24 @@ function lazyCheck(load: () => Promise<Check>): LazyCheck {
   return Object.assign(check, { prefetch });
 }
 
-// node:tls is not free either: a DNS or TCP run never loads it.
-const checkTls = lazyCheck(async () => (await import('../checks/tls.js')).checkTls);
-const checkHttp = lazyCheck(async () => (await import('../checks/http.js')).checkHttp);
-const checkWebSocket = lazyCheck(async () => (await import('../checks/websocket.js')).checkWebSocket);
+/** Dispatch from layer to check, one per probe kind, made on first use of the layer. */
+const checks = new Map<string, LazyCheck>();
+function checkOf(layer: Layer): LazyCheck {
+  let check = checks.get(layer);
+  if (check === undefined) {
+    const kind = PROBE_KINDS.find((k) => k.layer === layer);
+    if (kind === undefined) throw new Error(`no probe kind for the ${layer} layer`);
+    check = lazyCheck(() => kind.load());
+    checks.set(layer, check);
+  }
+  return check;
+}
 
-/** Dispatch from layer to check: a plain map, no class hierarchy. */
-const CHECKS = {
-  dns: checkDns,
-  tcp: checkTcp,
-  udp: checkUdp,
-  tls: checkTls,
-  http: checkHttp,
-  websocket: checkWebSocket,
-} satisfies Record<Layer, Check>;
-
-/** Starts loading the application-layer checks the endpoints will need; never rejects. */
+/** Starts loading the checks the endpoints' layers will need; never rejects. */
 export function prefetchChecks(endpoints: readonly Endpoint[]): void {
-  const protocols = new Set(endpoints.map((e) => e.protocol));
-  if (protocols.has('tls') || protocols.has('https') || protocols.has('wss')) checkTls.prefetch().catch(() => {});
-  if (protocols.has('http') || protocols.has('https')) checkHttp.prefetch().catch(() => {});
-  if (protocols.has('ws') || protocols.has('wss')) checkWebSocket.prefetch().catch(() => {});
+  const layers = new Set<Layer>();
+  for (const protocol of new Set(endpoints.map((e) => e.protocol))) for (const layer of layersOf(protocol)) layers.add(layer);
+  for (const layer of layers) checkOf(layer).prefetch().catch(() => {});
 }
 
 /** What a check that outlived its signal is reported as, per layer. */
@@ -106,7 +100,7 @@ export interface PipelineEnv {
 
 /** Probes one endpoint; one result, or one per address with settings.allAddresses. Never rejects. */
 export async function probeEndpoint(endpoint: Endpoint, env: PipelineEnv): Promise<EndpointResult[]> {
-  const [first, ...rest] = LAYERS_BY_PROTOCOL[endpoint.protocol];
+  const [first, ...rest] = layersOf(endpoint.protocol);
   if (first !== 'dns') throw new Error(`protocol ${endpoint.protocol} must start with the dns layer`);
   const state: ProbeState = {};
   const proxied = goesThroughProxy(endpoint, env.settings);
@@ -131,7 +125,7 @@ export async function probeEndpoint(endpoint: Endpoint, env: PipelineEnv): Promi
 
 /** The result of an endpoint that the deadline kept from starting. */
 export function notStartedResult(endpoint: Endpoint, deadlineMs: number): EndpointResult {
-  const [first, ...rest] = LAYERS_BY_PROTOCOL[endpoint.protocol];
+  const [first, ...rest] = layersOf(endpoint.protocol);
   const layer = first ?? 'dns';
   const missed: LayerResult = {
     layer,
@@ -241,7 +235,7 @@ async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env
   try {
     let checked: Promise<LayerResult>;
     try {
-      checked = Promise.resolve(CHECKS[layer](endpoint, state, ctx));
+      checked = Promise.resolve(checkOf(layer)(endpoint, state, ctx));
     } catch (error) {
       checked = Promise.resolve(internalError(layer, error));
     }

@@ -1,11 +1,29 @@
 // What an endpoint is: a host, a port and a protocol, the layers the protocol goes through, and
 // what the endpoint must look like to pass. Made by the plan (config, catalog, targets); read by all.
 
-/** How an endpoint is spoken to; decides which layers run (see LAYERS_BY_PROTOCOL). */
-export type Protocol = 'dns' | 'tcp' | 'udp' | 'tls' | 'http' | 'https' | 'ws' | 'wss';
+import type { LayerEvidence } from './evidence.js';
 
-/** One step of a probe, in the order they run. */
-export type Layer = 'dns' | 'tcp' | 'udp' | 'tls' | 'http' | 'websocket';
+/**
+ * The target schemes, each with its syntax for the reader. Which layers a scheme runs is its
+ * probe kind's data (layersOf in src/checks/kinds.ts). A kind adds its schemes from its own file
+ * by declaration merging, as it does its layer (LayerEvidence).
+ */
+export interface Protocols {
+  dns: 'dns://name';
+  tcp: 'tcp://host:port';
+  udp: 'udp://host:port';
+  tls: 'tls://host[:port]';
+  http: 'http://host[:port][/path]';
+  https: 'https://host[:port][/path]';
+  ws: 'ws://host[:port][/path]';
+  wss: 'wss://host[:port][/path]';
+}
+
+/** How an endpoint is spoken to; decides which layers run. */
+export type Protocol = keyof Protocols;
+
+/** One step of a probe: one per probe kind (src/checks/kinds.ts), named by LayerEvidence's keys. */
+export type Layer = keyof LayerEvidence;
 
 /** What an endpoint must look like to pass, beyond "it answers". Kept apart from how to reach it. */
 export interface Expectations {
@@ -55,15 +73,3 @@ export interface Endpoint {
 
 /** The payload sent to UDP endpoints that do not set one. */
 export const DEFAULT_UDP_PAYLOAD = Buffer.from('amlprobe\n');
-
-/** The layers each protocol goes through, in order. A later layer is skipped when an earlier one fails. */
-export const LAYERS_BY_PROTOCOL: Record<Protocol, readonly Layer[]> = {
-  dns: ['dns'],
-  tcp: ['dns', 'tcp'],
-  udp: ['dns', 'udp'],
-  tls: ['dns', 'tcp', 'tls'],
-  http: ['dns', 'tcp', 'http'],
-  https: ['dns', 'tcp', 'tls', 'http'],
-  ws: ['dns', 'tcp', 'websocket'],
-  wss: ['dns', 'tcp', 'tls', 'websocket'],
-};

@@ -170,3 +170,17 @@ export interface NameResolution {
   /** One entry per configured DNS server, in configuration order. Empty when there are none. */
   direct: DirectAnswer[];
 }
+
+/**
+ * The evidence of each layer, by layer name: the keys are the layers (see Layer). A probe kind
+ * adds its own entry from its kind file (src/checks/*-kind.ts) by declaration merging, so adding a
+ * kind touches nothing here: `declare module '../model/evidence.js' { interface LayerEvidence { smb: SmbData } }`.
+ */
+export interface LayerEvidence {
+  dns: DnsData;
+  tcp: ConnectData;
+  udp: UdpData;
+  tls: TlsData;
+  http: HttpData;
+  websocket: WebSocketData;
+}

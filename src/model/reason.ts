@@ -70,4 +70,12 @@ export type Reason =
   | 'discovery_unauthorized' // 401: the token was refused (expired, wrong tenant or audience)
   | 'discovery_forbidden' // 403: the identity may not read the registry
   | 'discovery_not_found' // 404: no registry of that name in that region
-  | 'discovery_malformed'; // 200 but no usable registryFqdns in the answer
+  | 'discovery_malformed' // 200 but no usable registryFqdns in the answer
+  | keyof KindReasons;
+
+/**
+ * Reason codes a probe kind adds from its own file (src/checks/*-kind.ts) by declaration merging:
+ * `declare module '../model/reason.js' { interface KindReasons { smb_rejected: true } }`. Each is
+ * documented in docs/verdicts.md like any other (test/verdicts-doc.test.ts reads them there too).
+ */
+export interface KindReasons {}

@@ -1,7 +1,7 @@
 // Verdicts: one layer's result, one endpoint's result, and the counts over a run.
 
 import type { Layer, EndpointMeta, Protocol } from './endpoint.js';
-import type { ConnectData, DnsData, HttpData, TlsData, UdpData, WebSocketData } from './evidence.js';
+import type { LayerEvidence } from './evidence.js';
 import type { Reason, Status } from './reason.js';
 
 /** The verdict of one layer of one endpoint. */
@@ -16,7 +16,7 @@ export interface LayerResult {
   /** Longer explanation for the detail line under a failed row (optional). */
   detail?: string;
   /** The layer's evidence: addresses, CNAME chain, certificate, HTTP status, ... (see *Data types). */
-  data?: DnsData | ConnectData | UdpData | TlsData | HttpData | WebSocketData;
+  data?: LayerEvidence[Layer];
 }
 
 /** The verdict of one endpoint (one address of it with --all-addresses). */

@@ -2,7 +2,8 @@
 // evidence that explains it (who answered what, which certificate was presented), and the
 // catalog's remediation and sources. Plain text; the table wraps and colours it.
 
-import type { DnsData, HttpData, TlsData, WebSocketData } from '../model/evidence.js';
+import { kindOf } from '../checks/kinds.js';
+import type { EvidenceFact } from '../checks/descriptor.js';
 import type { EndpointResult, LayerResult } from '../model/result.js';
 
 /** What a detail line is, so the table can style labels like "fix:" differently. */
@@ -23,74 +24,13 @@ export function needsDetails(result: EndpointResult): boolean {
 }
 
 /**
- * An evidence line, with the value that makes it news: a check's message or detail often already
- * says it (the TLS check quotes the fingerprint, the DNS check each server's answer), and a line
- * that repeats the sentence above it is noise.
+ * The evidence lines of the deciding layer, from its probe kind, each with the value that makes it
+ * news: a check's message or detail often already says it (the TLS check quotes the fingerprint,
+ * the DNS check each server's answer), and a line that repeats the sentence above it is noise.
  */
-interface Evidence {
-  line: DetailLine;
-  key: string;
-}
-
-function fact(label: string, text: string, key: string = text): Evidence {
-  return { line: { kind: 'evidence', label, text }, key };
-}
-
-/** One line per DNS view: which server said what, and through which CNAMEs. */
-function dnsEvidence(data: DnsData): Evidence[] {
-  const facts: Evidence[] = [];
-  if (data.system !== undefined) {
-    const s = data.system;
-    const answer = s.addresses.length > 0 ? s.addresses.join(', ') : (s.code ?? s.reason);
-    facts.push(fact('system resolver', answer));
-  }
-  for (const d of data.direct ?? []) {
-    const answer = d.addresses.length > 0 ? d.addresses.map((r) => r.data).join(', ') : (d.rcode ?? d.reason);
-    facts.push(fact(`dns ${d.server} (${d.transport})`, answer, d.server));
-    const end = d.cname.at(-1)?.data;
-    if (end !== undefined) {
-      facts.push(fact('cname', [d.cname[0]?.name, ...d.cname.map((r) => r.data)].join(' -> '), end));
-    }
-  }
-  return facts;
-}
-
-/** The certificate the peer presented: the evidence of TLS inspection or a wrong endpoint. */
-function tlsEvidence(data: TlsData): Evidence[] {
-  const leaf = data.chain?.[0];
-  const facts: Evidence[] = [];
-  if (leaf !== undefined) {
-    facts.push(fact('presented', `${leaf.subject} issued by ${leaf.issuer}`, leaf.issuer));
-    const firstName = leaf.subjectAltNames[0]?.replace(/^DNS:/, '');
-    if (firstName !== undefined) facts.push(fact('names', leaf.subjectAltNames.join(', '), firstName));
-    facts.push(fact('valid', `${leaf.validFrom} to ${leaf.validTo}`, leaf.validTo));
-    facts.push(fact('sha256', leaf.fingerprint256));
-  }
-  if (data.verifyError !== undefined) facts.push(fact('verify error', data.verifyError));
-  return facts;
-}
-
-/** Server/Via headers that reveal a proxy or the wrong service answering. */
-function headerEvidence(data: HttpData | WebSocketData): Evidence[] {
-  const headers = data.headers ?? {};
-  const names = Object.keys(headers).sort();
-  if (names.length === 0) return [];
-  return [fact('headers', names.map((n) => `${n}: ${headers[n]}`).join('; '))];
-}
-
-function evidence(check: LayerResult): Evidence[] {
+function evidence(check: LayerResult): EvidenceFact[] {
   if (check.data === undefined) return [];
-  switch (check.layer) {
-    case 'dns':
-      return dnsEvidence(check.data as DnsData);
-    case 'tls':
-      return tlsEvidence(check.data as TlsData);
-    case 'http':
-    case 'websocket':
-      return headerEvidence(check.data as HttpData | WebSocketData);
-    default:
-      return [];
-  }
+  return kindOf(check.layer)?.facts?.(check.data) ?? [];
 }
 
 /**
@@ -104,7 +44,9 @@ export function detailLines(result: EndpointResult, target?: string): DetailLine
     lines.push({ kind: 'message', label: deciding.layer, text: deciding.message });
     if (deciding.detail !== undefined && deciding.detail !== '') lines.push({ kind: 'detail', text: deciding.detail });
     const printed = `${deciding.message}\n${deciding.detail ?? ''}`;
-    for (const { line, key } of evidence(deciding)) if (key === '' || !printed.includes(key)) lines.push(line);
+    for (const { label, text, key } of evidence(deciding)) {
+      if (key === '' || !printed.includes(key)) lines.push({ kind: 'evidence', label, text });
+    }
   } else {
     lines.push({ kind: 'message', text: result.message });
   }

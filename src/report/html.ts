@@ -5,7 +5,8 @@
 // a Content-Security-Policy lets only the page's own script run and forbids every request.
 
 import { createHash } from 'node:crypto';
-import { LAYERS_BY_PROTOCOL } from '../model/endpoint.js';
+import { layersOf } from '../checks/kinds.js';
+import type { Column } from '../checks/descriptor.js';
 import type { Status } from '../model/reason.js';
 import type { EndpointResult } from '../model/result.js';
 import type { Report } from '../model/report.js';
@@ -17,7 +18,7 @@ import { escapeHtml as e, jsonForScript } from './html/escape.js';
 import { REPORT_JS } from './html/script.js';
 import { REPORT_CSS } from './html/style.js';
 import { renderJson } from './json.js';
-import { COLUMN_TITLES, LAYER_COLUMNS, columnOf, type LayerColumn } from './layer-columns.js';
+import { columnOf, emptyCells, layerColumns, type LayerColumn } from './layer-columns.js';
 import { endpointUrl, formatDuration } from './table.js';
 
 const STATUSES: readonly Status[] = ['fail', 'warn', 'skip', 'pass'];
@@ -33,15 +34,15 @@ interface Cell {
 }
 
 /** The cells of a result, as the terminal matrix builds them (same text, same cascade rules). */
-function cellsOf(result: EndpointResult): Record<LayerColumn, Cell | null> {
-  const cells: Record<LayerColumn, Cell | null> = { dns: null, connect: null, tls: null, app: null };
-  for (const layer of LAYERS_BY_PROTOCOL[result.protocol] ?? []) cells[columnOf(layer)] = { status: 'skip', text: '', title: 'not run' };
+function cellsOf(result: EndpointResult, columns: readonly Column[]): Record<LayerColumn, Cell | null> {
+  const cells = emptyCells<Cell>(columns);
+  for (const layer of layersOf(result.protocol)) cells[columnOf(layer)] = { status: 'skip', text: '', title: 'not run' };
   for (const check of result.checks) {
     cells[columnOf(check.layer)] = { status: check.status, text: cellText(check), title: `${check.layer}: ${check.message}` };
   }
   // A catalog row never probed says why in its first cell, as in the terminal matrix.
-  if (result.checks.length === 0 && result.reason === 'needs_input') cells.dns = { status: 'skip', text: 'needs input', title: result.message };
-  if (result.checks.length === 0 && result.reason === 'informational') cells.dns = { status: 'skip', text: 'not probed', title: result.message };
+  if (result.checks.length === 0 && result.reason === 'needs_input') cells[columnOf('dns')] = { status: 'skip', text: 'needs input', title: result.message };
+  if (result.checks.length === 0 && result.reason === 'informational') cells[columnOf('dns')] = { status: 'skip', text: 'not probed', title: result.message };
   return cells;
 }
 
@@ -112,16 +113,16 @@ function toolbarHtml(report: Report): string {
   );
 }
 
-function rowHtml(result: EndpointResult, index: number, columns: readonly LayerColumn[], severalRows: boolean): string {
-  const cells = cellsOf(result);
+function rowHtml(result: EndpointResult, index: number, columns: readonly Column[], severalRows: boolean): string {
+  const cells = cellsOf(result, columns);
   const url = endpointUrl(result);
   const name = result.label !== undefined && result.label !== '' ? result.label : result.id;
   const arrow = severalRows && result.address !== null ? ` → ${result.address}` : '';
   const urlHtml = result.checks.length > 0 && url !== name ? `<span class="url">${e(url)}</span>` : '';
   const layerCells = columns
-    .map((c) => {
+    .map(({ key: c }) => {
       const cell = cells[c];
-      if (cell === null) return `<td class="cell none" data-col="${c}"></td>`;
+      if (cell == null) return `<td class="cell none" data-col="${c}"></td>`;
       return `<td class="cell ${cell.status}" data-col="${c}" title="${e(cell.title)}">${e(cell.text)}</td>`;
     })
     .join('');
@@ -138,7 +139,8 @@ function rowHtml(result: EndpointResult, index: number, columns: readonly LayerC
 
 function gridHtml(report: Report): string {
   if (report.results.length === 0) return '<p class="empty">No endpoints were probed.</p>';
-  const columns = LAYER_COLUMNS.filter((c) => report.results.some((r) => cellsOf(r)[c] !== null));
+  const all = layerColumns();
+  const columns = all.filter((c) => report.results.some((r) => cellsOf(r, all)[c.key] != null));
   const perId = new Map<string, number>();
   for (const r of report.results) perId.set(r.id, (perId.get(r.id) ?? 0) + 1);
   // Problems first, in the report's order within each status: what needs a fix is on screen at once.
@@ -148,7 +150,7 @@ function gridHtml(report: Report): string {
   const rows = order.map(({ result, index }) => rowHtml(result, index, columns, (perId.get(result.id) ?? 0) > 1)).join('');
   return (
     `<table class="grid" id="grid"><colgroup><col class="c-mark"><col class="c-ep">${columns.map(() => '<col class="c-layer">').join('')}` +
-    `<col class="c-ms"></colgroup><thead><tr><th></th><th>ENDPOINT</th>${columns.map((c) => `<th>${COLUMN_TITLES[c]}</th>`).join('')}` +
+    `<col class="c-ms"></colgroup><thead><tr><th></th><th>ENDPOINT</th>${columns.map((c) => `<th>${c.title}</th>`).join('')}` +
     `<th>TIME</th></tr></thead><tbody>${rows}</tbody></table>`
   );
 }

@@ -3,7 +3,8 @@
 // build does not know (a field added later) are kept, after the known ones, in alphabetical order.
 // Binary values (the UDP payload, should one ever be spread into a result) never reach the output.
 
-import type { Layer } from '../model/endpoint.js';
+import { kindOf } from '../checks/kinds.js';
+import type { EvidenceShape } from '../checks/descriptor.js';
 import type { Report } from '../model/report.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -67,38 +68,27 @@ function listOf(shape: Shape): (value: unknown) => Json | undefined {
   return (value) => (Array.isArray(value) ? value.map((each) => item(each) ?? null) : plain(value));
 }
 
-const DNS_RECORD: Shape = { order: ['name', 'type', 'ttl', 'data'] };
-const ADDRESS_INFO: Shape = { order: ['address', 'family', 'private', 'range'] };
-const SYSTEM_ANSWER: Shape = { order: ['reason', 'message', 'code', 'addresses', 'ms'] };
-const DIRECT_ANSWER: Shape = {
-  order: ['server', 'transport', 'rcode', 'reason', 'message', 'cname', 'addresses', 'ms', 'ignoredResponses'],
-  children: { cname: listOf(DNS_RECORD), addresses: listOf(DNS_RECORD) },
-};
-const CERTIFICATE: Shape = {
-  order: ['subject', 'issuer', 'subjectAltNames', 'validFrom', 'validTo', 'fingerprint256', 'serialNumber'],
-};
-
-const DATA_BY_LAYER: Record<Layer, Shape> = {
-  dns: {
-    order: ['name', 'literal', 'authority', 'addresses', 'system', 'direct'],
-    children: { addresses: listOf(ADDRESS_INFO), system: as(SYSTEM_ANSWER), direct: listOf(DIRECT_ANSWER) },
-  },
-  tcp: { order: ['address', 'port', 'localAddress', 'code', 'proxy', 'proxyStatus', 'proxyAgent'] },
-  udp: { order: ['address', 'port', 'sentBytes', 'replyBytes', 'code'] },
-  tls: {
-    order: ['servername', 'protocol', 'cipher', 'alpn', 'authorized', 'verifyError', 'code', 'chain'],
-    children: { chain: listOf(CERTIFICATE) },
-  },
-  http: { order: ['url', 'status', 'firstByteMs', 'code', 'headers'] },
-  websocket: { order: ['url', 'status', 'code', 'headers'] },
-};
+/** A kind's evidence shape (src/checks/descriptor.ts) as a Shape, built once per descriptor object. */
+const evidenceShapes = new WeakMap<EvidenceShape, Shape>();
+function fromEvidence(evidence: EvidenceShape): Shape {
+  let shape = evidenceShapes.get(evidence);
+  if (shape === undefined) {
+    const children: NonNullable<Shape['children']> = {};
+    for (const [key, nested] of Object.entries(evidence.objects ?? {})) children[key] = as(fromEvidence(nested));
+    for (const [key, nested] of Object.entries(evidence.lists ?? {})) children[key] = listOf(fromEvidence(nested));
+    shape = Object.keys(children).length > 0 ? { order: evidence.order, children } : { order: evidence.order };
+    evidenceShapes.set(evidence, shape);
+  }
+  return shape;
+}
 
 const LAYER_RESULT: Shape = {
   order: ['layer', 'status', 'reason', 'ms', 'message', 'detail', 'data'],
   children: {
+    // Each layer's evidence in the key order its probe kind gives; a layer this build does not know, alphabetically.
     data: (value, parent) => {
-      const shape = DATA_BY_LAYER[parent['layer'] as Layer] as Shape | undefined;
-      return shape !== undefined && isRecord(value) ? shaped(value, shape) : plain(value);
+      const kind = typeof parent['layer'] === 'string' ? kindOf(parent['layer']) : undefined;
+      return kind !== undefined && isRecord(value) ? shaped(value, fromEvidence(kind.json)) : plain(value);
     },
   },
 };

@@ -10,8 +10,9 @@ import type { EndpointResult, LayerResult } from '../model/result.js';
 import type { Report } from '../model/report.js';
 import { cellText } from './cell-text.js';
 import { detailLines } from './details.js';
-import { LAYER_COLUMNS, columnOf } from './layer-columns.js';
+import { columnOf, layerColumns } from './layer-columns.js';
 import type { LayerColumn } from './layer-columns.js';
+import type { Column } from '../checks/descriptor.js';
 import { endpointUrl, formatDuration } from './table.js';
 import { originLine } from './origin-line.js';
 
@@ -55,11 +56,11 @@ function cell(check: LayerResult | undefined): string {
   return markdownCell(text === '' ? MARK[check.status] : `${MARK[check.status]} ${text}`);
 }
 
-function row(result: EndpointResult, several: boolean): string {
+function row(result: EndpointResult, several: boolean, columns: readonly Column[]): string {
   const byColumn = new Map<LayerColumn, LayerResult>();
   for (const check of result.checks) byColumn.set(columnOf(check.layer), check);
   const verdict = `${MARK[result.status]} ${result.status} ${code(result.reason)}`;
-  const cells = [markdownCell(endpointName(result, several)), ...LAYER_COLUMNS.map((c) => cell(byColumn.get(c))), verdict];
+  const cells = [markdownCell(endpointName(result, several)), ...columns.map((c) => cell(byColumn.get(c.key))), verdict];
   return `| ${cells.join(' | ')} |`;
 }
 
@@ -117,8 +118,10 @@ export function renderMarkdown(report: Report): string {
   const idCount = new Map<string, number>();
   for (const r of report.results) idCount.set(r.id, (idCount.get(r.id) ?? 0) + 1);
   const lines = [...header(report), ''];
-  lines.push('| endpoint | DNS | connect | TLS | app | verdict |', '| --- | --- | --- | --- | --- | --- |');
-  for (const result of report.results) lines.push(row(result, (idCount.get(result.id) ?? 0) > 1));
+  const columns = layerColumns();
+  const heads = ['endpoint', ...columns.map((c) => c.markdownTitle), 'verdict'];
+  lines.push(`| ${heads.join(' | ')} |`, `| ${heads.map(() => '---').join(' | ')} |`);
+  for (const result of report.results) lines.push(row(result, (idCount.get(result.id) ?? 0) > 1, columns));
   lines.push('');
 
   const failed = report.results.filter((r) => r.status === 'fail');

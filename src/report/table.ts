@@ -2,14 +2,15 @@
 // words per cell; the evidence and the fix under every row that did not pass; a summary line.
 // Widths come from the content and shrink to fit the terminal, the endpoint column last.
 
-import { LAYERS_BY_PROTOCOL } from '../model/endpoint.js';
+import { layersOf, schemes } from '../checks/kinds.js';
 import type { Status } from '../model/reason.js';
 import type { EndpointResult } from '../model/result.js';
 import type { Report } from '../model/report.js';
+import type { Column } from '../checks/descriptor.js';
 import { cellText } from './cell-text.js';
 import { createPaint, type Paint } from './colour.js';
 import { detailLines, needsDetails, type DetailLine } from './details.js';
-import { COLUMN_TITLES, LAYER_COLUMNS, columnOf, type LayerColumn } from './layer-columns.js';
+import { columnOf, emptyCells, layerColumns, type LayerColumn } from './layer-columns.js';
 import { symbolsFor, type SymbolSet } from './symbols.js';
 import { tableWidth } from './terminal.js';
 import { padCells, stripAnsi, truncateEnd, truncateMiddle, visibleWidth, wrapText } from './text.js';
@@ -51,7 +52,7 @@ interface Row {
 export function endpointUrl(result: Pick<EndpointResult, 'protocol' | 'host' | 'port' | 'path'>): string {
   const host = result.host.includes(':') ? `[${result.host}]` : result.host;
   const port = result.port > 0 ? `:${result.port}` : '';
-  const hasPath = ['http', 'https', 'ws', 'wss'].includes(result.protocol);
+  const hasPath = schemes().some(([scheme, syntax]) => scheme === result.protocol && syntax.path === true);
   const path = hasPath ? (result.path === '' ? '/' : result.path) : '';
   return `${result.protocol}://${host}${port}${path}`;
 }
@@ -64,18 +65,18 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
-function buildRow(result: EndpointResult, severalRows: boolean): Row {
+function buildRow(result: EndpointResult, severalRows: boolean, columns: readonly Column[]): Row {
   const url = endpointUrl(result);
   const base = result.label !== undefined && result.label !== '' ? result.label : url;
   const arrow = severalRows && result.address !== null ? ` -> ${result.address}` : '';
   const optional = result.required ? '' : ' (optional)';
-  const cells: Record<LayerColumn, Cell | null> = { dns: null, connect: null, tls: null, app: null };
+  const cells = emptyCells<Cell>(columns);
   // A layer the protocol has but the result lacks (not probed, cut by the deadline) shows as skipped.
-  for (const layer of LAYERS_BY_PROTOCOL[result.protocol] ?? []) cells[columnOf(layer)] = { status: 'skip', text: '' };
+  for (const layer of layersOf(result.protocol)) cells[columnOf(layer)] = { status: 'skip', text: '' };
   for (const check of result.checks) cells[columnOf(check.layer)] = { status: check.status, text: cellText(check) };
   // A catalog row never probed says why in its first cell; the lines under it say what to do.
-  if (result.checks.length === 0 && result.reason === 'needs_input') cells.dns = { status: 'skip', text: 'needs input' };
-  if (result.checks.length === 0 && result.reason === 'informational') cells.dns = { status: 'skip', text: 'not probed' };
+  if (result.checks.length === 0 && result.reason === 'needs_input') cells[columnOf('dns')] = { status: 'skip', text: 'needs input' };
+  if (result.checks.length === 0 && result.reason === 'informational') cells[columnOf('dns')] = { status: 'skip', text: 'not probed' };
   const row: Row = { result, endpoint: base + arrow + optional, cells };
   // A row never probed (needs input, informational) has no concrete target to show.
   if (base !== url && result.checks.length > 0) row.target = url;
@@ -192,15 +193,17 @@ export function renderTable(report: Report, opts: TableOptions): string {
   if (report.results.length > 0) {
     const rowsPerId = new Map<string, number>();
     for (const r of report.results) rowsPerId.set(r.id, (rowsPerId.get(r.id) ?? 0) + 1);
-    const rows = report.results.map((r) => buildRow(r, (rowsPerId.get(r.id) ?? 0) > 1));
+    const all = layerColumns();
+    const rows = report.results.map((r) => buildRow(r, (rowsPerId.get(r.id) ?? 0) > 1, all));
     // Columns no row uses (a DNS-only run has no CONNECT, TLS or APP) are left out.
-    const columns = LAYER_COLUMNS.filter((c) => rows.some((row) => row.cells[c] !== null));
+    const columns = all.filter((c) => rows.some((row) => row.cells[c.key] != null)).map((c) => c.key);
+    const titles = new Map(all.map((c) => [c.key, c.title]));
     const plain = rows.map((row) => [
       symbols.status[row.result.status],
       row.endpoint,
-      ...columns.map((c) => cellPlain(row.cells[c], symbols)),
+      ...columns.map((c) => cellPlain(row.cells[c] ?? null, symbols)),
     ]);
-    const header = ['', 'ENDPOINT', ...columns.map((c) => COLUMN_TITLES[c])];
+    const header = ['', 'ENDPOINT', ...columns.map((c) => titles.get(c) ?? c)];
     const natural = header.map((h, i) => Math.max(visibleWidth(h), ...plain.map((cells) => visibleWidth(cells[i] ?? ''))));
     const widths = fitWidths(natural, width);
     const fit = (text: string, i: number): string => {

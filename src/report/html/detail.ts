@@ -3,7 +3,8 @@
 // which server answered HTTP), the timings, and the catalog's facts. Rendered here rather than by
 // the page's script so it reads the typed Report and works with scripts switched off.
 
-import type { CertificateInfo, ConnectData, DnsData, HttpData, TlsData, UdpData, WebSocketData } from '../../model/evidence.js';
+import { kindOf } from '../../checks/kinds.js';
+import type { PanelBlock, PanelCell, PanelValue, Span } from '../../checks/descriptor.js';
 import type { EndpointResult, LayerResult } from '../../model/result.js';
 import { formatMs } from '../cell-text.js';
 import { endpointUrl } from '../table.js';
@@ -31,125 +32,40 @@ function list(values: readonly string[] | undefined): string | undefined {
   return values.map((v) => `<code>${e(v)}</code>`).join(' ');
 }
 
-function addressTable(data: DnsData): string {
-  if (data.addresses.length === 0) return '';
-  const rows = data.addresses
-    .map(
-      (a) =>
-        `<tr><td><code>${e(a.address)}</code></td><td class="${a.private ? 'k-private' : 'k-public'}">` +
-        `${a.private ? 'private' : 'public'}</td><td>${e(a.range ?? '')}</td></tr>`,
-    )
-    .join('');
-  return `<table class="mini"><thead><tr><th>address</th><th>kind</th><th>range</th></tr></thead><tbody>${rows}</tbody></table>`;
-}
-
-function resolverTable(data: DnsData): string {
-  const rows: string[] = [];
-  if (data.system !== undefined) {
-    const s = data.system;
-    const answer = s.addresses.length > 0 ? s.addresses.join(', ') : (s.code ?? s.reason);
-    rows.push(`<tr><td>system resolver</td><td>${e(s.reason)}</td><td><code>${e(answer)}</code></td><td></td><td>${formatMs(s.ms)}</td></tr>`);
+function span(value: Span): string {
+  if (typeof value === 'object' && value !== null) {
+    return `<code${value.class === undefined ? '' : ` class="${e(value.class)}"`}>${e(String(value.code))}</code>`;
   }
-  for (const d of data.direct ?? []) {
-    const answer = d.addresses.length > 0 ? d.addresses.map((r) => r.data).join(', ') : (d.rcode ?? d.reason);
-    const chain = d.cname.length > 0 ? [d.cname[0]?.name ?? '', ...d.cname.map((r) => r.data)].join(' → ') : '';
-    rows.push(
-      `<tr><td><code>${e(d.server)}</code> ${e(d.transport)}</td><td>${e(d.rcode ?? d.reason)}</td>` +
-        `<td><code>${e(answer)}</code></td><td>${chain === '' ? '' : `<code>${e(chain)}</code>`}</td><td>${formatMs(d.ms)}</td></tr>`,
-    );
+  return e(String(value));
+}
+
+function valueHtml(value: PanelValue): string {
+  return Array.isArray(value) ? value.map(span).join('') : span(value as Span);
+}
+
+function cellHtml(cell: PanelCell): string {
+  if (typeof cell === 'object' && cell !== null && 'value' in cell) return `<td class="${e(cell.class)}">${valueHtml(cell.value)}</td>`;
+  return `<td>${valueHtml(cell)}</td>`;
+}
+
+/** One block of a kind's evidence panel (src/checks/descriptor.ts), escaped here and only here. */
+function blockHtml(block: PanelBlock): string {
+  if ('facts' in block) return facts(block.facts.map(([label, value]) => [label, value === undefined ? undefined : valueHtml(value)]));
+  if ('rows' in block) {
+    if (block.rows.length === 0) return '';
+    const head = block.head.map((h) => `<th>${e(h)}</th>`).join('');
+    const rows = block.rows.map((row) => `<tr>${row.map(cellHtml).join('')}</tr>`).join('');
+    return `<table class="mini"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
   }
-  if (rows.length === 0) return '';
-  return (
-    `<table class="mini"><thead><tr><th>resolver</th><th>answer</th><th>addresses</th><th>CNAME chain</th><th>time</th></tr></thead>` +
-    `<tbody>${rows.join('')}</tbody></table>`
-  );
+  // The one titled group so far is a certificate of the presented chain.
+  return `<div class="cert"><div class="cert-title">${e(block.title)}</div>${block.blocks.map(blockHtml).join('')}</div>`;
 }
 
-function dnsSection(data: DnsData): string {
-  const authority = data.literal ? 'IP literal, no lookup' : `${data.authority} answer decides`;
-  return facts([['name', text(data.name)], ['authority', text(authority)]]) + addressTable(data) + resolverTable(data);
-}
-
-function certificate(cert: CertificateInfo, index: number): string {
-  return (
-    `<div class="cert"><div class="cert-title">${index === 0 ? 'leaf' : `issuer ${index}`}</div>` +
-    facts([
-      ['subject', `<code>${e(cert.subject)}</code>`],
-      ['issuer', `<code>${e(cert.issuer)}</code>`],
-      ['names', list(cert.subjectAltNames)],
-      ['valid', `${e(cert.validFrom)} → ${e(cert.validTo)}`],
-      ['sha256', `<code class="fp">${e(cert.fingerprint256)}</code>`],
-      ['serial', cert.serialNumber === undefined ? undefined : `<code>${e(cert.serialNumber)}</code>`],
-    ]) +
-    `</div>`
-  );
-}
-
-function tlsSection(data: TlsData): string {
-  const trust = data.authorized === undefined ? undefined : data.authorized ? 'verified' : 'NOT verified';
-  return (
-    facts([
-      ['server name', text(data.servername)],
-      ['protocol', text(data.protocol)],
-      ['cipher', text(data.cipher)],
-      ['ALPN', text(data.alpn)],
-      ['trust', text(trust)],
-      ['verify error', data.verifyError === undefined ? undefined : `<code>${e(data.verifyError)}</code>`],
-      ['error', text(data.code)],
-    ]) + (data.chain ?? []).map(certificate).join('')
-  );
-}
-
-function headerTable(headers: Record<string, string> | undefined): string {
-  const names = Object.keys(headers ?? {}).sort();
-  if (headers === undefined || names.length === 0) return '';
-  const rows = names.map((n) => `<tr><td><code>${e(n)}</code></td><td><code>${e(headers[n] ?? '')}</code></td></tr>`);
-  return `<table class="mini"><thead><tr><th>header</th><th>value</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-}
-
-/** The evidence of one layer, by its kind of data. */
+/** The evidence of one layer, as its probe kind lays it out; nothing for a layer this build does not know. */
 function evidence(check: LayerResult): string {
   if (check.data === undefined) return '';
-  switch (check.layer) {
-    case 'dns':
-      return dnsSection(check.data as DnsData);
-    case 'tcp': {
-      const d = check.data as ConnectData;
-      return facts([
-        ['address', `<code>${e(d.address)}:${d.port}</code>`],
-        ['local address', text(d.localAddress)],
-        ['redirected to', text(d.redirectedTo)],
-        ['error', text(d.code)],
-      ]);
-    }
-    case 'udp': {
-      const d = check.data as UdpData;
-      return facts([
-        ['address', `<code>${e(d.address)}:${d.port}</code>`],
-        ['sent', `${d.sentBytes} B`],
-        ['reply', d.replyBytes === undefined ? 'none' : `${d.replyBytes} B`],
-        ['redirected to', text(d.redirectedTo)],
-        ['error', text(d.code)],
-      ]);
-    }
-    case 'tls':
-      return tlsSection(check.data as TlsData);
-    case 'http': {
-      const d = check.data as HttpData;
-      return (
-        facts([
-          ['URL', `<code>${e(d.url)}</code>`],
-          ['status', text(d.status)],
-          ['first byte', d.firstByteMs === undefined ? undefined : formatMs(d.firstByteMs)],
-          ['error', text(d.code)],
-        ]) + headerTable(d.headers)
-      );
-    }
-    case 'websocket': {
-      const d = check.data as WebSocketData;
-      return facts([['URL', `<code>${e(d.url)}</code>`], ['status', text(d.status)], ['error', text(d.code)]]) + headerTable(d.headers);
-    }
-  }
+  const kind = kindOf(check.layer);
+  return kind === undefined ? '' : kind.panel(check.data).map(blockHtml).join('');
 }
 
 function timings(result: EndpointResult): string {

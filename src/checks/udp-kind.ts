@@ -1,0 +1,29 @@
+// The udp kind: one datagram and whether anything answers. Silence is only a warning unless the
+// endpoint expects a reply: UDP cannot tell an open port from a filtered one.
+
+import { COLUMNS, evidenceCode, type ProbeKind } from './descriptor.js';
+
+export const udpKind: ProbeKind<'udp'> = {
+  layer: 'udp',
+  schemes: { udp: { layers: ['dns', 'udp'] } },
+  column: COLUMNS.connect,
+  load: async () => (await import('./udp.js')).checkUdp,
+  json: { order: ['address', 'port', 'sentBytes', 'replyBytes', 'code'] },
+  okCell: (_check, data) => (data?.replyBytes === undefined ? 'reply' : `reply ${data.replyBytes} B`),
+  cells: {
+    udp_closed: () => 'port closed',
+    udp_open_or_filtered: () => 'no reply',
+    udp_error: (check) => evidenceCode(check) ?? 'error',
+  },
+  panel: (d) => [
+    {
+      facts: [
+        ['address', { code: `${d.address}:${d.port}` }],
+        ['sent', `${d.sentBytes} B`],
+        ['reply', d.replyBytes === undefined ? 'none' : `${d.replyBytes} B`],
+        ['redirected to', d.redirectedTo],
+        ['error', d.code],
+      ],
+    },
+  ],
+};
