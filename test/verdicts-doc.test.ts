@@ -14,12 +14,24 @@ const root = packageRoot();
 const modelDir = join(root, 'src', 'model');
 const typesSource = readdirSync(modelDir).filter((f) => f.endsWith('.ts')).sort().map((f) => readFileSync(join(modelDir, f), 'utf8')).join('\n');
 const doc = readFileSync(join(root, 'docs', 'verdicts.md'), 'utf8');
+// A probe kind may add reason codes from its own file (interface KindReasons, by declaration merging).
+const checksDir = join(root, 'src', 'checks');
+const checksSource = readdirSync(checksDir).filter((f) => f.endsWith('.ts')).sort().map((f) => readFileSync(join(checksDir, f), 'utf8')).join('\n');
 
 /** The string literals of `export type Reason = ...;`, comments removed first. */
 function reasonCodes(source: string): string[] {
   const match = /export type Reason\s*=([\s\S]*?);/.exec(source.replace(/\/\/.*$/gm, ''));
   assert.ok(match?.[1], 'export type Reason not found in src/model/reason.ts');
   return [...match[1].matchAll(/'([a-z0-9_]+)'/g)].map((m) => m[1] ?? '');
+}
+
+/** The codes probe kinds add: the members of every `interface KindReasons { ... }` outside src/model. */
+function kindReasonCodes(source: string): string[] {
+  const codes: string[] = [];
+  for (const block of source.matchAll(/interface KindReasons \{([^}]*)\}/g)) {
+    codes.push(...[...(block[1] ?? '').matchAll(/^\s*'?([a-z0-9_]+)'?\??:/gm)].map((m) => m[1] ?? ''));
+  }
+  return codes;
 }
 
 /** The field names of `export interface <name> { ... }` (top-level members only). */
@@ -42,7 +54,7 @@ function codeSections(markdown: string): Map<string, string> {
 }
 
 describe('docs/verdicts.md', () => {
-  const codes = reasonCodes(typesSource);
+  const codes = [...reasonCodes(typesSource), ...kindReasonCodes(checksSource)];
   const sections = codeSections(doc);
 
   it('finds the Reason union in src/model/reason.ts', () => {

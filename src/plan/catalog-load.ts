@@ -9,9 +9,14 @@ import { listFolder, readTextFile } from '../package-files.js';
 import { BUILTIN_ROOT, packageRoot } from '../package-root.js';
 import { UsageError } from '../errors.js';
 import type { Cloud } from '../model/profile.js';
+import type { Protocol } from '../model/endpoint.js';
 
-/** How a catalog row is probed; `none` rows are shown, never probed. */
-export type CatalogProbe = 'dns' | 'tcp' | 'udp' | 'tls' | 'https' | 'wss' | 'none';
+/**
+ * How a catalog row is probed; `none` rows are shown, never probed. Any target scheme but the
+ * cleartext http and ws: probes/catalog.schema.json lists which, so a new kind's scheme needs only
+ * its line there.
+ */
+export type CatalogProbe = Exclude<Protocol, 'http' | 'ws'> | 'none';
 
 /** How strongly the documentation asks for a row. */
 export type CatalogRequirement = 'required' | 'conditional' | 'optional' | 'informational';

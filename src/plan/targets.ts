@@ -11,17 +11,28 @@
 import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 import type { Endpoint, Protocol } from '../model/endpoint.js';
+import { schemes } from '../checks/kinds.js';
 import { closestMatch } from './did-you-mean.js';
 import { normalizeHost } from './host-name.js';
 
+// Each scheme's syntax is its probe kind's data (src/checks/kinds.ts): a new kind's scheme parses
+// here without a change to this file.
+
 /** Every scheme a target may use, in the order error messages list them. */
-export const TARGET_SCHEMES: readonly Protocol[] = ['dns', 'tcp', 'udp', 'tls', 'http', 'https', 'ws', 'wss'];
+export const TARGET_SCHEMES: readonly Protocol[] = schemes().map(([scheme]) => scheme);
 
 /** Port used when the target names none; tcp and udp have no default and dns takes no port. */
-export const DEFAULT_PORTS: Partial<Record<Protocol, number>> = { tls: 443, http: 80, https: 443, ws: 80, wss: 443 };
+export const DEFAULT_PORTS: Partial<Record<Protocol, number>> = Object.fromEntries(
+  schemes().flatMap(([scheme, syntax]) => (syntax.defaultPort === undefined ? [] : [[scheme, syntax.defaultPort]])),
+);
 
 /** Protocols whose targets carry a request path. */
-const WITH_PATH: ReadonlySet<Protocol> = new Set<Protocol>(['http', 'https', 'ws', 'wss']);
+const WITH_PATH: ReadonlySet<Protocol> = new Set<Protocol>(schemes().flatMap(([scheme, syntax]) => (syntax.path === true ? [scheme] : [])));
+
+/** "http, https, ws and wss". */
+function listed(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
 
 /** Defaults a target cannot express itself. */
 export interface TargetDefaults {
@@ -177,7 +188,7 @@ function choosePath(protocol: Protocol, tail: string, fail: Fail): string {
     // A lone trailing slash is what a copied URL leaves behind and means nothing; anything more
     // suggests the user expected a request that this scheme will not make.
     if (tail === '' || tail === '/') return '';
-    fail(`a ${protocol}:// target has no path; remove '${tail}' (paths apply to http, https, ws and wss)`);
+    fail(`a ${protocol}:// target has no path; remove '${tail}' (paths apply to ${listed([...WITH_PATH])})`);
   }
   const path = tail === '' ? '/' : tail.startsWith('?') ? `/${tail}` : tail;
   const bad = /[\s\x00-\x1f\x7f]/.exec(path);

@@ -49,6 +49,11 @@ function describerOf(reason: Reason): CellText | undefined {
   return describers.map.get(reason);
 }
 
+/** Whether this build has words for a reason code (test/probe-kinds.test.ts asks it of every code). */
+export function hasCellText(reason: Reason): boolean {
+  return describerOf(reason) !== undefined;
+}
+
 /** The short text of a matrix cell (without its status mark), e.g. "NXDOMAIN", "12 ms", "101". */
 export function cellText(check: LayerResult): string {
   const describe = describerOf(check.reason);
