@@ -33,13 +33,18 @@ export function schemes(): [Protocol, SchemeSyntax][] {
   return PROBE_KINDS.flatMap((kind) => Object.entries(kind.schemes) as [Protocol, SchemeSyntax][]);
 }
 
+/** How a scheme is written and run; undefined for a scheme this build does not know. */
+export function schemeOf(protocol: Protocol): SchemeSyntax | undefined {
+  for (const kind of PROBE_KINDS) {
+    const syntax = Object.hasOwn(kind.schemes, protocol) ? kind.schemes[protocol] : undefined;
+    if (syntax !== undefined) return syntax;
+  }
+  return undefined;
+}
+
 /** The layers a scheme runs, in order (none for a scheme this build does not know). */
 export function layersOf(protocol: Protocol): readonly Layer[] {
-  for (const kind of PROBE_KINDS) {
-    const syntax = kind.schemes[protocol];
-    if (syntax !== undefined) return syntax.layers;
-  }
-  return [];
+  return schemeOf(protocol)?.layers ?? [];
 }
 
 /** The matrix's columns, left to right: each kind's, in registry order, once. */

@@ -4,7 +4,7 @@
 
 import { asLocalLimit } from './local-limit.js';
 import { abortedByDeadline, layerSignal } from '../abort.js';
-import { PROBE_KINDS, layersOf } from '../checks/kinds.js';
+import { kindOf, layersOf } from '../checks/kinds.js';
 import { selectProxy } from '../net/proxy-env.js';
 import { cleanLayerResult } from '../untrusted/evidence.js';
 import type { Reason } from '../model/reason.js';
@@ -38,7 +38,7 @@ const checks = new Map<string, LazyCheck>();
 function checkOf(layer: Layer): LazyCheck {
   let check = checks.get(layer);
   if (check === undefined) {
-    const kind = PROBE_KINDS.find((k) => k.layer === layer);
+    const kind = kindOf(layer);
     if (kind === undefined) throw new Error(`no probe kind for the ${layer} layer`);
     check = lazyCheck(() => kind.load());
     checks.set(layer, check);

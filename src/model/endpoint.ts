@@ -1,5 +1,6 @@
-// What an endpoint is: a host, a port and a protocol, the layers the protocol goes through, and
-// what the endpoint must look like to pass. Made by the plan (config, catalog, targets); read by all.
+// What an endpoint is: a host, a port and a protocol (whose layers its probe kind decides, in
+// src/checks/kinds.ts), and what the endpoint must look like to pass. Made by the plan (config,
+// catalog, targets); read by all.
 
 import type { LayerEvidence } from './evidence.js';
 

@@ -2,7 +2,7 @@
 // words per cell; the evidence and the fix under every row that did not pass; a summary line.
 // Widths come from the content and shrink to fit the terminal, the endpoint column last.
 
-import { layersOf, schemes } from '../checks/kinds.js';
+import { layersOf, schemeOf } from '../checks/kinds.js';
 import type { Status } from '../model/reason.js';
 import type { EndpointResult } from '../model/result.js';
 import type { Report } from '../model/report.js';
@@ -52,7 +52,7 @@ interface Row {
 export function endpointUrl(result: Pick<EndpointResult, 'protocol' | 'host' | 'port' | 'path'>): string {
   const host = result.host.includes(':') ? `[${result.host}]` : result.host;
   const port = result.port > 0 ? `:${result.port}` : '';
-  const hasPath = schemes().some(([scheme, syntax]) => scheme === result.protocol && syntax.path === true);
+  const hasPath = schemeOf(result.protocol)?.path === true;
   const path = hasPath ? (result.path === '' ? '/' : result.path) : '';
   return `${result.protocol}://${host}${port}${path}`;
 }
