@@ -21,6 +21,7 @@ import { renderHtml } from '../src/report/html.js';
 import { renderJson } from '../src/report/json.js';
 import { renderJunit } from '../src/report/junit.js';
 import { renderMarkdown } from '../src/report/markdown.js';
+import { renderPrometheus } from '../src/report/prometheus.js';
 import { renderTable } from '../src/report/table.js';
 import { sampleReport } from './helpers/report-fixture.js';
 import { testSettings } from './helpers/settings.js';
@@ -180,5 +181,9 @@ describe('a made-up probe kind added to the registry', () => {
     assert.match(markdown, /\| ✓ echoed 9 B \|/);
 
     assert.match(renderJunit(report), /<testcase classname="[^"]*mute[^"]*" name="echo"/);
+
+    const metrics = renderPrometheus(report, { runsTotal: 1, lastRunEndedMs: 0 });
+    assert.match(metrics, /^# HELP amlprobe_layer_success Whether one layer \(dns, tcp, udp, tls, http, websocket, echo\) /m);
+    assert.match(metrics, /^amlprobe_layer_success\{endpoint="mute",[^}]*layer="echo"\} 0$/m);
   });
 });

@@ -12,6 +12,7 @@
 // amlprobe_layer_reason_info`.
 
 import { VERSION } from '../version.js';
+import { PROBE_KINDS } from '../checks/kinds.js';
 import type { DnsData, TlsData } from '../model/evidence.js';
 import type { EndpointResult, LayerResult } from '../model/result.js';
 import type { Report } from '../model/report.js';
@@ -124,7 +125,7 @@ function families(report: Report, counters: RunCounters, nowMs: number): Family[
     },
     {
       name: 'amlprobe_layer_success',
-      help: 'Whether one layer (dns, tcp, udp, tls, http, websocket) of the endpoint passed (1) or failed (0); its reason is in amlprobe_layer_reason_info.',
+      help: `Whether one layer (${PROBE_KINDS.map((kind) => kind.layer).join(', ')}) of the endpoint passed (1) or failed (0); its reason is in amlprobe_layer_reason_info.`,
       type: 'gauge',
       samples: results.flatMap((r) => perLayer(r, (c) => (c.status === 'fail' ? 0 : 1))),
     },
