@@ -186,4 +186,27 @@ describe('a made-up probe kind added to the registry', () => {
     assert.match(metrics, /^# HELP amlprobe_layer_success Whether one layer \(dns, tcp, udp, tls, http, websocket, echo\) /m);
     assert.match(metrics, /^amlprobe_layer_success\{endpoint="mute",[^}]*layer="echo"\} 0$/m);
   });
+
+  it('loads a kind\'s check before the layer\'s clock starts: slow-loading code is neither timed nor a timeout', async () => {
+    const slowKind: ProbeKind = {
+      ...echoKind,
+      layer: 'slow' as Layer,
+      schemes: { ['slow' as Protocol]: { layers: ['dns', 'tcp', 'slow' as Layer] } },
+      load: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        const check = await echoKind.load();
+        return async (endpoint, state, ctx) => ({ ...(await check(endpoint, state, ctx)), layer: 'slow' as Layer });
+      },
+    };
+    (PROBE_KINDS as ProbeKind[]).push(slowKind);
+    try {
+      const outcome = await runEndpoints([{ ...endpoint('slow', echo.port), protocol: 'slow' as Protocol }], testSettings({ timeoutMs: 200 }));
+      const slow = outcome.results[0]?.checks.find((c) => (c.layer as string) === 'slow');
+      assert.equal(slow?.reason, 'ok', JSON.stringify(outcome.results[0]));
+      assert.ok((slow?.ms ?? Infinity) < 200, `${slow?.ms} ms`);
+    } finally {
+      const kinds = PROBE_KINDS as ProbeKind[];
+      kinds.splice(kinds.indexOf(slowKind), 1);
+    }
+  });
 });

@@ -19,6 +19,8 @@ import type { SecureContext } from 'node:tls';
 /** A check whose module loads on first use, with a way to start loading it early. */
 interface LazyCheck extends Check {
   prefetch: () => Promise<Check>;
+  /** True once the module has loaded. */
+  loaded: boolean;
 }
 
 /**
@@ -27,10 +29,15 @@ interface LazyCheck extends Check {
  * connections are still in flight (prefetch). Every kind loads its check this way (src/checks/kinds.ts).
  */
 function lazyCheck(load: () => Promise<Check>): LazyCheck {
-  let loaded: Promise<Check> | undefined;
-  const prefetch = (): Promise<Check> => (loaded ??= load());
+  let loading: Promise<Check> | undefined;
+  const prefetch = (): Promise<Check> =>
+    (loading ??= load().then((loaded) => {
+      lazy.loaded = true;
+      return loaded;
+    }));
   const check: Check = async (endpoint, state, ctx) => (await prefetch())(endpoint, state, ctx);
-  return Object.assign(check, { prefetch });
+  const lazy: LazyCheck = Object.assign(check, { prefetch, loaded: false });
+  return lazy;
 }
 
 /** Dispatch from layer to check, one per probe kind, made on first use of the layer. */
@@ -39,8 +46,8 @@ function checkOf(layer: Layer): LazyCheck {
   let check = checks.get(layer);
   if (check === undefined) {
     const kind = kindOf(layer);
-    if (kind === undefined) throw new Error(`no probe kind for the ${layer} layer`);
-    check = lazyCheck(() => kind.load());
+    // A layer without a kind is an amlprobe bug: its call rejects and runLayer reports internal_error.
+    check = lazyCheck(() => (kind === undefined ? Promise.reject(new Error(`no probe kind for the ${layer} layer`)) : kind.load()));
     checks.set(layer, check);
   }
   return check;
@@ -212,6 +219,10 @@ function trustStoreOf(env: PipelineEnv): SecureContext | undefined {
 /** Runs one check under its own signal; converts throws and hangs into results. */
 async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env: PipelineEnv): Promise<LayerResult> {
   const timeoutMs = layerTimeoutMs(layer, env.settings);
+  // The check's code loads before the layer's clock starts: loading it is not the network's time,
+  // nor part of the layer's timeout (a failure to load is the call's internal_error below).
+  const check = checkOf(layer);
+  if (!check.loaded) await check.prefetch().catch(() => {});
   if (env.startTurn !== undefined) await env.startTurn();
   const started = performance.now();
   if (env.runSignal.aborted || env.pastDeadline?.() === true) {
@@ -235,7 +246,7 @@ async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env
   try {
     let checked: Promise<LayerResult>;
     try {
-      checked = Promise.resolve(checkOf(layer)(endpoint, state, ctx));
+      checked = Promise.resolve(check(endpoint, state, ctx));
     } catch (error) {
       checked = Promise.resolve(internalError(layer, error));
     }
