@@ -82,6 +82,12 @@ export interface ProbeKind<L extends Layer = Layer> {
   column: Column;
   /** Loads the check; called on first use or by prefetch, so heavy modules load only when needed. */
   load(): Promise<Check>;
+  /**
+   * Load the check with the engine instead of on first use: for checks cheap to load that nearly
+   * every run needs (dns, tcp, udp), so that no run's deadline pays for loading them (a serve
+   * run's deadline counts from the run's start).
+   */
+  preload?: boolean;
   /** Key order of the layer's evidence in the JSON report. */
   json: EvidenceShape;
   /** Cell text of a pass (reason `ok`); when absent, the layer's time. */

@@ -81,6 +81,7 @@ export const dnsKind: ProbeKind<'dns'> = {
   schemes: { dns: { layers: ['dns'] } },
   column: COLUMNS.dns,
   load: async () => (await import('./dns.js')).checkDns,
+  preload: true,
   json: {
     order: ['name', 'literal', 'authority', 'addresses', 'system', 'direct'],
     objects: { system: { order: ['reason', 'message', 'code', 'addresses', 'ms'] } },

@@ -16,6 +16,7 @@ export const tcpKind: ProbeKind<'tcp'> = {
   schemes: { tcp: { layers: ['dns', 'tcp'] } },
   column: COLUMNS.connect,
   load: async () => (await import('./tcp.js')).checkTcp,
+  preload: true,
   json: { order: ['address', 'port', 'localAddress', 'code', 'proxy', 'proxyStatus', 'proxyAgent'] },
   okCell: (check, data) => (data?.proxy === undefined ? formatMs(check.ms) : `${formatMs(check.ms)} via proxy`),
   // The connection reasons are shared by later layers when the peer drops the connection.

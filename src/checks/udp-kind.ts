@@ -8,6 +8,7 @@ export const udpKind: ProbeKind<'udp'> = {
   schemes: { udp: { layers: ['dns', 'udp'] } },
   column: COLUMNS.connect,
   load: async () => (await import('./udp.js')).checkUdp,
+  preload: true,
   json: { order: ['address', 'port', 'sentBytes', 'replyBytes', 'code'] },
   okCell: (_check, data) => (data?.replyBytes === undefined ? 'reply' : `reply ${data.replyBytes} B`),
   cells: {

@@ -4,7 +4,7 @@
 
 import { asLocalLimit } from './local-limit.js';
 import { abortedByDeadline, layerSignal } from '../abort.js';
-import { kindOf, layersOf } from '../checks/kinds.js';
+import { PROBE_KINDS, kindOf, layersOf } from '../checks/kinds.js';
 import { selectProxy } from '../net/proxy-env.js';
 import { cleanLayerResult } from '../untrusted/evidence.js';
 import type { Reason } from '../model/reason.js';
@@ -52,6 +52,9 @@ function checkOf(layer: Layer): LazyCheck {
   }
   return check;
 }
+
+// The light checks load with the engine, as their static imports did: before any run's clock starts.
+for (const kind of PROBE_KINDS) if (kind.preload === true) checkOf(kind.layer).prefetch().catch(() => {});
 
 /** Starts loading the checks the endpoints' layers will need; never rejects. */
 export function prefetchChecks(endpoints: readonly Endpoint[]): void {
