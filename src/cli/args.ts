@@ -3,7 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
-import { closestMatch as closest } from '../plan/did-you-mean.js';
+import { closestMatch as closest } from '../did-you-mean.js';
 
 /** The subcommands amlprobe knows. */
 export type Command = 'run' | 'check' | 'catalog' | 'lab' | 'serve' | 'healthcheck' | 'diff' | 'help' | 'version';
