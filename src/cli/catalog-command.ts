@@ -7,8 +7,8 @@ import { expandCatalog } from '../plan/catalog-expand.js';
 import { loadConfig } from '../plan/config.js';
 import { parseCatalogFormat, renderCatalog } from '../report/catalog-formats.js';
 import type { ParsedArgs } from './args.js';
-import { writeOutput } from './output.js';
-import { singleOutput } from './report-outputs.js';
+import { writeOutput } from '../output/output.js';
+import { singleOutput } from '../output/report-outputs.js';
 import { profileFromFlags } from './workspace.js';
 
 /** Runs `catalog` and returns the exit code. */

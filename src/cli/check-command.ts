@@ -11,7 +11,7 @@ import type { ParsedArgs } from './args.js';
 import { privateEndpointNames, withPrivateEndpointExpectations } from './private-endpoints.js';
 import { probeAndReport } from './probe-and-report.js';
 import type { RunExtras } from './probe-and-report.js';
-import { planReportOutputs } from './report-outputs.js';
+import { planReportOutputs } from '../output/report-outputs.js';
 import { buildSettings } from './settings.js';
 
 /** Runs `check` and returns the exit code. */

@@ -16,7 +16,7 @@ import type { EndpointResult } from '../model/result.js';
 import type { RunSettings } from '../model/settings.js';
 import type { Report } from '../model/report.js';
 import type { Flags } from './args.js';
-import { planReportOutputs, writeReportOutputs } from './report-outputs.js';
+import { planReportOutputs, writeReportOutputs } from '../output/report-outputs.js';
 
 /** What a run reports besides the probed endpoints. */
 export interface RunExtras {

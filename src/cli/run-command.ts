@@ -18,7 +18,7 @@ import type { WorkspaceProfile } from '../model/profile.js';
 import type { RunPlan } from '../engine/probe-to-report.js';
 import type { Flags, ParsedArgs } from './args.js';
 import { probeAndReport } from './probe-and-report.js';
-import { planReportOutputs } from './report-outputs.js';
+import { planReportOutputs } from '../output/report-outputs.js';
 import type { RunExtras } from './probe-and-report.js';
 import { buildSettings } from './settings.js';
 import { profileFromFlags } from './workspace.js';

@@ -18,7 +18,7 @@ import type { Endpoint } from '../model/endpoint.js';
 import type { RunSettings } from '../model/settings.js';
 import type { Report } from '../model/report.js';
 import type { ParsedArgs } from '../cli/args.js';
-import { planReportOutputs, writeReportOutputs } from '../cli/report-outputs.js';
+import { planReportOutputs, writeReportOutputs } from '../output/report-outputs.js';
 import { buildSettings } from '../cli/settings.js';
 import { hostsNotCovered, labSecureContext, loadLabCerts, type LabCerts } from './lab-certs.js';
 import { startLabDns } from './lab-dns.js';
