@@ -42,7 +42,8 @@ function unlessAborted<T>(promise: Promise<T>, signal: CheckSignal): Promise<T |
 export const checkDns: Check = async (endpoint, state, ctx) => {
   const started = performance.now();
   const { settings } = ctx;
-  const expectPrivate = endpoint.expect.private === true || settings.expectPrivate;
+  // The plan stamped --expect-private on every endpoint (src/plan/finish-endpoints.ts).
+  const expectPrivate = endpoint.expect.private === true;
   const expected = endpoint.expect.addresses;
   let judgement: Judgement;
   if (isIpLiteral(endpoint.host)) {

@@ -13,6 +13,7 @@ import type { NameResolution } from '../model/evidence.js';
 import type { EndpointResult } from '../model/result.js';
 import type { RunSettings } from '../model/settings.js';
 import { toEndpointResult } from '../verdict.js';
+import { finishEndpoints } from '../plan/finish-endpoints.js';
 
 /** Progress of a run, for the TTY progress line. */
 export interface Progress {
@@ -60,7 +61,10 @@ function yieldToTimers(): Promise<void> {
 }
 
 /** Probes every endpoint concurrently and returns when all are done or the deadline has struck. */
-export async function runEndpoints(endpoints: readonly Endpoint[], settings: RunSettings, options: EngineOptions = {}): Promise<EngineOutcome> {
+export async function runEndpoints(planned: readonly Endpoint[], settings: RunSettings, options: EngineOptions = {}): Promise<EngineOutcome> {
+  // A resolved plan's endpoints come finished (route, expectations) and pass through unchanged;
+  // hand-made ones (tests) are finished here by the plan's own rule, once, before any probe.
+  const endpoints = finishEndpoints(planned, settings);
   const started = options.startedAt ?? performance.now();
   const deadlineAt = started + settings.deadlineMs;
   const run = new AbortController();
