@@ -8,6 +8,7 @@ import { redactProxySettings } from '../net/proxy-env.js';
 import { summarize } from '../report/summary.js';
 import { REPORT_SCHEMA_VERSION } from '../model/report.js';
 import type { Report } from '../model/report.js';
+import type { RunSettings } from '../model/settings.js';
 import type { ResolvedPlan } from '../plan/run-plan.js';
 import { cleanEndpointResult } from '../untrusted/evidence.js';
 import { VERSION } from '../version.js';
@@ -32,7 +33,7 @@ export async function probeToReport(plan: RunPlan, options: { secureContext?: Se
     durationMs: outcome.durationMs,
     deadlineHit: outcome.deadlineHit,
     // Proxy URLs may carry credentials: a report shows scheme, host and port only.
-    settings: redactProxySettings(plan.settings),
+    settings: redactProxySettings(documentedSettings(plan.settings)),
     summary: summarize(results),
     results,
   };
@@ -40,4 +41,11 @@ export async function probeToReport(plan: RunPlan, options: { secureContext?: Se
   if (plan.workspace !== undefined) report.workspace = { profile: plan.workspace.profile, origin: plan.workspace.origin };
   if (plan.missingInputs !== undefined) report.missingInputs = plan.missingInputs;
   return report;
+}
+
+/** The settings as documented for the report: the text values, not their parsed forms. */
+function documentedSettings(settings: RunSettings): RunSettings {
+  if (settings.parsed === undefined) return settings;
+  const { parsed: _parsed, ...documented } = settings;
+  return documented;
 }

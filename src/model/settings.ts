@@ -1,5 +1,8 @@
 // Run-wide settings the engine and the checks read: parsed from flags, config and environment by the plan.
 
+import type { DnsServerAddress, ParsedCidr } from './address.js';
+import type { DnsServerRole } from './evidence.js';
+
 /** Run-wide settings that checks read (never the CLI's raw flags). */
 export interface RunSettings {
   /** Per-layer timeout, ms. */
@@ -46,6 +49,26 @@ export interface RunSettings {
   proxy?: string;
   /** http_proxy / https_proxy / no_proxy as read at start (lower-case names win). */
   proxyEnv?: ProxyEnvironment;
+  /**
+   * The text values above parsed, once, by the plan (src/dns/parsed-settings.ts); the engine adds
+   * them to settings made by hand. Never in a report: reports show the documented text.
+   */
+  parsed?: ParsedSettings;
+}
+
+/** The settings' text values as the checks use them. */
+export interface ParsedSettings {
+  /** privateCidrs, parsed. */
+  privateRanges: ParsedCidr[];
+  /** The DNS servers every name is asked: dnsServers in order, then Azure DNS unless already listed. */
+  asked: AskedServer[];
+}
+
+/** One DNS server a name is asked, as written, parsed (absent when the text does not parse), and its role. */
+export interface AskedServer {
+  server: string;
+  address?: DnsServerAddress;
+  role: DnsServerRole;
 }
 
 /** The proxy variables of the environment (see src/net/proxy-env.ts). */

@@ -2,6 +2,7 @@
 // switched on because amlprobe runs inside Azure, and answering the pre-flight), and the settings
 // object made once with that decision in it. Nothing changes the settings after this.
 
+import { withParsedSettings } from '../dns/parsed-settings.js';
 import type { RunSettings } from '../model/settings.js';
 import { preflightResolvers } from './preflight-resolvers.js';
 import type { RunClock } from './run-clock.js';
@@ -29,9 +30,9 @@ export async function finishSettings(
     keep = outcome.keepAzureDns;
     notes = outcome.notes;
   }
-  const settings: RunSettings = {
+  const settings = withParsedSettings({
     ...asked,
     ...(keep && azureDns !== undefined ? { azureDns: azureDns.address, ...(azureDns.auto ? { azureDnsAuto: true } : {}) } : {}),
-  };
+  });
   return { settings, notes };
 }
