@@ -6,18 +6,18 @@
 import { parseCidr } from '../net/cidr.js';
 import type { DnsServerAddress } from '../model/address.js';
 import type { DnsServerRole } from '../model/evidence.js';
-import type { AskedServer, ParsedSettings, RunSettings } from '../model/settings.js';
+import type { AskedServer, ParsedSettings, PlannedSettings, RunSettings } from '../model/settings.js';
 import { AZURE_DNS_ADDRESS } from './privatelink-zones.js';
 import { formatDnsServer, parseDnsServer } from './server-address.js';
 
 /** The settings with their parsed values (replacing any the copy carried over). */
-export function withParsedSettings(settings: RunSettings): RunSettings {
+export function withParsedSettings(settings: PlannedSettings): PlannedSettings {
   const { parsed: _stale, ...text } = settings;
   return { ...text, parsed: parseSettings(text) };
 }
 
 /** The parsed values of the settings: those attached, else parsed now (a check called outside the engine). */
-export function parsedSettings(settings: RunSettings): ParsedSettings {
+export function parsedSettings(settings: PlannedSettings): ParsedSettings {
   return settings.parsed ?? parseSettings(settings);
 }
 

@@ -2,7 +2,7 @@
 // each bounded by the layer timeout. The engine memoises resolveName per run; checks call ctx.resolve.
 
 import type { DirectAnswer, DnsServerRole, NameResolution, SystemAnswer } from '../model/evidence.js';
-import type { RunSettings } from '../model/settings.js';
+import type { PlannedSettings } from '../model/settings.js';
 import { lookupHostsFile } from './hosts-file.js';
 import { parsedSettings } from './parsed-settings.js';
 import { lookupSystem } from './system-lookup.js';
@@ -19,7 +19,7 @@ function unexpected(error: unknown): string {
  * The servers to ask, with their roles: settings.dnsServers in order, then Azure DNS when
  * settings.azureDns names it and it is not already in the list (src/dns/parsed-settings.ts).
  */
-export function serversToAsk(settings: RunSettings): { server: string; role: DnsServerRole }[] {
+export function serversToAsk(settings: PlannedSettings): { server: string; role: DnsServerRole }[] {
   return parsedSettings(settings).asked.map(({ server, role }) => ({ server, role }));
 }
 
@@ -36,7 +36,7 @@ async function systemWithHosts(name: string, timeoutMs: number, signal: AbortSig
  * Resolves `name` through the system view (when enabled), every DNS server in settings and Azure
  * DNS when asked; each direct answer records its role. Never rejects.
  */
-export async function resolveName(name: string, settings: RunSettings, signal: AbortSignal): Promise<NameResolution> {
+export async function resolveName(name: string, settings: PlannedSettings, signal: AbortSignal): Promise<NameResolution> {
   const timeoutMs = settings.timeoutMs;
   const system: Promise<SystemAnswer | undefined> = settings.systemResolver
     ? systemWithHosts(name, timeoutMs, signal)

@@ -13,7 +13,7 @@ import type { Reason } from '../model/reason.js';
 import type { Endpoint, Layer } from '../model/endpoint.js';
 import type { DnsData, NameResolution } from '../model/evidence.js';
 import type { EndpointResult, LayerResult } from '../model/result.js';
-import type { RunSettings } from '../model/settings.js';
+import type { PlannedSettings, RunSettings } from '../model/settings.js';
 import type { Check, CheckContext, CheckSignal, ProbeState } from '../model/check.js';
 import { skippedLayer, toEndpointResult } from '../verdict.js';
 import type { SecureContext } from 'node:tls';
@@ -86,7 +86,7 @@ const layerTimeoutMs = (layer: Layer, settings: RunSettings): number => (layer =
 
 /** What every probe of a run shares. */
 export interface PipelineEnv {
-  settings: RunSettings;
+  settings: PlannedSettings;
   /** Aborted with a DeadlineError when the run deadline strikes. */
   runSignal: AbortSignal;
   /** The trust store, or a function that builds it on first use (only TLS layers need it). */

@@ -8,7 +8,7 @@ import { redactProxySettings } from '../net/proxy-env.js';
 import { summarize } from '../report/summary.js';
 import { REPORT_SCHEMA_VERSION } from '../model/report.js';
 import type { Report } from '../model/report.js';
-import type { RunSettings } from '../model/settings.js';
+import type { PlannedSettings, RunSettings } from '../model/settings.js';
 import type { ResolvedPlan } from '../plan/run-plan.js';
 import { cleanEndpointResult } from '../untrusted/evidence.js';
 import { VERSION } from '../version.js';
@@ -44,7 +44,7 @@ export async function probeToReport(plan: RunPlan, options: { secureContext?: Se
 }
 
 /** The settings as documented for the report: the text values, not their parsed forms. */
-function documentedSettings(settings: RunSettings): RunSettings {
+function documentedSettings(settings: PlannedSettings): RunSettings {
   if (settings.parsed === undefined) return settings;
   const { parsed: _parsed, ...documented } = settings;
   return documented;

@@ -49,10 +49,13 @@ export interface RunSettings {
   proxy?: string;
   /** http_proxy / https_proxy / no_proxy as read at start (lower-case names win). */
   proxyEnv?: ProxyEnvironment;
-  /**
-   * The text values above parsed, once, by the plan (src/dns/parsed-settings.ts); the engine adds
-   * them to settings made by hand. Never in a report: reports show the documented text.
-   */
+}
+
+/**
+ * The settings a run uses: the documented ones (what a report shows) and their text values parsed,
+ * once, by the plan (src/dns/parsed-settings.ts); the engine adds them to settings made by hand.
+ */
+export interface PlannedSettings extends RunSettings {
   parsed?: ParsedSettings;
 }
 

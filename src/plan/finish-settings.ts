@@ -3,7 +3,7 @@
 // object made once with that decision in it. Nothing changes the settings after this.
 
 import { withParsedSettings } from '../dns/parsed-settings.js';
-import type { RunSettings } from '../model/settings.js';
+import type { PlannedSettings, RunSettings } from '../model/settings.js';
 import { preflightResolvers } from './preflight-resolvers.js';
 import type { RunClock } from './run-clock.js';
 
@@ -22,7 +22,7 @@ export async function finishSettings(
   asked: Omit<RunSettings, 'azureDns' | 'azureDnsAuto'>,
   azureDns: AzureDnsChoice | undefined,
   preflightClock: RunClock | undefined,
-): Promise<{ settings: RunSettings; notes: string[] }> {
+): Promise<{ settings: PlannedSettings; notes: string[] }> {
   let notes: string[] = [];
   let keep = azureDns !== undefined;
   if (preflightClock !== undefined) {

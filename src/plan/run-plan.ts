@@ -6,7 +6,7 @@
 import type { Endpoint } from '../model/endpoint.js';
 import type { Report } from '../model/report.js';
 import type { EndpointResult } from '../model/result.js';
-import type { RunSettings } from '../model/settings.js';
+import type { PlannedSettings } from '../model/settings.js';
 import type { MissingInput } from './catalog-expand.js';
 
 /** What a run probes, how, and what its report says besides the probes. */
@@ -14,7 +14,7 @@ export interface ResolvedPlan {
   /** What to probe, each with its final expectations (`expect`) and its route (`route`). */
   endpoints: Endpoint[];
   /** The run's settings, final: Azure DNS and the deadline included. */
-  settings: RunSettings;
+  settings: PlannedSettings;
   /**
    * performance.now() reading when the command (or serve-mode run) started: the deadline counts
    * from there, so the pre-run steps (src/plan/run-clock.ts) are inside it.
