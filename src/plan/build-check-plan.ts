@@ -36,7 +36,8 @@ export async function buildCheckPlan(options: CheckPlanOptions, inputs: CheckInp
   const { azureDns, ...asked } = buildSettings(options.settings, inputs.config?.settings ?? {});
   const unique = new Map<string, Endpoint>();
   for (const text of options.targets) {
-    const endpoint = parseTarget(text, { required: true, expectPrivate: asked.expectPrivate });
+    // --expect-private is stamped with the rest of the plan's decisions (finish-endpoints.ts).
+    const endpoint = parseTarget(text, { required: true });
     // The same target twice is one probe: its verdict would be the same.
     if (!unique.has(endpoint.id)) unique.set(endpoint.id, endpoint);
   }
