@@ -3,6 +3,7 @@
 // catalog, targets); read by all.
 
 import type { LayerEvidence } from './evidence.js';
+import type { Route } from './route.js';
 
 /**
  * The target schemes, each with its syntax for the reader. Which layers a scheme runs is its
@@ -65,6 +66,8 @@ export interface Endpoint {
   expect: Expectations;
   /** Forward proxy: 'auto' (default: the run's --proxy or environment), 'none', or "http://host:port". */
   proxy?: string;
+  /** Direct or through which proxy: the plan's decision (src/plan/routes.ts) from `proxy` and the run's settings. */
+  route?: Route;
   /** UDP datagram to send; defaults to DEFAULT_UDP_PAYLOAD. */
   udpPayload?: Buffer;
   /** The original target text or catalog template, for reports. */

@@ -12,7 +12,7 @@ import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 import type { Endpoint, Protocol } from '../model/endpoint.js';
 import { schemes } from '../checks/kinds.js';
-import { closestMatch } from './did-you-mean.js';
+import { closestMatch } from '../did-you-mean.js';
 import { normalizeHost } from './host-name.js';
 
 // Each scheme's syntax is its probe kind's data (src/checks/kinds.ts): a new kind's scheme parses
