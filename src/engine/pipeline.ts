@@ -209,8 +209,9 @@ function trustStoreOf(env: PipelineEnv): SecureContext | undefined {
  * Runs one check under its own signal; converts throws and hangs into results. The only place an
  * abort becomes a result: once the signal has fired, what the check settles with is replaced by
  * the layer's timeout or deadline result (./abort-result.ts), unless its answer was already in.
+ * `check` is the layer's own; tests of this boundary hand in misbehaving ones.
  */
-async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env: PipelineEnv): Promise<LayerResult> {
+export async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env: PipelineEnv, check: Check = CHECKS[layer]): Promise<LayerResult> {
   const timeoutMs = layerTimeoutMs(layer, env.settings);
   if (env.startTurn !== undefined) await env.startTurn();
   const started = performance.now();
@@ -238,7 +239,7 @@ async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env
   try {
     let checked: Promise<LayerResult>;
     try {
-      checked = Promise.resolve(CHECKS[layer](endpoint, state, ctx));
+      checked = Promise.resolve(check(endpoint, state, ctx));
     } catch (error) {
       checked = Promise.resolve(internalError(layer, error));
     }
