@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { loweredNote } from '../plan/open-files.js';
 import { commandStartedAt, preRunRemainingMs, type RunClock } from '../plan/run-clock.js';
 import { createProgress } from '../report/progress.js';
-import { exitCodeFor } from '../report/summary.js';
+import { exitCodeFor } from '../engine/summary.js';
 import { probeToReport } from '../engine/probe-to-report.js';
 import { cleanMessage } from '../untrusted/evidence.js';
 import type { RunPlan } from '../engine/probe-to-report.js';

@@ -5,7 +5,7 @@ import type { SecureContext } from 'node:tls';
 import { runEndpoints } from './run-endpoints.js';
 import type { Progress } from './run-endpoints.js';
 import { redactProxySettings } from '../net/proxy-env.js';
-import { summarize } from '../report/summary.js';
+import { summarize } from './summary.js';
 import { REPORT_SCHEMA_VERSION } from '../model/report.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { EndpointResult } from '../model/result.js';
