@@ -145,4 +145,20 @@ describe('the engine owns timeout and deadline results', () => {
     assert.equal(result.message, `tunnel not established: the proxy http://127.0.0.1:${silent.port} gave no answer to CONNECT ml.example.test:443 within 200 ms`);
     assert.deepEqual(result.data, evidence);
   });
+
+  it('the real tcp check, through a proxy whose name never resolves, ends as proxy_unreachable in the engine\'s words', async () => {
+    const stalled: PipelineEnv = { ...env(200), resolve: () => new Promise(() => {}) };
+    stalled.settings.proxy = 'http://proxy.example.test:3128';
+    const result = await runLayer('tcp', testEndpoint('https', 'ml.example.test', 443), {}, stalled);
+    assert.deepEqual(
+      { status: result.status, reason: result.reason, message: result.message, data: result.data },
+      {
+        status: 'fail',
+        reason: 'proxy_unreachable',
+        message: 'the proxy name proxy.example.test did not resolve in time',
+        data: { address: 'proxy.example.test', port: 3128, proxy: 'http://proxy.example.test:3128' },
+      },
+    );
+    assert.match(result.detail ?? '', /^amlprobe could not open a TCP connection to the proxy itself, so the target ml\.example\.test:443 was never tried\./);
+  });
 });
