@@ -148,8 +148,8 @@ describe('the engine owns timeout and deadline results', () => {
 
   it('the real tcp check, through a proxy whose name never resolves, ends as proxy_unreachable in the engine\'s words', async () => {
     const stalled: PipelineEnv = { ...env(200), resolve: () => new Promise(() => {}) };
-    stalled.settings.proxy = 'http://proxy.example.test:3128';
-    const result = await runLayer('tcp', testEndpoint('https', 'ml.example.test', 443), {}, stalled);
+    const route = { via: 'proxy' as const, proxy: { host: 'proxy.example.test', port: 3128, display: 'http://proxy.example.test:3128' } };
+    const result = await runLayer('tcp', testEndpoint('https', 'ml.example.test', 443, { route }), {}, stalled);
     assert.deepEqual(
       { status: result.status, reason: result.reason, message: result.message, data: result.data },
       {

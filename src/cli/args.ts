@@ -1,9 +1,9 @@
 // Command-line flags: one table of every option, parsed with node:util parseArgs, with errors that
-// name the bad flag and suggest the right one. Turning flags into settings is settings.ts's job.
+// name the bad flag and suggest the right one. Turning flags into the plan's options is plan-options.ts's job.
 
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
-import { closestMatch as closest } from '../plan/did-you-mean.js';
+import { closestMatch as closest } from '../did-you-mean.js';
 
 /** The subcommands amlprobe knows. */
 export type Command = 'run' | 'check' | 'catalog' | 'lab' | 'serve' | 'healthcheck' | 'diff' | 'help' | 'version';

@@ -3,14 +3,9 @@
 
 import { isIPv4, isIPv6 } from 'node:net';
 import { UsageError } from '../errors.js';
+import type { DnsServerAddress } from '../model/address.js';
 
-/** A DNS server to query directly. */
-export interface DnsServerAddress {
-  /** IP literal, IPv6 without brackets. */
-  host: string;
-  port: number;
-  family: 4 | 6;
-}
+export type { DnsServerAddress } from '../model/address.js';
 
 /** Default DNS port. */
 export const DNS_PORT = 53;
@@ -53,21 +48,6 @@ export function parseDnsServer(text: string, source = '--dns-server'): DnsServer
     if (!(port >= 1 && port <= 65535)) fail(`port must be 1-65535, got '${portText}'`);
   }
   return { host, port, family: isIPv6(host) ? 6 : 4 };
-}
-
-/** Servers already parsed: every query names its server as text, and a run asks thousands of questions of a few servers. */
-const parsed = new Map<string, DnsServerAddress>();
-
-/** parseDnsServer for the query path: the same answer, parsed once per distinct text (failures are not kept). */
-export function parseDnsServerOnce(text: string): DnsServerAddress {
-  let server = parsed.get(text);
-  if (server === undefined) {
-    server = parseDnsServer(text);
-    // A handful of servers per run; the bound only guards a long-lived serve process against growth.
-    if (parsed.size >= 256) parsed.clear();
-    parsed.set(text, server);
-  }
-  return server;
 }
 
 /** "ip:port" for IPv4, "[ip]:port" for IPv6: how servers are named in results and messages. */

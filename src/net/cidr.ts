@@ -4,6 +4,7 @@
 
 import { isIPv4, isIPv6 } from 'node:net';
 import { UsageError } from '../errors.js';
+import type { ParsedCidr } from '../model/address.js';
 
 /** An address as an integer of its family's width. */
 export interface ParsedAddress {
@@ -11,14 +12,7 @@ export interface ParsedAddress {
   value: bigint;
 }
 
-/** A validated CIDR range: network address with host bits clear, and prefix length. */
-export interface ParsedCidr {
-  /** Canonical text, e.g. "10.0.0.0/8", "fd00::/8". */
-  text: string;
-  family: 4 | 6;
-  network: bigint;
-  prefix: number;
-}
+export type { ParsedCidr } from '../model/address.js';
 
 const WIDTH = { 4: 32, 6: 128 } as const;
 
