@@ -97,13 +97,18 @@ const echoKind: ProbeKind = {
   layer: ECHO,
   schemes: { [ECHO_SCHEME]: { layers: ['dns', 'tcp', ECHO], defaultPort: 7 } },
   column: { key: 'echo', title: 'ECHO', markdownTitle: 'echo' },
-  load: async () => async (endpoint, state, ctx) => {
+  load: async () => async (endpoint, state) => {
     const socket = state.socket as Socket;
     // Deliberately not alphabetical: the JSON report must follow the kind's order, not sort.
     const data = { bytes: 0, extra: 'x', peer: `${state.address}:${endpoint.port}` } satisfies EchoData;
+    // Its own verdict on silence, before the layer timeout: the engine's timeout words are per layer
+    // (src/engine/abort-result.ts) and know no made-up kind.
     const heard = await new Promise<number | undefined>((resolve) => {
-      socket.once('data', (chunk: Buffer) => resolve(chunk.length));
-      ctx.signal.addEventListener('abort', () => resolve(undefined), { once: true });
+      const silence = setTimeout(() => resolve(undefined), 150);
+      socket.once('data', (chunk: Buffer) => {
+        clearTimeout(silence);
+        resolve(chunk.length);
+      });
       socket.write('amlprobe\n');
     });
     const result = (status: LayerResult['status'], reason: Reason, message: string): LayerResult => ({
@@ -154,7 +159,7 @@ describe('a made-up probe kind added to the registry', () => {
   });
 
   it('is probed by the engine and shows in the table, JSON, HTML, Markdown and JUnit reports', async () => {
-    const outcome = await runEndpoints([endpoint('echoes', echo.port), endpoint('mute', mute.port)], testSettings({ timeoutMs: 400 }));
+    const outcome = await runEndpoints([endpoint('echoes', echo.port), endpoint('mute', mute.port)], testSettings({ timeoutMs: 1000 }));
     const [pass, fail] = outcome.results;
     assert.deepEqual(pass?.checks.map((c) => `${c.layer}:${c.reason}`), ['dns:ok', 'tcp:ok', 'echo:ok']);
     assert.equal(fail?.reason, SILENT);
