@@ -12,6 +12,7 @@ import { parseCommandLine } from './cli/args.js';
 import type { ParsedArgs } from './cli/args.js';
 import { helpText } from './cli/help.js';
 import { installLastResort, plantTestCrash, reportInternalError } from './cli/internal-error.js';
+import { asUsageError } from './cli/usage-errors.js';
 import { isUsageError } from './errors.js';
 import { cleanMessage } from './untrusted/evidence.js';
 import { markCommandStart } from './plan/run-clock.js';
@@ -50,7 +51,9 @@ export async function main(argv: string[]): Promise<number> {
   markCommandStart();
   try {
     return await dispatch(parseCommandLine(argv));
-  } catch (error) {
+  } catch (caught) {
+    // A parse error of dns/ or net/ that reached here unconverted is still the user's bad input.
+    const error = asUsageError(caught);
     if (isUsageError(error)) {
       process.stderr.write(`amlprobe: error: ${cleanMessage(`${error.where ? `${error.where}: ` : ''}${error.message}`)}\n`);
       return 2;

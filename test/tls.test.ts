@@ -13,7 +13,8 @@ import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import { checkTcp } from '../src/checks/tcp.js';
 import { checkTls } from '../src/checks/tls.js';
 import { isUsageError } from '../src/errors.js';
-import { loadTrustStore, trustStoreFor } from '../src/net/trust-store.js';
+import { CaFileError, loadTrustStore, trustStoreFor } from '../src/net/trust-store.js';
+import { trustStoreForCaFiles } from '../src/cli/ca-files.js';
 import type { Endpoint, LayerResult, ProbeState, Reason, TlsData } from '../src/types.js';
 import { LOOPBACK, startTcpServer, startTlsServer, testContext, testEndpoint, type Listener } from './helpers/listeners.js';
 import { createSelfSigned, createTestCa, type IssuedCert, type TestCa } from './helpers/test-ca.js';
@@ -169,11 +170,13 @@ describe('checkTls: certificates', () => {
     for (const file of ['/nonexistent/amlprobe-ca.pem', empty]) {
       assert.throws(
         () => loadTrustStore({ extraCaFiles: [file] }, {}),
-        (error: unknown) => isUsageError(error) && error.message.includes(file) && error.where === '--ca-file',
+        (error: unknown) => error instanceof CaFileError && !isUsageError(error) && error.message.includes(file) && error.value === file,
       );
       // The lazy store of a run checks the files at once, before it builds anything.
+      assert.throws(() => trustStoreFor([file]), (error: unknown) => error instanceof CaFileError && error.message.includes(file));
+      // The CLI's edge makes it a usage error on --ca-file (exit 2), message unchanged.
       assert.throws(
-        () => trustStoreFor([file]),
+        () => trustStoreForCaFiles([file]),
         (error: unknown) => isUsageError(error) && error.message.includes(file) && error.where === '--ca-file',
       );
     }
@@ -187,7 +190,7 @@ describe('checkTls: certificates', () => {
     const again = trustStoreFor([file]);
     // Removing the file after the check shows the build is lazy: it has not read the file yet...
     await rm(file);
-    assert.throws(() => first(), (error: unknown) => isUsageError(error));
+    assert.throws(() => first(), (error: unknown) => error instanceof CaFileError);
     // ...and with the file back, both functions return the one store built.
     await writeFile(file, ca.caCert);
     const context = first();

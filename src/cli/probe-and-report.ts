@@ -35,7 +35,7 @@ export async function probeAndReport(endpoints: Endpoint[], settings: RunSetting
   // built by the first TLS handshake, off the start-up path. A run without TLS does not even load
   // node:tls and the trust store code.
   const needsTls = endpoints.some((e) => LAYERS_BY_PROTOCOL[e.protocol].includes('tls'));
-  const secureContext = needsTls || caFiles.length > 0 ? (await import('../net/trust-store.js')).trustStoreFor(caFiles) : undefined;
+  const secureContext = needsTls || caFiles.length > 0 ? (await import('./ca-files.js')).trustStoreForCaFiles(caFiles) : undefined;
   const clock: RunClock = {
     startedAt: extras.startedAt ?? commandStartedAt(),
     deadlineMs: settings.deadlineMs,

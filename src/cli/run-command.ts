@@ -3,7 +3,6 @@
 
 import { learnWorkspace } from '../azure/learn-workspace.js';
 import { AZURE_DNS_ADDRESS } from '../dns/privatelink-zones.js';
-import { trustStoreFor } from '../net/trust-store.js';
 import { loadCatalog } from '../plan/catalog-load.js';
 import type { CatalogScenario } from '../plan/catalog-load.js';
 import { expandCatalog } from '../plan/catalog-expand.js';
@@ -18,6 +17,7 @@ import { probeAndReport } from './probe-and-report.js';
 import { planReportOutputs } from './report-outputs.js';
 import type { RunExtras } from './probe-and-report.js';
 import { buildSettings } from './settings.js';
+import { trustStoreForCaFiles } from './ca-files.js';
 import { profileFromFlags } from './workspace.js';
 import { privateEndpointNames, withPrivateEndpointExpectations } from './private-endpoints.js';
 
@@ -88,7 +88,7 @@ export async function planFromFlags(flags: Flags, options: PlanOptions = {}): Pr
     noDiscovery: flags['no-discovery'] === true,
     ...(flags['token-file'] !== undefined ? { tokenFile: flags['token-file'] } : {}),
     timeoutMs: settings.timeoutMs,
-    secureContext: trustStoreFor(caFiles),
+    secureContext: trustStoreForCaFiles(caFiles),
     proxyFor: (url) => discoveryProxy(url, settings),
   }).finally(preRun.dispose);
   if (learned.inAzure !== undefined && settings.azureDns === undefined && flags['no-azure-dns'] !== true) {

@@ -5,7 +5,6 @@
 
 import { DISCOVERY_ROW_PREFIX } from '../azure/registry-discovery.js';
 import { UsageError } from '../errors.js';
-import { trustStoreFor } from '../net/trust-store.js';
 import { parseDuration } from '../plan/duration.js';
 import { loweredNote } from '../plan/open-files.js';
 import { probeToReport, type RunPlan } from '../run-report.js';
@@ -20,6 +19,7 @@ import type { ServeStateFile } from '../serve/state-file.js';
 import { cleanMessage } from '../untrusted/evidence.js';
 import type { Flags, ParsedArgs } from './args.js';
 import { planFromFlags } from './run-command.js';
+import { trustStoreForCaFiles } from './ca-files.js';
 
 /** Default time between the starts of two runs. */
 export const DEFAULT_INTERVAL = '60s';
@@ -53,7 +53,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   const { intervalMs, listen, statePath } = serveOptions(args.flags);
   const first = await planFromFlags(args.flags);
   let plan = first.plan;
-  const secureContext = trustStoreFor(first.caFiles);
+  const secureContext = trustStoreForCaFiles(first.caFiles);
 
   if (plan.settings.concurrencyLowered) process.stderr.write(loweredNote(plan.settings.concurrencyLowered, plan.settings.concurrency));
   const state: ServeState = {};

@@ -11,6 +11,7 @@ import { fitConcurrency, readOpenFiles } from '../plan/open-files.js';
 import { parseProxyUrl, readProxyEnv, validateProxyEnv } from '../net/proxy-env.js';
 import type { RunSettings } from '../types.js';
 import type { Flags } from './args.js';
+import { parsingInput } from './usage-errors.js';
 
 /** Default per-layer timeout: long enough for a slow TLS handshake across regions, short for a person waiting. */
 export const DEFAULT_TIMEOUT_MS = 3000;
@@ -57,12 +58,12 @@ export function buildSettings(flags: Flags, fromConfig: Partial<RunSettings> = {
   const configServers = fromConfig.dnsServers ?? [];
   const explicitServers = flagServers.length > 0 ? flagServers : configServers;
   // Validate now so that a typo is exit 2, not a DNS failure on every endpoint.
-  for (const server of explicitServers) parseDnsServer(server, flagServers.length > 0 ? '--dns-server' : 'settings.dnsServers');
+  for (const server of explicitServers) parsingInput(() => parseDnsServer(server, flagServers.length > 0 ? '--dns-server' : 'settings.dnsServers'));
   const dnsServers = explicitServers.length > 0 ? explicitServers : systemDnsServers({ env });
   const azureDns = azureDnsSetting(flags);
 
   const privateCidrs = [...(fromConfig.privateCidrs ?? []), ...(flags['private-cidr'] ?? [])];
-  for (const cidr of privateCidrs) parseCidr(cidr, '--private-cidr');
+  for (const cidr of privateCidrs) parsingInput(() => parseCidr(cidr, '--private-cidr'));
 
   const proxyEnv = readProxyEnv(env);
   validateProxyEnv(proxyEnv);
@@ -92,7 +93,7 @@ export function buildSettings(flags: Flags, fromConfig: Partial<RunSettings> = {
 function azureDnsSetting(flags: Flags): string | undefined {
   const address = flags['azure-dns-address'];
   if (address !== undefined) {
-    parseDnsServer(address, '--azure-dns-address');
+    parsingInput(() => parseDnsServer(address, '--azure-dns-address'));
     return address.trim();
   }
   return flags['azure-dns'] === true ? AZURE_DNS_ADDRESS : undefined;
