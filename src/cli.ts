@@ -10,7 +10,7 @@ import './node-guard.js';
 import './cli/gc-tuning.js';
 import { parseCommandLine } from './cli/args.js';
 import type { ParsedArgs } from './cli/args.js';
-import { helpText } from './cli/help.js';
+import { helpForTopics } from './cli/help.js';
 import { installLastResort, plantTestCrash, reportInternalError } from './cli/internal-error.js';
 import { asUsageError } from './cli/usage-errors.js';
 import { isUsageError } from './errors.js';
@@ -27,7 +27,7 @@ async function dispatch(args: ParsedArgs): Promise<number> {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     case 'help':
-      process.stdout.write(helpText());
+      process.stdout.write(helpForTopics(args.positionals));
       return 0;
     case 'check':
       return (await import('./cli/check-command.js')).checkCommand(args);
