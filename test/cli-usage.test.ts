@@ -1,7 +1,7 @@
 // Every kind of bad input, as a user types it: exit 2, stdout empty, stderr one paragraph that
 // starts "amlprobe: error:", names the bad value and carries no stack trace; and nothing probed.
-// Also --version and --help, whose flag list is checked against the OPTIONS table of src/cli/args.ts
-// so that the help can never forget a flag.
+// Also --version and --help, whose flag list is checked against the OPTIONS table of src/cli/options.ts
+// so that the help can never forget a flag (test/cli-help.test.ts checks each command's help).
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -131,12 +131,12 @@ describe('cli: bad input exits 2 with one clear paragraph', { concurrency: 4 }, 
   }
 });
 
-/** The long flag names of the OPTIONS table in src/cli/args.ts, read from the source text. */
+/** The long flag names of the OPTIONS table in src/cli/options.ts, read from the source text. */
 function optionsInSource(): { long: string[]; short: string[] } {
-  const source = readFileSync(join(REPO_ROOT, 'src', 'cli', 'args.ts'), 'utf8');
-  const table = /const OPTIONS = \{([\s\S]*?)\n\} as const;/.exec(source)?.[1];
-  assert.ok(table, 'the OPTIONS table is found in src/cli/args.ts');
-  const long = [...table.matchAll(/^\s+'?([a-z][a-z-]*)'?: \{/gm)].map((m) => m[1] ?? '');
+  const source = readFileSync(join(REPO_ROOT, 'src', 'cli', 'options.ts'), 'utf8');
+  const table = /export const OPTIONS = \{([\s\S]*?)\n\} as const/.exec(source)?.[1];
+  assert.ok(table, 'the OPTIONS table is found in src/cli/options.ts');
+  const long = [...table.matchAll(/^ {2}'?([a-z][a-z-]*)'?: \{/gm)].map((m) => m[1] ?? '');
   const short = [...table.matchAll(/short: '([A-Za-z])'/g)].map((m) => m[1] ?? '');
   return { long, short };
 }
@@ -153,25 +153,38 @@ describe('cli: --version and --help', { concurrency: 4 }, () => {
     });
   }
 
-  it('--help lists every flag of the OPTIONS table', async () => {
-    const run = await runCli(['--help'], { offline: true });
-    assert.equal(run.code, 0, describeRun(run));
-    assert.equal(run.stderr, '');
+  it('--help and the help of each command together list every flag of the OPTIONS table', async () => {
+    const commands = ['run', 'check', 'catalog', 'lab', 'serve', 'healthcheck', 'diff'];
+    const runs = await Promise.all([['--help'], ...commands.map((c) => ['help', c])].map((args) => runCli(args, { offline: true })));
+    for (const run of runs) {
+      assert.equal(run.code, 0, describeRun(run));
+      assert.equal(run.stderr, '');
+    }
+    const all = runs.map((r) => r.stdout).join('\n');
     const { long, short } = optionsInSource();
     assert.ok(long.length >= 20, `found ${long.length} options in the source`);
-    const missing = long.filter((name) => !new RegExp(`--${name}(?![a-z-])`).test(run.stdout));
-    assert.deepEqual(missing, [], 'flags missing from --help');
-    const missingShort = short.filter((letter) => !new RegExp(`(^|[\\s,|])-${letter}[\\s,]`, 'm').test(run.stdout));
-    assert.deepEqual(missingShort, [], 'short flags missing from --help');
-    assert.match(run.stdout, new RegExp(`amlprobe ${pkg.version.replace(/\./g, '\\.')}`));
-    assert.match(run.stdout, /Exit codes:/);
+    // --token is in the table only to be refused; the help names it only to say so.
+    const missing = long.filter((name) => !new RegExp(`--${name}(?![a-z-])`).test(all));
+    assert.deepEqual(missing, [], 'flags missing from every help');
+    const missingShort = short.filter((letter) => !new RegExp(`(^|[\\s,|])-${letter}[\\s,]`, 'm').test(all));
+    assert.deepEqual(missingShort, [], 'short flags missing from every help');
+    const overview = runs[0]?.stdout ?? '';
+    assert.match(overview, new RegExp(`amlprobe ${pkg.version.replace(/\./g, '\\.')}`));
+    assert.match(overview, /Exit codes:/);
   });
 
-  for (const args of [['help'], ['-h'], ['check', '--help']]) {
-    it(`${args.join(' ')} prints the same help`, async () => {
+  for (const args of [['help'], ['-h'], ['help', 'help'], ['version', '--help']]) {
+    it(`${args.join(' ')} prints the same help as --help`, async () => {
       const [run, reference] = await Promise.all([runCli(args, { offline: true }), runCli(['--help'], { offline: true })]);
       assert.equal(run.code, 0, describeRun(run));
       assert.equal(run.stdout, reference.stdout);
     });
   }
+
+  it("check --help prints check's help, as amlprobe help check does", async () => {
+    const [run, reference, overview] = await Promise.all([runCli(['check', '--help'], { offline: true }), runCli(['help', 'check'], { offline: true }), runCli(['--help'], { offline: true })]);
+    assert.equal(run.code, 0, describeRun(run));
+    assert.equal(run.stdout, reference.stdout);
+    assert.notEqual(run.stdout, overview.stdout);
+  });
 });
