@@ -8,7 +8,7 @@ import { closestMatch, editDistance } from '../src/plan/did-you-mean.js';
 import { MAX_DURATION_MS, parseDuration } from '../src/plan/duration.js';
 import { hostNameProblem, normalizeHost } from '../src/plan/host-name.js';
 import { formatTarget, parseTarget } from '../src/plan/targets.js';
-import type { Endpoint } from '../src/types.js';
+import type { Endpoint } from '../src/model/endpoint.js';
 
 type Shape = Pick<Endpoint, 'id' | 'protocol' | 'host' | 'port' | 'path'>;
 

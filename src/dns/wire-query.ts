@@ -8,7 +8,7 @@ import { exchangeTcp, type ExchangeResult, type IgnoredCounts } from './transpor
 import { exchangeUdp } from './udp-channel.js';
 import { formatDnsServer, parseDnsServerOnce } from './server-address.js';
 import { summarizeDirect } from './direct-answer.js';
-import type { DirectAnswer } from '../types.js';
+import type { DirectAnswer } from '../model/evidence.js';
 import { describeIgnored, silenceMessage, type WireFailure, type WireOutcome, type WireQueryType } from './wire-outcome.js';
 
 /**
