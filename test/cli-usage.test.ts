@@ -32,6 +32,8 @@ interface UsageCase {
   args: () => string[];
   /** Patterns the message must match (a function when they quote a server's port). */
   says: RegExp[] | (() => RegExp[]);
+  /** Variables for the child's environment. */
+  env?: Record<string, string>;
 }
 
 // Four children at a time: enough to overlap node's start-up, few enough not to starve the test
@@ -118,12 +120,19 @@ describe('cli: bad input exits 2 with one clear paragraph', { concurrency: 4 }, 
     },
     { case: '--output with an empty name', args: () => ['check', 'tcp://127.0.0.1:1', '--output', '', ...local()], says: [/--output/, /file name is empty/] },
     { case: '--output naming a directory', args: () => ['check', 'tcp://127.0.0.1:1', '--output', dir, ...local()], says: [/--output/, /is a directory/] },
+    { case: '--proxy with a path', args: () => ['check', 'tcp://127.0.0.1:1', '--proxy', 'http://proxy.invalid:3128/x', ...local()], says: [/^amlprobe: error: --proxy 'http:\/\/proxy\.invalid:3128': a proxy URL has no path/] },
+    {
+      case: 'https_proxy in the environment that is not http://',
+      args: () => ['check', 'tcp://127.0.0.1:1', ...local()],
+      env: { https_proxy: 'https://alice:s3cret@proxy.invalid:3128' },
+      says: [/^amlprobe: error: https_proxy 'https:\/\/proxy\.invalid:3128': only http:\/\/ forward proxies/, /^(?![\s\S]*s3cret)/],
+    },
   ];
 
   for (const c of cases) {
     it(c.case, async () => {
       const args = c.args();
-      const run = await runCli(args, { offline: !args.includes('--no-system-resolver') });
+      const run = await runCli(args, { offline: !args.includes('--no-system-resolver'), ...(c.env ? { env: c.env } : {}) });
       assertUsageError(run, typeof c.says === 'function' ? c.says() : c.says);
       const named = dns.queries.filter((q) => q.name !== '.' && q.name !== '');
       assert.deepEqual(named, [], 'a usage error is found before any name is resolved');

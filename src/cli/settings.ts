@@ -66,7 +66,7 @@ export function buildSettings(flags: Flags, fromConfig: Partial<RunSettings> = {
   for (const cidr of privateCidrs) parsingInput(() => parseCidr(cidr, '--private-cidr'));
 
   const proxyEnv = readProxyEnv(env);
-  validateProxyEnv(proxyEnv);
+  parsingInput(() => validateProxyEnv(proxyEnv));
   const proxy = proxySetting(flags, fromConfig.proxy);
 
   return {
@@ -108,7 +108,7 @@ function proxySetting(flags: Flags, fromConfig: string | undefined): string | un
   if (flags.proxy !== undefined) {
     const text = flags.proxy.trim();
     if (text === 'none' || text === 'auto') return text === 'none' ? 'none' : undefined;
-    parseProxyUrl(text, '--proxy');
+    parsingInput(() => parseProxyUrl(text, '--proxy'));
     return text;
   }
   return fromConfig === 'auto' ? undefined : fromConfig;
