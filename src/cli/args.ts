@@ -33,7 +33,7 @@ function refuseInapplicableFlags(command: Command, flags: Flags): void {
   }
 }
 
-/** Parsed flags, as typed by parseArgs from the table above. */
+/** Parsed flags, as typed by parseArgs from the table of options.ts. */
 export type Flags = ReturnType<typeof parseFlags>['values'];
 
 function parseFlags(argv: string[]) {
@@ -121,6 +121,12 @@ function tokenRefusal(): UsageError {
   );
 }
 
+/** An example value of an option, for "needs a value" messages. */
+function exampleOf(name: string): string {
+  const spec: { example?: string } | undefined = (OPTIONS as Record<string, { example?: string }>)[name];
+  return spec?.example ?? 'VALUE';
+}
+
 /** Turns parseArgs's errors into one clear sentence with a suggestion. */
 function explainParseError(error: unknown): UsageError {
   const err = error as { code?: string; message?: string };
@@ -140,32 +146,9 @@ function explainParseError(error: unknown): UsageError {
     const takesValue = !/does not take an argument/.test(message);
     return new UsageError(
       takesValue
-        ? `option '${flag}' needs a value, e.g. ${flag} ${VALUE_HINTS[flag.replace(/^-+/, '')] ?? 'VALUE'}. See 'amlprobe --help'.`
+        ? `option '${flag}' needs a value, e.g. ${flag} ${exampleOf(flag.replace(/^-+/, ''))}. See 'amlprobe --help'.`
         : `option '${flag}' takes no value; write just ${flag}. See 'amlprobe --help'.`,
     );
   }
   return new UsageError(`${message.split('\n')[0]}. See 'amlprobe --help'.`);
 }
-
-/** An example value per option, for "needs a value" messages. */
-const VALUE_HINTS: Partial<Record<string, string>> = {
-  config: 'amlprobe.yaml',
-  format: 'json',
-  output: 'report.json',
-  timeout: '3s',
-  deadline: '30s',
-  concurrency: '64',
-  'dns-server': '10.0.0.4',
-  'azure-dns-address': '168.63.129.16',
-  'private-cidr': '172.30.0.0/16',
-  proxy: 'http://proxy.corp:3128',
-  'ca-file': 'corporate-root.pem',
-  scenario: 'studio',
-  cloud: 'public',
-  region: 'eastus',
-  'workspace-json': 'workspace.json',
-  'private-endpoints-json': 'private-endpoints.json',
-  interval: '60s',
-  listen: '127.0.0.1:9464',
-  'token-file': '~/.amlprobe-token',
-};

@@ -22,6 +22,8 @@ export interface OptionSpec {
   multiple?: boolean;
   /** The value's name in the help, e.g. FILE (string options). */
   value?: string;
+  /** A value to show in "needs a value, e.g. --timeout 3s". */
+  example?: string;
   /** The commands whose code reads it; every other command refuses it (exit 2), see `global`. */
   readBy: readonly OptionReader[];
   /** Accepted by every command, whether it reads it or not (only help, version and no-color). */
@@ -56,12 +58,12 @@ export const OPTIONS = {
   help: { type: 'boolean', short: 'h', readBy: [], global: true, section: 'global', help: 'this help; with a command (or amlprobe help COMMAND), that command\'s options only' },
   version: { type: 'boolean', short: 'V', readBy: [], global: true, section: 'global', help: 'print the version' },
   format: {
-    type: 'string', short: 'f', value: 'FORMAT', readBy: REPORTS, section: 'output', help: RUN_FORMAT_HELP,
+    type: 'string', example: 'json', short: 'f', value: 'FORMAT', readBy: REPORTS, section: 'output', help: RUN_FORMAT_HELP,
     summary: 'the format of the report: table (default), json, html, junit or markdown for run, check and lab; each command\'s help lists its own',
     helpFor: { catalog: 'table (default), json, csv or markdown', diff: 'table (default), json or markdown' },
   },
   output: {
-    type: 'string', short: 'o', multiple: true, value: 'FILE', readBy: REPORTS, section: 'output', help: REPEATABLE_OUTPUT,
+    type: 'string', example: 'report.json', short: 'o', multiple: true, value: 'FILE', readBy: REPORTS, section: 'output', help: REPEATABLE_OUTPUT,
     summary: 'write the report to FILE (atomically) instead of stdout; repeatable for run, check and lab (each file\'s format from its extension)',
     helpFor: {
       catalog: 'write the list to FILE (atomically) instead of stdout; a device, FIFO or socket is written through, a directory is refused',
@@ -69,7 +71,7 @@ export const OPTIONS = {
     },
   },
   config: {
-    type: 'string', short: 'c', value: 'FILE', readBy: [...SETTINGS, 'catalog'], section: 'probe',
+    type: 'string', example: 'amlprobe.yaml', short: 'c', value: 'FILE', readBy: [...SETTINGS, 'catalog'], section: 'probe',
     help: 'YAML config (endpoints, expectations, settings, workspace profile); see config/example.yaml and config/amlprobe.schema.json',
     helpFor: {
       check: 'YAML config: \'check\' takes its settings, CA files and private-endpoint files only (not its endpoints or workspace profile); see config/example.yaml',
@@ -77,11 +79,11 @@ export const OPTIONS = {
     },
   },
   timeout: {
-    type: 'string', short: 't', value: 'DURATION', readBy: [...SETTINGS, 'lab'], section: 'probe',
+    type: 'string', example: '3s', short: 't', value: 'DURATION', readBy: [...SETTINGS, 'lab'], section: 'probe',
     help: "per-layer timeout, e.g. 3s or 800ms (default 3s); units ms, s, m are required (a number alone is refused: 3s? 3000ms?); a DNS query's starts when it is sent, not while it waits its turn",
   },
   deadline: {
-    type: 'string', value: 'DURATION', readBy: [...SETTINGS, 'lab'], section: 'probe',
+    type: 'string', example: '30s', value: 'DURATION', readBy: [...SETTINGS, 'lab'], section: 'probe',
     help: "the whole command, from its start (default 5 x timeout): the steps before the first probe (IMDS, discovery, DNS pre-flight) get a third of it at most, probing ends by it (+250 ms to collect the endpoints it cut short, reported as 'deadline'); the report is written after",
     helpFor: {
       healthcheck: 'the whole healthcheck, learning the workspace included (default 10s; a longer one in the config is cut to 10s)',
@@ -89,12 +91,12 @@ export const OPTIONS = {
     },
   },
   concurrency: {
-    type: 'string', value: 'N', readBy: [...SETTINGS, 'lab'], section: 'probe',
+    type: 'string', example: '64', value: 'N', readBy: [...SETTINGS, 'lab'], section: 'probe',
     help: 'endpoints probed at once (default 512; lowered to fit the open-files limit, ulimit -n, with a note)',
     helpFor: { lab: 'endpoints probed at once (default 8 here)' },
   },
   'dns-server': {
-    type: 'string', multiple: true, value: 'IP[:PORT]', readBy: SETTINGS, section: 'probe',
+    type: 'string', example: '10.0.0.4', multiple: true, value: 'IP[:PORT]', readBy: SETTINGS, section: 'probe',
     help: "ask this DNS server directly (repeatable); its answers then decide where to connect. Default: the nameservers of /etc/resolv.conf (Windows: the network adapters' DNS servers), recorded beside the system resolver's answer. A server this machine has no route to is reported per name (dns_unreachable), not refused",
   },
   'no-system-resolver': { type: 'boolean', readBy: SETTINGS, section: 'probe', help: 'do not ask the system resolver (getaddrinfo, /etc/hosts)' },
@@ -102,36 +104,36 @@ export const OPTIONS = {
     type: 'boolean', readBy: SETTINGS, section: 'probe',
     help: 'also ask Azure-provided DNS (168.63.129.16), to compare: names a custom DNS server that does not forward privatelink zones, or a privatelink zone not linked to the VNet (run from inside Azure)',
   },
-  'azure-dns-address': { type: 'string', value: 'IP[:PORT]', readBy: SETTINGS, section: 'probe', help: 'the same, asking this address instead of 168.63.129.16' },
+  'azure-dns-address': { type: 'string', example: '168.63.129.16', value: 'IP[:PORT]', readBy: SETTINGS, section: 'probe', help: 'the same, asking this address instead of 168.63.129.16' },
   'no-azure-dns': {
     type: 'boolean', readBy: PLAN, section: 'probe',
     help: "do not ask Azure DNS even though amlprobe found it runs in Azure ('run' switches it on by itself when IMDS answers or on a compute instance; if it does not answer, the run goes on without it)",
   },
   'private-cidr': {
-    type: 'string', multiple: true, value: 'CIDR', readBy: SETTINGS, section: 'probe',
+    type: 'string', example: '172.30.0.0/16', multiple: true, value: 'CIDR', readBy: SETTINGS, section: 'probe',
     help: 'count this range as private too (repeatable); RFC 1918, RFC 6598 and IPv6 ULA always are',
   },
   'expect-private': { type: 'boolean', readBy: SETTINGS, section: 'probe', help: 'every name must resolve to a private address (private endpoints)' },
   'all-addresses': { type: 'boolean', readBy: SETTINGS, section: 'probe', help: 'probe every address a name resolves to, not only the first' },
   'ca-file': {
-    type: 'string', multiple: true, value: 'FILE', readBy: SETTINGS, section: 'probe',
+    type: 'string', example: 'corporate-root.pem', multiple: true, value: 'FILE', readBy: SETTINGS, section: 'probe',
     help: 'trust this CA bundle too (repeatable), besides the system CAs and NODE_EXTRA_CA_CERTS',
   },
   proxy: {
-    type: 'string', value: 'URL', readBy: SETTINGS, section: 'probe',
+    type: 'string', example: 'http://proxy.corp:3128', value: 'URL', readBy: SETTINGS, section: 'probe',
     help: 'tunnel http(s)/ws(s)/tls endpoints through this HTTP proxy (http://[user:pass@]host:port, CONNECT); default: https_proxy / http_proxy / no_proxy from the environment',
   },
   'no-proxy': { type: 'boolean', readBy: SETTINGS, section: 'probe', help: 'connect directly, ignoring the proxy variables' },
   'private-endpoints-json': {
-    type: 'string', multiple: true, value: 'FILE', readBy: SETTINGS, section: 'probe',
+    type: 'string', example: 'private-endpoints.json', multiple: true, value: 'FILE', readBy: SETTINGS, section: 'probe',
     help: "'az network private-endpoint show|list -o json' output (repeatable; also dns-zone-group list, nic show): each private FQDN must resolve to exactly its endpoint's address; names no row covers get a DNS check",
     helpFor: {
       check: "'az network private-endpoint show|list -o json' output (repeatable; also dns-zone-group list, nic show): each target that is a private FQDN must resolve to exactly its endpoint's address, and every other private name in the files gets a DNS check (targets are then optional)",
     },
   },
-  scenario: { type: 'string', multiple: true, value: 'NAME', readBy: [...PLAN, 'catalog'], section: 'profile', help: "only these catalog scenarios (repeatable); see 'amlprobe catalog'" },
-  cloud: { type: 'string', value: 'NAME', readBy: PROFILE, section: 'profile', help: 'public (default), china or usgov' },
-  region: { type: 'string', value: 'NAME', readBy: PROFILE, section: 'profile', help: 'e.g. eastus, westeurope' },
+  scenario: { type: 'string', example: 'studio', multiple: true, value: 'NAME', readBy: [...PLAN, 'catalog'], section: 'profile', help: "only these catalog scenarios (repeatable); see 'amlprobe catalog'" },
+  cloud: { type: 'string', example: 'public', value: 'NAME', readBy: PROFILE, section: 'profile', help: 'public (default), china or usgov' },
+  region: { type: 'string', example: 'eastus', value: 'NAME', readBy: PROFILE, section: 'profile', help: 'e.g. eastus, westeurope' },
   'workspace-name': { type: 'string', value: 'NAME', readBy: PROFILE, section: 'profile', help: "the workspace's name" },
   'workspace-id': { type: 'string', value: 'GUID', readBy: PROFILE, section: 'profile', help: "the workspace's ID (a GUID)" },
   'storage-account': { type: 'string', multiple: true, value: 'NAME', readBy: PROFILE, section: 'profile', help: 'a storage account of the workspace (repeatable)' },
@@ -142,24 +144,24 @@ export const OPTIONS = {
   'private-endpoints': { type: 'boolean', readBy: PROFILE, section: 'profile', help: 'the workspace is reached through private endpoints' },
   'no-private-endpoints': { type: 'boolean', readBy: PROFILE, section: 'profile', help: 'the workspace is not reached through private endpoints' },
   'workspace-json': {
-    type: 'string', value: 'FILE', readBy: PROFILE, section: 'profile',
+    type: 'string', example: 'workspace.json', value: 'FILE', readBy: PROFILE, section: 'profile',
     help: "read the profile from 'az ml workspace show -o json' output (region, name, ID, storage, key vault, registry, cloud, public access); flags and config keys win over it",
   },
   // Known only so that it can be refused without echoing its value (see refuseTokenFlag in args.ts).
   token: { type: 'string', readBy: [], section: 'learning', help: 'refused: a token on the command line shows in ps and shell history', hidden: true },
   'token-file': {
-    type: 'string', value: 'FILE', readBy: PLAN, section: 'learning',
+    type: 'string', example: '~/.amlprobe-token', value: 'FILE', readBy: PLAN, section: 'learning',
     help: 'read the access token from FILE (--token is refused: it would show in ps and shell history)',
   },
   'no-imds': { type: 'boolean', readBy: PLAN, section: 'learning', help: 'never ask IMDS' },
   'no-discovery': { type: 'boolean', readBy: PLAN, section: 'learning', help: 'never call registry discovery' },
   'no-faults': { type: 'boolean', readBy: ['lab'], section: 'lab', help: 'a healthy lab: every endpoint passes' },
   interval: {
-    type: 'string', value: 'DURATION', readBy: ['serve'], section: 'serve',
+    type: 'string', example: '60s', value: 'DURATION', readBy: ['serve'], section: 'serve',
     help: 'time between the starts of two runs (default 60s); a slower run delays the next, runs never overlap',
   },
   listen: {
-    type: 'string', value: 'HOST:PORT', readBy: ['serve'], section: 'serve',
+    type: 'string', example: '127.0.0.1:9464', value: 'HOST:PORT', readBy: ['serve'], section: 'serve',
     help: 'where to listen (default 127.0.0.1:9464; 0.0.0.0:9464 for a container). /healthz is 200 when every required endpoint passed, else 503',
   },
   'serve-state': {

@@ -70,7 +70,8 @@ const parsed = new Map<string, DnsServerAddress>();
 export function parseDnsServerOnce(text: string): DnsServerAddress {
   let server = parsed.get(text);
   if (server === undefined) {
-    server = parseDnsServer(text);
+    // Every server on the query path came from the user, named as --dns-server in messages.
+    server = parseDnsServer(text, '--dns-server');
     // A handful of servers per run; the bound only guards a long-lived serve process against growth.
     if (parsed.size >= 256) parsed.clear();
     parsed.set(text, server);
