@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runEndpoints } from '../dist/src/engine.js';
-import { writeOutput } from '../dist/src/cli/output.js';
+import { writeOutput } from '../dist/src/output/output.js';
 import { renderReportChunks } from '../dist/src/report/render.js';
 import { summarize } from '../dist/src/report/summary.js';
 

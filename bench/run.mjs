@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ADDR, DNS, ROOT, SPREAD, startLab } from './lab.mjs';
 import { IP, findProgram } from './netns.mjs';
 import { startupFormsSection } from './startup-forms.mjs';
-import { DEFAULT_CONCURRENCY } from '../dist/src/cli/settings.js';
+import { DEFAULT_CONCURRENCY } from '../dist/src/plan/build-settings.js';
 
 const SMOKE = process.argv.includes('--smoke');
 const T = SMOKE ? 1000 : 2000;

@@ -36,7 +36,7 @@ async function dispatch(args: ParsedArgs): Promise<number> {
     case 'catalog':
       return (await import('./cli/catalog-command.js')).catalogCommand(args);
     case 'lab':
-      return (await import('./lab/lab-command.js')).labCommand(args);
+      return (await import('./lab/lab-command.js')).labCommand((await import('./cli/plan-options.js')).labOptions(args));
     case 'diff':
       return (await import('./cli/diff-command.js')).diffCommand(args);
     case 'serve':

@@ -95,14 +95,14 @@ describe('parseCidr', () => {
     test(`rejects '${text}'`, () => {
       assert.throws(
         () => parseCidr(text, '--private-cidr'),
-        (error: unknown) => error instanceof CidrParseError && !isUsageError(error) && error.message === message && error.value === text && error.source === '--private-cidr',
+        (error: unknown) => !isUsageError(error) && error instanceof CidrParseError && error.message === message && error.value === text && error.source === '--private-cidr',
       );
     });
   }
 
   test('the option name in messages follows the source', () => {
     assert.throws(() => parseCidr('1.2.3.4/40', 'config.yaml privateCidrs[0]'), /^CidrParseError: config\.yaml privateCidrs\[0\] '1\.2\.3\.4\/40'/);
-    assert.throws(() => parseCidr('1.2.3.4/40'), /^CidrParseError: address range '1\.2\.3\.4\/40': prefix length/);
+    assert.throws(() => parseCidr('1.2.3.4/40'), /^CidrParseError: --private-cidr '1\.2\.3\.4\/40': prefix length/);
   });
 });
 

@@ -10,7 +10,7 @@ import { isUsageError, UsageError } from '../src/errors.js';
 import { expandCatalog, type CatalogExpansion } from '../src/plan/catalog-expand.js';
 import { defaultCatalogDir, defaultSchemaPath, loadCatalog } from '../src/plan/catalog-load.js';
 import { packageRoot } from '../src/package-root.js';
-import { CLOUD_NAMES } from '../src/plan/clouds.js';
+import { CLOUD_NAMES } from '../src/azure/clouds.js';
 import { DNS_LABEL_MAX, notebooksLabel } from '../src/plan/notebooks-label.js';
 import { buildProfile } from '../src/plan/profile.js';
 import { renderCatalog } from '../src/report/catalog-formats.js';

@@ -41,12 +41,9 @@ for (const [text, message] of bad) {
     assert.throws(
       () => parseDnsServer(text, '--dns-server'),
       (error: unknown) =>
-        error instanceof DnsServerAddressError && !isUsageError(error) && error.message === message &&
+        !isUsageError(error) && error instanceof DnsServerAddressError && error.message === message &&
         error.value === text && error.source === '--dns-server' && message.endsWith(`: ${error.why}`),
     );
   });
 }
 
-test('without a source, the message names what the value is, not a flag', () => {
-  assert.throws(() => parseDnsServer('dns.corp'), (error: unknown) => error instanceof DnsServerAddressError && error.source === undefined && /^DNS server 'dns\.corp': /.test(error.message));
-});

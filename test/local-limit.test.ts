@@ -46,7 +46,7 @@ describe('open-files limit', () => {
 
   it('when the limit still bites (the engine driven past it), the verdict is local_limit, never tcp_error', async () => {
     // The engine alone, in a child under nofile=64, with 200 endpoints at once: no plan fitted it.
-    const engine = new URL('../src/engine.js', import.meta.url).href;
+    const engine = new URL('../src/engine/run-endpoints.js', import.meta.url).href;
     const script = `
       import { runEndpoints } from ${JSON.stringify(engine)};
       const endpoints = ${JSON.stringify(open.slice(0, 200).map((l) => l.port))}.map((port) => ({ id: 'e' + port, host: '127.0.0.1', port, protocol: 'tcp', path: '/', required: true, expect: {} }));

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isUsageError, UsageError } from '../src/errors.js';
-import { CLOUDS, CLOUD_KEYS, CLOUD_NAMES, cloudValue, parseCloud } from '../src/plan/clouds.js';
+import { CLOUDS, CLOUD_KEYS, CLOUD_NAMES, cloudValue, parseCloud } from '../src/azure/clouds.js';
 import { buildProfile, parseRegistrySpec, PROFILE_FIELDS } from '../src/plan/profile.js';
 import type { WorkspaceProfile } from '../src/model/profile.js';
 

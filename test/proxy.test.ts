@@ -103,7 +103,8 @@ describe('proxy URLs', () => {
     it(`rejects ${displayProxy(text)} with a usage error that hides credentials`, () => {
       assert.throws(() => parseProxyUrl(text, '--proxy'), (error: unknown) => {
         // net/ knows nothing of exit codes: the CLI turns this into a usage error (cli-usage.test.ts).
-        assert.ok(error instanceof ProxyUrlError && !isUsageError(error));
+        assert.ok(!isUsageError(error));
+        assert.ok(error instanceof ProxyUrlError);
         assert.equal(error.source, '--proxy');
         assert.ok(!error.value.includes(PASSWORD), error.value);
         assert.match(error.message, why);

@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../src/errors.js';
-import { closestMatch, editDistance } from '../src/plan/did-you-mean.js';
+import { closestMatch, editDistance } from '../src/did-you-mean.js';
 import { MAX_DURATION_MS, parseDuration } from '../src/plan/duration.js';
 import { hostNameProblem, normalizeHost } from '../src/plan/host-name.js';
 import { formatTarget, parseTarget } from '../src/plan/targets.js';

@@ -14,7 +14,7 @@ import { checkTcp } from '../src/checks/tcp.js';
 import { checkTls } from '../src/checks/tls.js';
 import { isUsageError } from '../src/errors.js';
 import { CaFileError, loadTrustStore, trustStoreFor } from '../src/net/trust-store.js';
-import { trustStoreForCaFiles } from '../src/cli/ca-files.js';
+import { asUsageError } from '../src/cli/usage-errors.js';
 import type { Reason } from '../src/model/reason.js';
 import type { Endpoint } from '../src/model/endpoint.js';
 import type { TlsData } from '../src/model/evidence.js';
@@ -174,13 +174,19 @@ describe('checkTls: certificates', () => {
     for (const file of ['/nonexistent/amlprobe-ca.pem', empty]) {
       assert.throws(
         () => loadTrustStore({ extraCaFiles: [file] }, {}),
-        (error: unknown) => error instanceof CaFileError && !isUsageError(error) && error.message.includes(file) && error.value === file,
+        (error: unknown) => !isUsageError(error) && error instanceof CaFileError && error.message.includes(file) && error.value === file,
       );
       // The lazy store of a run checks the files at once, before it builds anything.
       assert.throws(() => trustStoreFor([file]), (error: unknown) => error instanceof CaFileError && error.message.includes(file));
       // The CLI's edge makes it a usage error on --ca-file (exit 2), message unchanged.
       assert.throws(
-        () => trustStoreForCaFiles([file]),
+        () => {
+          try {
+            trustStoreFor([file]);
+          } catch (error) {
+            throw asUsageError(error);
+          }
+        },
         (error: unknown) => isUsageError(error) && error.message.includes(file) && error.where === '--ca-file',
       );
     }

@@ -8,7 +8,7 @@
 
 import type { SecureContext } from 'node:tls';
 import type { ProxyServer } from '../net/proxy-env.js';
-import { cloudValue } from '../plan/clouds.js';
+import { cloudValue } from '../azure/clouds.js';
 import type { Reason, Status } from '../model/reason.js';
 import type { HttpData } from '../model/evidence.js';
 import type { EndpointResult, LayerResult } from '../model/result.js';

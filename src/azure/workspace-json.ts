@@ -5,8 +5,8 @@
 // otherwise type; a partial file fills what it can, a wrong or malformed one is a usage error (exit 2).
 
 import { UsageError } from '../errors.js';
-import { CLOUD_NAMES, CLOUDS } from '../plan/clouds.js';
-import type { ProfileField } from '../plan/profile.js';
+import { CLOUD_NAMES, CLOUDS } from '../azure/clouds.js';
+import type { ProfileField } from '../model/profile.js';
 import type { Cloud, WorkspaceProfile } from '../model/profile.js';
 import { isArmType, parseArmId } from './arm-id.js';
 import { readJsonFile } from './json-file.js';

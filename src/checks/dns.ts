@@ -4,20 +4,11 @@
 
 import { performance } from 'node:perf_hooks';
 import { isIpLiteral } from '../net/address.js';
-import { parseCidr, type ParsedCidr } from '../net/cidr.js';
+import { parsedSettings } from '../dns/parsed-settings.js';
 import { judgeLiteral, judgeResolution, type Judgement } from '../dns/verdict.js';
 import { abortCause } from './errno.js';
 import type { LayerResult } from '../model/result.js';
-import type { RunSettings } from '../model/settings.js';
 import type { Check, CheckSignal } from '../model/check.js';
-
-// Settings are validated by the CLI; parse once per distinct list rather than once per endpoint.
-let cidrCache: { key: string; cidrs: ParsedCidr[] } | undefined;
-function extraPrivate(settings: RunSettings): ParsedCidr[] {
-  const key = settings.privateCidrs.join(',');
-  if (cidrCache?.key !== key) cidrCache = { key, cidrs: settings.privateCidrs.map((text) => parseCidr(text)) };
-  return cidrCache.cidrs;
-}
 
 /** Waits for the promise unless the signal fires first (then resolves to undefined). */
 function unlessAborted<T>(promise: Promise<T>, signal: CheckSignal): Promise<T | undefined> {
@@ -42,11 +33,15 @@ function unlessAborted<T>(promise: Promise<T>, signal: CheckSignal): Promise<T |
 export const checkDns: Check = async (endpoint, state, ctx) => {
   const started = performance.now();
   const { settings } = ctx;
+  // --private-cidr, parsed once for the run (src/dns/parsed-settings.ts).
+  const extraPrivate = parsedSettings(settings).privateRanges;
+  // The plan stamps --expect-private on every endpoint (src/plan/finish-endpoints.ts); the setting
+  // still counts for a check called outside the engine with hand-made settings (unit tests).
   const expectPrivate = endpoint.expect.private === true || settings.expectPrivate;
   const expected = endpoint.expect.addresses;
   let judgement: Judgement;
   if (isIpLiteral(endpoint.host)) {
-    judgement = judgeLiteral(endpoint.host, expectPrivate, expected, extraPrivate(settings));
+    judgement = judgeLiteral(endpoint.host, expectPrivate, expected, extraPrivate);
   } else {
     const resolution = await unlessAborted(ctx.resolve(endpoint.host), ctx.signal);
     judgement =
@@ -61,7 +56,7 @@ export const checkDns: Check = async (endpoint, state, ctx) => {
                 : 'resolution aborted by the layer timeout',
             data: { name: endpoint.host, authority: 'system', addresses: [] },
           }
-        : judgeResolution(resolution, settings, expectPrivate, expected, extraPrivate(settings));
+        : judgeResolution(resolution, settings, expectPrivate, expected, extraPrivate);
   }
   if (judgement.address !== undefined) state.address = judgement.address;
   const result: LayerResult = {

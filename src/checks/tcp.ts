@@ -12,7 +12,6 @@ import type { ConnectData } from '../model/evidence.js';
 import type { LayerResult } from '../model/result.js';
 import type { Check } from '../model/check.js';
 import { dialTarget } from '../net/redirect.js';
-import { selectProxy } from '../net/proxy-env.js';
 import { abortCause, describeConnectError, guardIdleSocket } from './errno.js';
 import { checkTcpViaProxy } from './proxy-tunnel.js';
 
@@ -21,8 +20,12 @@ import { checkTcpViaProxy } from './proxy-tunnel.js';
  * for an endpoint that goes through a forward proxy, a CONNECT tunnel through it (./proxy-tunnel.ts).
  */
 export const checkTcp: Check = (endpoint, state, ctx) => {
-  const proxy = selectProxy(endpoint, ctx.settings);
-  if (proxy !== undefined) return checkTcpViaProxy(endpoint, state, ctx, proxy);
+  // The plan chose the route (src/plan/routes.ts); an endpoint without one connects directly.
+  const route = endpoint.route;
+  // A proxy that does not parse is an amlprobe bug by now (flags and config are validated): the
+  // pipeline reports the error as internal_error.
+  if (route?.via === 'unusable') throw route.error;
+  if (route?.via === 'proxy') return checkTcpViaProxy(endpoint, state, ctx, route.proxy);
   const started = performance.now();
   const port = endpoint.port;
   const address = state.address ?? (isIP(endpoint.host) ? endpoint.host : undefined);

@@ -1,11 +1,12 @@
 // Command-line flags, parsed with node:util parseArgs from the one table of options (options.ts),
 // with errors that name the bad flag and suggest the right one. A flag a command would silently
 // ignore is refused instead (exit 2): `check --scenario x` or `catalog --timeout 1s` is a
-// misunderstanding to point out, not to hide. Turning flags into settings is settings.ts's job.
+// misunderstanding to point out, not to hide. Turning flags into the plan's options is
+// plan-options.ts's job.
 
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
-import { closestMatch as closest } from '../plan/did-you-mean.js';
+import { closestMatch as closest } from '../did-you-mean.js';
 import { COMMANDS, OPTION_READERS, OPTIONS, optionsAcceptedBy, type Command, type OptionName } from './options.js';
 
 export { COMMANDS, type Command } from './options.js';

@@ -7,9 +7,10 @@ import { expandCatalog } from '../plan/catalog-expand.js';
 import { loadConfig } from '../plan/config.js';
 import { parseCatalogFormat, renderCatalog } from '../report/catalog-formats.js';
 import type { ParsedArgs } from './args.js';
-import { writeOutput } from './output.js';
-import { singleOutput } from './report-outputs.js';
-import { profileFromFlags } from './workspace.js';
+import { writeOutput } from '../output/output.js';
+import { singleOutput } from '../output/report-outputs.js';
+import { profileFromOptions } from '../plan/workspace-profile.js';
+import { profileOptions } from './plan-options.js';
 
 /** Runs `catalog` and returns the exit code. */
 export async function catalogCommand(args: ParsedArgs): Promise<number> {
@@ -19,7 +20,7 @@ export async function catalogCommand(args: ParsedArgs): Promise<number> {
   }
   const format = parseCatalogFormat(flags.format ?? 'table');
   const config = flags.config !== undefined ? loadConfig(flags.config) : undefined;
-  const { profile } = profileFromFlags(flags, config?.profile, process.env, config?.workspaceJson);
+  const { profile } = profileFromOptions(profileOptions(flags), config?.profile, process.env, config?.workspaceJson);
   const named = flags.scenario ?? (config && config.scenarios.length > 0 ? config.scenarios : undefined);
   // Without --scenario the catalog lists every scenario: the administrator's full picture.
   const expansion = expandCatalog(loadCatalog(), profile, named ? { scenarios: named } : {});

@@ -8,8 +8,8 @@ import { DIFF_FORMATS, renderDiff } from '../diff/render-diff.js';
 import type { DiffFormat } from '../diff/render-diff.js';
 import { UsageError } from '../errors.js';
 import type { ParsedArgs } from './args.js';
-import { checkOutputPath, writeOutput } from './output.js';
-import { singleOutput } from './report-outputs.js';
+import { checkOutputPath, writeOutput } from '../output/output.js';
+import { singleOutput } from '../output/report-outputs.js';
 
 function diffFormat(text: string | undefined): DiffFormat {
   const format = (text ?? 'table').trim().toLowerCase();

@@ -20,16 +20,17 @@ export async function healthcheckCommand(args: ParsedArgs): Promise<number> {
     throw new UsageError('healthcheck prints nothing on success and one line on failure; use `amlprobe run` for a report (--format/--output).');
   }
   // Loaded only for a probing healthcheck: the --serve-state one reads a file and nothing else.
-  const [{ planFromFlags }, { probeToReport }, { trustStoreForCaFiles }, { exitCodeFor }, { describeFailure, failingRequired }] = await Promise.all([
-    import('./run-command.js'),
+  const [{ buildRunPlan }, { runPlanOptions }, { probeToReport }, { trustStoreFor }, { exitCodeFor }, { describeFailure, failingRequired }] = await Promise.all([
+    import('../plan/build-run-plan.js'),
+    import('./plan-options.js'),
     import('../engine/probe-to-report.js'),
-    import('./ca-files.js'),
+    import('../net/trust-store.js'),
     import('../report/summary.js'),
     import('../serve/state.js'),
   ]);
   // The deadline is cut before planning, so IMDS and discovery get their share of the 10 s.
-  const { plan, caFiles } = await planFromFlags(args.flags, { maxDeadlineMs: HEALTHCHECK_DEADLINE_MS });
-  const report = await probeToReport(plan, { secureContext: trustStoreForCaFiles(caFiles) });
+  const plan = await buildRunPlan(runPlanOptions(args.flags, { maxDeadlineMs: HEALTHCHECK_DEADLINE_MS }));
+  const report = await probeToReport(plan, { secureContext: trustStoreFor(plan.caFiles) });
   const failing = failingRequired(report);
   if (failing.length > 0) {
     process.stderr.write(`amlprobe healthcheck: ${failing.length} required endpoint(s) failed: ${failing.map(describeFailure).join('; ')}\n`);

@@ -4,7 +4,7 @@
 // hand, so the help cannot promise an option a command ignores or forget one it reads.
 
 import { UsageError } from '../errors.js';
-import { closestMatch } from '../plan/did-you-mean.js';
+import { closestMatch } from '../did-you-mean.js';
 import { VERSION } from '../version.js';
 import { COMMAND_HELP, COMMON_EXIT, SECTION_HELP } from './command-help.js';
 import { COMMANDS, OPTION_NAMES, OPTION_READERS, optionSpec, optionsReadBy, type OptionName, type OptionReader, type OptionSection } from './options.js';

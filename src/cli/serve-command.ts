@@ -5,9 +5,12 @@
 
 import { DISCOVERY_ROW_PREFIX } from '../azure/registry-discovery.js';
 import { UsageError } from '../errors.js';
+import { trustStoreFor } from '../net/trust-store.js';
 import { parseDuration } from '../plan/duration.js';
 import { loweredNote } from '../plan/open-files.js';
-import { probeToReport, type RunPlan } from '../engine/probe-to-report.js';
+import { probeToReport } from '../engine/probe-to-report.js';
+import { buildRunPlan } from '../plan/build-run-plan.js';
+import type { ResolvedPlan } from '../plan/run-plan.js';
 import { createServeHandler } from '../serve/http-handler.js';
 import { DEFAULT_LISTEN, formatListenAddress, parseListenAddress } from '../serve/listen-address.js';
 import { listenHttp } from '../serve/listen.js';
@@ -18,8 +21,7 @@ import { MAX_FAILING_LISTED, SERVE_STATE_KIND, writeServeState } from '../serve/
 import type { ServeStateFile } from '../serve/state-file.js';
 import { cleanMessage } from '../untrusted/evidence.js';
 import type { Flags, ParsedArgs } from './args.js';
-import { planFromFlags } from './run-command.js';
-import { trustStoreForCaFiles } from './ca-files.js';
+import { runPlanOptions } from './plan-options.js';
 
 /** Default time between the starts of two runs. */
 export const DEFAULT_INTERVAL = '60s';
@@ -51,9 +53,8 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   const { intervalMs, listen, statePath } = serveOptions(args.flags);
-  const first = await planFromFlags(args.flags);
-  let plan = first.plan;
-  const secureContext = trustStoreForCaFiles(first.caFiles);
+  let plan = await buildRunPlan(runPlanOptions(args.flags));
+  const secureContext = trustStoreFor(plan.caFiles);
 
   if (plan.settings.concurrencyLowered) process.stderr.write(loweredNote(plan.settings.concurrencyLowered, plan.settings.concurrency));
   const state: ServeState = {};
@@ -74,7 +75,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
       // Each run's deadline counts from its start, planning again included.
       const startedAt = performance.now();
       if (runsTotal > 0 && discoveryFailed(plan)) plan = await planAgain(args.flags, plan, startedAt);
-      const report = await probeToReport({ ...plan, startedAt: runsTotal === 0 ? (plan.startedAt ?? startedAt) : startedAt }, { secureContext });
+      const report = await probeToReport({ ...plan, startedAt: runsTotal === 0 ? plan.startedAt : startedAt }, { secureContext });
       runsTotal += 1;
       const endedAtMs = Date.now();
       state.last = { report, counters: { runsTotal, lastRunEndedMs: endedAtMs } };
@@ -117,8 +118,8 @@ function stateSaver(path: string | undefined): (state: ServeStateFile) => void {
 }
 
 /** True when a registry discovery call of the plan did not succeed (its registry's private names are then unknown). */
-function discoveryFailed(plan: RunPlan): boolean {
-  return (plan.notProbed ?? []).some((row) => row.id.startsWith(DISCOVERY_ROW_PREFIX) && row.status !== 'pass');
+function discoveryFailed(plan: ResolvedPlan): boolean {
+  return plan.notProbed.some((row) => row.id.startsWith(DISCOVERY_ROW_PREFIX) && row.status !== 'pass');
 }
 
 /**
@@ -127,10 +128,10 @@ function discoveryFailed(plan: RunPlan): boolean {
  * The plan of a long-running process must not stay without its registries because of its first
  * minute. A plan that now fails (a config edited into an error) keeps the previous one.
  */
-async function planAgain(flags: Flags, previous: RunPlan, startedAt: number): Promise<RunPlan> {
+async function planAgain(flags: Flags, previous: ResolvedPlan, startedAt: number): Promise<ResolvedPlan> {
   process.stderr.write('amlprobe serve: registry discovery did not succeed last time; trying again\n');
   try {
-    return (await planFromFlags(flags, { startedAt })).plan;
+    return await buildRunPlan(runPlanOptions(flags, { startedAt }));
   } catch (error) {
     process.stderr.write(`amlprobe serve: planning again failed, keeping the previous plan: ${cleanMessage(error)}\n`);
     return previous;

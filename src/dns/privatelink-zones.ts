@@ -1,7 +1,7 @@
 // Which privatelink zone a name belongs to: the zone that must be linked to the VNet, or whose
 // public parent a custom DNS server must forward to Azure DNS. The CNAME chain names it best (the
 // privatelink.* label in the chain); else the public-suffix table below, per cloud, from
-// /work/shared/reference/aml-endpoints.yaml `private_dns_zones` (src/plan/clouds.ts agrees).
+// /work/shared/reference/aml-endpoints.yaml `private_dns_zones` (src/azure/clouds.ts agrees).
 
 import type { DnsRecord } from '../model/evidence.js';
 

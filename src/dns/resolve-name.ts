@@ -2,12 +2,12 @@
 // each bounded by the layer timeout. The engine memoises resolveName per run; checks call ctx.resolve.
 
 import type { DirectAnswer, DnsServerRole, NameResolution, SystemAnswer } from '../model/evidence.js';
-import type { RunSettings } from '../model/settings.js';
+import type { PlannedSettings } from '../model/settings.js';
 import { lookupHostsFile } from './hosts-file.js';
-import { AZURE_DNS_ADDRESS } from './privatelink-zones.js';
+import { parsedSettings } from './parsed-settings.js';
 import { lookupSystem } from './system-lookup.js';
 import { queryDirect, queryServer } from './wire-query.js';
-import { formatDnsServer, parseDnsServer, parseDnsServerOnce, type DnsServerAddress } from './server-address.js';
+import { formatDnsServer, parseDnsServer, type DnsServerAddress } from './server-address.js';
 
 export { parseDnsServer, formatDnsServer, type DnsServerAddress } from './server-address.js';
 
@@ -15,44 +15,12 @@ function unexpected(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** "ip:port" of a server text, or the text itself when it does not parse (then the query reports it). */
-function serverKey(server: string): string {
-  try {
-    return formatDnsServer(parseDnsServerOnce(server));
-  } catch {
-    return server;
-  }
-}
-
-/** A server named 168.63.129.16 (port 53) is Azure DNS whatever list it came from. */
-function roleOf(server: string, settings: RunSettings): DnsServerRole {
-  if (serverKey(server) === `${AZURE_DNS_ADDRESS}:53`) return 'azure';
-  if (settings.azureDns !== undefined && serverKey(server) === serverKey(settings.azureDns)) return 'azure';
-  return settings.dnsServersExplicit ? 'custom' : 'resolv.conf';
-}
-
 /**
  * The servers to ask, with their roles: settings.dnsServers in order, then Azure DNS when
- * settings.azureDns names it and it is not already in the list. The Azure answer comes last, so the
- * verdict's "first definitive server decides" rule only reaches it when nothing else was asked.
+ * settings.azureDns names it and it is not already in the list (src/dns/parsed-settings.ts).
  */
-export function serversToAsk(settings: RunSettings): { server: string; role: DnsServerRole }[] {
-  // Asked for every name of a run: keep the answer while the settings it depends on are the same.
-  const key = `${settings.dnsServers.join(' ')}|${settings.azureDns ?? ''}|${settings.dnsServersExplicit}`;
-  const cached = askedServers.get(settings);
-  if (cached?.key === key) return cached.servers;
-  const servers = listServers(settings);
-  askedServers.set(settings, { key, servers });
-  return servers;
-}
-
-const askedServers = new WeakMap<RunSettings, { key: string; servers: { server: string; role: DnsServerRole }[] }>();
-
-function listServers(settings: RunSettings): { server: string; role: DnsServerRole }[] {
-  const servers = settings.dnsServers.map((server) => ({ server, role: roleOf(server, settings) }));
-  const azure = settings.azureDns;
-  if (azure !== undefined && !settings.dnsServers.some((s) => serverKey(s) === serverKey(azure))) servers.push({ server: azure, role: 'azure' });
-  return servers;
+export function serversToAsk(settings: PlannedSettings): { server: string; role: DnsServerRole }[] {
+  return parsedSettings(settings).asked.map(({ server, role }) => ({ server, role }));
 }
 
 /** The system view plus what the hosts file lists for the name (the evidence for hosts_override). */
@@ -68,13 +36,13 @@ async function systemWithHosts(name: string, timeoutMs: number, signal: AbortSig
  * Resolves `name` through the system view (when enabled), every DNS server in settings and Azure
  * DNS when asked; each direct answer records its role. Never rejects.
  */
-export async function resolveName(name: string, settings: RunSettings, signal: AbortSignal): Promise<NameResolution> {
+export async function resolveName(name: string, settings: PlannedSettings, signal: AbortSignal): Promise<NameResolution> {
   const timeoutMs = settings.timeoutMs;
   const system: Promise<SystemAnswer | undefined> = settings.systemResolver
     ? systemWithHosts(name, timeoutMs, signal)
     : Promise.resolve(undefined);
-  const direct = serversToAsk(settings).map(({ server, role }) =>
-    queryDirect(server, name, timeoutMs, signal).then((answer): DirectAnswer => ({ ...answer, role })).catch(
+  const direct = parsedSettings(settings).asked.map(({ server, address, role }) =>
+    queryDirect(address ?? server, name, timeoutMs, signal).then((answer): DirectAnswer => ({ ...answer, role })).catch(
       (error: unknown): DirectAnswer => ({
         server,
         role,

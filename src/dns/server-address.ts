@@ -3,14 +3,9 @@
 
 import { isIPv4, isIPv6 } from 'node:net';
 import { InputParseError } from '../parse-error.js';
+import type { DnsServerAddress } from '../model/address.js';
 
-/** A DNS server to query directly. */
-export interface DnsServerAddress {
-  /** IP literal, IPv6 without brackets. */
-  host: string;
-  port: number;
-  family: 4 | 6;
-}
+export type { DnsServerAddress } from '../model/address.js';
 
 /** A DNS server address that does not parse; `source` is the flag or setting it came from, when given. */
 export class DnsServerAddressError extends InputParseError {
@@ -25,9 +20,10 @@ export const DNS_PORT = 53;
 
 /**
  * Parses "ip", "ip:port", "v6" or "[v6]:port"; throws a DnsServerAddressError naming the bad value.
- * `source` is the option or config key the value came from, for the message.
+ * `source` is the option or config key the value came from, for the message; a server reaches
+ * every other caller from --dns-server, named so in messages as it always was.
  */
-export function parseDnsServer(text: string, source?: string): DnsServerAddress {
+export function parseDnsServer(text: string, source = '--dns-server'): DnsServerAddress {
   const fail = (why: string): never => {
     throw new DnsServerAddressError(text, why, source);
   };
@@ -61,22 +57,6 @@ export function parseDnsServer(text: string, source?: string): DnsServerAddress 
     if (!(port >= 1 && port <= 65535)) fail(`port must be 1-65535, got '${portText}'`);
   }
   return { host, port, family: isIPv6(host) ? 6 : 4 };
-}
-
-/** Servers already parsed: every query names its server as text, and a run asks thousands of questions of a few servers. */
-const parsed = new Map<string, DnsServerAddress>();
-
-/** parseDnsServer for the query path: the same answer, parsed once per distinct text (failures are not kept). */
-export function parseDnsServerOnce(text: string): DnsServerAddress {
-  let server = parsed.get(text);
-  if (server === undefined) {
-    // Every server on the query path came from the user, named as --dns-server in messages.
-    server = parseDnsServer(text, '--dns-server');
-    // A handful of servers per run; the bound only guards a long-lived serve process against growth.
-    if (parsed.size >= 256) parsed.clear();
-    parsed.set(text, server);
-  }
-  return server;
 }
 
 /** "ip:port" for IPv4, "[ip]:port" for IPv6: how servers are named in results and messages. */

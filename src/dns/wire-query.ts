@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { QueryDeadline } from './query-deadline.js';
 import { exchangeTcp, type ExchangeResult, type IgnoredCounts } from './transport.js';
 import { exchangeUdp } from './udp-channel.js';
-import { formatDnsServer, parseDnsServerOnce } from './server-address.js';
+import { formatDnsServer, parseDnsServer, type DnsServerAddress } from './server-address.js';
 import { summarizeDirect } from './direct-answer.js';
 import type { DirectAnswer } from '../model/evidence.js';
 import { describeIgnored, silenceMessage, type WireFailure, type WireOutcome, type WireQueryType } from './wire-outcome.js';
@@ -16,7 +16,7 @@ import { describeIgnored, silenceMessage, type WireFailure, type WireOutcome, ty
  * `timeoutMs` bounds both transports together; `signal` aborts early. Never rejects.
  */
 export async function queryServer(
-  server: string,
+  server: string | DnsServerAddress,
   name: string,
   type: WireQueryType,
   timeoutMs: number,
@@ -25,12 +25,13 @@ export async function queryServer(
   const started = performance.now();
   const ignored: IgnoredCounts = { wrongId: 0, wrongQuestion: 0, notDns: 0 };
   const elapsed = (): number => Math.round(performance.now() - started);
-  let target;
+  let target: DnsServerAddress;
   try {
-    target = parseDnsServerOnce(server);
+    // The run's servers come parsed (src/dns/parsed-settings.ts); text is a pre-flight's or a test's.
+    target = typeof server === 'string' ? parseDnsServer(server) : server;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, server, type, transport: 'udp', failure: 'error', message, ignored, ms: elapsed(), timeoutMs };
+    return { ok: false, server: server as string, type, transport: 'udp', failure: 'error', message, ignored, ms: elapsed(), timeoutMs };
   }
   const label = formatDnsServer(target);
   const deadline = new QueryDeadline(timeoutMs, signal);
@@ -66,7 +67,7 @@ export async function queryServer(
  * Asks one server for A and AAAA in parallel, follows the CNAME chain in the answers and sums the
  * two up as one DirectAnswer (see summarizeDirect for how disagreeing answers combine). Never rejects.
  */
-export async function queryDirect(server: string, name: string, timeoutMs: number, signal: AbortSignal): Promise<DirectAnswer> {
+export async function queryDirect(server: string | DnsServerAddress, name: string, timeoutMs: number, signal: AbortSignal): Promise<DirectAnswer> {
   const started = performance.now();
   const [a, aaaa] = await Promise.all([
     queryServer(server, name, 'A', timeoutMs, signal),

@@ -7,14 +7,13 @@ import { abortedByDeadline, layerSignal } from '../abort.js';
 import { checkDns } from '../checks/dns.js';
 import { checkTcp } from '../checks/tcp.js';
 import { checkUdp } from '../checks/udp.js';
-import { selectProxy } from '../net/proxy-env.js';
 import { LAYERS_BY_PROTOCOL } from '../model/endpoint.js';
 import { cleanLayerResult } from '../untrusted/evidence.js';
 import type { Reason } from '../model/reason.js';
 import type { Endpoint, Layer } from '../model/endpoint.js';
 import type { DnsData, NameResolution } from '../model/evidence.js';
 import type { EndpointResult, LayerResult } from '../model/result.js';
-import type { RunSettings } from '../model/settings.js';
+import type { PlannedSettings, RunSettings } from '../model/settings.js';
 import type { Check, CheckContext, CheckSignal, ProbeState } from '../model/check.js';
 import { skippedLayer, toEndpointResult } from '../verdict.js';
 import type { SecureContext } from 'node:tls';
@@ -87,7 +86,7 @@ const layerTimeoutMs = (layer: Layer, settings: RunSettings): number => (layer =
 
 /** What every probe of a run shares. */
 export interface PipelineEnv {
-  settings: RunSettings;
+  settings: PlannedSettings;
   /** Aborted with a DeadlineError when the run deadline strikes. */
   runSignal: AbortSignal;
   /** The trust store, or a function that builds it on first use (only TLS layers need it). */
@@ -109,7 +108,7 @@ export async function probeEndpoint(endpoint: Endpoint, env: PipelineEnv): Promi
   const [first, ...rest] = LAYERS_BY_PROTOCOL[endpoint.protocol];
   if (first !== 'dns') throw new Error(`protocol ${endpoint.protocol} must start with the dns layer`);
   const state: ProbeState = {};
-  const proxied = goesThroughProxy(endpoint, env.settings);
+  const proxied = goesThroughProxy(endpoint);
   const resolved = await runLayer('dns', endpoint, state, env);
   const dns = proxied ? informationalDns(resolved) : resolved;
   if (proxied && rest.length > 0) {
@@ -154,13 +153,9 @@ function addressesToProbe(dns: LayerResult, state: ProbeState, settings: RunSett
   return state.address ? [state.address] : [];
 }
 
-/** True when the endpoint's connection layers go through a forward proxy (a bad proxy URL counts as direct: the tcp layer reports it). */
-function goesThroughProxy(endpoint: Endpoint, settings: RunSettings): boolean {
-  try {
-    return selectProxy(endpoint, settings) !== undefined;
-  } catch {
-    return false;
-  }
+/** True when the plan routes the endpoint's connection layers through a forward proxy (an unusable proxy counts as direct: the tcp layer reports it). */
+function goesThroughProxy(endpoint: Endpoint): boolean {
+  return endpoint.route?.via === 'proxy';
 }
 
 /**
@@ -198,21 +193,14 @@ async function probeAddress(endpoint: Endpoint, address: string | undefined, lay
   return results;
 }
 
-const builtTrustStores = new WeakMap<() => SecureContext, SecureContext>();
-
 /**
  * The run's trust store. Building one from ~300 CA certificates takes tens of milliseconds, so a
- * lazy one is built when the first TLS handshake needs it, not before the first packet.
+ * lazy one is built when the first TLS handshake needs it, not before the first packet; the
+ * builder keeps what it built (src/net/trust-store.ts trustStoreFor), so this asks it every time.
  */
 function trustStoreOf(env: PipelineEnv): SecureContext | undefined {
   const source = env.secureContext;
-  if (typeof source !== 'function') return source;
-  let built = builtTrustStores.get(source);
-  if (!built) {
-    built = source();
-    builtTrustStores.set(source, built);
-  }
-  return built;
+  return typeof source === 'function' ? source() : source;
 }
 
 /** Runs one check under its own signal; converts throws and hangs into results. */

@@ -7,29 +7,17 @@ import type { Progress } from './run-endpoints.js';
 import { redactProxySettings } from '../net/proxy-env.js';
 import { summarize } from '../report/summary.js';
 import { REPORT_SCHEMA_VERSION } from '../model/report.js';
-import type { Endpoint } from '../model/endpoint.js';
-import type { EndpointResult } from '../model/result.js';
-import type { RunSettings } from '../model/settings.js';
 import type { Report } from '../model/report.js';
+import type { PlannedSettings, RunSettings } from '../model/settings.js';
+import type { ResolvedPlan } from '../plan/run-plan.js';
 import { cleanEndpointResult } from '../untrusted/evidence.js';
 import { VERSION } from '../version.js';
 
-/** What to probe and how to dress the report. */
-export interface RunPlan {
-  endpoints: Endpoint[];
-  settings: RunSettings;
-  /**
-   * performance.now() reading when the command (or serve-mode run) started: the deadline counts
-   * from there, so what ran before the first probe (src/plan/run-clock.ts) is inside it. Default: now.
-   */
-  startedAt?: number;
-  /** When the pre-run share of the deadline ends, once a pre-run step has fixed it (src/plan/run-clock.ts). */
-  preRunEndsAt?: number;
-  /** Rows reported without a probe (catalog rows needing input, informational rows). */
-  notProbed?: EndpointResult[];
-  /** Adds run-level facts to the report (workspace profile, missing inputs, ...). */
-  decorate?: (report: Report) => void;
-}
+/**
+ * What the engine probes: a resolved plan (src/plan/run-plan.ts), or the part of one a caller that
+ * plans by hand (tests) gives. The report copies the plan's run-level facts as they are.
+ */
+export type RunPlan = Pick<ResolvedPlan, 'endpoints' | 'settings'> & Partial<Pick<ResolvedPlan, 'startedAt' | 'notProbed' | 'workspace' | 'missingInputs'>>;
 
 /** Probes the plan and returns the report; never throws for network failures. */
 export async function probeToReport(plan: RunPlan, options: { secureContext?: SecureContext | (() => SecureContext); onProgress?: (p: Progress) => void } = {}): Promise<Report> {
@@ -45,10 +33,19 @@ export async function probeToReport(plan: RunPlan, options: { secureContext?: Se
     durationMs: outcome.durationMs,
     deadlineHit: outcome.deadlineHit,
     // Proxy URLs may carry credentials: a report shows scheme, host and port only.
-    settings: redactProxySettings(plan.settings),
+    settings: redactProxySettings(documentedSettings(plan.settings)),
     summary: summarize(results),
     results,
   };
-  plan.decorate?.(report);
+  // After the results, as the JSON report has always ordered them.
+  if (plan.workspace !== undefined) report.workspace = { profile: plan.workspace.profile, origin: plan.workspace.origin };
+  if (plan.missingInputs !== undefined) report.missingInputs = plan.missingInputs;
   return report;
+}
+
+/** The settings as documented for the report: the text values, not their parsed forms. */
+function documentedSettings(settings: PlannedSettings): RunSettings {
+  if (settings.parsed === undefined) return settings;
+  const { parsed: _parsed, ...documented } = settings;
+  return documented;
 }

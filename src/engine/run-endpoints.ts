@@ -7,12 +7,14 @@ import pLimit from 'p-limit';
 import type { SecureContext } from 'node:tls';
 import { DeadlineError, sleep } from '../abort.js';
 import { resolveName } from '../dns/resolve-name.js';
+import { withParsedSettings } from '../dns/parsed-settings.js';
 import { notStartedResult, prefetchChecks, probeEndpoint } from './pipeline.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { NameResolution } from '../model/evidence.js';
 import type { EndpointResult } from '../model/result.js';
-import type { RunSettings } from '../model/settings.js';
+import type { PlannedSettings } from '../model/settings.js';
 import { toEndpointResult } from '../verdict.js';
+import { finishEndpoints } from '../plan/finish-endpoints.js';
 
 /** Progress of a run, for the TTY progress line. */
 export interface Progress {
@@ -60,7 +62,12 @@ function yieldToTimers(): Promise<void> {
 }
 
 /** Probes every endpoint concurrently and returns when all are done or the deadline has struck. */
-export async function runEndpoints(endpoints: readonly Endpoint[], settings: RunSettings, options: EngineOptions = {}): Promise<EngineOutcome> {
+export async function runEndpoints(planned: readonly Endpoint[], given: PlannedSettings, options: EngineOptions = {}): Promise<EngineOutcome> {
+  // A resolved plan's settings and endpoints come finished (parsed values; route, expectations)
+  // and pass through unchanged; hand-made ones (tests, the lab) are finished here by the plan's
+  // own rules, once, before any probe.
+  const settings = given.parsed !== undefined ? given : withParsedSettings(given);
+  const endpoints = finishEndpoints(planned, settings);
   const started = options.startedAt ?? performance.now();
   const deadlineAt = started + settings.deadlineMs;
   const run = new AbortController();

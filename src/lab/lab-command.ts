@@ -17,9 +17,10 @@ import { shouldUseAscii, tableWidth } from '../report/terminal.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { RunSettings } from '../model/settings.js';
 import type { Report } from '../model/report.js';
-import type { ParsedArgs } from '../cli/args.js';
-import { planReportOutputs, writeReportOutputs } from '../cli/report-outputs.js';
-import { buildSettings } from '../cli/settings.js';
+import { planReportOutputs, writeReportOutputs, type ReportOutputRequest } from '../output/report-outputs.js';
+import { buildSettings } from '../plan/build-settings.js';
+import { finishEndpoints } from '../plan/finish-endpoints.js';
+import type { SettingsOptions } from '../plan/plan-options.js';
 import { hostsNotCovered, labSecureContext, loadLabCerts, type LabCerts } from './lab-certs.js';
 import { startLabDns } from './lab-dns.js';
 import { labBanner, labJson, renderLabExplanation } from './lab-explain.js';
@@ -36,11 +37,19 @@ import { LAB_PROFILE, labPlan } from './lab-workspace.js';
  */
 export const LAB_CONCURRENCY = 8;
 
-function checkLabArgs(args: ParsedArgs): void {
-  // Its flags are checked with every command's (src/cli/args.ts): the workspace is fixed, so
-  // profile, DNS and config flags do not apply.
-  if (args.positionals.length > 0) {
-    throw new UsageError(`'lab' takes no arguments, got '${args.positionals.join(' ')}'. See 'amlprobe lab --help'.`);
+/** What `lab` is asked: its arguments (none are allowed), its reports, its settings and whether to plant the faults. */
+export interface LabOptions {
+  positionals: string[];
+  report: ReportOutputRequest;
+  noColor: boolean;
+  /** Timeout, deadline and concurrency only: the workspace is fixed, so profile, DNS and config flags do not apply. */
+  settings: SettingsOptions;
+  faults: boolean;
+}
+
+function checkLabArgs(options: LabOptions): void {
+  if (options.positionals.length > 0) {
+    throw new UsageError(`'lab' takes no arguments, got '${options.positionals.join(' ')}'. See 'amlprobe lab --help'.`);
   }
 }
 
@@ -83,14 +92,13 @@ async function startLab(network: LabNetwork, certs: LabCerts, base: RunSettings)
 }
 
 /** Runs `lab` and returns the exit code: 0 when amlprobe caught every planted fault and passed the rest. */
-export async function labCommand(args: ParsedArgs): Promise<number> {
-  checkLabArgs(args);
-  const { flags } = args;
-  const outputs = planReportOutputs(flags);
+export async function labCommand(options: LabOptions): Promise<number> {
+  checkLabArgs(options);
+  const outputs = planReportOutputs(options.report);
   // The DNS server is a placeholder until the lab's own is listening; buildSettings only validates it.
   // The layer timeout is the normal default: the dropped-traffic fault costs exactly one.
-  const base = buildSettings({ ...flags, 'dns-server': ['127.0.0.1'] }, { concurrency: LAB_CONCURRENCY });
-  const withFaults = flags['no-faults'] !== true;
+  const base = buildSettings({ ...options.settings, dnsServers: ['127.0.0.1'] }, { concurrency: LAB_CONCURRENCY });
+  const withFaults = options.faults;
 
   const certs = loadLabCerts();
   const planned = labPlan().endpoints;
@@ -106,11 +114,9 @@ export async function labCommand(args: ParsedArgs): Promise<number> {
     const progress = process.stderr.isTTY ? createProgress(process.stderr, endpoints.length) : undefined;
     report = await probeToReport(
       {
-        endpoints,
+        endpoints: finishEndpoints(endpoints, lab.settings),
         settings: lab.settings,
-        decorate: (r) => {
-          r.workspace = { profile: { ...LAB_PROFILE }, origin: Object.fromEntries(Object.keys(LAB_PROFILE).map((k) => [k, 'lab'])) };
-        },
+        workspace: { profile: { ...LAB_PROFILE }, origin: Object.fromEntries(Object.keys(LAB_PROFILE).map((k) => [k, 'lab'])) },
       },
       { secureContext: labSecureContext(certs), ...(progress ? { onProgress: (p) => progress.update(p.done, p.running) } : {}) },
     );
@@ -130,6 +136,6 @@ export async function labCommand(args: ParsedArgs): Promise<number> {
     const withLab = format === 'json' ? ({ ...report, lab: labJson(verdict) } as Report) : report;
     return renderReport(withLab, format, { colour: false });
   };
-  await writeReportOutputs(outputs, render, flags['no-color'] !== true && shouldUseColour(process.stdout, process.env));
+  await writeReportOutputs(outputs, render, !options.noColor && shouldUseColour(process.stdout, process.env));
   return verdict.ok ? 0 : 1;
 }

@@ -4,7 +4,7 @@
 
 import { loadCatalog } from '../plan/catalog-load.js';
 import { expandCatalog } from '../plan/catalog-expand.js';
-import { defaultScenarios } from '../cli/run-command.js';
+import { defaultScenarios } from '../plan/default-scenarios.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { WorkspaceProfile } from '../model/profile.js';
 import { LAB_FAULTS } from './lab-faults.js';

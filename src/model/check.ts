@@ -6,7 +6,7 @@ import type { SecureContext, TLSSocket } from 'node:tls';
 import type { Endpoint } from './endpoint.js';
 import type { NameResolution } from './evidence.js';
 import type { LayerResult } from './result.js';
-import type { RunSettings } from './settings.js';
+import type { PlannedSettings } from './settings.js';
 
 /**
  * The part of an AbortSignal a check may use. The engine hands checks a light one (src/abort.ts
@@ -22,7 +22,7 @@ export interface CheckSignal {
 
 /** What a check may use besides its endpoint: the run's settings, clocks and shared contexts. */
 export interface CheckContext {
-  settings: RunSettings;
+  settings: PlannedSettings;
   /** Aborted at the layer timeout or the run deadline, whichever comes first. */
   signal: CheckSignal;
   /** The TLS trust store of the run (system CAs + NODE_EXTRA_CA_CERTS + --ca-file), built once. */

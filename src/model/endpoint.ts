@@ -1,6 +1,8 @@
 // What an endpoint is: a host, a port and a protocol, the layers the protocol goes through, and
 // what the endpoint must look like to pass. Made by the plan (config, catalog, targets); read by all.
 
+import type { Route } from './route.js';
+
 /** How an endpoint is spoken to; decides which layers run (see LAYERS_BY_PROTOCOL). */
 export type Protocol = 'dns' | 'tcp' | 'udp' | 'tls' | 'http' | 'https' | 'ws' | 'wss';
 
@@ -46,6 +48,8 @@ export interface Endpoint {
   expect: Expectations;
   /** Forward proxy: 'auto' (default: the run's --proxy or environment), 'none', or "http://host:port". */
   proxy?: string;
+  /** Direct or through which proxy: the plan's decision (src/plan/routes.ts) from `proxy` and the run's settings. */
+  route?: Route;
   /** UDP datagram to send; defaults to DEFAULT_UDP_PAYLOAD. */
   udpPayload?: Buffer;
   /** The original target text or catalog template, for reports. */

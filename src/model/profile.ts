@@ -20,3 +20,18 @@ export interface WorkspaceProfile {
   /** The workspace is reached through private endpoints: its private names must resolve privately. */
   privateEndpoints?: boolean;
 }
+
+/** A field of the workspace profile. */
+export type ProfileField = keyof WorkspaceProfile;
+
+/** Where a profile value came from. */
+export type ProfileOrigin = 'flag' | 'config' | 'env' | 'default' | 'workspace-json' | DetectedOrigin;
+
+/** Where a value amlprobe learned by itself came from (src/azure/learn-workspace.ts: IMDS, compute instance, registry discovery). */
+export type DetectedOrigin = 'imds' | 'compute-instance' | 'discovery';
+
+/** A validated profile and where each of its values came from. */
+export interface BuiltProfile {
+  profile: WorkspaceProfile;
+  origin: Record<string, ProfileOrigin>;
+}

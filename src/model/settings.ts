@@ -1,5 +1,8 @@
 // Run-wide settings the engine and the checks read: parsed from flags, config and environment by the plan.
 
+import type { DnsServerAddress, ParsedCidr } from './address.js';
+import type { DnsServerRole } from './evidence.js';
+
 /** Run-wide settings that checks read (never the CLI's raw flags). */
 export interface RunSettings {
   /** Per-layer timeout, ms. */
@@ -46,6 +49,29 @@ export interface RunSettings {
   proxy?: string;
   /** http_proxy / https_proxy / no_proxy as read at start (lower-case names win). */
   proxyEnv?: ProxyEnvironment;
+}
+
+/**
+ * The settings a run uses: the documented ones (what a report shows) and their text values parsed,
+ * once, by the plan (src/dns/parsed-settings.ts); the engine adds them to settings made by hand.
+ */
+export interface PlannedSettings extends RunSettings {
+  parsed?: ParsedSettings;
+}
+
+/** The settings' text values as the checks use them. */
+export interface ParsedSettings {
+  /** privateCidrs, parsed. */
+  privateRanges: ParsedCidr[];
+  /** The DNS servers every name is asked: dnsServers in order, then Azure DNS unless already listed. */
+  asked: AskedServer[];
+}
+
+/** One DNS server a name is asked, as written, parsed (absent when the text does not parse), and its role. */
+export interface AskedServer {
+  server: string;
+  address?: DnsServerAddress;
+  role: DnsServerRole;
 }
 
 /** The proxy variables of the environment (see src/net/proxy-env.ts). */

@@ -4,6 +4,7 @@
 
 import { isIPv4, isIPv6 } from 'node:net';
 import { InputParseError } from '../parse-error.js';
+import type { ParsedCidr } from '../model/address.js';
 
 /** An address as an integer of its family's width. */
 export interface ParsedAddress {
@@ -11,14 +12,7 @@ export interface ParsedAddress {
   value: bigint;
 }
 
-/** A validated CIDR range: network address with host bits clear, and prefix length. */
-export interface ParsedCidr {
-  /** Canonical text, e.g. "10.0.0.0/8", "fd00::/8". */
-  text: string;
-  family: 4 | 6;
-  network: bigint;
-  prefix: number;
-}
+export type { ParsedCidr } from '../model/address.js';
 
 /** A CIDR range that does not parse; `source` is the flag or setting it came from, when given. */
 export class CidrParseError extends InputParseError {
@@ -95,7 +89,7 @@ export function cidrContains(cidr: ParsedCidr, address: ParsedAddress): boolean 
  * Host bits set ("10.1.2.3/8") are rejected rather than silently masked: that is usually a typo for
  * a narrower range, and guessing would make --expect-private pass or fail for the wrong reason.
  */
-export function parseCidr(text: string, source?: string): ParsedCidr {
+export function parseCidr(text: string, source = '--private-cidr'): ParsedCidr {
   const fail = (why: string): never => {
     throw new CidrParseError(text, why, source);
   };

@@ -17,20 +17,12 @@
 import { isIP } from 'node:net';
 import { InputParseError } from '../parse-error.js';
 import type { Endpoint, Protocol } from '../model/endpoint.js';
+import type { ProxyServer } from '../model/route.js';
 import type { ProxyEnvironment, RunSettings } from '../model/settings.js';
 import { redactTyped, rememberProxyCredentials } from '../untrusted/redact.js';
 import { cidrContains, parseAddress, parseCidr } from './cidr.js';
 
-/** A validated proxy: where to connect, how it reads in a report, and the credentials to send. */
-export interface ProxyServer {
-  /** Host name (lower case) or IP literal (IPv6 without brackets). */
-  host: string;
-  port: number;
-  /** "http://proxy.corp:3128": never with credentials. */
-  display: string;
-  /** "Basic ..." when the URL carried user info. */
-  authorization?: string;
-}
+export type { ProxyServer } from '../model/route.js';
 
 /** Protocols that use https_proxy / http_proxy when they name no proxy of their own. */
 const HTTPS_SCHEMES: ReadonlySet<Protocol> = new Set<Protocol>(['https', 'wss', 'tls']);

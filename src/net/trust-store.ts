@@ -17,10 +17,11 @@ import { resolve as resolvePath } from 'node:path';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { InputParseError } from '../parse-error.js';
 
-/** A CA file the user named that cannot be read or holds no usable certificate (the CLI makes it exit 2). */
+/** A CA file the user named (--ca-file) that cannot be read or holds no usable certificate (the CLI makes it exit 2). */
 export class CaFileError extends InputParseError {
   constructor(message: string, file: string, why: string) {
-    super(message, file, why);
+    // The message names the file, not where it was named: --ca-file, as the report's sources say.
+    super(message, file, why, '--ca-file', '--ca-file');
     this.name = 'CaFileError';
   }
 }

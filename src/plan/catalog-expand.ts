@@ -7,10 +7,10 @@ import { UsageError } from '../errors.js';
 import type { Endpoint, EndpointMeta, Protocol } from '../model/endpoint.js';
 import type { Cloud, WorkspaceProfile } from '../model/profile.js';
 import type { CatalogRequirement, CatalogRow, CatalogScenario } from './catalog-load.js';
-import { CLOUD_TITLES } from './clouds.js';
+import { CLOUD_TITLES } from '../azure/clouds.js';
 import { baseBindings, checkTemplates, expandTemplate, instancesOf, missingFields } from './catalog-template.js';
 import type { Bindings } from './catalog-template.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../did-you-mean.js';
 import { NOTEBOOKS_LABEL_HINT, notebooksLabel } from './notebooks-label.js';
 import { PROFILE_FIELDS, profileFieldInfo, type ProfileField } from './profile.js';
 

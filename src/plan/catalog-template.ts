@@ -4,8 +4,8 @@
 
 import type { Cloud, WorkspaceProfile } from '../model/profile.js';
 import type { CatalogRow } from './catalog-load.js';
-import { CLOUD_KEYS, cloudValue, isCloudKey } from './clouds.js';
-import { didYouMean } from './did-you-mean.js';
+import { CLOUD_KEYS, cloudValue, isCloudKey } from '../azure/clouds.js';
+import { didYouMean } from '../did-you-mean.js';
 import { notebooksLabel } from './notebooks-label.js';
 import type { ProfileField } from './profile.js';
 

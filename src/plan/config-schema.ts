@@ -6,7 +6,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { readTextFile } from '../package-files.js';
 import { packageRoot } from '../package-root.js';
 import { describePath, type ConfigPath } from './config-errors.js';
-import { closestMatch, didYouMean } from './did-you-mean.js';
+import { closestMatch, didYouMean } from '../did-you-mean.js';
 import { unitHint } from './duration.js';
 
 /** A schema violation, located by path (and key, for unknown or missing keys). */

@@ -6,8 +6,7 @@
 
 import { canonicalAddress } from '../net/address.js';
 import { UsageError } from '../errors.js';
-import type { PrivateFqdn } from '../azure/private-endpoint-json.js';
-import type { RunPlan } from '../engine/probe-to-report.js';
+import { readPrivateEndpointJson, type PrivateFqdn } from '../azure/private-endpoint-json.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { EndpointResult } from '../model/result.js';
 
@@ -17,6 +16,20 @@ export interface ExpectedName {
   addresses: string[];
   sources: string[];
   groupIds: string[];
+}
+
+/** The rows of a plan being built: what to probe, and what is reported without a probe. */
+export interface PlanRows {
+  endpoints: Endpoint[];
+  notProbed?: EndpointResult[];
+}
+
+/**
+ * Reads every --private-endpoints-json file (the config's first, then the flag's) before any
+ * probe, so a bad file is exit 2 at once, and merges their private FQDNs and addresses.
+ */
+export function readPrivateEndpointNames(files: readonly string[]): ExpectedName[] {
+  return mergePrivateFqdns(files.flatMap((file) => readPrivateEndpointJson(file)));
 }
 
 /**
@@ -80,7 +93,7 @@ function match(names: readonly ExpectedName[], host: string): ExpectedName | und
  * covers, and reports each uncovered wildcard as a not-probed row: amlprobe does not invent a
  * name under it, since only names of real deployments are published.
  */
-export function applyPrivateEndpointExpectations(plan: RunPlan, names: readonly ExpectedName[]): void {
+export function applyPrivateEndpointExpectations(plan: PlanRows, names: readonly ExpectedName[]): void {
   const covered = new Set<string>();
   for (const endpoint of plan.endpoints) {
     const found = match(names, endpoint.host);

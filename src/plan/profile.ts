@@ -3,17 +3,10 @@
 // validated with errors that name the flag, variable or key that carried the bad value.
 
 import { UsageError } from '../errors.js';
-import type { Cloud, WorkspaceProfile } from '../model/profile.js';
-import { parseCloud } from './clouds.js';
+import type { BuiltProfile, Cloud, ProfileField, ProfileOrigin, WorkspaceProfile } from '../model/profile.js';
 
-/** A field of the workspace profile. */
-export type ProfileField = keyof WorkspaceProfile;
-
-/** Where a profile value came from. */
-export type ProfileOrigin = 'flag' | 'config' | 'env' | 'default' | 'workspace-json' | DetectedOrigin;
-
-/** Where a value amlprobe learned by itself came from (src/azure/detect-environment.ts, registry discovery). */
-export type DetectedOrigin = 'imds' | 'compute-instance' | 'discovery';
+export type { BuiltProfile, DetectedOrigin, ProfileField, ProfileOrigin } from '../model/profile.js';
+import { parseCloud } from '../azure/clouds.js';
 
 /** How a user provides one profile field: the CLI, the config and the "missing input" notes share it. */
 export interface ProfileFieldInfo {
@@ -65,12 +58,6 @@ export interface ProfileSources {
   /** Values read from `az ml workspace show` output (--workspace-json), each with where it was in the file. */
   workspaceJson?: { values: Partial<WorkspaceProfile>; where: Partial<Record<ProfileField, string>> };
   env: NodeJS.ProcessEnv;
-}
-
-/** A validated profile and where each of its values came from. */
-export interface BuiltProfile {
-  profile: WorkspaceProfile;
-  origin: Record<string, ProfileOrigin>;
 }
 
 /**

@@ -3,7 +3,7 @@
 
 import { UsageError } from '../errors.js';
 import type { CatalogExpansion, ExpandedRow } from '../plan/catalog-expand.js';
-import { didYouMean } from '../plan/did-you-mean.js';
+import { didYouMean } from '../did-you-mean.js';
 import type { WorkspaceProfile } from '../model/profile.js';
 import { missingLines, portsText, profileLine, renderCatalogTable, statusText } from './catalog-table.js';
 

@@ -4,7 +4,7 @@
 // admins copy them into rules.
 
 import type { CatalogExpansion, ExpandedRow, MissingInput } from '../plan/catalog-expand.js';
-import { CLOUD_TITLES } from '../plan/clouds.js';
+import { CLOUD_TITLES } from '../azure/clouds.js';
 import type { WorkspaceProfile } from '../model/profile.js';
 
 /** "TCP 443, 8787", "UDP 5831", "DNS" or "-" (informational rows without ports). */

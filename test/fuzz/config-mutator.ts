@@ -9,8 +9,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
-import { buildSettings } from '../../src/cli/settings.js';
-import { profileFromFlags } from '../../src/cli/workspace.js';
+import { buildSettings } from '../../src/plan/build-settings.js';
+import { profileFromOptions } from '../../src/plan/workspace-profile.js';
 import { isUsageError } from '../../src/errors.js';
 import { parseConfig } from '../../src/plan/config.js';
 import { mulberry32, type Random } from './mulberry32.js';
@@ -207,7 +207,7 @@ export function judgeCase(text: string): Outcome {
   try {
     const config = parseConfig(text, 'fuzz.yaml');
     buildSettings({}, config.settings, {});
-    profileFromFlags({}, config.profile, {});
+    profileFromOptions({}, config.profile, {});
     return { kind: 'accepted' };
   } catch (error) {
     if (isUsageError(error)) {

@@ -5,7 +5,7 @@
 
 import { UsageError } from '../errors.js';
 import type { Cloud } from '../model/profile.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../did-you-mean.js';
 
 /** Every {cloud.X} key a catalog template may use. */
 export type CloudKey =

@@ -7,8 +7,14 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { FORMAT_BY_EXTENSION, RUN_FORMATS, formatOfFileName, isRunFormat } from '../report/formats.js';
 import type { RunFormat } from '../report/formats.js';
-import type { Flags } from './args.js';
 import { checkOutputPath, writeOutput } from './output.js';
+
+/** What a command was asked about its reports: --format, each --output, --compact. */
+export interface ReportOutputRequest {
+  format?: string | undefined;
+  output?: string[] | undefined;
+  compact?: boolean | undefined;
+}
 
 /** One report to write: a file, or stdout when `path` is undefined. */
 export interface ReportOutput {
@@ -19,7 +25,7 @@ export interface ReportOutput {
 const EXTENSIONS = Object.entries(FORMAT_BY_EXTENSION).map(([ext, format]) => `${ext} (${format})`).join(', ');
 
 /** The --format flag as a run format, or undefined when absent; exit 2 when it names none. */
-function explicitFormat(flags: Flags): RunFormat | undefined {
+function explicitFormat(flags: ReportOutputRequest): RunFormat | undefined {
   if (flags.format === undefined) return undefined;
   // Case-insensitive, as for `amlprobe catalog --format`.
   const format = flags.format.trim().toLowerCase();
@@ -35,7 +41,7 @@ function explicitFormat(flags: Flags): RunFormat | undefined {
  * one; a known extension that disagrees with --format, the same file twice, or several outputs of
  * which one has no known extension is exit 2. Each file's directory is checked too.
  */
-export function planReportOutputs(flags: Flags): ReportOutput[] {
+export function planReportOutputs(flags: ReportOutputRequest): ReportOutput[] {
   const asked = explicitFormat(flags);
   const paths = flags.output ?? [];
   if (paths.length === 0) return withCompact(flags, [{ path: undefined, format: asked ?? 'table' }]);
@@ -62,7 +68,7 @@ export function planReportOutputs(flags: Flags): ReportOutput[] {
 }
 
 /** --compact (one-line JSON, for a CronJob's log) needs a JSON report among the outputs; exit 2 otherwise. */
-function withCompact(flags: Flags, outputs: ReportOutput[]): ReportOutput[] {
+function withCompact(flags: ReportOutputRequest, outputs: ReportOutput[]): ReportOutput[] {
   if (flags.compact === true && !outputs.some((o) => o.format === 'json')) {
     const formats = [...new Set(outputs.map((o) => o.format))].join(', ');
     throw new UsageError(`--compact prints the JSON report on one line (for line-based log collectors); it needs --format json or an --output FILE.json, not ${formats}.`, '--compact');
@@ -94,7 +100,7 @@ export async function writeReportOutputs(outputs: ReportOutput[], render: Render
 }
 
 /** The one --output of a command that writes one report (catalog, diff); exit 2 when repeated. */
-export function singleOutput(flags: Flags, command: string): string | undefined {
+export function singleOutput(flags: ReportOutputRequest, command: string): string | undefined {
   const paths = flags.output ?? [];
   if (paths.length > 1) {
     throw new UsageError(`'${command}' writes one report; give --output once (several are for run, check and lab).`, '--output');

@@ -1,0 +1,129 @@
+// The plan of `run` (and of serve mode and healthcheck): the catalog of documented endpoints,
+// expanded for the workspace profile, plus the endpoints of the config file. Everything before the
+// first packet happens here, inside the run's deadline: the config, the settings, the profile and
+// what amlprobe learns by itself (compute instance, IMDS, registry discovery), Azure DNS, the
+// expectations, each endpoint's route and the resolvers' pre-flight. Rows that cannot be probed are
+// part of the plan, never silently dropped.
+
+import { learnWorkspace } from '../azure/learn-workspace.js';
+import { AZURE_DNS_ADDRESS } from '../dns/privatelink-zones.js';
+import { trustStoreFor } from '../net/trust-store.js';
+import type { Endpoint } from '../model/endpoint.js';
+import type { EndpointResult } from '../model/result.js';
+import type { ProxyServer } from '../model/route.js';
+import type { RunSettings } from '../model/settings.js';
+import { buildSettings } from './build-settings.js';
+import { expandCatalog, type NotProbedRow } from './catalog-expand.js';
+import { loadCatalog } from './catalog-load.js';
+import { loadConfig } from './config.js';
+import { defaultScenarios } from './default-scenarios.js';
+import type { RunPlanOptions } from './plan-options.js';
+import { finishSettings, type AzureDnsChoice } from './finish-settings.js';
+import { applyPrivateEndpointExpectations, readPrivateEndpointNames } from './private-endpoint-expectations.js';
+import { finishEndpoints } from './finish-endpoints.js';
+import { routeOf } from './routes.js';
+import { commandStartedAt, preRunSignal, type RunClock } from './run-clock.js';
+import type { ResolvedPlan } from './run-plan.js';
+import { profileFromOptions } from './workspace-profile.js';
+
+/**
+ * Builds the plan of `run` from the options, the config file and the environment. Throws a
+ * UsageError (exit 2) for any bad input; never for a network failure.
+ */
+export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedPlan> {
+  const startedAt = options.startedAt ?? commandStartedAt();
+  const config = options.config !== undefined ? loadConfig(options.config) : undefined;
+  const { azureDns: askedAzureDns, ...asked } = buildSettings(options.settings, config?.settings ?? {}, env);
+  const built = profileFromOptions(options.profile, config?.profile, env, config?.workspaceJson);
+  const names = readPrivateEndpointNames([...(config?.privateEndpointsJson ?? []), ...(options.privateEndpointsJson ?? [])]);
+  const caFiles = [...(config?.caFiles ?? []), ...(options.settings.caFiles ?? [])];
+  // The files are checked now (a bad one is exit 2 before any probe); the store is built by the
+  // first TLS handshake that needs it, or by registry discovery (src/net/trust-store.ts).
+  const trustStore = trustStoreFor(caFiles);
+  let azureDns: AzureDnsChoice | undefined = askedAzureDns === undefined ? undefined : { address: askedAzureDns, auto: false };
+
+  // A config that lists endpoints and names no scenario is a hand-made plan: probe just that.
+  const named = options.scenarios ?? (config && config.scenarios.length > 0 ? config.scenarios : undefined);
+  const useCatalog = named !== undefined || !config || config.endpoints.length === 0;
+  const endpoints: Endpoint[] = [...(config?.endpoints ?? [])];
+  const clock: RunClock = { startedAt, deadlineMs: asked.deadlineMs };
+  const rows: { endpoints: Endpoint[]; notProbed?: EndpointResult[] } = { endpoints };
+  let catalogFacts: Pick<ResolvedPlan, 'workspace' | 'missingInputs'> = {};
+
+  if (useCatalog) {
+    const preRun = preRunSignal(clock);
+    // Discovery takes the road the probes take: the route the run's settings give an https endpoint on its host.
+    const routing: RunSettings = { ...asked };
+    const learned = await learnWorkspace(built, {
+      signal: preRun.signal,
+      noImds: options.learning.noImds === true,
+      noDiscovery: options.learning.noDiscovery === true,
+      ...(options.learning.tokenFile !== undefined ? { tokenFile: options.learning.tokenFile } : {}),
+      timeoutMs: asked.timeoutMs,
+      secureContext: trustStore,
+      proxyFor: (url) => discoveryProxy(url, routing),
+    }).finally(preRun.dispose);
+    if (learned.inAzure !== undefined && azureDns === undefined && options.learning.noAzureDns !== true) {
+      // Inside Azure, Azure-provided DNS is the reference the privatelink zones answer through:
+      // comparing with it tells "custom DNS not forwarding" from "zone not linked".
+      azureDns = { address: env.AMLPROBE_AZURE_DNS_ADDRESS?.trim() || AZURE_DNS_ADDRESS, auto: true };
+    }
+    const catalog = loadCatalog();
+    const { profile, origin } = built;
+    const expansion = expandCatalog(catalog, profile, { scenarios: named ?? defaultScenarios(profile, catalog) });
+    const seen = new Set(endpoints.map((e) => e.id));
+    for (const endpoint of expansion.endpoints) if (!seen.has(endpoint.id)) endpoints.push(endpoint);
+    rows.notProbed = [...learned.results, ...expansion.notProbed.map(notProbedResult)];
+    catalogFacts = { workspace: { profile, origin }, missingInputs: expansion.missing };
+  }
+  if (names.length > 0) applyPrivateEndpointExpectations(rows, names);
+
+  const finished = await finishSettings(asked, azureDns, options.preflightResolvers === true ? clock : undefined);
+  return {
+    endpoints: finishEndpoints(rows.endpoints, finished.settings),
+    settings: finished.settings,
+    startedAt,
+    ...(clock.preRunEndsAt !== undefined ? { preRunEndsAt: clock.preRunEndsAt } : {}),
+    notProbed: rows.notProbed ?? [],
+    ...catalogFacts,
+    caFiles,
+    notes: finished.notes,
+  };
+}
+
+/** The proxy for a registry discovery URL: the route of an https endpoint on that host. */
+function discoveryProxy(url: URL, settings: RunSettings): ProxyServer | undefined {
+  const endpoint: Endpoint = {
+    id: 'registry-discovery',
+    protocol: 'https',
+    host: url.hostname.toLowerCase(),
+    port: url.port === '' ? 443 : Number(url.port),
+    path: url.pathname,
+    required: false,
+    expect: {},
+  };
+  const route = routeOf(endpoint, settings);
+  // A proxy setting that does not parse was refused before the run; nothing to tunnel through.
+  return route.via === 'proxy' ? route.proxy : undefined;
+}
+
+/** A catalog row that was not probed, as a result row with status skip. */
+function notProbedResult(row: NotProbedRow): EndpointResult {
+  return {
+    id: row.id,
+    host: row.label,
+    port: 0,
+    protocol: 'dns',
+    path: '',
+    required: row.required,
+    address: null,
+    status: 'skip',
+    layer: null,
+    reason: row.reason,
+    message: row.message,
+    ms: 0,
+    checks: [],
+    label: row.label,
+    meta: row.meta,
+  };
+}

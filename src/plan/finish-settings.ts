@@ -1,0 +1,38 @@
+// The last step of planning the settings: whether Azure DNS takes part (asked by the user, or
+// switched on because amlprobe runs inside Azure, and answering the pre-flight), and the settings
+// object made once with that decision in it. Nothing changes the settings after this.
+
+import { withParsedSettings } from '../dns/parsed-settings.js';
+import type { PlannedSettings, RunSettings } from '../model/settings.js';
+import { preflightResolvers } from './preflight-resolvers.js';
+import type { RunClock } from './run-clock.js';
+
+/** Azure DNS for the run: its address, and whether detection (not the user) switched it on. */
+export interface AzureDnsChoice {
+  address: string;
+  auto: boolean;
+}
+
+/**
+ * The run's final settings from the asked ones (without Azure DNS) and the Azure DNS choice. With a
+ * clock, the resolvers are pre-flighted first (run, check): a bad server the user named throws a
+ * UsageError; an Azure DNS that detection switched on and that does not answer is left out.
+ */
+export async function finishSettings(
+  asked: Omit<RunSettings, 'azureDns' | 'azureDnsAuto'>,
+  azureDns: AzureDnsChoice | undefined,
+  preflightClock: RunClock | undefined,
+): Promise<{ settings: PlannedSettings; notes: string[] }> {
+  let notes: string[] = [];
+  let keep = azureDns !== undefined;
+  if (preflightClock !== undefined) {
+    const outcome = await preflightResolvers({ ...asked, ...(azureDns !== undefined ? { azureDns } : {}) }, preflightClock);
+    keep = outcome.keepAzureDns;
+    notes = outcome.notes;
+  }
+  const settings = withParsedSettings({
+    ...asked,
+    ...(keep && azureDns !== undefined ? { azureDns: azureDns.address, ...(azureDns.auto ? { azureDnsAuto: true } : {}) } : {}),
+  });
+  return { settings, notes };
+}
