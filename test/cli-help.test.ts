@@ -41,8 +41,8 @@ const BAD_VALUE: Partial<Record<OptionName, string>> = {
   listen: 'nowhere', 'serve-state': '',
 };
 
-/** About a hundred runs of the CLI: a few at a time, so that a loaded machine does not time them out. */
-const pool = pLimit(6);
+/** About seventy runs of the CLI: three at a time, so that they neither time out nor starve the timing-sensitive test files that run beside this one. */
+const pool = pLimit(3);
 
 /** Where each command's code starts (lab's options are read for it by cli/plan-options.ts). */
 const ENTRY: Record<OptionReader, string | readonly string[]> = {
