@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { runEndpoints } from '../dist/src/engine.js';
 import { writeOutput } from '../dist/src/output/output.js';
 import { renderReportChunks } from '../dist/src/report/render.js';
-import { summarize } from '../dist/src/report/summary.js';
+import { summarize } from '../dist/src/engine/summary.js';
 
 const SMOKE = process.argv.includes('--smoke');
 const N = SMOKE ? 500 : 5000;

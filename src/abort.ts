@@ -1,6 +1,13 @@
-// Why a check was told to stop. Checks read `ctx.signal.reason.name`: 'TimeoutError' means the
-// layer's own timeout (a verdict: dropped packets, a silent peer), 'DeadlineError' means the
-// whole-run deadline (no verdict about the endpoint: amlprobe ran out of time).
+// Why a layer (or a pre-run step) was told to stop, and the signals that tell it. The reason of an
+// aborted signal is an Error whose `name` is
+//   'TimeoutError'  when the per-layer timeout struck (a verdict: dropped packets, a silent peer), and
+//   'DeadlineError' when the whole-run deadline struck (no verdict about the endpoint: amlprobe ran out of time).
+// Anything else (a plain abort) reads as the run ending: an abort nobody explained is not evidence
+// against the network. abortCause() is the one reader of this convention.
+//
+// Shared, not an engine file: the checks, the DNS resolver and the Azure pre-run steps use it,
+// and src/engine/ imports the checks, so it cannot live in src/engine/ without a folder circle.
+// Turning an abort into a result is the engine's alone (src/engine/abort-result.ts).
 
 import type { CheckSignal } from './model/check.js';
 
@@ -25,9 +32,19 @@ export class DeadlineError extends Error {
   }
 }
 
-/** True when the signal was aborted by the run deadline rather than a layer timeout. */
+/** Why a signal ended a layer: its own timeout, or the run coming to an end. */
+export type AbortCause = 'timeout' | 'deadline';
+
+/** Reads the convention above from an aborted signal. */
+export function abortCause(signal: CheckSignal): AbortCause {
+  const reason: unknown = signal.reason;
+  const name = typeof reason === 'object' && reason !== null && 'name' in reason ? reason.name : undefined;
+  return name === 'TimeoutError' ? 'timeout' : 'deadline';
+}
+
+/** True when the signal was aborted by the run deadline (or anything else) rather than a layer timeout. */
 export function abortedByDeadline(signal: CheckSignal): boolean {
-  return signal.aborted && (signal.reason as Error | undefined)?.name === 'DeadlineError';
+  return signal.aborted && abortCause(signal) === 'deadline';
 }
 
 /**
@@ -200,9 +217,9 @@ export function sleep(ms: number): Promise<void> {
  * not watch (undici ignores the signal of a request it has not dispatched yet).
  */
 export function untilAborted<T>(promise: Promise<T>, signal: CheckSignal): Promise<T> {
-  promise.catch(() => undefined); // a rejection after the abort won is expected, not unhandled
   return new Promise<T>((resolve, reject) => {
     if (signal.aborted) {
+      promise.catch(() => undefined); // its rejection is expected, not unhandled
       reject(signal.reason);
       return;
     }

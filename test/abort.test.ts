@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DeadlineError, LayerSignal, LayerTimeoutError, abortedByDeadline, asAbortSignal, layerSignal } from '../src/abort.js';
-import { abortCause } from '../src/checks/errno.js';
+import { abortCause } from '../src/abort.js';
 
 describe('LayerSignal', () => {
   test('calls each listener once on abort, a listener added twice once, a removed one never', () => {

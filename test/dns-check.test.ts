@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import { DeadlineError, LayerTimeoutError } from '../src/abort.js';
 import assert from 'node:assert/strict';
-import { checkDns } from '../src/checks/dns.js';
+import { checkDns } from './helpers/engine-checks.js';
 import { queryDirect } from '../src/dns/wire-query.js';
 import { describeLookupError, lookupSystem } from '../src/dns/system-lookup.js';
 import { judgeResolution } from '../src/dns/verdict.js';

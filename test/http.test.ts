@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { RequestListener } from 'node:http';
 import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
-import { checkHttp } from '../src/checks/http.js';
+import { checkHttp } from './helpers/engine-checks.js';
 import type { Reason, Status } from '../src/model/reason.js';
 import type { Endpoint } from '../src/model/endpoint.js';
 import type { HttpData } from '../src/model/evidence.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { shouldUseColour, shouldUseAscii, tableWidth } from '../src/report/terminal.js';
-import { exitCodeFor, summarize } from '../src/report/summary.js';
+import { exitCodeFor, summarize } from '../src/engine/summary.js';
 import { endpointUrl, formatDuration, renderTable, shouldUseColour as shouldUseColourFromTable } from '../src/report/table.js';
 import type { EndpointResult } from '../src/model/result.js';
 import { sampleReport, sampleResults } from './helpers/report-fixture.js';

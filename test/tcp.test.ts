@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { DeadlineError, LayerTimeoutError } from '../src/abort.js';
-import { checkTcp } from '../src/checks/tcp.js';
+import { checkTcp } from './helpers/engine-checks.js';
 import { describeConnectError } from '../src/checks/errno.js';
 import type { ConnectData } from '../src/model/evidence.js';
 import type { CheckContext, ProbeState } from '../src/model/check.js';

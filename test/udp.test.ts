@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { describe, it } from 'node:test';
-import { checkUdp } from '../src/checks/udp.js';
+import { checkUdp } from './helpers/engine-checks.js';
 import { type Reason, type Status } from '../src/model/reason.js';
 import { DEFAULT_UDP_PAYLOAD } from '../src/model/endpoint.js';
 import { type UdpData } from '../src/model/evidence.js';

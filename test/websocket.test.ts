@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
-import { checkWebSocket } from '../src/checks/websocket.js';
+import { checkWebSocket } from './helpers/engine-checks.js';
 import type { Reason, Status } from '../src/model/reason.js';
 import type { Endpoint } from '../src/model/endpoint.js';
 import type { WebSocketData } from '../src/model/evidence.js';

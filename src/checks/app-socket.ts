@@ -1,16 +1,15 @@
 // What the HTTP and WebSocket layers share: the URL they show, how they hand over the connection
 // the earlier layers opened, which response headers are worth keeping, and how they read errors
 // and aborts. Both layers reuse state.socket: one connection per probe keeps the tcp/tls timings
-// honest and lets an intercepting proxy see exactly one flow.
+// honest and lets an intercepting proxy see exactly one flow. When their signal fires they only
+// stop: the engine reports the timeout or the deadline (src/engine/abort-result.ts).
 
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { abortedByDeadline } from '../abort.js';
 import type { Reason, Status } from '../model/reason.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { HttpData, WebSocketData } from '../model/evidence.js';
 import type { LayerResult } from '../model/result.js';
-import type { CheckSignal } from '../model/check.js';
 import { errorCode, errorMessage } from './errno.js';
 
 export { errorCode, errorMessage };
@@ -92,29 +91,12 @@ export function resetMessage(error: unknown, before: string): string {
 /** Builds one of a layer's results: the verdict, its sentence and an optional detail line. */
 export type ResultBuilder = (status: Status, reason: Reason, message: string, detail?: string) => LayerResult;
 
-/** What an HTTP or WebSocket layer reports when ctx.signal aborts, one sentence per cause. */
-export interface AbortVerdicts {
-  /** The layer's own timeout reason, e.g. 'http_timeout'. */
-  timeoutReason: Reason;
-  /** Message when the run deadline struck. */
-  deadline: string;
-  /** Message when the layer timeout struck. */
-  timeout: string;
-}
-
 /**
- * The result builders of an HTTP or WebSocket layer: `result` stamps the layer name, the time since
- * `start` and `data` (the same object, so evidence gathered later still shows); `aborted` is the
- * verdict for an aborted ctx.signal.
+ * The result builder of an HTTP or WebSocket layer: stamps the layer name, the time since `start`
+ * and `data` (the same object, so evidence gathered later still shows).
  */
-export function layerResults(
-  layer: 'http' | 'websocket',
-  start: number,
-  data: HttpData | WebSocketData,
-  signal: CheckSignal,
-  verdicts: AbortVerdicts,
-): { result: ResultBuilder; aborted: () => LayerResult } {
-  const result: ResultBuilder = (status, reason, message, detail) => ({
+export function layerResults(layer: 'http' | 'websocket', start: number, data: HttpData | WebSocketData): ResultBuilder {
+  return (status, reason, message, detail) => ({
     layer,
     status,
     reason,
@@ -123,16 +105,6 @@ export function layerResults(
     ...(detail === undefined ? {} : { detail }),
     data,
   });
-  const aborted = (): LayerResult =>
-    abortReason(signal, verdicts.timeoutReason) === 'deadline'
-      ? result('fail', 'deadline', verdicts.deadline)
-      : result('fail', verdicts.timeoutReason, verdicts.timeout);
-  return { result, aborted };
-}
-
-/** Why ctx.signal aborted: the run deadline, or the layer timeout (anything else counts as one). */
-export function abortReason(signal: CheckSignal, timeoutReason: Reason): Reason {
-  return abortedByDeadline(signal) ? 'deadline' : timeoutReason;
 }
 
 /** "200", "200 or 401", "200, 204 or 401": how expected statuses read in a message. */

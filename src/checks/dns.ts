@@ -6,28 +6,11 @@ import { performance } from 'node:perf_hooks';
 import { isIpLiteral } from '../net/address.js';
 import { parsedSettings } from '../dns/parsed-settings.js';
 import { judgeLiteral, judgeResolution, type Judgement } from '../dns/verdict.js';
-import { abortCause } from './errno.js';
+import { untilAborted } from '../abort.js';
+import { stoppedResult } from './stopped.js';
+import type { NameResolution } from '../model/evidence.js';
 import type { LayerResult } from '../model/result.js';
-import type { Check, CheckSignal } from '../model/check.js';
-
-/** Waits for the promise unless the signal fires first (then resolves to undefined). */
-function unlessAborted<T>(promise: Promise<T>, signal: CheckSignal): Promise<T | undefined> {
-  if (signal.aborted) return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    const onAbort = (): void => resolve(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(undefined);
-      },
-    );
-  });
-}
+import type { Check } from '../model/check.js';
 
 /** The DNS layer check: resolves endpoint.host (or accepts an IP literal) and applies the DNS expectations. */
 export const checkDns: Check = async (endpoint, state, ctx) => {
@@ -43,19 +26,16 @@ export const checkDns: Check = async (endpoint, state, ctx) => {
   if (isIpLiteral(endpoint.host)) {
     judgement = judgeLiteral(endpoint.host, expectPrivate, expected, extraPrivate);
   } else {
-    const resolution = await unlessAborted(ctx.resolve(endpoint.host), ctx.signal);
+    let resolution: NameResolution | undefined;
+    try {
+      resolution = await untilAborted(ctx.resolve(endpoint.host), ctx.signal);
+    } catch {
+      // The run deadline (the layer's signal) or a resolver that broke its never-reject promise.
+      if (ctx.signal.aborted) return stoppedResult('dns');
+    }
     judgement =
       resolution === undefined
-        ? {
-            status: 'fail',
-            reason: !ctx.signal.aborted ? 'dns_error' : abortCause(ctx.signal) === 'deadline' ? 'deadline' : 'dns_timeout',
-            message: !ctx.signal.aborted
-              ? 'resolution failed unexpectedly'
-              : abortCause(ctx.signal) === 'deadline'
-                ? 'resolution cut short by the run deadline'
-                : 'resolution aborted by the layer timeout',
-            data: { name: endpoint.host, authority: 'system', addresses: [] },
-          }
+        ? { status: 'fail', reason: 'dns_error', message: 'resolution failed unexpectedly', data: { name: endpoint.host, authority: 'system', addresses: [] } }
         : judgeResolution(resolution, settings, expectPrivate, expected, extraPrivate);
   }
   if (judgement.address !== undefined) state.address = judgement.address;

@@ -1,24 +1,9 @@
 // Shared by the connection layers (tcp, udp, tls, and any later layer that sees the connection
-// drop): how a socket error code or an aborted signal becomes a stable Reason and a short message.
-//
-// Abort convention (agreed with the engine): ctx.signal.reason is an Error whose `name` is
-//   'TimeoutError'  when the per-layer timeout struck (AbortSignal.timeout() produces exactly that), and
-//   'DeadlineError' when the whole-run deadline struck.
-// Anything else (a plain abort) is treated like the run deadline: the run is ending, not the peer failing.
+// drop): how a socket error code becomes a stable Reason and a short message. (Why a signal
+// aborted is read in src/abort.ts; what an abort is reported as, in src/engine/abort-result.ts.)
 
 import type { Socket } from 'node:net';
 import type { Reason } from '../model/reason.js';
-import type { CheckSignal } from '../model/check.js';
-
-/** Why a signal ended a layer: its own timeout, or the run coming to an end. */
-export type AbortCause = 'timeout' | 'deadline';
-
-/** Reads the abort convention above from an aborted signal. */
-export function abortCause(signal: CheckSignal): AbortCause {
-  const reason: unknown = signal.reason;
-  const name = typeof reason === 'object' && reason !== null && 'name' in reason ? reason.name : undefined;
-  return name === 'TimeoutError' ? 'timeout' : 'deadline';
-}
 
 /** The errno code of an error from node:net/dgram/tls, if it carries one. */
 export function errorCode(error: unknown): string | undefined {

@@ -26,6 +26,7 @@ import {
   socketOnce,
 } from './app-socket.js';
 import { untilAborted } from '../abort.js';
+import { stoppedResult } from './stopped.js';
 
 /**
  * Interim (1xx) answers accepted before the final one. A GET asks for none (no Expect header), and
@@ -43,15 +44,12 @@ export const checkHttp: Check = async (endpoint, state, ctx) => {
   const url = endpointUrl(endpoint.protocol === 'https' ? 'https' : 'http', endpoint);
   const data: HttpData = { url };
   const timeoutMs = ctx.settings.timeoutMs;
-  const { result, aborted } = layerResults('http', start, data, ctx.signal, {
-    timeoutReason: 'http_timeout',
-    deadline: 'run deadline reached before an HTTP answer',
-    timeout: `no HTTP answer within ${timeoutMs} ms`,
-  });
+  const result = layerResults('http', start, data);
+  state.evidence = data;
 
   const socket = state.socket;
   if (!socket) return result('fail', 'internal_error', 'no open connection from the earlier layers');
-  if (ctx.signal.aborted) return aborted();
+  if (ctx.signal.aborted) return stoppedResult('http');
 
   const takeSocket = socketOnce(socket);
   // The origin only builds the Host header (host name, port when not default); the connector
@@ -90,6 +88,8 @@ export const checkHttp: Check = async (endpoint, state, ctx) => {
       },
     });
     const response = await untilAborted(request, ctx.signal);
+    // The answer is in: an abort while its body is read does not change the verdict.
+    state.stage = 'answered';
     data.firstByteMs = since(sentAt);
     data.status = response.statusCode;
     const headers = pickEvidenceHeaders(response.headers);
@@ -105,7 +105,7 @@ export const checkHttp: Check = async (endpoint, state, ctx) => {
       return result('fail', 'http_failed', `the server sent ${interimAnswers} interim (1xx) answers and no final one; amlprobe gave up`,
         `The last interim answer was HTTP ${lastInterim}. A GET asks for none; a server that keeps sending them is broken, or a middlebox is.`);
     }
-    if (ctx.signal.aborted) return aborted();
+    if (ctx.signal.aborted) return stoppedResult('http');
     if (code === 'UND_ERR_HEADERS_TIMEOUT') return result('fail', 'http_timeout', `no HTTP answer within ${timeoutMs} ms`);
     if (unaskedAnswer(error)) {
       return result('fail', 'http_failed', 'the server sent an answer amlprobe did not ask for (such as 100 Continue); amlprobe closed the connection',

@@ -4,9 +4,10 @@
 // therefore verifies the target's certificate end to end). Every other outcome names the proxy as
 // the problem with its own reason code, quoting what it answered.
 //
-// Aborts follow ./errno.ts: before the proxy accepted the connection a timeout is proxy_unreachable;
-// after CONNECT was sent it is proxy_target_failed (a proxy that stays silent is almost always still
-// trying to reach a target whose packets are dropped); the run deadline is always `deadline`.
+// When its signal fires it only stops, having said in state.stage what it was waiting for: the
+// engine reports a timeout before the proxy accepted the connection as proxy_unreachable, after
+// CONNECT was sent as proxy_target_failed (a proxy that stays silent is almost always still trying
+// to reach a target whose packets are dropped), and the run deadline as `deadline`.
 
 import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +23,8 @@ import type { LayerResult } from '../model/result.js';
 import type { CheckContext, CheckSignal, ProbeState } from '../model/check.js';
 import { quotePeer } from '../untrusted/evidence.js';
 import { USER_AGENT } from '../version.js';
-import { abortCause, describeConnectError, guardIdleSocket } from './errno.js';
+import { describeConnectError, guardIdleSocket } from './errno.js';
+import { stoppedResult } from './stopped.js';
 
 /** Connects to `proxy`, opens a CONNECT tunnel to endpoint.host:endpoint.port, and hands it over in state.socket. */
 export async function checkTcpViaProxy(
@@ -42,8 +44,9 @@ export async function checkTcpViaProxy(
     ...(detail === undefined ? {} : { detail }),
     data,
   });
-  const deadline = (): LayerResult => result('fail', 'deadline', 'the run deadline struck while going through the proxy');
-  if (ctx.signal.aborted) return deadlineOr(ctx, deadline, () => unreachable(`no answer from the proxy ${proxy.display}`));
+  state.evidence = data;
+  state.stage = 'proxy-connect';
+  if (ctx.signal.aborted) return stoppedResult('tcp');
 
   function unreachable(message: string, detail?: string): LayerResult {
     return result('fail', 'proxy_unreachable', message,
@@ -53,8 +56,11 @@ export async function checkTcpViaProxy(
   // Where the proxy is: an IP literal, or a name resolved like any other (this machine does resolve the proxy).
   let address = proxy.host;
   if (isIP(proxy.host) === 0) {
+    state.stage = 'proxy-name';
     const resolution = await untilAborted(ctx.resolve(proxy.host), ctx.signal).catch(() => undefined);
-    if (resolution === undefined || ctx.signal.aborted) return deadlineOr(ctx, deadline, () => unreachable(`the proxy name ${proxy.host} did not resolve in time`));
+    if (ctx.signal.aborted) return stoppedResult('tcp');
+    if (resolution === undefined) return unreachable(`the proxy name ${proxy.host} did not resolve in time`);
+    state.stage = 'proxy-connect';
     const judged = judgeResolution(resolution, ctx.settings, false, undefined, []);
     if (judged.status === 'fail' || judged.address === undefined) {
       return unreachable(`the proxy name ${proxy.host} does not resolve: ${judged.message}`);
@@ -70,9 +76,7 @@ export async function checkTcpViaProxy(
   const connected = await untilConnected(socket, ctx.signal);
   if (connected !== true) {
     socket.destroy();
-    if (connected === 'aborted') {
-      return deadlineOr(ctx, deadline, () => unreachable(`no answer from the proxy ${proxy.display} within ${ctx.settings.timeoutMs} ms`));
-    }
+    if (connected === 'aborted') return stoppedResult('tcp');
     const described = describeConnectError(connected);
     if (described.code !== undefined) data.code = described.code;
     return unreachable(`cannot connect to the proxy ${proxy.display}: ${described.message}`);
@@ -80,6 +84,7 @@ export async function checkTcpViaProxy(
   if (socket.localAddress !== undefined) data.localAddress = socket.localAddress;
 
   const request = { host: endpoint.host, port: endpoint.port, userAgent: USER_AGENT, signal: ctx.signal };
+  state.stage = 'proxy-tunnel';
   const answer = await proxyConnect(socket, proxy.authorization === undefined ? request : { ...request, authorization: proxy.authorization });
   if (answer.kind === 'established') {
     data.proxyStatus = answer.statusLine;
@@ -92,12 +97,11 @@ export async function checkTcpViaProxy(
     return result('pass', 'ok', `tunnel through ${proxy.display} established`);
   }
   socket.destroy();
-  return judgeAnswer(answer, endpoint, proxy, ctx, data, result, deadline);
-}
-
-/** A timeout reads as `timeout()`; the run deadline (or any other abort) as `deadline()`. */
-function deadlineOr(ctx: CheckContext, deadline: () => LayerResult, timeout: () => LayerResult): LayerResult {
-  return abortCause(ctx.signal) === 'timeout' ? timeout() : deadline();
+  if (answer.kind === 'aborted') return stoppedResult('tcp');
+  // Whatever else it is, the proxy's answer came in before the signal fired (src/net/proxy-connect.ts
+  // keeps a refusal whose page an abort cut short): it is the verdict.
+  state.stage = 'answered';
+  return judgeAnswer(answer, endpoint, proxy, data, result);
 }
 
 /** Resolves true on connect, the error on failure, 'aborted' when the signal fires first. */
@@ -125,21 +129,13 @@ function agentOf(headers: Record<string, string>): string | undefined {
 
 /** The verdict for every CONNECT outcome other than a tunnel. */
 function judgeAnswer(
-  answer: Exclude<ConnectAnswer, { kind: 'established' }>,
+  answer: Exclude<ConnectAnswer, { kind: 'established' | 'aborted' }>,
   endpoint: Endpoint,
   proxy: ProxyServer,
-  ctx: CheckContext,
   data: ConnectData,
   result: (status: Status, reason: Reason, message: string, detail?: string) => LayerResult,
-  deadline: () => LayerResult,
 ): LayerResult {
   const target = authority(endpoint.host, endpoint.port);
-  if (answer.kind === 'aborted') {
-    return deadlineOr(ctx, deadline, () =>
-      result('fail', 'proxy_target_failed',
-        `tunnel not established: the proxy ${proxy.display} gave no answer to CONNECT ${target} within ${ctx.settings.timeoutMs} ms`,
-        'The proxy accepted the connection but did not answer: it is most likely still trying to reach the target, whose packets are dropped on the proxy\'s side (its own firewall, NSG or route).'));
-  }
   if (answer.kind === 'interim_flood') {
     return result('fail', 'proxy_failed',
       `the proxy ${proxy.display} sent ${answer.answers} interim (1xx) answers to CONNECT ${target} and no final one; amlprobe gave up`,

@@ -2,9 +2,8 @@
 // open in state.socket for the TLS/HTTP/WebSocket layers (the engine destroys it at the end, also
 // for protocol 'tcp'); on failure nothing is left behind.
 //
-// Aborts follow the convention in ./errno.ts: a signal reason named 'TimeoutError' is this layer's
-// timeout (tcp_timeout: a SYN that gets no answer at all means packets are dropped or filtered),
-// 'DeadlineError' (or anything else) is the run deadline (deadline).
+// When its signal fires it only stops: the engine reports the timeout (tcp_timeout: a SYN that gets
+// no answer at all means packets are dropped or filtered) or the deadline from state.evidence.
 
 import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -12,7 +11,8 @@ import type { ConnectData } from '../model/evidence.js';
 import type { LayerResult } from '../model/result.js';
 import type { Check } from '../model/check.js';
 import { dialTarget } from '../net/redirect.js';
-import { abortCause, describeConnectError, guardIdleSocket } from './errno.js';
+import { describeConnectError, guardIdleSocket } from './errno.js';
+import { stoppedResult } from './stopped.js';
 import { checkTcpViaProxy } from './proxy-tunnel.js';
 
 /**
@@ -41,32 +41,16 @@ export const checkTcp: Check = (endpoint, state, ctx) => {
     });
   }
 
-  const aborted = (data: ConnectData): LayerResult =>
-    abortCause(ctx.signal) === 'timeout'
-      ? {
-          layer: 'tcp',
-          status: 'fail',
-          reason: 'tcp_timeout',
-          ms: elapsed(),
-          message: `no answer within ${ctx.settings.timeoutMs} ms (packets dropped or filtered)`,
-          detail: `The connection attempt to ${formatTarget(address, port)} got neither an answer nor a refusal: a firewall, NSG or route silently drops the packets.`,
-          data,
-        }
-      : {
-          layer: 'tcp',
-          status: 'fail',
-          reason: 'deadline',
-          ms: elapsed(),
-          message: 'the run deadline struck while connecting',
-          data,
-        };
-
-  if (ctx.signal.aborted) return Promise.resolve(aborted({ address, port }));
+  if (ctx.signal.aborted) {
+    state.evidence = { address, port };
+    return Promise.resolve(stoppedResult('tcp'));
+  }
   const dial = dialTarget(ctx.settings, 'tcp', address, port);
   if ('refused' in dial) {
     return Promise.resolve({ layer: 'tcp', status: 'fail', reason: 'tcp_error', ms: 0, message: dial.refused, data: { address, port } });
   }
   const base: ConnectData = { address, port, ...(dial.redirectedTo ? { redirectedTo: dial.redirectedTo } : {}) };
+  state.evidence = base;
 
   return new Promise<LayerResult>((resolve) => {
     const socket: Socket = connect({ host: dial.host, port: dial.port, noDelay: true });
@@ -108,15 +92,10 @@ export const checkTcp: Check = (endpoint, state, ctx) => {
       settle(result, false);
     };
 
-    const onAbort = (): void => settle(aborted({ ...base }), false);
+    const onAbort = (): void => settle(stoppedResult('tcp'), false);
 
     socket.once('connect', onConnect);
     socket.once('error', onError);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
   });
 };
-
-/** "10.0.0.4:443" or "[fd00::4]:443". */
-function formatTarget(address: string, port: number): string {
-  return isIP(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`;
-}

@@ -9,7 +9,7 @@
 // found goes into `detail`. Node's own identity check is switched off because it only runs after
 // a clean verification and, without SNI (IP literal hosts), would check the name 'localhost'.
 //
-// Aborts follow ./errno.ts: 'TimeoutError' -> tls_timeout, otherwise deadline.
+// When its signal fires it only stops: the engine reports tls_timeout or the deadline.
 
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -19,7 +19,8 @@ import type { Reason, Status } from '../model/reason.js';
 import type { CertificateInfo, TlsData } from '../model/evidence.js';
 import type { LayerResult } from '../model/result.js';
 import type { Check } from '../model/check.js';
-import { abortCause, errorCode, errorMessage, guardIdleSocket, idleError } from './errno.js';
+import { errorCode, errorMessage, guardIdleSocket, idleError } from './errno.js';
+import { stoppedResult } from './stopped.js';
 
 /** Verification errors that mean "outside the validity period". */
 const VALIDITY_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
@@ -59,22 +60,13 @@ export const checkTls: Check = (endpoint, state, ctx) => {
   const servername = isIP(endpoint.host) ? undefined : endpoint.host;
   const data: TlsData = {};
   if (servername !== undefined) data.servername = servername;
+  state.evidence = data;
 
   const result = (status: Status, reason: Reason, message: string, detail?: string): LayerResult => {
     const out: LayerResult = { layer: 'tls', status, reason, ms: elapsed(), message, data };
     if (detail !== undefined) out.detail = detail;
     return out;
   };
-  const aborted = (): LayerResult =>
-    abortCause(ctx.signal) === 'timeout'
-      ? result(
-          'fail',
-          'tls_timeout',
-          `no TLS answer within ${ctx.settings.timeoutMs} ms`,
-          'The TCP connection opened but the handshake never completed: the server or a middlebox accepted the connection and then stayed silent.',
-        )
-      : result('fail', 'deadline', 'the run deadline struck during the TLS handshake');
-
   if (tcp === undefined) {
     return Promise.resolve(result('fail', 'internal_error', 'no connection to run TLS over (the TCP layer left none)'));
   }
@@ -87,7 +79,7 @@ export const checkTls: Check = (endpoint, state, ctx) => {
   if (ctx.signal.aborted) {
     tcp.destroy();
     state.socket = undefined;
-    return Promise.resolve(aborted());
+    return Promise.resolve(stoppedResult('tls'));
   }
 
   const options: ConnectionOptions = {
@@ -142,7 +134,7 @@ export const checkTls: Check = (endpoint, state, ctx) => {
     };
 
     const onClose = (): void => settle(result('fail', 'tls_failed', 'the server closed the connection during the TLS handshake'), false);
-    const onAbort = (): void => settle(aborted(), false);
+    const onAbort = (): void => settle(stoppedResult('tls'), false);
 
     socket.once('secureConnect', onSecure);
     socket.once('error', onError);

@@ -5,8 +5,8 @@
 //                                      reports it as ECONNREFUSED on the next receive;
 //   silence until the layer timeout -> open or filtered (udp_open_or_filtered): we cannot tell a
 //                                      service that ignores our payload from a firewall that drops it.
-// Silence is therefore the normal end of a probe, not an error: the layer timeout (signal reason
-// named 'TimeoutError', see ./errno.ts) is read as "silence"; only the run deadline is 'deadline'.
+// Silence is therefore the normal end of a probe, not an error: when the layer timeout fires the
+// check only stops, and the engine reports the silence (src/engine/abort-result.ts), or the deadline.
 // The datagram is sent a second time halfway through, so one lost packet does not read as silence.
 
 import { createSocket, type Socket } from 'node:dgram';
@@ -17,7 +17,8 @@ import { type UdpData } from '../model/evidence.js';
 import { type LayerResult } from '../model/result.js';
 import { type Check } from '../model/check.js';
 import { dialTarget } from '../net/redirect.js';
-import { abortCause, describeConnectError, errorCode, errorMessage, type ConnectErrorDescription } from './errno.js';
+import { describeConnectError, errorCode, errorMessage, type ConnectErrorDescription } from './errno.js';
+import { stoppedResult } from './stopped.js';
 
 const detailOf = (described: ConnectErrorDescription): { detail?: string } => (described.detail === undefined ? {} : { detail: described.detail });
 
@@ -40,30 +41,10 @@ export const checkUdp: Check = (endpoint, state, ctx) => {
     });
   }
   const data: UdpData = { address, port, sentBytes: payload.length };
-
-  const silence = (): LayerResult => ({
-    layer: 'udp',
-    status: endpoint.expect.udpReply ? 'fail' : 'warn',
-    reason: 'udp_open_or_filtered',
-    ms: elapsed(),
-    message: `no reply within ${timeoutMs} ms (open or filtered)`,
-    detail:
-      'UDP gives no handshake: silence means either a service that ignores this payload or a firewall that drops it. ' +
-      'No ICMP port unreachable came back, so nothing on the path reported the port closed.',
-    data,
-  });
-  const deadline = (): LayerResult => ({
-    layer: 'udp',
-    status: 'fail',
-    reason: 'deadline',
-    ms: elapsed(),
-    message: 'the run deadline struck while waiting for a UDP reply',
-    data,
-  });
-
+  state.evidence = data;
   if (ctx.signal.aborted) {
     data.sentBytes = 0;
-    return Promise.resolve(deadline());
+    return Promise.resolve(stoppedResult('udp'));
   }
   const dial = dialTarget(ctx.settings, 'udp', address, port);
   if ('refused' in dial) {
@@ -75,14 +56,12 @@ export const checkUdp: Check = (endpoint, state, ctx) => {
   return new Promise<LayerResult>((resolve) => {
     const socket: Socket = createSocket(isIP(dial.host) === 6 ? 'udp6' : 'udp4');
     let settled = false;
-    // Fallback for a signal that never fires (e.g. a context without a layer timeout).
-    const silenceTimer = setTimeout(() => settle(silence()), timeoutMs);
+    // Silence ends at the layer timeout, when the engine fires the signal: no timer of our own for it.
     const resendTimer = setTimeout(() => send(), Math.max(1, Math.floor(timeoutMs / 2)));
 
     function settle(result: LayerResult): void {
       if (settled) return;
       settled = true;
-      clearTimeout(silenceTimer);
       clearTimeout(resendTimer);
       ctx.signal.removeEventListener('abort', onAbort);
       socket.removeAllListeners('message');
@@ -141,7 +120,7 @@ export const checkUdp: Check = (endpoint, state, ctx) => {
     }
 
     function onAbort(): void {
-      settle(abortCause(ctx.signal) === 'timeout' ? silence() : deadline());
+      settle(stoppedResult('udp'));
     }
 
     socket.on('error', onError);

@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import type { ClientOptions } from 'ws';
 import type { WebSocketData } from '../model/evidence.js';
 import type { LayerResult } from '../model/result.js';
-import type { Check, CheckSignal } from '../model/check.js';
+import type { Check, CheckSignal, ProbeState } from '../model/check.js';
 import { quotePeer } from '../untrusted/evidence.js';
 import { USER_AGENT } from '../version.js';
 import {
@@ -27,6 +27,7 @@ import {
   socketOnce,
 } from './app-socket.js';
 import { answeredByProxy } from './proxy-tunnel.js';
+import { stoppedResult } from './stopped.js';
 
 /** How long a clean close (1000) may take before the socket is simply destroyed. */
 const CLOSE_WAIT_MS = 1000;
@@ -48,15 +49,12 @@ export const checkWebSocket: Check = async (endpoint, state, ctx) => {
   const url = endpointUrl(endpoint.protocol === 'wss' ? 'wss' : 'ws', endpoint);
   const data: WebSocketData = { url };
   const timeoutMs = ctx.settings.timeoutMs;
-  const { result, aborted } = layerResults('websocket', start, data, ctx.signal, {
-    timeoutReason: 'ws_timeout',
-    deadline: 'run deadline reached before an answer to the WebSocket upgrade',
-    timeout: `no answer to the WebSocket upgrade within ${timeoutMs} ms`,
-  });
+  const result = layerResults('websocket', start, data);
+  state.evidence = data;
 
   const socket = state.socket;
   if (!socket) return result('fail', 'internal_error', 'no open connection from the earlier layers');
-  if (ctx.signal.aborted) return aborted();
+  if (ctx.signal.aborted) return stoppedResult('websocket');
 
   const takeSocket = socketOnce(socket);
   // closeTimeout is a ws 8 option that @types/ws does not declare yet.
@@ -87,10 +85,10 @@ export const checkWebSocket: Check = async (endpoint, state, ctx) => {
   ws.on('error', () => undefined);
 
   try {
-    const outcome = await handshake(ws, data, ctx.signal);
+    const outcome = await handshake(ws, data, state, ctx.signal);
     switch (outcome.kind) {
       case 'aborted':
-        return aborted();
+        return stoppedResult('websocket');
       case 'error':
         return handshakeError(outcome.error, data, timeoutMs, result);
       case 'unexpected': {
@@ -105,6 +103,8 @@ export const checkWebSocket: Check = async (endpoint, state, ctx) => {
         return judgeRejection(outcome.status, outcome.snippet, endpoint.expect.httpStatus, data, result);
       }
       case 'open': {
+        // The answer is in: an abort during the clean close does not change the verdict.
+        state.stage = 'answered';
         const expected = endpoint.expect.httpStatus;
         const verdict =
           expected && expected.length > 0 && !expected.includes(101)
@@ -125,8 +125,11 @@ export const checkWebSocket: Check = async (endpoint, state, ctx) => {
   }
 };
 
-/** Waits for the opening handshake to open, be refused with a status, fail, or be aborted. */
-function handshake(ws: WebSocket, data: WebSocketData, signal: CheckSignal): Promise<Handshake> {
+/**
+ * Waits for the opening handshake to open, be refused with a status, fail, or be aborted. Once a
+ * refusal's status is in, state.stage is 'answered': the status is the verdict, its body only evidence.
+ */
+function handshake(ws: WebSocket, data: WebSocketData, state: ProbeState, signal: CheckSignal): Promise<Handshake> {
   return new Promise((resolve) => {
     let settled = false;
     let finishResponse: (() => void) | undefined;
@@ -166,6 +169,7 @@ function handshake(ws: WebSocket, data: WebSocketData, signal: CheckSignal): Pro
         settle({ kind: 'unexpected', status, snippet: quotePeer(Buffer.concat(chunks)) });
       };
       finishResponse = finish;
+      state.stage = 'answered';
       res.on('data', (chunk: Buffer) => {
         if (size < SNIPPET_BYTES) chunks.push(chunk);
         size += chunk.length;

@@ -25,7 +25,7 @@ export async function healthcheckCommand(args: ParsedArgs): Promise<number> {
     import('./plan-options.js'),
     import('../engine/probe-to-report.js'),
     import('../net/trust-store.js'),
-    import('../report/summary.js'),
+    import('../engine/summary.js'),
     import('../serve/state.js'),
   ]);
   // The deadline is cut before planning, so IMDS and discovery get their share of the 10 s.

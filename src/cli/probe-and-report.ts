@@ -4,7 +4,7 @@
 import { loweredNote } from '../plan/open-files.js';
 import type { ResolvedPlan } from '../plan/run-plan.js';
 import { createProgress } from '../report/progress.js';
-import { exitCodeFor } from '../report/summary.js';
+import { exitCodeFor } from '../engine/summary.js';
 import { probeToReport } from '../engine/probe-to-report.js';
 import { LAYERS_BY_PROTOCOL } from '../model/endpoint.js';
 import type { ReportOutput } from '../output/report-outputs.js';

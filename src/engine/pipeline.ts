@@ -3,18 +3,18 @@
 // runLayer returns a LayerResult within the layer's timeout plus a short grace.
 
 import { asLocalLimit } from './local-limit.js';
-import { abortedByDeadline, layerSignal } from '../abort.js';
+import { layerSignal } from '../abort.js';
+import { abortedResult, ownedResult } from './abort-result.js';
 import { checkDns } from '../checks/dns.js';
 import { checkTcp } from '../checks/tcp.js';
 import { checkUdp } from '../checks/udp.js';
 import { LAYERS_BY_PROTOCOL } from '../model/endpoint.js';
 import { cleanLayerResult } from '../untrusted/evidence.js';
-import type { Reason } from '../model/reason.js';
 import type { Endpoint, Layer } from '../model/endpoint.js';
 import type { DnsData, NameResolution } from '../model/evidence.js';
 import type { EndpointResult, LayerResult } from '../model/result.js';
 import type { PlannedSettings, RunSettings } from '../model/settings.js';
-import type { Check, CheckContext, CheckSignal, ProbeState } from '../model/check.js';
+import type { Check, CheckContext, ProbeState } from '../model/check.js';
 import { skippedLayer, toEndpointResult } from '../verdict.js';
 import type { SecureContext } from 'node:tls';
 
@@ -58,19 +58,9 @@ export function prefetchChecks(endpoints: readonly Endpoint[]): void {
   if (protocols.has('ws') || protocols.has('wss')) checkWebSocket.prefetch().catch(() => {});
 }
 
-/** What a check that outlived its signal is reported as, per layer. */
-const TIMEOUT_REASON: Record<Layer, Reason> = {
-  dns: 'dns_timeout',
-  tcp: 'tcp_timeout',
-  udp: 'udp_open_or_filtered',
-  tls: 'tls_timeout',
-  http: 'http_timeout',
-  websocket: 'ws_timeout',
-};
-
 /**
- * How long a check may take to hand in its own verdict after its signal fired. Checks normally
- * answer within a tick (and their own message is more precise); this only bounds a misbehaving one.
+ * How long a check may take to settle after its signal fired. Checks normally stop within a tick;
+ * this only bounds a misbehaving one. Either way the engine writes the result (./abort-result.ts).
  */
 const GRACE_MS = 50;
 
@@ -203,15 +193,20 @@ function trustStoreOf(env: PipelineEnv): SecureContext | undefined {
   return typeof source === 'function' ? source() : source;
 }
 
-/** Runs one check under its own signal; converts throws and hangs into results. */
-async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env: PipelineEnv): Promise<LayerResult> {
+/**
+ * Runs one check under its own signal; converts throws and hangs into results. The only place an
+ * abort becomes a result: once the signal has fired, what the check settles with is replaced by
+ * the layer's timeout or deadline result (./abort-result.ts), unless its answer was already in.
+ * `check` is the layer's own; tests of this boundary hand in misbehaving ones.
+ */
+export async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env: PipelineEnv, check: Check = CHECKS[layer]): Promise<LayerResult> {
   const timeoutMs = layerTimeoutMs(layer, env.settings);
   if (env.startTurn !== undefined) await env.startTurn();
   const started = performance.now();
   if (env.runSignal.aborted || env.pastDeadline?.() === true) {
     return { layer, status: 'fail', reason: 'deadline', ms: 0, message: 'not started before the run deadline' };
   }
-  // One promise per layer, settled by the check or, GRACE_MS after the signal, by stalledResult:
+  // One promise per layer, settled by the check or, GRACE_MS after the signal, by abortedResult:
   // this runs for every layer of every endpoint, so no race of promise chains and no listener.
   let settle: (result: LayerResult) => void = () => {};
   const settled = new Promise<LayerResult>((resolve) => {
@@ -219,21 +214,27 @@ async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env
   });
   let grace: NodeJS.Timeout | undefined;
   const { signal, dispose } = layerSignal(env.runSignal, timeoutMs, () => {
-    grace = setTimeout(() => settle(stalledResult(layer, endpoint, signal, timeoutMs)), GRACE_MS);
+    grace = setTimeout(() => settle(abortedResult(layer, endpoint, state, signal, timeoutMs)), GRACE_MS);
   });
   const ctx: CheckContext = { settings: env.settings, signal, resolve: env.resolve };
   if (env.secureContext && layer === 'tls') {
     const store = trustStoreOf(env);
     if (store) ctx.secureContext = store;
   }
+  // This layer's own: what an earlier layer gathered is not evidence of this one's timeout.
+  state.evidence = undefined;
+  state.stage = undefined;
   try {
     let checked: Promise<LayerResult>;
     try {
-      checked = Promise.resolve(CHECKS[layer](endpoint, state, ctx));
+      checked = Promise.resolve(check(endpoint, state, ctx));
     } catch (error) {
       checked = Promise.resolve(internalError(layer, error));
     }
-    checked.then(settle, (error: unknown) => settle(internalError(layer, error)));
+    checked.then(
+      (result) => settle(ownedResult(layer, endpoint, state, signal, timeoutMs, result)),
+      (error: unknown) => settle(internalError(layer, error)),
+    );
     const result = asLocalLimit(await settled);
     // The engine's clock, not the check's: every layer is timed the same way. Cleaned here, where a
     // check's evidence enters the run: nothing after this point sees raw text from a peer.
@@ -242,18 +243,6 @@ async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeState, env
     clearTimeout(grace);
     dispose();
   }
-}
-
-/** The result of a check that did not answer after its signal fired. */
-function stalledResult(layer: Layer, endpoint: Endpoint, signal: CheckSignal, timeoutMs: number): LayerResult {
-  if (abortedByDeadline(signal)) {
-    return { layer, status: 'fail', reason: 'deadline', ms: 0, message: 'cut short by the run deadline' };
-  }
-  if (layer === 'udp') {
-    const status = endpoint.expect.udpReply ? 'fail' : 'warn';
-    return { layer, status, reason: 'udp_open_or_filtered', ms: 0, message: `no reply within ${timeoutMs} ms` };
-  }
-  return { layer, status: 'fail', reason: TIMEOUT_REASON[layer], ms: 0, message: `no answer within ${timeoutMs} ms` };
 }
 
 /** A check threw: a bug in amlprobe, reported as such so the run can finish. */

@@ -5,7 +5,7 @@ import type { SecureContext } from 'node:tls';
 import { runEndpoints } from './run-endpoints.js';
 import type { Progress } from './run-endpoints.js';
 import { redactProxySettings } from '../net/proxy-env.js';
-import { summarize } from '../report/summary.js';
+import { summarize } from './summary.js';
 import { REPORT_SCHEMA_VERSION } from '../model/report.js';
 import type { Report } from '../model/report.js';
 import type { PlannedSettings, RunSettings } from '../model/settings.js';

@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { SecureContext, TLSSocket } from 'node:tls';
 import type { Endpoint } from './endpoint.js';
 import type { NameResolution } from './evidence.js';
+import type { ConnectData, HttpData, TlsData, UdpData, WebSocketData } from './evidence.js';
 import type { LayerResult } from './result.js';
 import type { PlannedSettings } from './settings.js';
 
@@ -42,7 +43,29 @@ export interface ProbeState {
   socket?: Socket | TLSSocket;
   /** Set by tcp when the connection is a CONNECT tunnel: lets later layers tell the proxy's answers from the target's. */
   proxy?: { display: string; agent?: string };
+  /**
+   * The running layer's evidence so far (the same object its result would carry). The engine
+   * reads it only when the layer is cut short, to show what was learnt before the timeout or the
+   * deadline; it clears it before each layer.
+   */
+  evidence?: ConnectData | UdpData | TlsData | HttpData | WebSocketData | undefined;
+  /** Where the running layer stands (see LayerStage); cleared by the engine before each layer. */
+  stage?: LayerStage | undefined;
 }
 
-/** A layer check: never throws for a network failure, returns a result; honours ctx.signal. */
+/**
+ * Where a layer stands when its signal fires, for the engine, which alone turns an abort into a
+ * timeout or deadline result (src/engine/abort-result.ts). Unset: waiting for the one answer the
+ * layer is about. 'answered': that answer is in, and what is left (reading a body, a clean close)
+ * cannot change the verdict, so the check's own result stands even when its signal fires. The
+ * proxy stages say what a CONNECT tunnel waits for: the proxy's name, the connection to the proxy,
+ * the proxy's answer to CONNECT.
+ */
+export type LayerStage = 'answered' | 'proxy-name' | 'proxy-connect' | 'proxy-tunnel';
+
+/**
+ * A layer check: never throws for a network failure, returns a result. When ctx.signal fires it
+ * only stops: releases what it holds and settles at once; what it returns then is not its verdict
+ * (the engine writes the timeout or deadline result from state.evidence and state.stage).
+ */
 export type Check = (endpoint: Endpoint, state: ProbeState, ctx: CheckContext) => Promise<LayerResult>;
