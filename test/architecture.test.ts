@@ -22,8 +22,8 @@ const FORBIDDEN: readonly { from: readonly string[]; to: readonly string[] }[] =
   { from: ['plan', 'lab'], to: ['cli'] },
 ];
 
+// Empty since the plan builder and the engine's abort work landed: keep it so.
 const KNOWN_DEBTS: readonly string[] = [
-  'engine/probe-to-report.ts imports report/summary.ts',
 ];
 
 const files = sourceFiles();
