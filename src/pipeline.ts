@@ -48,6 +48,7 @@ function lazyCheck(load: () => Promise<Check>): LazyCheck {
 const checkTls = lazyCheck(async () => (await import('./checks/tls.js')).checkTls);
 const checkHttp = lazyCheck(async () => (await import('./checks/http.js')).checkHttp);
 const checkWebSocket = lazyCheck(async () => (await import('./checks/websocket.js')).checkWebSocket);
+const checkSmb = lazyCheck(async () => (await import('./checks/smb.js')).checkSmb);
 
 /** Dispatch from layer to check: a plain map, no class hierarchy. */
 const CHECKS = {
@@ -57,6 +58,7 @@ const CHECKS = {
   tls: checkTls,
   http: checkHttp,
   websocket: checkWebSocket,
+  smb: checkSmb,
 } satisfies Record<Layer, Check>;
 
 /** Starts loading the application-layer checks the endpoints will need; never rejects. */
@@ -65,6 +67,7 @@ export function prefetchChecks(endpoints: readonly Endpoint[]): void {
   if (protocols.has('tls') || protocols.has('https') || protocols.has('wss')) checkTls.prefetch().catch(() => {});
   if (protocols.has('http') || protocols.has('https')) checkHttp.prefetch().catch(() => {});
   if (protocols.has('ws') || protocols.has('wss')) checkWebSocket.prefetch().catch(() => {});
+  if (protocols.has('smb')) checkSmb.prefetch().catch(() => {});
 }
 
 /** What a check that outlived its signal is reported as, per layer. */
@@ -75,6 +78,7 @@ const TIMEOUT_REASON: Record<Layer, Reason> = {
   tls: 'tls_timeout',
   http: 'http_timeout',
   websocket: 'ws_timeout',
+  smb: 'smb_timeout',
 };
 
 /**

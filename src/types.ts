@@ -4,12 +4,13 @@
 
 import type { Socket } from 'node:net';
 import type { SecureContext, TLSSocket } from 'node:tls';
+import type { SmbData } from './checks/smb.js';
 
 /** How an endpoint is spoken to; decides which layers run (see LAYERS_BY_PROTOCOL). */
-export type Protocol = 'dns' | 'tcp' | 'udp' | 'tls' | 'http' | 'https' | 'ws' | 'wss';
+export type Protocol = 'dns' | 'tcp' | 'udp' | 'tls' | 'http' | 'https' | 'ws' | 'wss' | 'smb';
 
 /** One step of a probe, in the order they run. */
-export type Layer = 'dns' | 'tcp' | 'udp' | 'tls' | 'http' | 'websocket';
+export type Layer = 'dns' | 'tcp' | 'udp' | 'tls' | 'http' | 'websocket' | 'smb';
 
 /** The verdict of one layer or of a whole endpoint. */
 export type Status = 'pass' | 'fail' | 'warn' | 'skip';
@@ -74,6 +75,11 @@ export type Reason =
   | 'ws_rejected'
   | 'ws_timeout'
   | 'ws_failed'
+  // smb (src/checks/smb.ts)
+  | 'smb_negotiated' // pass: an SMB2/3 server answered the NEGOTIATE (dialect and signing in the evidence)
+  | 'smb_not_smb2' // the peer answered, but not SMB2: SMB1 only, TLS, HTTP, a block page
+  | 'smb_timeout' // connected, but no SMB answer within the layer timeout
+  | 'smb_failed' // closed or reset mid-exchange, or an SMB2 error answer to the NEGOTIATE
   // registry discovery (the authenticated GET that learns a registry's ID; see src/azure/registry-discovery.ts)
   | 'discovery_no_token' // no access token: no AMLPROBE_TOKEN(_FILE), no Azure CLI login, no managed identity
   | 'discovery_unreachable' // no HTTPS answer from the discovery host (name, connection, TLS or timeout)
@@ -141,6 +147,7 @@ export const LAYERS_BY_PROTOCOL: Record<Protocol, readonly Layer[]> = {
   https: ['dns', 'tcp', 'tls', 'http'],
   ws: ['dns', 'tcp', 'websocket'],
   wss: ['dns', 'tcp', 'tls', 'websocket'],
+  smb: ['dns', 'tcp', 'smb'],
 };
 
 /** The verdict of one layer of one endpoint. */
@@ -155,7 +162,7 @@ export interface LayerResult {
   /** Longer explanation for the detail line under a failed row (optional). */
   detail?: string;
   /** The layer's evidence: addresses, CNAME chain, certificate, HTTP status, ... (see *Data types). */
-  data?: DnsData | ConnectData | UdpData | TlsData | HttpData | WebSocketData;
+  data?: DnsData | ConnectData | UdpData | TlsData | HttpData | WebSocketData | SmbData;
 }
 
 /** One DNS answer record kept for the report. */

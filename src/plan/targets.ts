@@ -2,6 +2,7 @@
 //   dns://name            resolve only
 //   tcp://host:port       udp://host:port       tls://host[:port]
 //   http(s)://host[:port][/path]                ws(s)://host[:port][/path]
+//   smb://host[:port]     TCP, then an SMB2 NEGOTIATE (port 445 by default)
 //   host:port             shorthand for tcp://host:port
 // IPv6 literals go in brackets: tcp://[fd00::5]:443.
 // Parsed by hand rather than with WHATWG URL: URL silently rewrites hosts (IDN mapping, "0x7f.1"
@@ -15,10 +16,10 @@ import { closestMatch } from './did-you-mean.js';
 import { normalizeHost } from './host-name.js';
 
 /** Every scheme a target may use, in the order error messages list them. */
-export const TARGET_SCHEMES: readonly Protocol[] = ['dns', 'tcp', 'udp', 'tls', 'http', 'https', 'ws', 'wss'];
+export const TARGET_SCHEMES: readonly Protocol[] = ['dns', 'tcp', 'udp', 'tls', 'http', 'https', 'ws', 'wss', 'smb'];
 
 /** Port used when the target names none; tcp and udp have no default and dns takes no port. */
-export const DEFAULT_PORTS: Partial<Record<Protocol, number>> = { tls: 443, http: 80, https: 443, ws: 80, wss: 443 };
+export const DEFAULT_PORTS: Partial<Record<Protocol, number>> = { tls: 443, http: 80, https: 443, ws: 80, wss: 443, smb: 445 };
 
 /** Protocols whose targets carry a request path. */
 const WITH_PATH: ReadonlySet<Protocol> = new Set<Protocol>(['http', 'https', 'ws', 'wss']);

@@ -13,6 +13,7 @@ import type {
   UdpData,
   WebSocketData,
 } from '../types.js';
+import { smbCellText } from '../checks/smb.js';
 
 /** Whole milliseconds, as the matrix shows a duration. */
 export function formatMs(ms: number): string {
@@ -136,6 +137,10 @@ const DESCRIBE: Record<Reason, Describe> = {
   ws_rejected: (check) => String(statusCode(check) ?? 'rejected'),
   ws_timeout: () => 'timeout',
   ws_failed: (check) => errorCode(check) ?? 'failed',
+  smb_negotiated: smbCellText,
+  smb_not_smb2: smbCellText,
+  smb_timeout: smbCellText,
+  smb_failed: smbCellText,
   discovery_no_token: () => 'no token',
   discovery_unreachable: (check) => errorCode(check) ?? 'unreachable',
   discovery_unauthorized: () => '401 token refused',

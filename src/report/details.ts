@@ -3,6 +3,7 @@
 // catalog's remediation and sources. Plain text; the table wraps and colours it.
 
 import type { DnsData, EndpointResult, HttpData, LayerResult, TlsData, WebSocketData } from '../types.js';
+import { smbDetailLines, type SmbData } from '../checks/smb.js';
 
 /** What a detail line is, so the table can style labels like "fix:" differently. */
 export type DetailKind = 'message' | 'detail' | 'evidence' | 'target' | 'fix' | 'source' | 'note';
@@ -87,6 +88,8 @@ function evidence(check: LayerResult): Evidence[] {
     case 'http':
     case 'websocket':
       return headerEvidence(check.data as HttpData | WebSocketData);
+    case 'smb':
+      return smbDetailLines(check.data as SmbData).map(([label, text]) => fact(label, text));
     default:
       return [];
   }

@@ -4,6 +4,7 @@
 // Binary values (the UDP payload, should one ever be spread into a result) never reach the output.
 
 import type { Layer, Report } from '../types.js';
+import { SMB_DATA_ORDER } from '../checks/smb.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -90,6 +91,7 @@ const DATA_BY_LAYER: Record<Layer, Shape> = {
   },
   http: { order: ['url', 'status', 'firstByteMs', 'code', 'headers'] },
   websocket: { order: ['url', 'status', 'code', 'headers'] },
+  smb: { order: SMB_DATA_ORDER },
 };
 
 const LAYER_RESULT: Shape = {

@@ -24,6 +24,7 @@ const COLUMN_BY_LAYER: Record<Layer, LayerColumn> = {
   tls: 'tls',
   http: 'app',
   websocket: 'app',
+  smb: 'app',
 };
 
 /** The column a layer's cell goes in. */

@@ -14,6 +14,7 @@ import type {
   UdpData,
   WebSocketData,
 } from '../../types.js';
+import { smbDetailLines, type SmbData } from '../../checks/smb.js';
 import { formatMs } from '../cell-text.js';
 import { endpointUrl } from '../table.js';
 import { escapeHtml as e } from './escape.js';
@@ -158,6 +159,8 @@ function evidence(check: LayerResult): string {
       const d = check.data as WebSocketData;
       return facts([['URL', `<code>${e(d.url)}</code>`], ['status', text(d.status)], ['error', text(d.code)]]) + headerTable(d.headers);
     }
+    case 'smb':
+      return facts([...smbDetailLines(check.data as SmbData).map(([label, value]): Fact => [label, e(value)]), ['error', text((check.data as SmbData).code)]]);
   }
 }
 
