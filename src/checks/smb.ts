@@ -276,7 +276,7 @@ export function smbCellText(check: LayerResult): string {
     case 'smb_timeout':
       return 'timeout';
     default:
-      return data.status ?? data.code ?? 'failed';
+      return data.status ?? data.code ?? 'closed';
   }
 }
 
