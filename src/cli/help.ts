@@ -30,6 +30,7 @@ Targets (check):
   tls://HOST:PORT            TCP + TLS handshake, certificate verified
   http://HOST[:PORT][/PATH]  TCP + HTTP request (https:// adds TLS)
   ws://HOST[:PORT][/PATH]    TCP + WebSocket upgrade (wss:// adds TLS)
+  smb://HOST[:PORT]          TCP + SMB2 NEGOTIATE (port 445): dialect and signing (Azure Files)
   IPv6 literals go in brackets: tcp://[fd00::5]:443
 
 Probe options:

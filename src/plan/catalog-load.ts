@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 import type { Cloud } from '../types.js';
 
 /** How a catalog row is probed; `none` rows are shown, never probed. */
-export type CatalogProbe = 'dns' | 'tcp' | 'udp' | 'tls' | 'https' | 'wss' | 'none';
+export type CatalogProbe = 'dns' | 'tcp' | 'udp' | 'tls' | 'https' | 'wss' | 'smb' | 'none';
 
 /** How strongly the documentation asks for a row. */
 export type CatalogRequirement = 'required' | 'conditional' | 'optional' | 'informational';
