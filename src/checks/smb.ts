@@ -82,9 +82,7 @@ export type NegotiateAnswer =
 /** Reads the start of a peer's answer (a Direct TCP frame carrying an SMB2 NEGOTIATE response). */
 export function readNegotiateAnswer(bytes: Buffer): NegotiateAnswer {
   if (bytes.length === 0) return { kind: 'incomplete', need: 4 };
-  if (bytes[0] !== 0x00) {
-    return bytes.subarray(0, 4).equals(SMB1_MAGIC) ? { kind: 'smb1' } : { kind: 'other', why: 'not a Direct TCP frame' };
-  }
+  if (bytes[0] !== 0x00) return { kind: 'other', why: 'not a Direct TCP frame' };
   if (bytes.length < 4) return { kind: 'incomplete', need: 4 };
   const length = bytes.readUInt32BE(0) & 0xffffff;
   if (length > MAX_FRAME_BYTES) return { kind: 'other', why: `a frame of ${length} bytes, longer than any NEGOTIATE response` };
@@ -184,10 +182,10 @@ export const checkSmb: Check = (_endpoint, state, ctx) => {
       const what = code === 'ECONNRESET' ? 'reset' : 'failed';
       settle(result('fail', 'smb_failed', `connection ${what} during the SMB2 NEGOTIATE${received('then the error')}`, `${errorMessage(error)}. ${CLOSE_DETAIL}`));
     };
+    // onData judges every answer as soon as it can be judged: what is left at a close is incomplete.
     const onClose = (): void => {
       if (buffered.length > 0) data.replyBytes = buffered.length;
       const answer = readNegotiateAnswer(buffered);
-      if (buffered.length > 0 && answer.kind !== 'incomplete') return settle(judge(answer, buffered, data, result));
       const how = answer.kind === 'incomplete' && buffered.length > 0 ? `after ${buffered.length} of the ${answer.need} bytes of its answer to` : 'without answering';
       settle(result('fail', 'smb_failed', `the server closed the connection ${how} the SMB2 NEGOTIATE`, CLOSE_DETAIL));
     };
