@@ -122,7 +122,7 @@ function families(report: Report, counters: RunCounters, nowMs: number): Family[
     },
     {
       name: 'amlprobe_layer_success',
-      help: 'Whether one layer (dns, tcp, udp, tls, http, websocket) of the endpoint passed (1) or failed (0); its reason is in amlprobe_layer_reason_info.',
+      help: 'Whether one layer (dns, tcp, udp, tls, http, websocket, smb) of the endpoint passed (1) or failed (0); its reason is in amlprobe_layer_reason_info.',
       type: 'gauge',
       samples: results.flatMap((r) => perLayer(r, (c) => (c.status === 'fail' ? 0 : 1))),
     },
