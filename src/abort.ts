@@ -2,7 +2,7 @@
 // layer's own timeout (a verdict: dropped packets, a silent peer), 'DeadlineError' means the
 // whole-run deadline (no verdict about the endpoint: amlprobe ran out of time).
 
-import type { CheckSignal } from './types.js';
+import type { CheckSignal } from './model/check.js';
 
 /** The per-layer timeout struck. */
 export class LayerTimeoutError extends Error {

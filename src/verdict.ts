@@ -1,7 +1,9 @@
 // How layer results add up to one endpoint's verdict. Kept apart from the pipeline so the rule
 // ("the first failing layer decides; else the first warning; else pass") lives in one place.
 
-import type { Endpoint, EndpointResult, Layer, LayerResult, Reason, Status } from './types.js';
+import type { Reason, Status } from './model/reason.js';
+import type { Endpoint, Layer } from './model/endpoint.js';
+import type { EndpointResult, LayerResult } from './model/result.js';
 import { cleanText } from './untrusted/evidence.js';
 
 /** A placeholder for a layer that never ran because an earlier one did not pass. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { detectComputeInstance } from '../src/azure/compute-instance.js';
 import { queryImds } from '../src/azure/imds.js';
-import type { Report } from '../src/types.js';
+import type { Report } from '../src/model/report.js';
 import { startImdsFake, startPlainFake } from './helpers/azure-fakes.js';
 import type { Fake } from './helpers/azure-fakes.js';
 import { runCli } from './helpers/cli.js';

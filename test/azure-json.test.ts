@@ -12,8 +12,10 @@ import { readWorkspaceJson } from '../src/azure/workspace-json.js';
 import { isUsageError, UsageError } from '../src/errors.js';
 import { applyPrivateEndpointExpectations, fqdnCovers, mergePrivateFqdns } from '../src/plan/private-endpoint-expectations.js';
 import { buildProfile } from '../src/plan/profile.js';
-import type { RunPlan } from '../src/run-report.js';
-import type { Endpoint, RunSettings, WorkspaceProfile } from '../src/types.js';
+import type { RunPlan } from '../src/engine/probe-to-report.js';
+import type { Endpoint } from '../src/model/endpoint.js';
+import type { RunSettings } from '../src/model/settings.js';
+import type { WorkspaceProfile } from '../src/model/profile.js';
 import { REPO_ROOT } from './helpers/cli.js';
 
 const fixture = (name: string): string => join(REPO_ROOT, 'test', 'fixtures', 'azure', name);

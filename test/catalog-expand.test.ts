@@ -14,7 +14,8 @@ import { CLOUD_NAMES } from '../src/plan/clouds.js';
 import { DNS_LABEL_MAX, notebooksLabel } from '../src/plan/notebooks-label.js';
 import { buildProfile } from '../src/plan/profile.js';
 import { renderCatalog } from '../src/report/catalog-formats.js';
-import type { Endpoint, WorkspaceProfile } from '../src/types.js';
+import type { Endpoint } from '../src/model/endpoint.js';
+import type { WorkspaceProfile } from '../src/model/profile.js';
 
 const FIXTURES = join(packageRoot(), 'test', 'fixtures', 'catalog');
 // The fixtures are validated against the real schema, so they also check the row contract itself.

@@ -8,11 +8,16 @@
 import assert from 'node:assert/strict';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { runEndpoints } from '../src/engine.js';
+import { runEndpoints } from '../src/engine/run-endpoints.js';
 import { expandCatalog, type CatalogExpansion } from '../src/plan/catalog-expand.js';
 import { loadCatalog, type CatalogRequirement, type CatalogRow, type CatalogScenario } from '../src/plan/catalog-load.js';
 import { redirectKey } from '../src/net/redirect.js';
-import type { Cloud, ConnectData, EndpointResult, Layer, Reason, RunSettings, Status, TlsData, UdpData, WorkspaceProfile } from '../src/types.js';
+import type { Reason, Status } from '../src/model/reason.js';
+import type { Layer } from '../src/model/endpoint.js';
+import type { ConnectData, TlsData, UdpData } from '../src/model/evidence.js';
+import type { EndpointResult } from '../src/model/result.js';
+import type { RunSettings } from '../src/model/settings.js';
+import type { Cloud, WorkspaceProfile } from '../src/model/profile.js';
 import { startDnsServer, type TestDnsServer, type Zone } from './helpers/dns-server.js';
 import { closedTcpPort, closedUdpPort, LOOPBACK, startTlsServer, type Listener } from './helpers/listeners.js';
 import { testSettings } from './helpers/settings.js';

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Report } from '../src/types.js';
+import type { Report } from '../src/model/report.js';
 import { describeRun, runCli } from './helpers/cli.js';
 import { closedTcpPort, startTcpServer } from './helpers/listeners.js';
 import type { Listener } from './helpers/listeners.js';

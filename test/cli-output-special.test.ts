@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Report } from '../src/types.js';
+import type { Report } from '../src/model/report.js';
 import { describeRun, runCli } from './helpers/cli.js';
 import type { CliResult } from './helpers/cli.js';
 import { startTcpServer } from './helpers/listeners.js';

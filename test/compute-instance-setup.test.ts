@@ -12,7 +12,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Report } from '../src/types.js';
+import type { Report } from '../src/model/report.js';
 import { cliEnv, REPO_ROOT } from './helpers/cli.js';
 import { startDnsServer } from './helpers/dns-server.js';
 import type { TestDnsServer } from './helpers/dns-server.js';

@@ -11,7 +11,7 @@ import { UsageError } from '../src/errors.js';
 import { ConfigError, MAX_LISTED_PROBLEMS } from '../src/plan/config-errors.js';
 import { packageRoot } from '../src/package-root.js';
 import { loadConfig, parseConfig } from '../src/plan/config.js';
-import type { Endpoint } from '../src/types.js';
+import type { Endpoint } from '../src/model/endpoint.js';
 
 const root = packageRoot();
 const fixtures = join(root, 'test', 'fixtures', 'configs');

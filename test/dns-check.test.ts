@@ -11,7 +11,9 @@ import { judgeResolution } from '../src/dns/verdict.js';
 import { dnsContext, dnsEndpoint, runDnsCheck } from './helpers/dns-check-run.js';
 import { closedUdpPort, startDnsServer, type TestDnsServer, type Zone } from './helpers/dns-server.js';
 import { testSettings } from './helpers/settings.js';
-import type { Expectations, Reason, RunSettings, Status } from '../src/types.js';
+import type { Reason, Status } from '../src/model/reason.js';
+import type { Expectations } from '../src/model/endpoint.js';
+import type { RunSettings } from '../src/model/settings.js';
 
 const TIMEOUT = 400;
 const PL = 'privatelink.api.azureml.ms';

@@ -19,7 +19,10 @@ import { closedUdpPort, startDnsServer, type TestDnsServer, type Zone } from './
 import { describeRun, runCli } from './helpers/cli.js';
 import { runDnsCheck } from './helpers/dns-check-run.js';
 import { testSettings } from './helpers/settings.js';
-import type { DnsData, Expectations, Reason, RunSettings, Status } from '../src/types.js';
+import type { Reason, Status } from '../src/model/reason.js';
+import type { Expectations } from '../src/model/endpoint.js';
+import type { DnsData } from '../src/model/evidence.js';
+import type { RunSettings } from '../src/model/settings.js';
 
 const TIMEOUT = 500;
 const PL = 'privatelink.api.azureml.ms';

@@ -8,15 +8,18 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { describe, test } from 'node:test';
 import type { Answer } from 'dns-packet';
-import { runEndpoints } from '../src/engine.js';
-import type { DnsData, Endpoint, LayerResult, Reason } from '../src/types.js';
+import { runEndpoints } from '../src/engine/run-endpoints.js';
+import type { Reason } from '../src/model/reason.js';
+import type { Endpoint } from '../src/model/endpoint.js';
+import type { DnsData } from '../src/model/evidence.js';
+import type { LayerResult } from '../src/model/result.js';
 import { response, startHostileDns, type HostileBehaviour } from './helpers/hostile-dns.js';
 import { testSettings } from './helpers/settings.js';
 
 const TIMEOUT_MS = 400;
 const DEADLINE_MS = 2500;
 /**
- * The engine stops waiting 250 ms after the deadline (src/engine.ts); the rest is room for a loaded
+ * The engine stops waiting 250 ms after the deadline (src/engine/run-endpoints.ts); the rest is room for a loaded
  * machine. The stalling cases would otherwise run for their 10 s timeout.
  */
 const FENCE_MS = 1500;

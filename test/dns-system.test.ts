@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeLookupError, lookupSystem } from '../src/dns/system-lookup.js';
-import type { Reason } from '../src/types.js';
+import type { Reason } from '../src/model/reason.js';
 
 test('localhost resolves through getaddrinfo to loopback', async () => {
   const answer = await lookupSystem('localhost', 2000, new AbortController().signal);

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { queryDirect, queryServer } from '../src/dns/wire-query.js';
 import { closedUdpPort, startDnsServer, type TestDnsServer, type Zone } from './helpers/dns-server.js';
-import type { Reason } from '../src/types.js';
+import type { Reason } from '../src/model/reason.js';
 
 const never = new AbortController().signal;
 const TIMEOUT = 400;

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { runEndpoints } from '../src/engine.js';
-import type { Endpoint, RunSettings } from '../src/types.js';
+import { runEndpoints } from '../src/engine/run-endpoints.js';
+import type { Endpoint } from '../src/model/endpoint.js';
+import type { RunSettings } from '../src/model/settings.js';
 import { testSettings } from './helpers/settings.js';
 
 function settings(overrides: Partial<RunSettings> = {}): RunSettings {

@@ -7,7 +7,10 @@ import type { RequestListener } from 'node:http';
 import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { checkHttp } from '../src/checks/http.js';
-import type { Endpoint, HttpData, LayerResult, Reason, Status } from '../src/types.js';
+import type { Reason, Status } from '../src/model/reason.js';
+import type { Endpoint } from '../src/model/endpoint.js';
+import type { HttpData } from '../src/model/evidence.js';
+import type { LayerResult } from '../src/model/result.js';
 import {
   afterRequestHead,
   startHttpServer,

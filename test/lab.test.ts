@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { connect as netConnect, type AddressInfo, type Server, type Socket } from 'node:net';
-import { runEndpoints } from '../src/engine.js';
+import { runEndpoints } from '../src/engine/run-endpoints.js';
 import { LAB_FAULTS } from '../src/lab/lab-faults.js';
 import { buildLabNetwork, LAB_PROXY, privatelinkName, type LabBehaviour } from '../src/lab/lab-network.js';
 import { LAB_PROXY_AGENT, labProxyServer } from '../src/lab/lab-proxy.js';
@@ -21,7 +21,11 @@ import { judgeLab } from '../src/lab/lab-verdict.js';
 import { labPlan } from '../src/lab/lab-workspace.js';
 import { closedTcpPort, startTcpServer, type Listener } from './helpers/listeners.js';
 import { testSettings } from './helpers/settings.js';
-import type { ConnectData, DnsData, Endpoint, EndpointResult, Report, RunSettings, TlsData, UdpData } from '../src/types.js';
+import type { Endpoint } from '../src/model/endpoint.js';
+import type { ConnectData, DnsData, TlsData, UdpData } from '../src/model/evidence.js';
+import type { EndpointResult } from '../src/model/result.js';
+import type { RunSettings } from '../src/model/settings.js';
+import type { Report } from '../src/model/report.js';
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli.js');
 

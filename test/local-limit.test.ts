@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fitConcurrency, readOpenFiles } from '../src/plan/open-files.js';
-import type { Report } from '../src/types.js';
+import type { Report } from '../src/model/report.js';
 import { CLI_PATH, cliEnv } from './helpers/cli.js';
 import { closedTcpPort, startTcpServer, type Listener } from './helpers/listeners.js';
 

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { isUsageError, UsageError } from '../src/errors.js';
 import { CLOUDS, CLOUD_KEYS, CLOUD_NAMES, cloudValue, parseCloud } from '../src/plan/clouds.js';
 import { buildProfile, parseRegistrySpec, PROFILE_FIELDS } from '../src/plan/profile.js';
-import type { WorkspaceProfile } from '../src/types.js';
+import type { WorkspaceProfile } from '../src/model/profile.js';
 
 const GUID = '52882c08-ead2-44aa-af65-08a75cf094bd';
 

@@ -13,7 +13,9 @@ import { discoverRegistry, discoveryUrl, parseDiscoveryAnswer } from '../src/azu
 import type { TokenProvider } from '../src/azure/token-source.js';
 import { buildSecureContext } from '../src/net/trust-store.js';
 import { parseProxyUrl } from '../src/net/proxy-env.js';
-import type { HttpData, Reason, Report, Status } from '../src/types.js';
+import type { Reason, Status } from '../src/model/reason.js';
+import type { HttpData } from '../src/model/evidence.js';
+import type { Report } from '../src/model/report.js';
 import { REGISTRY_GUID, documentedAnswer, sendJson, startDiscoveryFake } from './helpers/azure-fakes.js';
 import type { DiscoveryFake } from './helpers/azure-fakes.js';
 import { startDnsServer } from './helpers/dns-server.js';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderJson, renderJsonCompactChunks } from '../src/report/json.js';
-import type { EndpointResult } from '../src/types.js';
+import type { EndpointResult } from '../src/model/result.js';
 import { describeRun, runCli } from './helpers/cli.js';
 import { closedTcpPort, startTcpServer } from './helpers/listeners.js';
 import { sampleReport, sampleResults } from './helpers/report-fixture.js';

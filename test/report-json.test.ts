@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { renderJson, renderJsonChunks } from '../src/report/json.js';
-import { REPORT_SCHEMA_VERSION } from '../src/types.js';
-import type { EndpointResult, Report } from '../src/types.js';
+import { REPORT_SCHEMA_VERSION } from '../src/model/report.js';
+import type { EndpointResult } from '../src/model/result.js';
+import type { Report } from '../src/model/report.js';
 import { sampleReport, sampleResults } from './helpers/report-fixture.js';
 
 /** A deep copy with every object's keys in reverse order: the output must not depend on it. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { renderJunit } from '../src/report/junit.js';
-import type { EndpointResult } from '../src/types.js';
+import type { EndpointResult } from '../src/model/result.js';
 import { describeRun, dnsFlags, runCli } from './helpers/cli.js';
 import { startDnsServer } from './helpers/dns-server.js';
 import type { TestDnsServer } from './helpers/dns-server.js';

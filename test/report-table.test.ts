@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { shouldUseColour, shouldUseAscii, tableWidth } from '../src/report/terminal.js';
 import { exitCodeFor, summarize } from '../src/report/summary.js';
 import { endpointUrl, formatDuration, renderTable, shouldUseColour as shouldUseColourFromTable } from '../src/report/table.js';
-import type { EndpointResult } from '../src/types.js';
+import type { EndpointResult } from '../src/model/result.js';
 import { sampleReport, sampleResults } from './helpers/report-fixture.js';
 
 const ESC = '\x1b';

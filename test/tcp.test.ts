@@ -10,7 +10,8 @@ import { describe, it } from 'node:test';
 import { DeadlineError, LayerTimeoutError } from '../src/abort.js';
 import { checkTcp } from '../src/checks/tcp.js';
 import { describeConnectError } from '../src/checks/errno.js';
-import type { CheckContext, ConnectData, ProbeState } from '../src/types.js';
+import type { ConnectData } from '../src/model/evidence.js';
+import type { CheckContext, ProbeState } from '../src/model/check.js';
 import { closedTcpPort, LOOPBACK, startTcpServer, testContext, testEndpoint } from './helpers/listeners.js';
 import { testSettings } from './helpers/settings.js';
 

@@ -14,7 +14,11 @@ import { checkTcp } from '../src/checks/tcp.js';
 import { checkTls } from '../src/checks/tls.js';
 import { isUsageError } from '../src/errors.js';
 import { loadTrustStore, trustStoreFor } from '../src/net/trust-store.js';
-import type { Endpoint, LayerResult, ProbeState, Reason, TlsData } from '../src/types.js';
+import type { Reason } from '../src/model/reason.js';
+import type { Endpoint } from '../src/model/endpoint.js';
+import type { TlsData } from '../src/model/evidence.js';
+import type { LayerResult } from '../src/model/result.js';
+import type { ProbeState } from '../src/model/check.js';
 import { LOOPBACK, startTcpServer, startTlsServer, testContext, testEndpoint, type Listener } from './helpers/listeners.js';
 import { createSelfSigned, createTestCa, type IssuedCert, type TestCa } from './helpers/test-ca.js';
 

@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { describe, it } from 'node:test';
 import { checkUdp } from '../src/checks/udp.js';
-import { DEFAULT_UDP_PAYLOAD, type ProbeState, type Reason, type Status, type UdpData } from '../src/types.js';
+import { type Reason, type Status } from '../src/model/reason.js';
+import { DEFAULT_UDP_PAYLOAD } from '../src/model/endpoint.js';
+import { type UdpData } from '../src/model/evidence.js';
+import { type ProbeState } from '../src/model/check.js';
 import { closedUdpPort, LOOPBACK, startUdpServer, testContext, testEndpoint, type Listener } from './helpers/listeners.js';
 
 const TIMEOUT_MS = 300;

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RUN_FORMATS } from '../src/report/formats.js';
-import type { DnsData, Report } from '../src/types.js';
+import type { DnsData } from '../src/model/evidence.js';
+import type { Report } from '../src/model/report.js';
 import { describeRun, parseJsonOutput, runCli } from './helpers/cli.js';
 import { startDnsServer, type TestDnsServer } from './helpers/dns-server.js';
 import {

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { LayerResult } from '../src/types.js';
+import type { LayerResult } from '../src/model/result.js';
 import { cleanLayerResult, cleanText, quotePeer } from '../src/untrusted/evidence.js';
 import { isPrintable, printable } from '../src/untrusted/printable.js';
 import { REDACTED, forgetSecrets, redact, redactTyped, rememberProxyCredentials } from '../src/untrusted/redact.js';

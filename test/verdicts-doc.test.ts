@@ -1,22 +1,24 @@
-// Keeps docs/verdicts.md true: every Reason code in src/types.ts has a section with a status, no
+// Keeps docs/verdicts.md true: every Reason code in src/model/reason.ts has a section with a status, no
 // section documents a code that does not exist, and the JSON section names every field of the
 // report types and the current schema version. Reads the source text, so adding a code to the
 // union without documenting it fails here.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { packageRoot } from '../src/package-root.js';
 
 const root = packageRoot();
-const typesSource = readFileSync(join(root, 'src', 'types.ts'), 'utf8');
+// The shared vocabulary, one concept per file (reason codes, results, evidence, report, ...), read as one text.
+const modelDir = join(root, 'src', 'model');
+const typesSource = readdirSync(modelDir).filter((f) => f.endsWith('.ts')).sort().map((f) => readFileSync(join(modelDir, f), 'utf8')).join('\n');
 const doc = readFileSync(join(root, 'docs', 'verdicts.md'), 'utf8');
 
 /** The string literals of `export type Reason = ...;`, comments removed first. */
 function reasonCodes(source: string): string[] {
   const match = /export type Reason\s*=([\s\S]*?);/.exec(source.replace(/\/\/.*$/gm, ''));
-  assert.ok(match?.[1], 'export type Reason not found in src/types.ts');
+  assert.ok(match?.[1], 'export type Reason not found in src/model/reason.ts');
   return [...match[1].matchAll(/'([a-z0-9_]+)'/g)].map((m) => m[1] ?? '');
 }
 
@@ -43,7 +45,7 @@ describe('docs/verdicts.md', () => {
   const codes = reasonCodes(typesSource);
   const sections = codeSections(doc);
 
-  it('finds the Reason union in src/types.ts', () => {
+  it('finds the Reason union in src/model/reason.ts', () => {
     // A parse that finds nothing would make every other assertion here pass vacuously.
     assert.ok(codes.length >= 30, `only ${codes.length} codes parsed`);
     for (const code of ['ok', 'needs_input', 'informational', 'deadline', 'internal_error', 'nxdomain', 'ws_failed']) {

@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { checkWebSocket } from '../src/checks/websocket.js';
-import type { Endpoint, LayerResult, Reason, Status, WebSocketData } from '../src/types.js';
+import type { Reason, Status } from '../src/model/reason.js';
+import type { Endpoint } from '../src/model/endpoint.js';
+import type { WebSocketData } from '../src/model/evidence.js';
+import type { LayerResult } from '../src/model/result.js';
 import {
   afterRequestHead,
   eventually,

@@ -7,7 +7,7 @@
 import type { SecureContext } from 'node:tls';
 import type { ProxyServer } from '../net/proxy-env.js';
 import type { BuiltProfile } from '../plan/profile.js';
-import type { EndpointResult } from '../types.js';
+import type { EndpointResult } from '../model/result.js';
 import { detectComputeInstance, NBVM_PATH } from './compute-instance.js';
 import { IMDS_TIMEOUT_MS, IMDS_URL, queryImds } from './imds.js';
 import { raceAbort } from '../abort.js';

@@ -9,7 +9,10 @@
 import type { SecureContext } from 'node:tls';
 import type { ProxyServer } from '../net/proxy-env.js';
 import { cloudValue } from '../plan/clouds.js';
-import type { Cloud, EndpointResult, HttpData, LayerResult, Reason, Status } from '../types.js';
+import type { Reason, Status } from '../model/reason.js';
+import type { HttpData } from '../model/evidence.js';
+import type { EndpointResult, LayerResult } from '../model/result.js';
+import type { Cloud } from '../model/profile.js';
 import { getText } from './http-get.js';
 import { redact } from '../untrusted/redact.js';
 import type { TokenProvider } from './token-source.js';

@@ -9,7 +9,7 @@ import { INPUT_LIMITS, readFileCapped } from '../bounded-read.js';
 import { whyUnreadable } from '../file-read-error.js';
 import { cloudValue } from '../plan/clouds.js';
 import { UsageError } from '../errors.js';
-import type { Cloud } from '../types.js';
+import type { Cloud } from '../model/profile.js';
 import { redact, rememberSecret } from '../untrusted/redact.js';
 import { loadDefaultAzureCredential } from './load-identity.js';
 

@@ -7,7 +7,7 @@
 import { UsageError } from '../errors.js';
 import { CLOUD_NAMES, CLOUDS } from '../plan/clouds.js';
 import type { ProfileField } from '../plan/profile.js';
-import type { Cloud, WorkspaceProfile } from '../types.js';
+import type { Cloud, WorkspaceProfile } from '../model/profile.js';
 import { isArmType, parseArmId } from './arm-id.js';
 import { readJsonFile } from './json-file.js';
 import { INPUT_LIMITS } from '../bounded-read.js';

@@ -6,7 +6,11 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { abortedByDeadline } from '../abort.js';
-import type { CheckSignal, Endpoint, HttpData, LayerResult, Reason, Status, WebSocketData } from '../types.js';
+import type { Reason, Status } from '../model/reason.js';
+import type { Endpoint } from '../model/endpoint.js';
+import type { HttpData, WebSocketData } from '../model/evidence.js';
+import type { LayerResult } from '../model/result.js';
+import type { CheckSignal } from '../model/check.js';
 import { errorCode, errorMessage } from './errno.js';
 
 export { errorCode, errorMessage };

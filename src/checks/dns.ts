@@ -7,7 +7,9 @@ import { isIpLiteral } from '../net/address.js';
 import { parseCidr, type ParsedCidr } from '../net/cidr.js';
 import { judgeLiteral, judgeResolution, type Judgement } from '../dns/verdict.js';
 import { abortCause } from './errno.js';
-import type { Check, CheckSignal, LayerResult, RunSettings } from '../types.js';
+import type { LayerResult } from '../model/result.js';
+import type { RunSettings } from '../model/settings.js';
+import type { Check, CheckSignal } from '../model/check.js';
 
 // Settings are validated by the CLI; parse once per distinct list rather than once per endpoint.
 let cidrCache: { key: string; cidrs: ParsedCidr[] } | undefined;

@@ -7,7 +7,8 @@
 // Anything else (a plain abort) is treated like the run deadline: the run is ending, not the peer failing.
 
 import type { Socket } from 'node:net';
-import type { CheckSignal, Reason } from '../types.js';
+import type { Reason } from '../model/reason.js';
+import type { CheckSignal } from '../model/check.js';
 
 /** Why a signal ended a layer: its own timeout, or the run coming to an end. */
 export type AbortCause = 'timeout' | 'deadline';

@@ -5,7 +5,11 @@
 
 import { Client } from 'undici';
 import { asAbortSignal } from '../abort.js';
-import type { Check, Endpoint, HttpData, LayerResult, Reason, Status } from '../types.js';
+import type { Reason, Status } from '../model/reason.js';
+import type { Endpoint } from '../model/endpoint.js';
+import type { HttpData } from '../model/evidence.js';
+import type { LayerResult } from '../model/result.js';
+import type { Check } from '../model/check.js';
 import { quotePeer } from '../untrusted/evidence.js';
 import { USER_AGENT } from '../version.js';
 import {

@@ -9,7 +9,9 @@
 
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Check, LayerResult, Reason, Status } from '../types.js';
+import type { Check } from '../model/check.js';
+import type { Reason, Status } from '../model/reason.js';
+import type { LayerResult } from '../model/result.js';
 import { quotePeer } from '../untrusted/evidence.js';
 import { abortCause, errorCode, errorMessage, idleError } from './errno.js';
 

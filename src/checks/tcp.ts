@@ -8,7 +8,9 @@
 
 import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Check, ConnectData, LayerResult } from '../types.js';
+import type { ConnectData } from '../model/evidence.js';
+import type { LayerResult } from '../model/result.js';
+import type { Check } from '../model/check.js';
 import { dialTarget } from '../net/redirect.js';
 import { selectProxy } from '../net/proxy-env.js';
 import { abortCause, describeConnectError, guardIdleSocket } from './errno.js';

@@ -15,7 +15,10 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { toCertificateInfo } from '../net/certificate.js';
-import type { CertificateInfo, Check, LayerResult, Reason, Status, TlsData } from '../types.js';
+import type { Reason, Status } from '../model/reason.js';
+import type { CertificateInfo, TlsData } from '../model/evidence.js';
+import type { LayerResult } from '../model/result.js';
+import type { Check } from '../model/check.js';
 import { abortCause, errorCode, errorMessage, guardIdleSocket, idleError } from './errno.js';
 
 /** Verification errors that mean "outside the validity period". */

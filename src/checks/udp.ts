@@ -12,7 +12,10 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_UDP_PAYLOAD, type Check, type LayerResult, type UdpData } from '../types.js';
+import { DEFAULT_UDP_PAYLOAD } from '../model/endpoint.js';
+import { type UdpData } from '../model/evidence.js';
+import { type LayerResult } from '../model/result.js';
+import { type Check } from '../model/check.js';
 import { dialTarget } from '../net/redirect.js';
 import { abortCause, describeConnectError, errorCode, errorMessage, type ConnectErrorDescription } from './errno.js';
 

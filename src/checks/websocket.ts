@@ -8,7 +8,9 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { ClientOptions } from 'ws';
-import type { Check, CheckSignal, LayerResult, WebSocketData } from '../types.js';
+import type { WebSocketData } from '../model/evidence.js';
+import type { LayerResult } from '../model/result.js';
+import type { Check, CheckSignal } from '../model/check.js';
 import { quotePeer } from '../untrusted/evidence.js';
 import { USER_AGENT } from '../version.js';
 import {

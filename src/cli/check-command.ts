@@ -6,7 +6,7 @@
 
 import { UsageError } from '../errors.js';
 import { parseTarget } from '../plan/targets.js';
-import type { Endpoint } from '../types.js';
+import type { Endpoint } from '../model/endpoint.js';
 import type { ParsedArgs } from './args.js';
 import { privateEndpointNames, withPrivateEndpointExpectations } from './private-endpoints.js';
 import { probeAndReport } from './probe-and-report.js';

@@ -22,7 +22,7 @@ export async function healthcheckCommand(args: ParsedArgs): Promise<number> {
   // Loaded only for a probing healthcheck: the --serve-state one reads a file and nothing else.
   const [{ planFromFlags }, { probeToReport }, { trustStoreFor }, { exitCodeFor }, { describeFailure, failingRequired }] = await Promise.all([
     import('./run-command.js'),
-    import('../run-report.js'),
+    import('../engine/probe-to-report.js'),
     import('../net/trust-store.js'),
     import('../report/summary.js'),
     import('../serve/state.js'),

@@ -6,7 +6,7 @@ import { readPrivateEndpointJson } from '../azure/private-endpoint-json.js';
 import type { LoadedConfig } from '../plan/config.js';
 import { applyPrivateEndpointExpectations, mergePrivateFqdns } from '../plan/private-endpoint-expectations.js';
 import type { ExpectedName } from '../plan/private-endpoint-expectations.js';
-import type { RunPlan } from '../run-report.js';
+import type { RunPlan } from '../engine/probe-to-report.js';
 import type { Flags } from './args.js';
 
 /** The private FQDNs and addresses of the config's files, then the flag's, merged. */

@@ -7,11 +7,14 @@ import { loweredNote } from '../plan/open-files.js';
 import { commandStartedAt, preRunRemainingMs, type RunClock } from '../plan/run-clock.js';
 import { createProgress } from '../report/progress.js';
 import { exitCodeFor } from '../report/summary.js';
-import { probeToReport } from '../run-report.js';
+import { probeToReport } from '../engine/probe-to-report.js';
 import { cleanMessage } from '../untrusted/evidence.js';
-import type { RunPlan } from '../run-report.js';
-import { LAYERS_BY_PROTOCOL } from '../types.js';
-import type { Endpoint, EndpointResult, Report, RunSettings } from '../types.js';
+import type { RunPlan } from '../engine/probe-to-report.js';
+import { LAYERS_BY_PROTOCOL } from '../model/endpoint.js';
+import type { Endpoint } from '../model/endpoint.js';
+import type { EndpointResult } from '../model/result.js';
+import type { RunSettings } from '../model/settings.js';
+import type { Report } from '../model/report.js';
 import type { Flags } from './args.js';
 import { planReportOutputs, writeReportOutputs } from './report-outputs.js';
 

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { trustStoreFor } from '../net/trust-store.js';
 import { parseDuration } from '../plan/duration.js';
 import { loweredNote } from '../plan/open-files.js';
-import { probeToReport, type RunPlan } from '../run-report.js';
+import { probeToReport, type RunPlan } from '../engine/probe-to-report.js';
 import { createServeHandler } from '../serve/http-handler.js';
 import { DEFAULT_LISTEN, formatListenAddress, parseListenAddress } from '../serve/listen-address.js';
 import { listenHttp } from '../serve/listen.js';

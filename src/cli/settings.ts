@@ -9,7 +9,7 @@ import { AZURE_DNS_ADDRESS } from '../dns/privatelink-zones.js';
 import { parseDuration } from '../plan/duration.js';
 import { fitConcurrency, readOpenFiles } from '../plan/open-files.js';
 import { parseProxyUrl, readProxyEnv, validateProxyEnv } from '../net/proxy-env.js';
-import type { RunSettings } from '../types.js';
+import type { RunSettings } from '../model/settings.js';
 import type { Flags } from './args.js';
 
 /** Default per-layer timeout: long enough for a slow TLS handshake across regions, short for a person waiting. */

@@ -3,7 +3,7 @@
 
 import { buildProfile } from '../plan/profile.js';
 import type { BuiltProfile } from '../plan/profile.js';
-import type { WorkspaceProfile } from '../types.js';
+import type { WorkspaceProfile } from '../model/profile.js';
 import { readWorkspaceJson } from '../azure/workspace-json.js';
 import type { Flags } from './args.js';
 

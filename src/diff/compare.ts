@@ -2,7 +2,11 @@
 // --all-addresses gave one id several results), then compared on status, reason and DNS
 // evidence. Pure data in, data out: loading files and rendering live elsewhere.
 
-import type { DnsData, EndpointResult, Layer, Reason, Report, Status } from '../types.js';
+import type { Reason, Status } from '../model/reason.js';
+import type { Layer } from '../model/endpoint.js';
+import type { DnsData } from '../model/evidence.js';
+import type { EndpointResult } from '../model/result.js';
+import type { Report } from '../model/report.js';
 
 /** The kinds of change, in the order reports list them. */
 export type ChangeKind = 'new_failure' | 'fixed' | 'status_changed' | 'reason_changed' | 'dns_changed' | 'added' | 'removed';

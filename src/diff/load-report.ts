@@ -6,8 +6,8 @@ import { INPUT_LIMITS, readFileCapped } from '../bounded-read.js';
 import { whyUnreadable } from '../file-read-error.js';
 import { UsageError } from '../errors.js';
 import { lineTooDeep, MAX_JSON_DEPTH } from '../json-depth.js';
-import { REPORT_SCHEMA_VERSION } from '../types.js';
-import type { Report } from '../types.js';
+import { REPORT_SCHEMA_VERSION } from '../model/report.js';
+import type { Report } from '../model/report.js';
 import { cleanJson } from '../untrusted/evidence.js';
 import { reportShapeProblem } from './report-shape.js';
 

@@ -8,7 +8,7 @@
 
 import { canonicalAddress, classifyAddress } from '../net/address.js';
 import type { ParsedCidr } from '../net/cidr.js';
-import type { DirectAnswer, DnsDiagnosis, NameResolution } from '../types.js';
+import type { DirectAnswer, DnsDiagnosis, NameResolution } from '../model/evidence.js';
 import { AZURE_DNS_ADDRESS, privatelinkZoneOf, publicParentOf, zoneFor } from './privatelink-zones.js';
 
 /** What the diagnosis needs to know besides the resolution. */

@@ -2,7 +2,8 @@
 // and one reason code with a sentence a network admin can act on.
 
 import { isIP } from 'node:net';
-import type { DirectAnswer, DnsRecord, Reason } from '../types.js';
+import type { Reason } from '../model/reason.js';
+import type { DirectAnswer, DnsRecord } from '../model/evidence.js';
 import type { WireFailure, WireOutcome } from './wire-query.js';
 import { countIgnored, silenceMessage } from './wire-query.js';
 

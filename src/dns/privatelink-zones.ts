@@ -3,7 +3,7 @@
 // privatelink.* label in the chain); else the public-suffix table below, per cloud, from
 // /work/shared/reference/aml-endpoints.yaml `private_dns_zones` (src/plan/clouds.ts agrees).
 
-import type { DnsRecord } from '../types.js';
+import type { DnsRecord } from '../model/evidence.js';
 
 /** Azure-provided DNS: the virtual IP every Azure VNet resolves through. */
 export const AZURE_DNS_ADDRESS = '168.63.129.16';

@@ -1,7 +1,8 @@
 // Both views of one name at once: the system resolver and every configured DNS server, in parallel,
 // each bounded by the layer timeout. The engine memoises resolveName per run; checks call ctx.resolve.
 
-import type { DirectAnswer, DnsServerRole, NameResolution, RunSettings, SystemAnswer } from '../types.js';
+import type { DirectAnswer, DnsServerRole, NameResolution, SystemAnswer } from '../model/evidence.js';
+import type { RunSettings } from '../model/settings.js';
 import { lookupHostsFile } from './hosts-file.js';
 import { AZURE_DNS_ADDRESS } from './privatelink-zones.js';
 import { lookupSystem } from './system-lookup.js';

@@ -5,7 +5,8 @@
 import { lookup } from 'node:dns/promises';
 import { performance } from 'node:perf_hooks';
 import { onAbort } from '../abort.js';
-import type { Reason, SystemAnswer } from '../types.js';
+import type { Reason } from '../model/reason.js';
+import type { SystemAnswer } from '../model/evidence.js';
 import { TurnQueue, type EndTurn } from './turn-queue.js';
 
 /** A getaddrinfo error code turned into a reason and a sentence. */

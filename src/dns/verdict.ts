@@ -3,7 +3,9 @@
 
 import { canonicalAddress, classifyAddress, privateRangeLabel } from '../net/address.js';
 import type { ParsedCidr } from '../net/cidr.js';
-import type { AddressInfo, DirectAnswer, DnsData, NameResolution, Reason, RunSettings, Status } from '../types.js';
+import type { Reason, Status } from '../model/reason.js';
+import type { AddressInfo, DirectAnswer, DnsData, NameResolution } from '../model/evidence.js';
+import type { RunSettings } from '../model/settings.js';
 import { diagnose } from './diagnosis.js';
 
 /** One view of a name, system or direct, flattened for comparison. */

@@ -8,7 +8,7 @@ import { exchangeTcp, type DnsResponse, type ExchangeResult, type IgnoredCounts 
 import { exchangeUdp } from './udp-channel.js';
 import { formatDnsServer, parseDnsServerOnce } from './server-address.js';
 import { summarizeDirect } from './direct-answer.js';
-import type { DirectAnswer } from '../types.js';
+import type { DirectAnswer } from '../model/evidence.js';
 
 /** Record types amlprobe asks for: A/AAAA for names, NS for the pre-flight probe of a server. */
 export type WireQueryType = 'A' | 'AAAA' | 'NS';

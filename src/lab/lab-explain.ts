@@ -2,7 +2,9 @@
 // the engine's real results), what happened and what to fix in Azure; then the lab's own verdict
 // and where to go next. Also the same facts as data for the JSON report's "lab" section.
 
-import type { ConnectData, EndpointResult, Reason, Status } from '../types.js';
+import type { Reason, Status } from '../model/reason.js';
+import type { ConnectData } from '../model/evidence.js';
+import type { EndpointResult } from '../model/result.js';
 import { createPaint, type Paint } from '../report/colour.js';
 import { symbolsFor } from '../report/symbols.js';
 import { wrapText } from '../report/text.js';

@@ -2,7 +2,7 @@
 // failure of a secured Azure ML workspace, the catalog row it breaks, the reason amlprobe must
 // report, and what to fix in Azure. The lab's explanation and its exit code are built from these.
 
-import type { Reason } from '../types.js';
+import type { Reason } from '../model/reason.js';
 
 /**
  * How a fault is planted. DNS effects change what the lab's DNS answers for the row's host; the

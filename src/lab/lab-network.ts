@@ -8,7 +8,7 @@
 
 import { authority } from '../net/proxy-connect.js';
 import { redirectKey } from '../net/redirect.js';
-import type { Endpoint, Protocol } from '../types.js';
+import type { Endpoint, Protocol } from '../model/endpoint.js';
 import { isDnsEffect, type FaultEffect, type LabFault } from './lab-faults.js';
 
 /** What listens behind an address and port of the lab. */

@@ -1,7 +1,8 @@
 // The lab checks amlprobe itself: every planted fault must be reported with its expected reason,
 // and every endpoint no fault touched must pass. Pure: results and the network in, a verdict out.
 
-import type { ConnectData, DnsData, EndpointResult, TlsData, UdpData } from '../types.js';
+import type { ConnectData, DnsData, TlsData, UdpData } from '../model/evidence.js';
+import type { EndpointResult } from '../model/result.js';
 import type { LabFault } from './lab-faults.js';
 import type { LabNetwork } from './lab-network.js';
 

@@ -5,7 +5,8 @@
 import { loadCatalog } from '../plan/catalog-load.js';
 import { expandCatalog } from '../plan/catalog-expand.js';
 import { defaultScenarios } from '../cli/run-command.js';
-import type { Endpoint, WorkspaceProfile } from '../types.js';
+import type { Endpoint } from '../model/endpoint.js';
+import type { WorkspaceProfile } from '../model/profile.js';
 import { LAB_FAULTS } from './lab-faults.js';
 import { rowOf } from './lab-network.js';
 

@@ -2,7 +2,7 @@
 // endpoint" from "resolves to the public one" (the privatelink zone is not linked, or custom DNS does
 // not forward to Azure DNS).
 
-import type { AddressInfo } from '../types.js';
+import type { AddressInfo } from '../model/evidence.js';
 import { cidrContains, formatAddress, parseAddress, parseCidr, type ParsedCidr } from './cidr.js';
 
 /** A built-in private range and why it counts as private. */

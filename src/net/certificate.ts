@@ -2,7 +2,7 @@
 // verified: when a TLS-inspecting proxy answers, its chain is the evidence the admin needs.
 
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
-import type { CertificateInfo } from '../types.js';
+import type { CertificateInfo } from '../model/evidence.js';
 
 // Most telling attributes first, so that "CN=Contoso Firewall CA,O=Contoso" reads well in a message.
 const ATTRIBUTE_ORDER = ['CN', 'O', 'OU', 'L', 'ST', 'C'];

@@ -6,7 +6,7 @@
 // For a refusal the start of the proxy's error page is read too: it usually names the proxy and the rule.
 
 import { isIP, type Socket } from 'node:net';
-import type { CheckSignal } from '../types.js';
+import type { CheckSignal } from '../model/check.js';
 
 /** What the proxy answered to CONNECT. */
 export type ConnectAnswer =

@@ -16,7 +16,8 @@
 
 import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
-import type { Endpoint, Protocol, ProxyEnvironment, RunSettings } from '../types.js';
+import type { Endpoint, Protocol } from '../model/endpoint.js';
+import type { ProxyEnvironment, RunSettings } from '../model/settings.js';
 import { redactTyped, rememberProxyCredentials } from '../untrusted/redact.js';
 import { cidrContains, parseAddress, parseCidr } from './cidr.js';
 

@@ -4,7 +4,7 @@
 // report still shows the documented address and port.
 
 import { isIP } from 'node:net';
-import type { RunSettings } from '../types.js';
+import type { RunSettings } from '../model/settings.js';
 
 /** Where to really send a connection, or why it must not be sent at all. */
 export type DialTarget = { host: string; port: number; redirectedTo?: string } | { refused: string };

@@ -4,7 +4,8 @@
 // into `missing`, which the report lists first with the flag that provides each value).
 
 import { UsageError } from '../errors.js';
-import type { Cloud, Endpoint, EndpointMeta, Protocol, WorkspaceProfile } from '../types.js';
+import type { Endpoint, EndpointMeta, Protocol } from '../model/endpoint.js';
+import type { Cloud, WorkspaceProfile } from '../model/profile.js';
 import type { CatalogRequirement, CatalogRow, CatalogScenario } from './catalog-load.js';
 import { CLOUD_TITLES } from './clouds.js';
 import { baseBindings, checkTemplates, expandTemplate, instancesOf, missingFields } from './catalog-template.js';

@@ -8,7 +8,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { listFolder, readTextFile } from '../package-files.js';
 import { BUILTIN_ROOT, packageRoot } from '../package-root.js';
 import { UsageError } from '../errors.js';
-import type { Cloud } from '../types.js';
+import type { Cloud } from '../model/profile.js';
 
 /** How a catalog row is probed; `none` rows are shown, never probed. */
 export type CatalogProbe = 'dns' | 'tcp' | 'udp' | 'tls' | 'https' | 'wss' | 'smb' | 'none';

@@ -2,7 +2,7 @@
 // and profile, and which profile fields a missing placeholder asks for. Kept apart from the row logic
 // of catalog-expand.ts so each file has one job.
 
-import type { Cloud, WorkspaceProfile } from '../types.js';
+import type { Cloud, WorkspaceProfile } from '../model/profile.js';
 import type { CatalogRow } from './catalog-load.js';
 import { CLOUD_KEYS, cloudValue, isCloudKey } from './clouds.js';
 import { didYouMean } from './did-you-mean.js';

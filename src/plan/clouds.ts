@@ -4,7 +4,7 @@
 // row that needs it is shown, not probed, rather than probing a guessed host.
 
 import { UsageError } from '../errors.js';
-import type { Cloud } from '../types.js';
+import type { Cloud } from '../model/profile.js';
 import { didYouMean } from './did-you-mean.js';
 
 /** Every {cloud.X} key a catalog template may use. */

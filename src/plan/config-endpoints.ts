@@ -2,7 +2,7 @@
 
 import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
-import type { Endpoint, EndpointMeta, Expectations, Protocol } from '../types.js';
+import type { Endpoint, EndpointMeta, Expectations, Protocol } from '../model/endpoint.js';
 import { canonicalAddress } from '../net/address.js';
 import { describePath, type ConfigPath } from './config-errors.js';
 import { asBoolean, asRecord, asString, ProblemCollector, stringItems } from './config-read.js';

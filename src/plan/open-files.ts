@@ -33,7 +33,7 @@ export interface FittedConcurrency {
 /**
  * Reads the open-files limit from /proc/self/limits ("Max open files  SOFT  HARD  files") and
  * counts /proc/self/fd. Elsewhere (no /proc: macOS, Windows) undefined: nothing is fitted, and an
- * EMFILE still reads as a local limit in the results (src/local-limit.ts).
+ * EMFILE still reads as a local limit in the results (src/engine/local-limit.ts).
  */
 export function readOpenFiles(procRoot = '/proc/self'): OpenFiles | undefined {
   try {

@@ -7,8 +7,9 @@
 import { canonicalAddress } from '../net/address.js';
 import { UsageError } from '../errors.js';
 import type { PrivateFqdn } from '../azure/private-endpoint-json.js';
-import type { RunPlan } from '../run-report.js';
-import type { Endpoint, EndpointResult } from '../types.js';
+import type { RunPlan } from '../engine/probe-to-report.js';
+import type { Endpoint } from '../model/endpoint.js';
+import type { EndpointResult } from '../model/result.js';
 
 /** One private FQDN after merging every file: its addresses and who said so. */
 export interface ExpectedName {

@@ -3,7 +3,7 @@
 // validated with errors that name the flag, variable or key that carried the bad value.
 
 import { UsageError } from '../errors.js';
-import type { Cloud, WorkspaceProfile } from '../types.js';
+import type { Cloud, WorkspaceProfile } from '../model/profile.js';
 import { parseCloud } from './clouds.js';
 
 /** A field of the workspace profile. */

@@ -11,7 +11,7 @@
 
 import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
-import type { Endpoint, Protocol } from '../types.js';
+import type { Endpoint, Protocol } from '../model/endpoint.js';
 import { closestMatch } from './did-you-mean.js';
 import { normalizeHost } from './host-name.js';
 

@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.js';
 import type { CatalogExpansion, ExpandedRow } from '../plan/catalog-expand.js';
 import { didYouMean } from '../plan/did-you-mean.js';
-import type { WorkspaceProfile } from '../types.js';
+import type { WorkspaceProfile } from '../model/profile.js';
 import { missingLines, portsText, profileLine, renderCatalogTable, statusText } from './catalog-table.js';
 
 /** Output formats of `amlprobe catalog`. */

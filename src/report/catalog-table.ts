@@ -5,7 +5,7 @@
 
 import type { CatalogExpansion, ExpandedRow, MissingInput } from '../plan/catalog-expand.js';
 import { CLOUD_TITLES } from '../plan/clouds.js';
-import type { WorkspaceProfile } from '../types.js';
+import type { WorkspaceProfile } from '../model/profile.js';
 
 /** "TCP 443, 8787", "UDP 5831", "DNS" or "-" (informational rows without ports). */
 export function portsText(row: Pick<ExpandedRow, 'probe' | 'transport' | 'ports'>): string {

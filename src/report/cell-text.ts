@@ -2,17 +2,9 @@
 // address from a refusal from an intercepted certificate at a glance. The full sentence is the
 // layer's `message`, printed under failed rows.
 
-import type {
-  AddressInfo,
-  ConnectData,
-  DnsData,
-  HttpData,
-  LayerResult,
-  Reason,
-  TlsData,
-  UdpData,
-  WebSocketData,
-} from '../types.js';
+import type { Reason } from '../model/reason.js';
+import type { AddressInfo, ConnectData, DnsData, HttpData, TlsData, UdpData, WebSocketData } from '../model/evidence.js';
+import type { LayerResult } from '../model/result.js';
 import { smbCellText } from '../checks/smb.js';
 
 /** Whole milliseconds, as the matrix shows a duration. */

@@ -1,7 +1,7 @@
 // ANSI colouring of the table: green pass, red fail, yellow warn, dim skip. Colour is applied
 // last, after widths are computed on plain text, and only when the caller asked for it.
 
-import type { Status } from '../types.js';
+import type { Status } from '../model/reason.js';
 
 /** Paints text for a terminal, or returns it unchanged when colour is off. */
 export interface Paint {

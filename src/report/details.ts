@@ -2,7 +2,8 @@
 // evidence that explains it (who answered what, which certificate was presented), and the
 // catalog's remediation and sources. Plain text; the table wraps and colours it.
 
-import type { DnsData, EndpointResult, HttpData, LayerResult, TlsData, WebSocketData } from '../types.js';
+import type { DnsData, HttpData, TlsData, WebSocketData } from '../model/evidence.js';
+import type { EndpointResult, LayerResult } from '../model/result.js';
 import { smbDetailLines, type SmbData } from '../checks/smb.js';
 
 /** What a detail line is, so the table can style labels like "fix:" differently. */

@@ -5,8 +5,10 @@
 // a Content-Security-Policy lets only the page's own script run and forbids every request.
 
 import { createHash } from 'node:crypto';
-import { LAYERS_BY_PROTOCOL } from '../types.js';
-import type { EndpointResult, Report, Status } from '../types.js';
+import { LAYERS_BY_PROTOCOL } from '../model/endpoint.js';
+import type { Status } from '../model/reason.js';
+import type { EndpointResult } from '../model/result.js';
+import type { Report } from '../model/report.js';
 import { cellText } from './cell-text.js';
 import { missingLines, profileLine } from './catalog-table.js';
 import { originLine } from './origin-line.js';

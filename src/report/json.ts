@@ -3,7 +3,8 @@
 // build does not know (a field added later) are kept, after the known ones, in alphabetical order.
 // Binary values (the UDP payload, should one ever be spread into a result) never reach the output.
 
-import type { Layer, Report } from '../types.js';
+import type { Layer } from '../model/endpoint.js';
+import type { Report } from '../model/report.js';
 import { SMB_DATA_ORDER } from '../checks/smb.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

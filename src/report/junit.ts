@@ -15,7 +15,8 @@
 // stays that of the run. Times are in seconds.
 
 import { hostname } from 'node:os';
-import type { EndpointResult, LayerResult, Report } from '../types.js';
+import type { EndpointResult, LayerResult } from '../model/result.js';
+import type { Report } from '../model/report.js';
 import { detailLines } from './details.js';
 import { endpointUrl } from './table.js';
 import { xmlAttrs, xmlText } from './xml-text.js';

@@ -1,7 +1,7 @@
 // The matrix has one column per kind of layer rather than per layer: tcp and udp never both run
 // for one endpoint, nor do http and websocket, so CONNECT and APP keep the table four wide.
 
-import type { Layer } from '../types.js';
+import type { Layer } from '../model/endpoint.js';
 
 /** A column of the matrix. */
 export type LayerColumn = 'dns' | 'connect' | 'tls' | 'app';

@@ -5,7 +5,9 @@
 // Renders as GitHub/GitLab/Azure DevOps Markdown; nothing in it depends on a terminal.
 
 import { hostname } from 'node:os';
-import type { EndpointResult, LayerResult, Report, Status } from '../types.js';
+import type { Status } from '../model/reason.js';
+import type { EndpointResult, LayerResult } from '../model/result.js';
+import type { Report } from '../model/report.js';
 import { cellText } from './cell-text.js';
 import { detailLines } from './details.js';
 import { LAYER_COLUMNS, columnOf } from './layer-columns.js';

@@ -12,7 +12,9 @@
 // amlprobe_layer_reason_info`.
 
 import { VERSION } from '../version.js';
-import type { DnsData, EndpointResult, LayerResult, Report, TlsData } from '../types.js';
+import type { DnsData, TlsData } from '../model/evidence.js';
+import type { EndpointResult, LayerResult } from '../model/result.js';
+import type { Report } from '../model/report.js';
 
 /** Counters kept by the serve loop across runs, beside the last report. */
 export interface RunCounters {

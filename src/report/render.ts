@@ -1,7 +1,7 @@
 // One place that maps a run report format to its renderer. A new format is one entry here and one
 // file in src/report/; the CLI, serve mode and the lab all render through this.
 
-import type { Report } from '../types.js';
+import type { Report } from '../model/report.js';
 import type { RunFormat } from './formats.js';
 import { renderHtml } from './html.js';
 import { renderJson, renderJsonChunks, renderJsonCompactChunks } from './json.js';

@@ -1,7 +1,7 @@
 // Counts over a run's results and the exit code they imply. The exit code depends only on
 // required endpoints: an optional endpoint may fail without failing the run.
 
-import type { EndpointResult, Summary } from '../types.js';
+import type { EndpointResult, Summary } from '../model/result.js';
 
 /** Counts results by status; `requiredFailed` counts required results whose status is fail. */
 export function summarize(results: readonly EndpointResult[]): Summary {

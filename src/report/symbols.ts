@@ -1,7 +1,7 @@
 // The marks the table draws: one per status, plus the ellipsis used when text is cut.
 // ASCII fallbacks exist for TERM=dumb consoles, serial consoles and logs that mangle UTF-8.
 
-import type { Status } from '../types.js';
+import type { Status } from '../model/reason.js';
 
 /** The characters used to draw a table. */
 export interface SymbolSet {

@@ -2,8 +2,10 @@
 // words per cell; the evidence and the fix under every row that did not pass; a summary line.
 // Widths come from the content and shrink to fit the terminal, the endpoint column last.
 
-import { LAYERS_BY_PROTOCOL } from '../types.js';
-import type { EndpointResult, Report, Status } from '../types.js';
+import { LAYERS_BY_PROTOCOL } from '../model/endpoint.js';
+import type { Status } from '../model/reason.js';
+import type { EndpointResult } from '../model/result.js';
+import type { Report } from '../model/report.js';
 import { cellText } from './cell-text.js';
 import { createPaint, type Paint } from './colour.js';
 import { detailLines, needsDetails, type DetailLine } from './details.js';

@@ -1,7 +1,8 @@
 // What serve mode knows between runs: the last report and the counters /metrics exposes.
 
 import type { RunCounters } from '../report/prometheus.js';
-import type { EndpointResult, Report } from '../types.js';
+import type { EndpointResult } from '../model/result.js';
+import type { Report } from '../model/report.js';
 
 /** The last completed run, or none yet. */
 export interface ServeState {

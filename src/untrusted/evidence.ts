@@ -1,11 +1,11 @@
 // Where untrusted text becomes report text. Every string a layer hands in (its sentence, its detail,
 // every field of its evidence: DNS names and CNAME chains, certificate subjects, issuers and SANs,
 // HTTP status lines and headers, proxy pages, error messages that quote a peer) passes through
-// `cleanText` once, as the result enters the run (src/pipeline.ts) or the report (rows made
+// `cleanText` once, as the result enters the run (src/engine/pipeline.ts) or the report (rows made
 // without a probe, reports read back by `diff`). Renderers and serve's endpoints therefore only
 // ever see bounded, printable, credential-free text; each still escapes for its own syntax.
 
-import type { EndpointResult, LayerResult } from '../types.js';
+import type { EndpointResult, LayerResult } from '../model/result.js';
 import { MAX_TEXT_CHARS, isPrintable, printable, printableLines } from './printable.js';
 import { mayNeedRedaction, redact, redactTyped } from './redact.js';
 

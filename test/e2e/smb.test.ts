@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { SmbData } from '../../src/checks/smb.js';
-import type { EndpointResult, Report } from '../../src/types.js';
+import type { Report } from '../../src/model/report.js';
+import type { EndpointResult } from '../../src/model/result.js';
 import { cliEnv, CLI_PATH } from '../helpers/cli.js';
 import { assertPrerequisites, createNamespacePair, findProgram, IP, type NamespacePair } from './helpers/netns.js';
 

@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cliEnv, CLI_PATH, REPO_ROOT } from '../helpers/cli.js';
-import type { Report } from '../../src/types.js';
+import type { Report } from '../../src/model/report.js';
 import { assertPrerequisites, IP, run } from './helpers/netns.js';
 
 const NS = `hd-sysres-${process.pid}`;

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { cliEnv, CLI_PATH } from '../helpers/cli.js';
-import type { EndpointResult, Layer, Report } from '../../src/types.js';
+import type { Layer } from '../../src/model/endpoint.js';
+import type { EndpointResult } from '../../src/model/result.js';
+import type { Report } from '../../src/model/report.js';
 import { assertPrerequisites, IP, run } from './helpers/netns.js';
 
 const NS = `hd-unroute-${process.pid}`;

@@ -7,7 +7,11 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ConnectData, DnsData, EndpointResult, HttpData, Layer, Reason, Report, Status, TlsData, UdpData, WebSocketData } from '../../src/types.js';
+import type { Reason, Status } from '../../src/model/reason.js';
+import type { Layer } from '../../src/model/endpoint.js';
+import type { ConnectData, DnsData, HttpData, TlsData, UdpData, WebSocketData } from '../../src/model/evidence.js';
+import type { EndpointResult } from '../../src/model/result.js';
+import type { Report } from '../../src/model/report.js';
 import { describeRun, parseJsonOutput } from '../helpers/cli.js';
 import { ADDR, DISCOVERY_PATH, HOSTS, PROXY, startWorkspaceLab } from './helpers/workspace-lab.js';
 import type { WorkspaceLab } from './helpers/workspace-lab.js';

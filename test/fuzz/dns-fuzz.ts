@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { isIP } from 'node:net';
 import type { Answer } from 'dns-packet';
 import { queryDirect } from '../../src/dns/wire-query.js';
-import type { DirectAnswer, Reason } from '../../src/types.js';
+import type { Reason } from '../../src/model/reason.js';
+import type { DirectAnswer } from '../../src/model/evidence.js';
 import { mulberry32 } from './mulberry32.js';
 import { framed, response, startHostileDns, type HostileQuery, type Send } from '../helpers/hostile-dns.js';
 

@@ -3,7 +3,11 @@
 
 import { checkDns } from '../../src/checks/dns.js';
 import { resolveName } from '../../src/dns/resolve-name.js';
-import type { CheckContext, DnsData, Endpoint, Expectations, LayerResult, ProbeState, RunSettings } from '../../src/types.js';
+import type { Endpoint, Expectations } from '../../src/model/endpoint.js';
+import type { DnsData } from '../../src/model/evidence.js';
+import type { LayerResult } from '../../src/model/result.js';
+import type { RunSettings } from '../../src/model/settings.js';
+import type { CheckContext, ProbeState } from '../../src/model/check.js';
 
 /** A context as the engine builds it: resolve() is resolveName with the run's settings. */
 export function dnsContext(settings: RunSettings, signal = new AbortController().signal): CheckContext {

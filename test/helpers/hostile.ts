@@ -4,9 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { runEndpoints } from '../../src/engine.js';
-import type { EngineOptions } from '../../src/engine.js';
-import type { Endpoint, EndpointResult, RunSettings } from '../../src/types.js';
+import { runEndpoints } from '../../src/engine/run-endpoints.js';
+import type { EngineOptions } from '../../src/engine/run-endpoints.js';
+import type { Endpoint } from '../../src/model/endpoint.js';
+import type { EndpointResult } from '../../src/model/result.js';
+import type { RunSettings } from '../../src/model/settings.js';
 import { testSettings } from './settings.js';
 
 /** Layer timeout of the hostile cases: long enough for loopback, short enough for a quick suite. */

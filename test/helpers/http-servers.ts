@@ -12,7 +12,8 @@ import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
 import type { TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
-import type { CheckContext, Endpoint, Protocol } from '../../src/types.js';
+import type { Endpoint, Protocol } from '../../src/model/endpoint.js';
+import type { CheckContext } from '../../src/model/check.js';
 import { testSettings } from './settings.js';
 
 /** A key and certificate (PEM) a TLS server presents. */

@@ -8,7 +8,8 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { DeadlineError, layerSignal } from '../../src/abort.js';
-import type { CheckContext, Endpoint, Protocol } from '../../src/types.js';
+import type { Endpoint, Protocol } from '../../src/model/endpoint.js';
+import type { CheckContext } from '../../src/model/check.js';
 import { testSettings } from './settings.js';
 import type { SecureContext } from 'node:tls';
 

@@ -2,8 +2,11 @@
 // nothing of sockets, so building the input by hand is the honest way to test formatting: every
 // status, the common reasons, labels, optional endpoints, --all-addresses rows, remediation text.
 
-import { REPORT_SCHEMA_VERSION } from '../../src/types.js';
-import type { DnsData, EndpointResult, LayerResult, Report, RunSettings, Summary } from '../../src/types.js';
+import { REPORT_SCHEMA_VERSION } from '../../src/model/report.js';
+import type { DnsData } from '../../src/model/evidence.js';
+import type { EndpointResult, LayerResult, Summary } from '../../src/model/result.js';
+import type { RunSettings } from '../../src/model/settings.js';
+import type { Report } from '../../src/model/report.js';
 import { testSettings } from './settings.js';
 
 /** Settings as the CLI would build them. */

@@ -2,7 +2,7 @@
 // test names its own, so nothing ever reaches the machine's resolv.conf) and with a short layer
 // timeout. Each test overrides only what it is about.
 
-import type { RunSettings } from '../../src/types.js';
+import type { RunSettings } from '../../src/model/settings.js';
 
 /** Loopback-safe test settings: `overrides` replace the defaults field by field. */
 export function testSettings(overrides: Partial<RunSettings> = {}): RunSettings {

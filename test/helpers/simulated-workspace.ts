@@ -10,7 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { redirectKey } from '../../src/net/redirect.js';
 import { answerNegotiate } from '../../src/lab/lab-smb.js';
-import type { Endpoint } from '../../src/types.js';
+import type { Endpoint } from '../../src/model/endpoint.js';
 import type { Zone } from './dns-server.js';
 import { LOOPBACK, startTcpServer, startUdpServer, type Listener } from './listeners.js';
 

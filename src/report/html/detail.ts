@@ -3,17 +3,8 @@
 // which server answered HTTP), the timings, and the catalog's facts. Rendered here rather than by
 // the page's script so it reads the typed Report and works with scripts switched off.
 
-import type {
-  CertificateInfo,
-  ConnectData,
-  DnsData,
-  EndpointResult,
-  HttpData,
-  LayerResult,
-  TlsData,
-  UdpData,
-  WebSocketData,
-} from '../../types.js';
+import type { CertificateInfo, ConnectData, DnsData, HttpData, TlsData, UdpData, WebSocketData } from '../../model/evidence.js';
+import type { EndpointResult, LayerResult } from '../../model/result.js';
 import { smbDetailLines, type SmbData } from '../../checks/smb.js';
 import { formatMs } from '../cell-text.js';
 import { endpointUrl } from '../table.js';

@@ -2,14 +2,17 @@
 // summary. Shared by `check`, `run`, serve mode and the lab; knows nothing of flags or output.
 
 import type { SecureContext } from 'node:tls';
-import { runEndpoints } from './engine.js';
-import type { Progress } from './engine.js';
-import { redactProxySettings } from './net/proxy-env.js';
-import { summarize } from './report/summary.js';
-import { REPORT_SCHEMA_VERSION } from './types.js';
-import type { Endpoint, EndpointResult, Report, RunSettings } from './types.js';
-import { cleanEndpointResult } from './untrusted/evidence.js';
-import { VERSION } from './version.js';
+import { runEndpoints } from './run-endpoints.js';
+import type { Progress } from './run-endpoints.js';
+import { redactProxySettings } from '../net/proxy-env.js';
+import { summarize } from '../report/summary.js';
+import { REPORT_SCHEMA_VERSION } from '../model/report.js';
+import type { Endpoint } from '../model/endpoint.js';
+import type { EndpointResult } from '../model/result.js';
+import type { RunSettings } from '../model/settings.js';
+import type { Report } from '../model/report.js';
+import { cleanEndpointResult } from '../untrusted/evidence.js';
+import { VERSION } from '../version.js';
 
 /** What to probe and how to dress the report. */
 export interface RunPlan {

@@ -3,28 +3,20 @@
 // runLayer returns a LayerResult within the layer's timeout plus a short grace.
 
 import { asLocalLimit } from './local-limit.js';
-import { abortedByDeadline, layerSignal } from './abort.js';
-import { checkDns } from './checks/dns.js';
-import { checkTcp } from './checks/tcp.js';
-import { checkUdp } from './checks/udp.js';
-import { selectProxy } from './net/proxy-env.js';
-import { LAYERS_BY_PROTOCOL } from './types.js';
-import { cleanLayerResult } from './untrusted/evidence.js';
-import type {
-  Check,
-  CheckContext,
-  CheckSignal,
-  DnsData,
-  Endpoint,
-  EndpointResult,
-  Layer,
-  LayerResult,
-  NameResolution,
-  ProbeState,
-  Reason,
-  RunSettings,
-} from './types.js';
-import { skippedLayer, toEndpointResult } from './verdict.js';
+import { abortedByDeadline, layerSignal } from '../abort.js';
+import { checkDns } from '../checks/dns.js';
+import { checkTcp } from '../checks/tcp.js';
+import { checkUdp } from '../checks/udp.js';
+import { selectProxy } from '../net/proxy-env.js';
+import { LAYERS_BY_PROTOCOL } from '../model/endpoint.js';
+import { cleanLayerResult } from '../untrusted/evidence.js';
+import type { Reason } from '../model/reason.js';
+import type { Endpoint, Layer } from '../model/endpoint.js';
+import type { DnsData, NameResolution } from '../model/evidence.js';
+import type { EndpointResult, LayerResult } from '../model/result.js';
+import type { RunSettings } from '../model/settings.js';
+import type { Check, CheckContext, CheckSignal, ProbeState } from '../model/check.js';
+import { skippedLayer, toEndpointResult } from '../verdict.js';
 import type { SecureContext } from 'node:tls';
 
 /** A check whose module loads on first use, with a way to start loading it early. */
@@ -45,10 +37,10 @@ function lazyCheck(load: () => Promise<Check>): LazyCheck {
 }
 
 // node:tls is not free either: a DNS or TCP run never loads it.
-const checkTls = lazyCheck(async () => (await import('./checks/tls.js')).checkTls);
-const checkHttp = lazyCheck(async () => (await import('./checks/http.js')).checkHttp);
-const checkWebSocket = lazyCheck(async () => (await import('./checks/websocket.js')).checkWebSocket);
-const checkSmb = lazyCheck(async () => (await import('./checks/smb.js')).checkSmb);
+const checkTls = lazyCheck(async () => (await import('../checks/tls.js')).checkTls);
+const checkHttp = lazyCheck(async () => (await import('../checks/http.js')).checkHttp);
+const checkWebSocket = lazyCheck(async () => (await import('../checks/websocket.js')).checkWebSocket);
+const checkSmb = lazyCheck(async () => (await import('../checks/smb.js')).checkSmb);
 
 /** Dispatch from layer to check: a plain map, no class hierarchy. */
 const CHECKS = {

@@ -5,11 +5,14 @@
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { SecureContext } from 'node:tls';
-import { DeadlineError, sleep } from './abort.js';
-import { resolveName } from './dns/resolve-name.js';
+import { DeadlineError, sleep } from '../abort.js';
+import { resolveName } from '../dns/resolve-name.js';
 import { notStartedResult, prefetchChecks, probeEndpoint } from './pipeline.js';
-import type { Endpoint, EndpointResult, NameResolution, RunSettings } from './types.js';
-import { toEndpointResult } from './verdict.js';
+import type { Endpoint } from '../model/endpoint.js';
+import type { NameResolution } from '../model/evidence.js';
+import type { EndpointResult } from '../model/result.js';
+import type { RunSettings } from '../model/settings.js';
+import { toEndpointResult } from '../verdict.js';
 
 /** Progress of a run, for the TTY progress line. */
 export interface Progress {

@@ -3,7 +3,7 @@
 // whatever layer met it, the result becomes `local_limit` with the errno kept as evidence. One
 // place, at the pipeline's boundary, so that no check (TCP, UDP, TLS, DNS, proxy) can blame the network.
 
-import type { LayerResult } from './types.js';
+import type { LayerResult } from '../model/result.js';
 
 /** The errno codes of running out of file descriptors. */
 const LOCAL_LIMIT_CODES = new Set(['EMFILE', 'ENFILE']);

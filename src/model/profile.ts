@@ -1,0 +1,22 @@
+// What amlprobe knows about the workspace: fills the catalog's host templates.
+
+/** Azure clouds with their own DNS suffixes. */
+export type Cloud = 'public' | 'china' | 'usgov';
+
+/** What amlprobe knows about the workspace; fills the catalog's host templates. Every field optional. */
+export interface WorkspaceProfile {
+  cloud?: Cloud;
+  /** ARM region name, lower case: eastus, westeurope, chinaeast2, usgovvirginia. */
+  region?: string;
+  workspaceName?: string;
+  /** Workspace ID (GUID), the "Workspace ID" property in the portal. */
+  workspaceId?: string;
+  storageAccounts?: string[];
+  keyVault?: string;
+  containerRegistry?: string;
+  computeInstance?: string;
+  /** Azure ML registries (name and region; id when known, from discovery). */
+  registries?: { name: string; region?: string; id?: string }[];
+  /** The workspace is reached through private endpoints: its private names must resolve privately. */
+  privateEndpoints?: boolean;
+}

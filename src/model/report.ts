@@ -1,0 +1,24 @@
+// A whole run as the JSON report prints it (docs/report.schema.json's shape; bump the version on a breaking change).
+
+import type { WorkspaceProfile } from './profile.js';
+import type { EndpointResult, Summary } from './result.js';
+import type { RunSettings } from './settings.js';
+
+/** A whole run, as the JSON report prints it. Bump REPORT_SCHEMA_VERSION on any breaking change. */
+export interface Report {
+  schemaVersion: number;
+  tool: { name: 'amlprobe'; version: string };
+  startedAt: string;
+  durationMs: number;
+  /** True when the run deadline struck before every probe finished. */
+  deadlineHit: boolean;
+  settings: RunSettings;
+  summary: Summary;
+  results: EndpointResult[];
+  /** The workspace profile the catalog was expanded with, and where each value came from (run only). */
+  workspace?: { profile: WorkspaceProfile; origin: Record<string, string> };
+  /** Profile values the catalog needed but nobody gave, with the flag that provides each (run only). */
+  missingInputs?: { field: string; flag: string; neededBy: string[] }[];
+}
+
+export const REPORT_SCHEMA_VERSION = 1;
