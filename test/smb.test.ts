@@ -11,6 +11,7 @@ import { negotiateRequest, readNegotiateAnswer, smbCellText, type SmbData } from
 import { answerNegotiate, negotiateResponse, offeredDialects } from '../src/lab/lab-smb.js';
 import { parseTarget } from '../src/plan/targets.js';
 import { renderJson } from '../src/report/json.js';
+import { startForwardProxy } from './helpers/forward-proxy.js';
 import { assertReason, hostileEndpoint, rawPeer, runHostile, type RawPeer } from './helpers/hostile.js';
 
 const peers: RawPeer[] = [];
@@ -132,6 +133,19 @@ describe('smb:// against byte-level fakes', () => {
       c.evidence?.((smb?.data ?? {}) as SmbData);
     });
   }
+});
+
+describe('smb:// through a forward proxy (an endpoint with its own proxy)', () => {
+  it('negotiates over the CONNECT tunnel: the tcp layer records the proxy, the smb layer the dialect', async (t) => {
+    const server = await rawPeer((socket) => answerNegotiate(socket));
+    peers.push(server);
+    const proxy = await startForwardProxy();
+    t.after(() => proxy.close());
+    const result = await runHostile(hostileEndpoint('smb', server.port, { proxy: proxy.url }));
+    assertReason(result, 'smb_negotiated', /^SMB 3\.1\.1 negotiated/);
+    assert.deepEqual(proxy.requests.map((r) => r.target), [`127.0.0.1:${server.port}`]);
+    assert.equal((result.checks.find((c) => c.layer === 'tcp')?.data as { proxy?: string } | undefined)?.proxy, proxy.url);
+  });
 });
 
 describe('the SMB2 NEGOTIATE request', () => {
