@@ -127,7 +127,7 @@ function negotiated(message: Buffer): SmbData {
 
 /** "3.1.1" for 0x0311, "2.0.2" for 0x0202; an unknown revision as hex. */
 function dialectName(revision: number): string {
-  const known: Record<number, string> = { 0x0202: '2.0.2', 0x0210: '2.1', 0x0300: '3.0', 0x0302: '3.0.2', 0x0311: '3.1.1', 0x02ff: '2.???' };
+  const known: Record<number, string> = { 0x0202: '2.0.2', 0x0210: '2.1', 0x0300: '3.0', 0x0302: '3.0.2', 0x0311: '3.1.1' };
   return known[revision] ?? `0x${revision.toString(16).padStart(4, '0')}`;
 }
 
