@@ -23,7 +23,7 @@ interface Row {
   wildcard?: string;
   wellKnownHost?: string;
   clouds?: Cloud[];
-  probe: 'dns' | 'tcp' | 'udp' | 'tls' | 'https' | 'wss' | 'none';
+  probe: 'dns' | 'tcp' | 'udp' | 'tls' | 'https' | 'wss' | 'smb' | 'none';
   ports: number[];
   transport: Transport;
   direction: 'outbound' | 'inbound';

@@ -57,6 +57,7 @@ const HEALTHY: Record<Exclude<CatalogRow['probe'], 'none'>, { status: Status; re
   tls: { status: 'pass', reason: 'ok' },
   https: { status: 'pass', reason: 'ok' },
   wss: { status: 'pass', reason: 'ws_upgraded' },
+  smb: { status: 'pass', reason: 'smb_negotiated' },
 };
 
 const RANK: Record<CatalogRequirement, number> = { required: 3, conditional: 2, optional: 1, informational: 0 };

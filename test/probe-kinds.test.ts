@@ -97,12 +97,16 @@ const echoKind: ProbeKind = {
   layer: ECHO,
   schemes: { [ECHO_SCHEME]: { layers: ['dns', 'tcp', ECHO], defaultPort: 7 } },
   column: { key: 'echo', title: 'ECHO', markdownTitle: 'echo' },
+  stopped: {
+    timeout: (_endpoint, _state, timeoutMs) => ({ reason: SILENT, message: `no echo within ${timeoutMs} ms` }),
+    deadline: () => 'the run deadline struck while waiting for the echo',
+  },
   load: async () => async (endpoint, state) => {
     const socket = state.socket as Socket;
     // Deliberately not alphabetical: the JSON report must follow the kind's order, not sort.
     const data = { bytes: 0, extra: 'x', peer: `${state.address}:${endpoint.port}` } satisfies EchoData;
-    // Its own verdict on silence, before the layer timeout: the engine's timeout words are per layer
-    // (src/engine/abort-result.ts) and know no made-up kind.
+    // Its own verdict on a short silence, before the layer timeout (which would end in the kind's
+    // `stopped` words, written by the engine).
     const heard = await new Promise<number | undefined>((resolve) => {
       const silence = setTimeout(() => resolve(undefined), 150);
       socket.once('data', (chunk: Buffer) => {

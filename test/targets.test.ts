@@ -75,7 +75,7 @@ describe('parseTarget: defaults', () => {
 describe('parseTarget: errors say what is wrong and how to fix it', () => {
   const cases: { text: string; error: RegExp }[] = [
     { text: '', error: /empty target; write e\.g\. https:\/\/ml\.azure\.com\// },
-    { text: 'ftp://x', error: /^'ftp:\/\/x': unknown scheme 'ftp'; use one of dns, tcp, udp, tls, http, https, ws, wss$/ },
+    { text: 'ftp://x', error: /^'ftp:\/\/x': unknown scheme 'ftp'; use one of dns, tcp, udp, tls, http, https, ws, wss, smb$/ },
     { text: 'htps://ml.azure.com', error: /unknown scheme 'htps'; did you mean 'https'\?/ },
     { text: 'https:ml.azure.com', error: /write 'https:\/\/ml\.azure\.com' \(two slashes after the scheme\)/ },
     { text: 'ml.azure.com', error: /no scheme and no port; write host:port for TCP \(e\.g\. ml\.azure\.com:443\)/ },

@@ -7,11 +7,11 @@
 // (load) and never pulls in undici, ws or node:tls itself (docs/benchmarks.md, start-up cost).
 // Nothing here produces markup: the panel is format-neutral data that src/report/html renders.
 
-import type { Layer, Protocol } from '../model/endpoint.js';
+import type { Endpoint, Layer, Protocol } from '../model/endpoint.js';
 import type { LayerEvidence } from '../model/evidence.js';
-import type { Reason } from '../model/reason.js';
+import type { Reason, Status } from '../model/reason.js';
 import type { LayerResult } from '../model/result.js';
-import type { Check } from '../model/check.js';
+import type { Check, ProbeState } from '../model/check.js';
 
 /** A column of the matrix; kinds that never run together for one endpoint share one (tcp and udp). */
 export interface Column {
@@ -74,6 +74,26 @@ export type PanelBlock =
   /** A titled group of blocks, e.g. one certificate of a chain. */
   | { title: string; blocks: readonly PanelBlock[] };
 
+/** The words of a layer cut short by its signal. */
+export interface StopWording {
+  status?: Status;
+  reason: Reason;
+  message: string;
+  detail?: string;
+}
+
+/**
+ * What a layer cut short by its signal reads as. The engine alone writes that result
+ * (src/engine/abort-result.ts) from the check's evidence so far and stage (state.evidence,
+ * state.stage); the words are the kind's, so that a new kind brings its own.
+ */
+export interface StopWords {
+  /** The layer's own timeout struck. */
+  timeout(endpoint: Endpoint, state: ProbeState, timeoutMs: number): StopWording;
+  /** The run deadline struck in this layer: the message of a `deadline` result. */
+  deadline(state: ProbeState): string;
+}
+
 /** One probe kind: everything the engine and the reports need to know about a layer. */
 export interface ProbeKind<L extends Layer = Layer> {
   layer: L;
@@ -88,6 +108,8 @@ export interface ProbeKind<L extends Layer = Layer> {
    * run's deadline counts from the run's start).
    */
   preload?: boolean;
+  /** What the layer cut short by its timeout or the run deadline reads as. */
+  stopped: StopWords;
   /** Key order of the layer's evidence in the JSON report. */
   json: EvidenceShape;
   /** Cell text of a pass (reason `ok`); when absent, the layer's time. */

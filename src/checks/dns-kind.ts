@@ -82,6 +82,12 @@ export const dnsKind: ProbeKind<'dns'> = {
   column: COLUMNS.dns,
   load: async () => (await import('./dns.js')).checkDns,
   preload: true,
+  // The DNS layer's own per-server timeout sentences come from each query's own timeout (src/dns/),
+  // which is not a layer abort: these words are for the rare abort of the whole resolution.
+  stopped: {
+    timeout: () => ({ reason: 'dns_timeout', message: 'resolution aborted by the layer timeout' }),
+    deadline: () => 'resolution cut short by the run deadline',
+  },
   json: {
     order: ['name', 'literal', 'authority', 'addresses', 'system', 'direct'],
     objects: { system: { order: ['reason', 'message', 'code', 'addresses', 'ms'] } },

@@ -34,6 +34,10 @@ export const httpKind: ProbeKind<'http'> = {
   column: COLUMNS.app,
   // undici and ws cost about 200 ms of start-up between them: only a run that needs one loads it.
   load: async () => (await import('./http.js')).checkHttp,
+  stopped: {
+    timeout: (_endpoint, _state, timeoutMs) => ({ reason: 'http_timeout', message: `no HTTP answer within ${timeoutMs} ms` }),
+    deadline: () => 'run deadline reached before an HTTP answer',
+  },
   json: { order: ['url', 'status', 'firstByteMs', 'code', 'headers'] },
   okCell: (check) => String(answeredStatus(check) ?? formatMs(check.ms)),
   cells: {

@@ -6,12 +6,13 @@ import type { Layer, Protocol } from '../model/endpoint.js';
 import type { Column, ProbeKind, SchemeSyntax } from './descriptor.js';
 import { dnsKind } from './dns-kind.js';
 import { httpKind } from './http-kind.js';
+import { smbKind } from './smb.js';
 import { tcpKind } from './tcp-kind.js';
 import { tlsKind } from './tls-kind.js';
 import { udpKind } from './udp-kind.js';
 import { websocketKind } from './websocket-kind.js';
 
-const REGISTERED = [dnsKind, tcpKind, udpKind, tlsKind, httpKind, websocketKind] as const;
+const REGISTERED = [dnsKind, tcpKind, udpKind, tlsKind, httpKind, websocketKind, smbKind] as const;
 
 // A layer declared (LayerEvidence) but not registered here is a compile error on this line.
 const everyLayerRegistered: [Exclude<Layer, (typeof REGISTERED)[number]['layer']>] extends [never] ? true : never = true;

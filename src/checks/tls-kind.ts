@@ -82,6 +82,14 @@ export const tlsKind: ProbeKind<'tls'> = {
   column: COLUMNS.tls,
   // node:tls costs tens of milliseconds to load: a DNS or TCP run never does.
   load: async () => (await import('./tls.js')).checkTls,
+  stopped: {
+    timeout: (_endpoint, _state, timeoutMs) => ({
+      reason: 'tls_timeout',
+      message: `no TLS answer within ${timeoutMs} ms`,
+      detail: 'The TCP connection opened but the handshake never completed: the server or a middlebox accepted the connection and then stayed silent.',
+    }),
+    deadline: () => 'the run deadline struck during the TLS handshake',
+  },
   json: {
     order: ['servername', 'protocol', 'cipher', 'alpn', 'authorized', 'verifyError', 'code', 'chain'],
     lists: { chain: { order: ['subject', 'issuer', 'subjectAltNames', 'validFrom', 'validTo', 'fingerprint256', 'serialNumber'] } },

@@ -9,6 +9,18 @@ export const udpKind: ProbeKind<'udp'> = {
   column: COLUMNS.connect,
   load: async () => (await import('./udp.js')).checkUdp,
   preload: true,
+  // Silence is the normal end of a UDP probe: open or filtered, a failure only when a reply is expected.
+  stopped: {
+    timeout: (endpoint, _state, timeoutMs) => ({
+      status: endpoint.expect.udpReply ? 'fail' : 'warn',
+      reason: 'udp_open_or_filtered',
+      message: `no reply within ${timeoutMs} ms (open or filtered)`,
+      detail:
+        'UDP gives no handshake: silence means either a service that ignores this payload or a firewall that drops it. ' +
+        'No ICMP port unreachable came back, so nothing on the path reported the port closed.',
+    }),
+    deadline: () => 'the run deadline struck while waiting for a UDP reply',
+  },
   json: { order: ['address', 'port', 'sentBytes', 'replyBytes', 'code'] },
   okCell: (_check, data) => (data?.replyBytes === undefined ? 'reply' : `reply ${data.replyBytes} B`),
   cells: {

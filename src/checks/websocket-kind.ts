@@ -13,6 +13,10 @@ export const websocketKind: ProbeKind<'websocket'> = {
   column: COLUMNS.app,
   // undici and ws cost about 200 ms of start-up between them: only a run that needs one loads it.
   load: async () => (await import('./websocket.js')).checkWebSocket,
+  stopped: {
+    timeout: (_endpoint, _state, timeoutMs) => ({ reason: 'ws_timeout', message: `no answer to the WebSocket upgrade within ${timeoutMs} ms` }),
+    deadline: () => 'run deadline reached before an answer to the WebSocket upgrade',
+  },
   json: { order: ['url', 'status', 'code', 'headers'] },
   okCell: (check) => String(answeredStatus(check) ?? formatMs(check.ms)),
   cells: {

@@ -35,6 +35,7 @@ export const COMMAND_HELP: Record<OptionReader, CommandHelp> = {
   tls://HOST:PORT            TCP + TLS handshake, certificate verified
   http://HOST[:PORT][/PATH]  TCP + HTTP request (https:// adds TLS)
   ws://HOST[:PORT][/PATH]    TCP + WebSocket upgrade (wss:// adds TLS)
+  smb://HOST[:PORT]          TCP + SMB2 NEGOTIATE (port 445): dialect and signing (Azure Files)
   IPv6 literals go in brackets: tcp://[fd00::5]:443
 Every target is required; --expect-private applies to all of them.`,
     exit: PROBE_EXIT,

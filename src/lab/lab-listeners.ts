@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import type { LabCerts } from './lab-certs.js';
 import type { LabBehaviour } from './lab-network.js';
 import { labProxyServer } from './lab-proxy.js';
+import { answerNegotiate } from './lab-smb.js';
 
 const HOST = '127.0.0.1';
 
@@ -84,6 +85,11 @@ function tcpAccept(): Promise<Listener> {
   return listen(createNetServer((socket) => socket.resume().on('end', () => socket.end())));
 }
 
+/** An Azure Files stand-in: answers one SMB2 NEGOTIATE per connection. */
+function smbServer(): Promise<Listener> {
+  return listen(createNetServer((socket) => answerNegotiate(socket.on('end', () => socket.end()))));
+}
+
 /** A TLS server presenting the inspection firewall's forged certificate and its CA. */
 function tlsIntercept(certs: LabCerts): Promise<Listener> {
   return listen(createTlsServer({ key: certs.inspection.key, cert: certs.inspection.cert }, (socket) => socket.resume()));
@@ -146,6 +152,8 @@ function start(behaviour: LabBehaviour, certs: LabCerts, tunnelTo: (authority: s
       return webServer(undefined);
     case 'tcp-accept':
       return tcpAccept();
+    case 'smb':
+      return smbServer();
     case 'udp-reply':
       return udpReply();
     case 'silent-peer':

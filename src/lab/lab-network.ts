@@ -19,6 +19,8 @@ export type LabBehaviour =
   | 'http'
   /** A TCP service that accepts the connection. */
   | 'tcp-accept'
+  /** An Azure Files stand-in on 445: answers an SMB2 NEGOTIATE (lab-smb.ts). */
+  | 'smb'
   /** A UDP service that answers every datagram. */
   | 'udp-reply'
   | 'silent-peer'
@@ -121,6 +123,8 @@ function healthyBehaviour(protocol: Protocol): LabBehaviour {
     case 'http':
     case 'ws':
       return 'http';
+    case 'smb':
+      return 'smb';
     default:
       return 'tcp-accept';
   }

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { redirectKey } from '../../src/net/redirect.js';
+import { answerNegotiate } from '../../src/lab/lab-smb.js';
 import type { Endpoint } from '../../src/model/endpoint.js';
 import type { Zone } from './dns-server.js';
 import { LOOPBACK, startTcpServer, startUdpServer, type Listener } from './listeners.js';
@@ -80,6 +81,8 @@ export interface ServicePorts {
   tcp: number;
   /** UDP responder: udp rows (5831). */
   udp: number;
+  /** SMB2 NEGOTIATE responder: smb rows (Azure Files, 445). */
+  smb: number;
 }
 
 /**
@@ -94,7 +97,7 @@ export function redirectsFor(endpoints: readonly Endpoint[], plans: Map<string, 
     if (plan === undefined) throw new Error(`no address planned for ${endpoint.host}`);
     const transport = endpoint.protocol === 'udp' ? 'udp' : 'tcp';
     const key = redirectKey(transport, plan.address, endpoint.port);
-    const port = endpoint.protocol === 'udp' ? ports.udp : endpoint.protocol === 'tcp' ? ports.tcp : ports.web;
+    const port = endpoint.protocol === 'udp' ? ports.udp : endpoint.protocol === 'tcp' ? ports.tcp : endpoint.protocol === 'smb' ? ports.smb : ports.web;
     if (endpoint.protocol === 'tcp' && redirects[key] !== undefined) continue;
     redirects[key] = `${LOOPBACK}:${port}`;
   }
@@ -162,20 +165,22 @@ export interface WorkspaceServices {
   web: WebListener;
   tcp: Listener;
   udp: Listener;
+  smb: Listener;
   ports: ServicePorts;
   close(): Promise<void>;
 }
 
 /** Starts the web, TCP and UDP stand-ins; the UDP responder echoes (an open port that answers). */
 export async function startWorkspaceServices(cert: { key: string; cert: string }): Promise<WorkspaceServices> {
-  const [web, tcp, udp] = await Promise.all([startWebListener(cert), startTcpServer(), startUdpServer('echo')]);
+  const [web, tcp, udp, smb] = await Promise.all([startWebListener(cert), startTcpServer(), startUdpServer('echo'), startTcpServer((s) => answerNegotiate(s))]);
   return {
     web,
     tcp,
     udp,
-    ports: { web: web.port, tcp: tcp.port, udp: udp.port },
+    smb,
+    ports: { web: web.port, tcp: tcp.port, udp: udp.port, smb: smb.port },
     close: async () => {
-      await Promise.all([web.close(), tcp.close(), udp.close()]);
+      await Promise.all([web.close(), tcp.close(), udp.close(), smb.close()]);
     },
   };
 }
