@@ -10,8 +10,9 @@ import './node-guard.js';
 import './cli/gc-tuning.js';
 import { parseCommandLine } from './cli/args.js';
 import type { ParsedArgs } from './cli/args.js';
-import { helpText } from './cli/help.js';
+import { helpForTopics } from './cli/help.js';
 import { installLastResort, plantTestCrash, reportInternalError } from './cli/internal-error.js';
+import { asUsageError } from './cli/usage-errors.js';
 import { isUsageError } from './errors.js';
 import { cleanMessage } from './untrusted/evidence.js';
 import { markCommandStart } from './plan/run-clock.js';
@@ -26,7 +27,7 @@ async function dispatch(args: ParsedArgs): Promise<number> {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     case 'help':
-      process.stdout.write(helpText());
+      process.stdout.write(helpForTopics(args.positionals));
       return 0;
     case 'check':
       return (await import('./cli/check-command.js')).checkCommand(args);
@@ -50,7 +51,9 @@ export async function main(argv: string[]): Promise<number> {
   markCommandStart();
   try {
     return await dispatch(parseCommandLine(argv));
-  } catch (error) {
+  } catch (caught) {
+    // A parse error of dns/ or net/ that reached here unconverted is still the user's bad input.
+    const error = asUsageError(caught);
     if (isUsageError(error)) {
       process.stderr.write(`amlprobe: error: ${cleanMessage(`${error.where ? `${error.where}: ` : ''}${error.message}`)}\n`);
       return 2;

@@ -3,8 +3,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonicalAddress, classifyAddress, isIpLiteral, privateRangeLabel } from '../src/net/address.js';
-import { formatAddress, parseAddress, parseCidr } from '../src/net/cidr.js';
-import { UsageError } from '../src/errors.js';
+import { CidrParseError, formatAddress, parseAddress, parseCidr } from '../src/net/cidr.js';
+import { isUsageError } from '../src/errors.js';
 
 describe('classifyAddress', () => {
   const extra = [parseCidr('20.50.0.0/16'), parseCidr('2001:db8:aa::/48')];
@@ -94,14 +94,15 @@ describe('parseCidr', () => {
   for (const [text, message] of bad) {
     test(`rejects '${text}'`, () => {
       assert.throws(
-        () => parseCidr(text),
-        (error: unknown) => error instanceof UsageError && error.message === message,
+        () => parseCidr(text, '--private-cidr'),
+        (error: unknown) => !isUsageError(error) && error instanceof CidrParseError && error.message === message && error.value === text && error.source === '--private-cidr',
       );
     });
   }
 
   test('the option name in messages follows the source', () => {
-    assert.throws(() => parseCidr('1.2.3.4/40', 'config.yaml privateCidrs[0]'), /^UsageError: config\.yaml privateCidrs\[0\] '1\.2\.3\.4\/40'/);
+    assert.throws(() => parseCidr('1.2.3.4/40', 'config.yaml privateCidrs[0]'), /^CidrParseError: config\.yaml privateCidrs\[0\] '1\.2\.3\.4\/40'/);
+    assert.throws(() => parseCidr('1.2.3.4/40'), /^CidrParseError: --private-cidr '1\.2\.3\.4\/40': prefix length/);
   });
 });
 

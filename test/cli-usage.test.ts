@@ -1,7 +1,7 @@
 // Every kind of bad input, as a user types it: exit 2, stdout empty, stderr one paragraph that
 // starts "amlprobe: error:", names the bad value and carries no stack trace; and nothing probed.
-// Also --version and --help, whose flag list is checked against the OPTIONS table of src/cli/args.ts
-// so that the help can never forget a flag.
+// Also --version and --help, whose flag list is checked against the OPTIONS table of src/cli/options.ts
+// so that the help can never forget a flag (test/cli-help.test.ts checks each command's help).
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -32,6 +32,8 @@ interface UsageCase {
   args: () => string[];
   /** Patterns the message must match (a function when they quote a server's port). */
   says: RegExp[] | (() => RegExp[]);
+  /** Variables for the child's environment. */
+  env?: Record<string, string>;
 }
 
 // Four children at a time: enough to overlap node's start-up, few enough not to starve the test
@@ -101,7 +103,7 @@ describe('cli: bad input exits 2 with one clear paragraph', { concurrency: 4 }, 
     { case: 'missing config file', args: () => ['--config', join(dir, 'absent.yaml'), ...local()], says: [/absent\.yaml/, /no such file/] },
     { case: '--format nonsense (check)', args: () => ['check', 'tcp://127.0.0.1:1', '--format', 'nonsense', ...local()], says: [/--format/, /'nonsense'/, /table, json/] },
     { case: '--format nonsense (catalog)', args: () => ['catalog', '--format', 'nonsense'], says: [/'nonsense'/, /csv/] },
-    { case: '--ca-file missing', args: () => ['check', 'tls://127.0.0.1:1', '--ca-file', join(dir, 'missing-ca.pem'), ...local()], says: [/missing-ca\.pem/, /no such file/] },
+    { case: '--ca-file missing', args: () => ['check', 'tls://127.0.0.1:1', '--ca-file', join(dir, 'missing-ca.pem'), ...local()], says: [/^amlprobe: error: --ca-file: cannot read CA file .*missing-ca\.pem/, /no such file/] },
     { case: 'a flag the command does not read (check --scenario)', args: () => ['check', 'tcp://127.0.0.1:1', '--scenario', 'studio', ...local()], says: [/--scenario: not an option of 'check' \(it belongs to 'run'/, /--config gives it settings/] },
     { case: 'a flag the command does not read (catalog --timeout)', args: () => ['catalog', '--timeout', '2s'], says: [/--timeout: not an option of 'catalog'/, /Options of 'catalog': --format/] },
     { case: 'a flag the command does not read (run --listen)', args: () => ['--listen', '127.0.0.1:9000', ...local()], says: [/--listen: not an option of 'run' \(it belongs to 'serve'\)/] },
@@ -118,12 +120,19 @@ describe('cli: bad input exits 2 with one clear paragraph', { concurrency: 4 }, 
     },
     { case: '--output with an empty name', args: () => ['check', 'tcp://127.0.0.1:1', '--output', '', ...local()], says: [/--output/, /file name is empty/] },
     { case: '--output naming a directory', args: () => ['check', 'tcp://127.0.0.1:1', '--output', dir, ...local()], says: [/--output/, /is a directory/] },
+    { case: '--proxy with a path', args: () => ['check', 'tcp://127.0.0.1:1', '--proxy', 'http://proxy.invalid:3128/x', ...local()], says: [/^amlprobe: error: --proxy 'http:\/\/proxy\.invalid:3128': a proxy URL has no path/] },
+    {
+      case: 'https_proxy in the environment that is not http://',
+      args: () => ['check', 'tcp://127.0.0.1:1', ...local()],
+      env: { https_proxy: 'https://alice:s3cret@proxy.invalid:3128' },
+      says: [/^amlprobe: error: https_proxy 'https:\/\/proxy\.invalid:3128': only http:\/\/ forward proxies/, /^(?![\s\S]*s3cret)/],
+    },
   ];
 
   for (const c of cases) {
     it(c.case, async () => {
       const args = c.args();
-      const run = await runCli(args, { offline: !args.includes('--no-system-resolver') });
+      const run = await runCli(args, { offline: !args.includes('--no-system-resolver'), ...(c.env ? { env: c.env } : {}) });
       assertUsageError(run, typeof c.says === 'function' ? c.says() : c.says);
       const named = dns.queries.filter((q) => q.name !== '.' && q.name !== '');
       assert.deepEqual(named, [], 'a usage error is found before any name is resolved');
@@ -131,12 +140,12 @@ describe('cli: bad input exits 2 with one clear paragraph', { concurrency: 4 }, 
   }
 });
 
-/** The long flag names of the OPTIONS table in src/cli/args.ts, read from the source text. */
+/** The long flag names of the OPTIONS table in src/cli/options.ts, read from the source text. */
 function optionsInSource(): { long: string[]; short: string[] } {
-  const source = readFileSync(join(REPO_ROOT, 'src', 'cli', 'args.ts'), 'utf8');
-  const table = /const OPTIONS = \{([\s\S]*?)\n\} as const;/.exec(source)?.[1];
-  assert.ok(table, 'the OPTIONS table is found in src/cli/args.ts');
-  const long = [...table.matchAll(/^\s+'?([a-z][a-z-]*)'?: \{/gm)].map((m) => m[1] ?? '');
+  const source = readFileSync(join(REPO_ROOT, 'src', 'cli', 'options.ts'), 'utf8');
+  const table = /export const OPTIONS = \{([\s\S]*?)\n\} as const/.exec(source)?.[1];
+  assert.ok(table, 'the OPTIONS table is found in src/cli/options.ts');
+  const long = [...table.matchAll(/^ {2}'?([a-z][a-z-]*)'?: \{/gm)].map((m) => m[1] ?? '');
   const short = [...table.matchAll(/short: '([A-Za-z])'/g)].map((m) => m[1] ?? '');
   return { long, short };
 }
@@ -153,25 +162,38 @@ describe('cli: --version and --help', { concurrency: 4 }, () => {
     });
   }
 
-  it('--help lists every flag of the OPTIONS table', async () => {
-    const run = await runCli(['--help'], { offline: true });
-    assert.equal(run.code, 0, describeRun(run));
-    assert.equal(run.stderr, '');
+  it('--help and the help of each command together list every flag of the OPTIONS table', async () => {
+    const commands = ['run', 'check', 'catalog', 'lab', 'serve', 'healthcheck', 'diff'];
+    const runs = await Promise.all([['--help'], ...commands.map((c) => ['help', c])].map((args) => runCli(args, { offline: true })));
+    for (const run of runs) {
+      assert.equal(run.code, 0, describeRun(run));
+      assert.equal(run.stderr, '');
+    }
+    const all = runs.map((r) => r.stdout).join('\n');
     const { long, short } = optionsInSource();
     assert.ok(long.length >= 20, `found ${long.length} options in the source`);
-    const missing = long.filter((name) => !new RegExp(`--${name}(?![a-z-])`).test(run.stdout));
-    assert.deepEqual(missing, [], 'flags missing from --help');
-    const missingShort = short.filter((letter) => !new RegExp(`(^|[\\s,|])-${letter}[\\s,]`, 'm').test(run.stdout));
-    assert.deepEqual(missingShort, [], 'short flags missing from --help');
-    assert.match(run.stdout, new RegExp(`amlprobe ${pkg.version.replace(/\./g, '\\.')}`));
-    assert.match(run.stdout, /Exit codes:/);
+    // --token is in the table only to be refused; the help names it only to say so.
+    const missing = long.filter((name) => !new RegExp(`--${name}(?![a-z-])`).test(all));
+    assert.deepEqual(missing, [], 'flags missing from every help');
+    const missingShort = short.filter((letter) => !new RegExp(`(^|[\\s,|])-${letter}[\\s,]`, 'm').test(all));
+    assert.deepEqual(missingShort, [], 'short flags missing from every help');
+    const overview = runs[0]?.stdout ?? '';
+    assert.match(overview, new RegExp(`amlprobe ${pkg.version.replace(/\./g, '\\.')}`));
+    assert.match(overview, /Exit codes:/);
   });
 
-  for (const args of [['help'], ['-h'], ['check', '--help']]) {
-    it(`${args.join(' ')} prints the same help`, async () => {
+  for (const args of [['help'], ['-h'], ['help', 'help'], ['version', '--help']]) {
+    it(`${args.join(' ')} prints the same help as --help`, async () => {
       const [run, reference] = await Promise.all([runCli(args, { offline: true }), runCli(['--help'], { offline: true })]);
       assert.equal(run.code, 0, describeRun(run));
       assert.equal(run.stdout, reference.stdout);
     });
   }
+
+  it("check --help prints check's help, as amlprobe help check does", async () => {
+    const [run, reference, overview] = await Promise.all([runCli(['check', '--help'], { offline: true }), runCli(['help', 'check'], { offline: true }), runCli(['--help'], { offline: true })]);
+    assert.equal(run.code, 0, describeRun(run));
+    assert.equal(run.stdout, reference.stdout);
+    assert.notEqual(run.stdout, overview.stdout);
+  });
 });

@@ -1,9 +1,11 @@
-// parseDnsServer: every accepted form, and a message naming the value for every rejected one.
+// parseDnsServer: every accepted form, and a typed error naming the value for every rejected one
+// (dns/ knows nothing of exit codes: the CLI turns it into a usage error, see cli-usage.test.ts).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatDnsServer, parseDnsServer } from '../src/dns/resolve-name.js';
-import { UsageError } from '../src/errors.js';
+import { isUsageError } from '../src/errors.js';
+import { DnsServerAddressError } from '../src/dns/server-address.js';
 
 const good: [string, string, number, string][] = [
   ['10.0.0.4', '10.0.0.4', 53, '10.0.0.4:53'],
@@ -37,8 +39,11 @@ const bad: [string, string][] = [
 for (const [text, message] of bad) {
   test(`rejects '${text}'`, () => {
     assert.throws(
-      () => parseDnsServer(text),
-      (error: unknown) => error instanceof UsageError && error.message === message,
+      () => parseDnsServer(text, '--dns-server'),
+      (error: unknown) =>
+        !isUsageError(error) && error instanceof DnsServerAddressError && error.message === message &&
+        error.value === text && error.source === '--dns-server' && message.endsWith(`: ${error.why}`),
     );
   });
 }
+

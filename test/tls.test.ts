@@ -12,7 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import { checkTcp, checkTls } from './helpers/engine-checks.js';
 import { isUsageError } from '../src/errors.js';
-import { loadTrustStore, trustStoreFor } from '../src/net/trust-store.js';
+import { CaFileError, loadTrustStore, trustStoreFor } from '../src/net/trust-store.js';
+import { asUsageError } from '../src/cli/usage-errors.js';
 import type { Reason } from '../src/model/reason.js';
 import type { Endpoint } from '../src/model/endpoint.js';
 import type { TlsData } from '../src/model/evidence.js';
@@ -172,11 +173,19 @@ describe('checkTls: certificates', () => {
     for (const file of ['/nonexistent/amlprobe-ca.pem', empty]) {
       assert.throws(
         () => loadTrustStore({ extraCaFiles: [file] }, {}),
-        (error: unknown) => isUsageError(error) && error.message.includes(file) && error.where === '--ca-file',
+        (error: unknown) => !isUsageError(error) && error instanceof CaFileError && error.message.includes(file) && error.value === file,
       );
       // The lazy store of a run checks the files at once, before it builds anything.
+      assert.throws(() => trustStoreFor([file]), (error: unknown) => error instanceof CaFileError && error.message.includes(file));
+      // The CLI's edge makes it a usage error on --ca-file (exit 2), message unchanged.
       assert.throws(
-        () => trustStoreFor([file]),
+        () => {
+          try {
+            trustStoreFor([file]);
+          } catch (error) {
+            throw asUsageError(error);
+          }
+        },
         (error: unknown) => isUsageError(error) && error.message.includes(file) && error.where === '--ca-file',
       );
     }
@@ -190,7 +199,7 @@ describe('checkTls: certificates', () => {
     const again = trustStoreFor([file]);
     // Removing the file after the check shows the build is lazy: it has not read the file yet...
     await rm(file);
-    assert.throws(() => first(), (error: unknown) => isUsageError(error));
+    assert.throws(() => first(), (error: unknown) => error instanceof CaFileError);
     // ...and with the file back, both functions return the one store built.
     await writeFile(file, ca.caCert);
     const context = first();

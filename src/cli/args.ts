@@ -1,92 +1,15 @@
-// Command-line flags: one table of every option, parsed with node:util parseArgs, with errors that
-// name the bad flag and suggest the right one. Turning flags into the plan's options is plan-options.ts's job.
+// Command-line flags, parsed with node:util parseArgs from the one table of options (options.ts),
+// with errors that name the bad flag and suggest the right one. A flag a command would silently
+// ignore is refused instead (exit 2): `check --scenario x` or `catalog --timeout 1s` is a
+// misunderstanding to point out, not to hide. Turning flags into the plan's options is
+// plan-options.ts's job.
 
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { closestMatch as closest } from '../did-you-mean.js';
+import { COMMANDS, OPTION_READERS, OPTIONS, optionsAcceptedBy, type Command, type OptionName } from './options.js';
 
-/** The subcommands amlprobe knows. */
-export type Command = 'run' | 'check' | 'catalog' | 'lab' | 'serve' | 'healthcheck' | 'diff' | 'help' | 'version';
-
-export const COMMANDS: readonly Command[] = ['run', 'check', 'catalog', 'lab', 'serve', 'healthcheck', 'diff', 'help', 'version'];
-
-/** Every flag, once. `multiple` flags may be repeated. */
-const OPTIONS = {
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'V' },
-  config: { type: 'string', short: 'c' },
-  format: { type: 'string', short: 'f' },
-  output: { type: 'string', short: 'o', multiple: true },
-  timeout: { type: 'string', short: 't' },
-  deadline: { type: 'string' },
-  concurrency: { type: 'string' },
-  'dns-server': { type: 'string', multiple: true },
-  'no-system-resolver': { type: 'boolean' },
-  'azure-dns': { type: 'boolean' },
-  'no-azure-dns': { type: 'boolean' },
-  'azure-dns-address': { type: 'string' },
-  'private-cidr': { type: 'string', multiple: true },
-  'all-addresses': { type: 'boolean' },
-  'expect-private': { type: 'boolean' },
-  proxy: { type: 'string' },
-  'no-proxy': { type: 'boolean' },
-  'ca-file': { type: 'string', multiple: true },
-  'no-color': { type: 'boolean' },
-  scenario: { type: 'string', multiple: true },
-  cloud: { type: 'string' },
-  region: { type: 'string' },
-  'workspace-name': { type: 'string' },
-  'workspace-id': { type: 'string' },
-  'storage-account': { type: 'string', multiple: true },
-  'key-vault': { type: 'string' },
-  'container-registry': { type: 'string' },
-  'compute-instance': { type: 'string' },
-  registry: { type: 'string', multiple: true },
-  'private-endpoints': { type: 'boolean' },
-  'no-private-endpoints': { type: 'boolean' },
-  // Known only so that it can be refused without echoing its value (see refuseTokenFlag).
-  token: { type: 'string' },
-  'token-file': { type: 'string' },
-  'no-imds': { type: 'boolean' },
-  'no-discovery': { type: 'boolean' },
-  'workspace-json': { type: 'string' },
-  'private-endpoints-json': { type: 'string', multiple: true },
-  'no-faults': { type: 'boolean' },
-  interval: { type: 'string' },
-  listen: { type: 'string' },
-  'serve-state': { type: 'string' },
-  compact: { type: 'boolean' },
-} as const;
-
-type FlagName = keyof typeof OPTIONS;
-
-// Which flags each command reads, by group. A flag a command would silently ignore is refused
-// instead (exit 2): `check --scenario x` or `catalog --timeout 1s` is a misunderstanding to point
-// out, not to hide.
-const REPORT: readonly FlagName[] = ['format', 'output', 'no-color'];
-const SETTINGS: readonly FlagName[] = [
-  'timeout', 'deadline', 'concurrency', 'dns-server', 'no-system-resolver', 'azure-dns', 'azure-dns-address',
-  'private-cidr', 'all-addresses', 'expect-private', 'proxy', 'no-proxy', 'ca-file',
-];
-const PROFILE: readonly FlagName[] = [
-  'cloud', 'region', 'workspace-name', 'workspace-id', 'storage-account', 'key-vault', 'container-registry',
-  'compute-instance', 'registry', 'private-endpoints', 'no-private-endpoints', 'workspace-json',
-];
-/** What `run` learns by itself, and how to switch it off. */
-const LEARNING: readonly FlagName[] = ['token-file', 'no-imds', 'no-discovery', 'no-azure-dns'];
-const RUN: readonly FlagName[] = [...REPORT, ...SETTINGS, ...PROFILE, ...LEARNING, 'config', 'scenario', 'private-endpoints-json'];
-
-/** The flags each command accepts besides --help and --version (help and version accept any). */
-const FLAGS_BY_COMMAND: Record<Exclude<Command, 'help' | 'version'>, ReadonlySet<FlagName>> = {
-  run: new Set([...RUN, 'compact']),
-  // serve and healthcheck refuse --format/--output themselves, with a sentence about what to use instead.
-  serve: new Set([...RUN, 'interval', 'listen', 'serve-state']),
-  healthcheck: new Set([...RUN, 'serve-state']),
-  check: new Set([...REPORT, ...SETTINGS, 'config', 'private-endpoints-json', 'compact']),
-  catalog: new Set(['format', 'output', 'no-color', 'config', 'scenario', ...PROFILE]),
-  lab: new Set(['format', 'output', 'no-color', 'timeout', 'deadline', 'concurrency', 'no-faults']),
-  diff: new Set(['format', 'output', 'no-color']),
-};
+export { COMMANDS, type Command } from './options.js';
 
 /** Why a flag does not apply, for the commands where that needs more than the list of their options. */
 const NOT_APPLICABLE_NOTE: Partial<Record<Command, string>> = {
@@ -97,21 +20,21 @@ const NOT_APPLICABLE_NOTE: Partial<Record<Command, string>> = {
 /** Refuses a flag the command would not read, naming the commands that do. */
 function refuseInapplicableFlags(command: Command, flags: Flags): void {
   if (command === 'help' || command === 'version') return;
-  const accepted = FLAGS_BY_COMMAND[command];
+  const accepted = optionsAcceptedBy(command);
   for (const [name, value] of Object.entries(flags)) {
-    if (value === undefined || name === 'help' || name === 'version' || accepted.has(name as FlagName)) continue;
-    const users = (Object.keys(FLAGS_BY_COMMAND) as (keyof typeof FLAGS_BY_COMMAND)[]).filter((c) => FLAGS_BY_COMMAND[c].has(name as FlagName));
+    if (value === undefined || accepted.has(name as OptionName)) continue;
+    const users = OPTION_READERS.filter((c) => optionsAcceptedBy(c).has(name as OptionName));
     const note = NOT_APPLICABLE_NOTE[command];
     throw new UsageError(
       `not an option of '${command}'${users.length > 0 ? ` (it belongs to ${users.map((c) => `'${c}'`).join(', ')})` : ''}. ` +
-        (note ?? `Options of '${command}': ${[...accepted].map((f) => `--${f}`).join(', ')}.`) +
-        ` See 'amlprobe --help'.`,
+        (note ?? `Options of '${command}': ${[...accepted].filter((f) => f !== 'help' && f !== 'version').map((f) => `--${f}`).join(', ')}.`) +
+        ` See 'amlprobe help ${command}'.`,
       `--${name}`,
     );
   }
 }
 
-/** Parsed flags, as typed by parseArgs from the table above. */
+/** Parsed flags, as typed by parseArgs from the table of options.ts. */
 export type Flags = ReturnType<typeof parseFlags>['values'];
 
 function parseFlags(argv: string[]) {
@@ -199,6 +122,12 @@ function tokenRefusal(): UsageError {
   );
 }
 
+/** An example value of an option, for "needs a value" messages. */
+function exampleOf(name: string): string {
+  const spec: { example?: string } | undefined = (OPTIONS as Record<string, { example?: string }>)[name];
+  return spec?.example ?? 'VALUE';
+}
+
 /** Turns parseArgs's errors into one clear sentence with a suggestion. */
 function explainParseError(error: unknown): UsageError {
   const err = error as { code?: string; message?: string };
@@ -218,32 +147,9 @@ function explainParseError(error: unknown): UsageError {
     const takesValue = !/does not take an argument/.test(message);
     return new UsageError(
       takesValue
-        ? `option '${flag}' needs a value, e.g. ${flag} ${VALUE_HINTS[flag.replace(/^-+/, '')] ?? 'VALUE'}. See 'amlprobe --help'.`
+        ? `option '${flag}' needs a value, e.g. ${flag} ${exampleOf(flag.replace(/^-+/, ''))}. See 'amlprobe --help'.`
         : `option '${flag}' takes no value; write just ${flag}. See 'amlprobe --help'.`,
     );
   }
   return new UsageError(`${message.split('\n')[0]}. See 'amlprobe --help'.`);
 }
-
-/** An example value per option, for "needs a value" messages. */
-const VALUE_HINTS: Partial<Record<string, string>> = {
-  config: 'amlprobe.yaml',
-  format: 'json',
-  output: 'report.json',
-  timeout: '3s',
-  deadline: '30s',
-  concurrency: '64',
-  'dns-server': '10.0.0.4',
-  'azure-dns-address': '168.63.129.16',
-  'private-cidr': '172.30.0.0/16',
-  proxy: 'http://proxy.corp:3128',
-  'ca-file': 'corporate-root.pem',
-  scenario: 'studio',
-  cloud: 'public',
-  region: 'eastus',
-  'workspace-json': 'workspace.json',
-  'private-endpoints-json': 'private-endpoints.json',
-  interval: '60s',
-  listen: '127.0.0.1:9464',
-  'token-file': '~/.amlprobe-token',
-};

@@ -4,8 +4,8 @@
 import { isIP } from 'node:net';
 import type { Reason } from '../model/reason.js';
 import type { DirectAnswer, DnsRecord } from '../model/evidence.js';
-import type { WireFailure, WireOutcome } from './wire-query.js';
-import { countIgnored, silenceMessage } from './wire-query.js';
+import type { WireFailure, WireOutcome } from './wire-outcome.js';
+import { countIgnored, silenceMessage } from './wire-outcome.js';
 
 /** CNAME loops and absurd chains stop here; resolvers give up far earlier in practice. */
 const MAX_CNAME_HOPS = 16;

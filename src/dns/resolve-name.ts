@@ -71,7 +71,9 @@ export async function resolveName(name: string, settings: PlannedSettings, signa
 export async function checkDnsServer(server: string, timeoutMs: number): Promise<string | null> {
   let target: DnsServerAddress;
   try {
-    target = parseDnsServer(server);
+    // The servers checked here are the ones the user named (--dns-server, or the config's
+    // dnsServers, both parsed before): a message names the flag, as it always has.
+    target = parseDnsServer(server, '--dns-server');
   } catch (error) {
     return unexpected(error);
   }

@@ -2,21 +2,30 @@
 // "[fd00::53]:5353". Names are not accepted: finding a DNS server by name would need DNS.
 
 import { isIPv4, isIPv6 } from 'node:net';
-import { UsageError } from '../errors.js';
+import { InputParseError } from '../parse-error.js';
 import type { DnsServerAddress } from '../model/address.js';
 
 export type { DnsServerAddress } from '../model/address.js';
+
+/** A DNS server address that does not parse; `source` is the flag or setting it came from, when given. */
+export class DnsServerAddressError extends InputParseError {
+  constructor(value: string, why: string, source?: string) {
+    super(`${source ?? 'DNS server'} '${value}': ${why}`, value, why, source);
+    this.name = 'DnsServerAddressError';
+  }
+}
 
 /** Default DNS port. */
 export const DNS_PORT = 53;
 
 /**
- * Parses "ip", "ip:port", "v6" or "[v6]:port"; throws a UsageError naming the bad value.
- * `source` is the option or config key the value came from.
+ * Parses "ip", "ip:port", "v6" or "[v6]:port"; throws a DnsServerAddressError naming the bad value.
+ * `source` is the option or config key the value came from, for the message; a server reaches
+ * every other caller from --dns-server, named so in messages as it always was.
  */
 export function parseDnsServer(text: string, source = '--dns-server'): DnsServerAddress {
   const fail = (why: string): never => {
-    throw new UsageError(`${source} '${text}': ${why}`);
+    throw new DnsServerAddressError(text, why, source);
   };
   const trimmed = text.trim();
   if (trimmed === '') fail('empty value; expected an IP address like 10.0.0.4 or 10.0.0.4:53');

@@ -3,7 +3,7 @@
 // server's own answers: "no route from here" is an admin's routing problem (UDR, peering, VPN),
 // never a reason to crash, and never a "timeout".
 
-import type { ExchangeResult } from './transport.js';
+import type { ExchangeResult } from './exchange-result.js';
 
 // The kernel found no way to the server: the route table (or the address family) says no.
 const NO_ROUTE: Record<string, string> = {

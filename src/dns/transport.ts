@@ -6,11 +6,12 @@
 
 import { randomInt } from 'node:crypto';
 import net from 'node:net';
-import dnsPacket, { type DecodedPacket, type Packet, type RecordType } from 'dns-packet';
+import dnsPacket, { type Packet, type RecordType } from 'dns-packet';
 import type { QueryDeadline } from './query-deadline.js';
 import type { DnsServerAddress } from './server-address.js';
 import { formatDnsServer } from './server-address.js';
 import { socketFailure } from './socket-failure.js';
+import type { DnsResponse, ExchangeResult } from './exchange-result.js';
 
 /** What is asked: a name and a record type. */
 export interface QueryQuestion {
@@ -31,13 +32,7 @@ export interface IgnoredCounts {
   notDns: number;
 }
 
-/** A decoded response with its rcode (dns-packet decodes it; its type declarations omit it). */
-export type DnsResponse = DecodedPacket & { rcode: string };
-
-/** How an exchange ended. */
-export type ExchangeResult =
-  | { kind: 'answer'; packet: DnsResponse }
-  | { kind: 'fail'; failure: 'timeout' | 'aborted' | 'unreachable' | 'no_route' | 'local' | 'error'; message: string; code?: string };
+export type { DnsResponse, ExchangeResult } from './exchange-result.js';
 
 const normalizeName = (name: string): string => name.toLowerCase().replace(/\.$/, '');
 

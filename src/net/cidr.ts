@@ -3,7 +3,7 @@
 // tell which rule matched, and reports must name the range that made an address private.
 
 import { isIPv4, isIPv6 } from 'node:net';
-import { UsageError } from '../errors.js';
+import { InputParseError } from '../parse-error.js';
 import type { ParsedCidr } from '../model/address.js';
 
 /** An address as an integer of its family's width. */
@@ -13,6 +13,14 @@ export interface ParsedAddress {
 }
 
 export type { ParsedCidr } from '../model/address.js';
+
+/** A CIDR range that does not parse; `source` is the flag or setting it came from, when given. */
+export class CidrParseError extends InputParseError {
+  constructor(value: string, why: string, source?: string) {
+    super(`${source ?? 'address range'} '${value}': ${why}`, value, why, source);
+    this.name = 'CidrParseError';
+  }
+}
 
 const WIDTH = { 4: 32, 6: 128 } as const;
 
@@ -77,13 +85,13 @@ export function cidrContains(cidr: ParsedCidr, address: ParsedAddress): boolean 
 
 /**
  * Parses "10.0.0.0/8", "fd00::/8", or a bare address (a single-host range, /32 or /128).
- * Throws a UsageError naming the option and the bad value; `source` is the option or config key.
+ * Throws a CidrParseError naming the bad value, and `source` (the option or config key) when given.
  * Host bits set ("10.1.2.3/8") are rejected rather than silently masked: that is usually a typo for
  * a narrower range, and guessing would make --expect-private pass or fail for the wrong reason.
  */
 export function parseCidr(text: string, source = '--private-cidr'): ParsedCidr {
   const fail = (why: string): never => {
-    throw new UsageError(`${source} '${text}': ${why}`);
+    throw new CidrParseError(text, why, source);
   };
   const trimmed = text.trim();
   if (trimmed === '') fail('empty range; expected CIDR notation like 10.0.0.0/8 or fd00::/8');

@@ -15,7 +15,7 @@
 // report prints goes through displayProxy(), which keeps scheme, host and port only.
 
 import { isIP } from 'node:net';
-import { UsageError } from '../errors.js';
+import { InputParseError } from '../parse-error.js';
 import type { Endpoint, Protocol } from '../model/endpoint.js';
 import type { ProxyServer } from '../model/route.js';
 import type { ProxyEnvironment, RunSettings } from '../model/settings.js';
@@ -28,28 +28,38 @@ export type { ProxyServer } from '../model/route.js';
 const HTTPS_SCHEMES: ReadonlySet<Protocol> = new Set<Protocol>(['https', 'wss', 'tls']);
 const HTTP_SCHEMES: ReadonlySet<Protocol> = new Set<Protocol>(['http', 'ws']);
 
+/** A proxy URL that does not parse; its value is the URL without credentials (the CLI makes it exit 2). */
+export class ProxyUrlError extends InputParseError {
+  constructor(message: string, shown: string, why: string, source: string) {
+    super(message, shown, why, source);
+    this.name = 'ProxyUrlError';
+  }
+}
+
 /**
  * Parses "http://[user:pass@]host[:port][/]" (a bare "host:port" is read as http:// like curl).
- * Throws a UsageError naming `source`; the message never repeats the credentials.
+ * Throws a ProxyUrlError naming `source`; neither its message nor its value repeats the credentials.
  */
 export function parseProxyUrl(text: string, source: string): ProxyServer {
   const trimmed = text.trim();
+  const fail = (shown: string, why: string, message: string): never => {
+    throw new ProxyUrlError(message, shown, why, source);
+  };
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new UsageError(`${source} '${redactTyped(trimmed)}' is not a valid proxy URL; write it as http://host:port.`);
+    const shown = redactTyped(trimmed);
+    return fail(shown, 'is not a valid proxy URL', `${source} '${shown}' is not a valid proxy URL; write it as http://host:port.`);
   }
   const shown = displayOf(url);
   if (url.protocol !== 'http:') {
-    throw new UsageError(
-      `${source} '${shown}': only http:// forward proxies are supported (the CONNECT tunnel carries TLS end to end).`,
-    );
+    fail(shown, 'only http:// forward proxies are supported', `${source} '${shown}': only http:// forward proxies are supported (the CONNECT tunnel carries TLS end to end).`);
   }
-  if (url.hostname === '') throw new UsageError(`${source} '${shown}' names no proxy host; write it as http://host:port.`);
+  if (url.hostname === '') fail(shown, 'names no proxy host', `${source} '${shown}' names no proxy host; write it as http://host:port.`);
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
-    throw new UsageError(`${source} '${shown}': a proxy URL has no path or query; write it as http://host:port.`);
+    fail(shown, 'a proxy URL has no path or query', `${source} '${shown}': a proxy URL has no path or query; write it as http://host:port.`);
   }
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const port = url.port === '' ? 80 : Number(url.port);
@@ -80,7 +90,7 @@ function displayOf(url: URL): string {
   return `${url.protocol}//${url.hostname}${port === '' ? '' : `:${port}`}`;
 }
 
-/** Validates a config `proxy:` value (auto, none or a proxy URL); returns it, throws a UsageError naming `source`. */
+/** Validates a config `proxy:` value (auto, none or a proxy URL); returns it, throws a ProxyUrlError naming `source`. */
 export function checkProxyValue(text: string, source: string): string {
   if (text !== 'auto' && text !== 'none') parseProxyUrl(text, source);
   return text;

@@ -5,7 +5,7 @@
 //   1. Node's bundled Mozilla roots (tls.rootCertificates),
 //   2. the system bundle: $SSL_CERT_FILE, else the first existing well-known bundle file,
 //   3. $NODE_EXTRA_CA_CERTS (Node honours it only for its default store, which we replace),
-//   4. --ca-file, each file given (unreadable or empty -> UsageError, the user named it).
+//   4. --ca-file, each file given (unreadable or empty -> CaFileError, the user named it).
 // System and environment sources that cannot be read are noted, not fatal: Node and OpenSSL ignore
 // them too, and the report says which sources counted.
 
@@ -15,7 +15,16 @@ import { INPUT_LIMITS, readFileCapped } from '../bounded-read.js';
 import { whyUnreadable } from '../file-read-error.js';
 import { resolve as resolvePath } from 'node:path';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
-import { UsageError } from '../errors.js';
+import { InputParseError } from '../parse-error.js';
+
+/** A CA file the user named (--ca-file) that cannot be read or holds no usable certificate (the CLI makes it exit 2). */
+export class CaFileError extends InputParseError {
+  constructor(message: string, file: string, why: string) {
+    // The message names the file, not where it was named: --ca-file, as the report's sources say.
+    super(message, file, why, '--ca-file', '--ca-file');
+    this.name = 'CaFileError';
+  }
+}
 
 /** Where trusted certificates came from. */
 export type TrustSourceKind = 'node' | 'system' | 'NODE_EXTRA_CA_CERTS' | 'ca-file';
@@ -50,7 +59,7 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
 
 let lastSources: TrustSource[] = [];
 
-/** Builds the run's SecureContext from every source above; call once per run. Throws UsageError for a bad --ca-file. */
+/** Builds the run's SecureContext from every source above; call once per run. Throws CaFileError for a bad --ca-file. */
 export function buildSecureContext(opts: TrustStoreOptions = {}): SecureContext {
   const store = loadTrustStore(opts);
   lastSources = store.sources;
@@ -136,21 +145,23 @@ function readCaFile(file: string): string[] {
     bytes = readFileCapped(file, INPUT_LIMITS.caFile);
   } catch (error) {
     const why = whyUnreadable(error, file);
-    throw new UsageError(`cannot read CA file ${file}: ${why}.`, '--ca-file');
+    throw new CaFileError(`cannot read CA file ${file}: ${why}.`, file, why);
   }
   const pems = pemCertificates(bytes.toString('latin1'));
   if (pems.length === 0) {
     try {
       return [new X509Certificate(bytes).toString()];
     } catch {
-      throw new UsageError(`CA file ${file} contains no certificate: expected PEM "-----BEGIN CERTIFICATE-----" blocks or one DER certificate.`, '--ca-file');
+      const why = 'contains no certificate: expected PEM "-----BEGIN CERTIFICATE-----" blocks or one DER certificate';
+      throw new CaFileError(`CA file ${file} ${why}.`, file, why);
     }
   }
   pems.forEach((pem, index) => {
     try {
       new X509Certificate(pem);
     } catch (error) {
-      throw new UsageError(`CA file ${file}: certificate ${index + 1} of ${pems.length} does not parse (${(error as Error).message}).`, '--ca-file');
+      const why = `certificate ${index + 1} of ${pems.length} does not parse (${(error as Error).message})`;
+      throw new CaFileError(`CA file ${file}: ${why}.`, file, why);
     }
   });
   return pems;

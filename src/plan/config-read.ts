@@ -1,6 +1,7 @@
 // Shared by the config readers: where problems are collected while the file is converted.
 
 import { UsageError } from '../errors.js';
+import { InputParseError } from '../parse-error.js';
 import { type ConfigPath, type ConfigProblem, type YamlLocator } from './config-errors.js';
 
 /** Collects problems with their positions; one per value, the first found (the schema's) wins. */
@@ -25,7 +26,8 @@ export class ProblemCollector {
   }
 
   /**
-   * Runs a parser that throws UsageError (parseTarget, parseDuration, ...) and records its message
+   * Runs a parser that throws UsageError (parseTarget, parseDuration, ...) or, below the plan, an
+   * InputParseError (parseDnsServer, parseCidr), and records its message
    * against `path`, after `prefix` when given; returns undefined on failure so conversion can go on
    * and find more problems.
    */
@@ -34,7 +36,7 @@ export class ProblemCollector {
     try {
       return parse();
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
+      if (!(error instanceof UsageError) && !(error instanceof InputParseError)) throw error;
       this.add(path, prefix === undefined ? error.message : `${prefix} ${error.message}`);
       return undefined;
     }
