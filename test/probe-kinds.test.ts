@@ -4,7 +4,7 @@
 // loopback servers) and shows in every report without a line of report code changing.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,15 +36,27 @@ function interfaceKeys(source: string, name: string): string[] {
   return [...body.matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1] ?? '');
 }
 
-/** The string literals of `export type Reason = ...;`, comments removed first. */
+/** Every kind file of src/checks, read as one text: kinds add layers and reasons by declaration merging. */
+const checksSource = (): string => {
+  const dir = join(packageRoot(), 'src', 'checks');
+  return readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+};
+
+/** The members a kind file declares into `interface <name> { ... }` (one line or several). */
+function mergedKeys(name: string): string[] {
+  const blocks = [...checksSource().matchAll(new RegExp(`interface ${name} \\{([^}]*)\\}`, 'g'))];
+  return blocks.flatMap((block) => [...(block[1] ?? '').replace(/\/\/.*$/gm, '').matchAll(/(\w+)\??:/g)].map((m) => m[1] ?? ''));
+}
+
+/** The string literals of `export type Reason = ...;` (comments removed first), and the codes kinds add. */
 function reasonCodes(): string[] {
   const match = /export type Reason\s*=([\s\S]*?);/.exec(modelSource('reason.ts').replace(/\/\/.*$/gm, ''));
-  return [...(match?.[1] ?? '').matchAll(/'([a-z0-9_]+)'/g)].map((m) => m[1] ?? '');
+  return [...[...(match?.[1] ?? '').matchAll(/'([a-z0-9_]+)'/g)].map((m) => m[1] ?? ''), ...mergedKeys('KindReasons')];
 }
 
 describe('probe kind registry', () => {
   it('has exactly one kind per layer of LayerEvidence, and every scheme runs registered layers ending in its own', () => {
-    const layers = interfaceKeys(modelSource('evidence.ts'), 'LayerEvidence');
+    const layers = [...interfaceKeys(modelSource('evidence.ts'), 'LayerEvidence'), ...mergedKeys('LayerEvidence')];
     assert.ok(layers.length >= 6, `only ${layers.length} layers parsed`);
     assert.deepEqual(PROBE_KINDS.map((k) => k.layer).sort(), [...layers].sort());
     for (const kind of PROBE_KINDS) {
@@ -55,7 +67,8 @@ describe('probe kind registry', () => {
       }
     }
     assert.deepEqual(TARGET_SCHEMES, schemes().map(([scheme]) => scheme));
-    assert.deepEqual(TARGET_SCHEMES, ['dns', 'tcp', 'udp', 'tls', 'http', 'https', 'ws', 'wss']);
+    assert.deepEqual(TARGET_SCHEMES, ['dns', 'tcp', 'udp', 'tls', 'http', 'https', 'ws', 'wss', 'smb']);
+    assert.deepEqual(layersOf('smb'), ['dns', 'tcp', 'smb']);
     assert.deepEqual(layersOf('wss'), ['dns', 'tcp', 'tls', 'websocket']);
   });
 
@@ -192,7 +205,7 @@ describe('a made-up probe kind added to the registry', () => {
     assert.match(renderJunit(report), /<testcase classname="[^"]*mute[^"]*" name="echo"/);
 
     const metrics = renderPrometheus(report, { runsTotal: 1, lastRunEndedMs: 0 });
-    assert.match(metrics, /^# HELP amlprobe_layer_success Whether one layer \(dns, tcp, udp, tls, http, websocket, echo\) /m);
+    assert.match(metrics, /^# HELP amlprobe_layer_success Whether one layer \(dns, tcp, udp, tls, http, websocket, smb, echo\) /m);
     assert.match(metrics, /^amlprobe_layer_success\{endpoint="mute",[^}]*layer="echo"\} 0$/m);
   });
 

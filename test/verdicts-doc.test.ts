@@ -29,7 +29,8 @@ function reasonCodes(source: string): string[] {
 function kindReasonCodes(source: string): string[] {
   const codes: string[] = [];
   for (const block of source.matchAll(/interface KindReasons \{([^}]*)\}/g)) {
-    codes.push(...[...(block[1] ?? '').matchAll(/^\s*'?([a-z0-9_]+)'?\??:/gm)].map((m) => m[1] ?? ''));
+    // One member per line or several on one line (`{ a: true; b: true }`); comments are not members.
+    codes.push(...[...(block[1] ?? '').replace(/\/\/.*$/gm, '').matchAll(/'?([a-z0-9_]+)'?\??:/g)].map((m) => m[1] ?? ''));
   }
   return codes;
 }
