@@ -18,9 +18,9 @@ export const checkDns: Check = async (endpoint, state, ctx) => {
   const { settings } = ctx;
   // --private-cidr, parsed once for the run (src/dns/parsed-settings.ts).
   const extraPrivate = parsedSettings(settings).privateRanges;
-  // The plan stamps --expect-private on every endpoint (src/plan/finish-endpoints.ts); the setting
-  // still counts for a check called outside the engine with hand-made settings (unit tests).
-  const expectPrivate = endpoint.expect.private === true || settings.expectPrivate;
+  // The plan stamps --expect-private on every endpoint (src/plan/finish-endpoints.ts): the
+  // endpoint's own expectation is the whole rule here.
+  const expectPrivate = endpoint.expect.private === true;
   const expected = endpoint.expect.addresses;
   let judgement: Judgement;
   if (isIpLiteral(endpoint.host)) {

@@ -1,8 +1,10 @@
-// Runs the real DNS layer the way the engine does, for the DNS verdict and diagnosis tests: a
-// context whose resolve() is the real resolveName with the run's settings, and one checkDns call.
+// Runs the real DNS layer the way the engine does, for the DNS verdict and diagnosis tests: the
+// endpoint finished by the plan's rules (--expect-private stamped on it), a context whose resolve()
+// is the real resolveName with the run's settings, and one checkDns call.
 
 import { checkDns } from '../../src/checks/dns.js';
 import { resolveName } from '../../src/dns/resolve-name.js';
+import { finishEndpoints } from '../../src/plan/finish-endpoints.js';
 import type { Endpoint, Expectations } from '../../src/model/endpoint.js';
 import type { DnsData } from '../../src/model/evidence.js';
 import type { LayerResult } from '../../src/model/result.js';
@@ -26,6 +28,7 @@ export async function runDnsCheck(
   settings: RunSettings,
 ): Promise<{ result: LayerResult; state: ProbeState; data: DnsData }> {
   const state: ProbeState = {};
-  const result = await checkDns(dnsEndpoint(host, expect), state, dnsContext(settings));
+  const [endpoint = dnsEndpoint(host, expect)] = finishEndpoints([dnsEndpoint(host, expect)], settings);
+  const result = await checkDns(endpoint, state, dnsContext(settings));
   return { result, state, data: result.data as DnsData };
 }
