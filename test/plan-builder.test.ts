@@ -1,12 +1,12 @@
 // The plan builder (src/plan/): everything decided before the first packet is decided there, once,
 // as data. These tests build plans from options (never from CLI flags), with real files and a real
-// silent UDP peer on loopback, and read the source tree for the folders' import rules.
+// silent UDP peer on loopback. The folders' import rules are test/architecture.test.ts's.
 
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, normalize, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { UsageError } from '../src/errors.js';
 import { probeToReport } from '../src/engine/probe-to-report.js';
@@ -14,39 +14,9 @@ import { renderJson } from '../src/report/json.js';
 import { buildSettings } from '../src/plan/build-settings.js';
 import { buildRunPlan } from '../src/plan/build-run-plan.js';
 import { finishSettings } from '../src/plan/finish-settings.js';
-import { packageRoot } from '../src/package-root.js';
 import { testSettings } from './helpers/settings.js';
 
-const SRC = join(packageRoot(), 'src');
-
-/** Every relative import of every source file, as [importing folder, imported folder] (top-level folders of src/). */
-function folderImports(): { from: string; to: string; file: string }[] {
-  const files = (function walk(dir: string): string[] {
-    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-  })(SRC);
-  const top = (path: string): string => relative(SRC, path).split(/[\\/]/).slice(0, -1)[0] ?? '';
-  return files.flatMap((file) =>
-    [...readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*'(\.{1,2}\/[^']+)'/g)].map((m) => ({
-      from: top(file),
-      to: top(normalize(join(dirname(file), m[1] ?? ''))),
-      file: relative(SRC, file),
-    })),
-  );
-}
-
 describe('the plan decides, the run obeys', () => {
-  it('plan/, lab/, engine/ and serve/ import nothing from cli/; no two folders of src/ import each other, even through others', () => {
-    const edges = folderImports().filter((e) => e.from !== '' && e.to !== '' && e.from !== e.to);
-    const intoCli = edges.filter((e) => e.to === 'cli' && ['plan', 'lab', 'engine', 'serve'].includes(e.from));
-    assert.deepEqual(intoCli.map((e) => e.file), []);
-    const graph = new Map<string, Set<string>>();
-    for (const e of edges) graph.set(e.from, (graph.get(e.from) ?? new Set()).add(e.to));
-    const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
-      [...(graph.get(from) ?? [])].some((next) => next === to || (!seen.has(next) && (seen.add(next), reaches(next, to, seen))));
-    const circles = [...graph.keys()].filter((folder) => reaches(folder, folder));
-    assert.deepEqual(circles, [], 'folders that import themselves through others');
-  });
-
   describe('a plan built from options', () => {
     let dir: string;
     before(() => {
