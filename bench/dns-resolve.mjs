@@ -6,7 +6,7 @@ import '../dist/src/cli/gc-tuning.js';
 import { resolveName } from '../dist/src/dns/resolve-name.js';
 
 const [server, timeoutText, ...names] = process.argv.slice(2);
-const settings = { timeoutMs: Number(timeoutText), dnsServers: [server], dnsServersExplicit: true, systemResolver: false };
+const settings = { timeoutMs: Number(timeoutText), dnsServers: [server], dnsServersExplicit: true, systemResolver: false, privateCidrs: [] };
 const signal = new AbortController().signal;
 const started = performance.now();
 const resolutions = await Promise.all(names.map((name) => resolveName(name, settings, signal)));
