@@ -10,7 +10,6 @@ import './node-guard.js';
 import './cli/gc-tuning.js';
 import { parseCommandLine } from './cli/args.js';
 import type { ParsedArgs } from './cli/args.js';
-import { helpForTopics } from './cli/help.js';
 import { installLastResort, plantTestCrash, reportInternalError } from './cli/internal-error.js';
 import { asUsageError } from './cli/usage-errors.js';
 import { isUsageError } from './errors.js';
@@ -27,7 +26,8 @@ async function dispatch(args: ParsedArgs): Promise<number> {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     case 'help':
-      process.stdout.write(helpForTopics(args.positionals));
+      // The help is generated from the options table and the probe kinds: loaded only when asked.
+      process.stdout.write((await import('./cli/help.js')).helpForTopics(args.positionals));
       return 0;
     case 'check':
       return (await import('./cli/check-command.js')).checkCommand(args);

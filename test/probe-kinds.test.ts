@@ -22,6 +22,7 @@ import { renderJson } from '../src/report/json.js';
 import { renderJunit } from '../src/report/junit.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { renderPrometheus } from '../src/report/prometheus.js';
+import { helpForTopics } from '../src/cli/help.js';
 import { renderTable } from '../src/report/table.js';
 import { sampleReport } from './helpers/report-fixture.js';
 import { testSettings } from './helpers/settings.js';
@@ -110,6 +111,7 @@ const echoKind: ProbeKind = {
   layer: ECHO,
   schemes: { [ECHO_SCHEME]: { layers: ['dns', 'tcp', ECHO], defaultPort: 7 } },
   column: { key: 'echo', title: 'ECHO', markdownTitle: 'echo' },
+  help: { target: 'echo://HOST[:PORT]', does: 'TCP + a line sent and echoed' },
   stopped: {
     timeout: (_endpoint, _state, timeoutMs) => ({ reason: SILENT, message: `no echo within ${timeoutMs} ms` }),
     deadline: () => 'the run deadline struck while waiting for the echo',
@@ -185,6 +187,7 @@ describe('a made-up probe kind added to the registry', () => {
 
     const table = renderTable(report, { colour: false, width: 200, ascii: true });
     assert.match(table, /ENDPOINT\s+DNS\s+CONNECT\s+ECHO/);
+    assert.match(helpForTopics(['check']), /^ {2}echo:\/\/HOST\[:PORT\] +TCP \+ a line sent and echoed$/m);
     assert.match(table, /echoed 9 B/);
     assert.match(table, /silent/);
     assert.match(table, new RegExp(`echo peer: 127\\.0\\.0\\.1:${mute.port}`));

@@ -100,6 +100,8 @@ export interface ProbeKind<L extends Layer = Layer> {
   /** The target schemes that end in this layer, in the order error messages list them. */
   schemes: Partial<Record<Protocol, SchemeSyntax>>;
   column: Column;
+  /** Its line under `amlprobe help check`'s Targets: the target's form and what it probes. */
+  help: { target: string; does: string };
   /** Loads the check; called on first use or by prefetch, so heavy modules load only when needed. */
   load(): Promise<Check>;
   /**

@@ -80,6 +80,7 @@ export const dnsKind: ProbeKind<'dns'> = {
   layer: 'dns',
   schemes: { dns: { layers: ['dns'] } },
   column: COLUMNS.dns,
+  help: { target: 'dns://NAME', does: 'resolve only' },
   load: async () => (await import('./dns.js')).checkDns,
   preload: true,
   // The DNS layer's own per-server timeout sentences come from each query's own timeout (src/dns/),

@@ -32,6 +32,7 @@ export const httpKind: ProbeKind<'http'> = {
     https: { layers: ['dns', 'tcp', 'tls', 'http'], defaultPort: 443, path: true },
   },
   column: COLUMNS.app,
+  help: { target: 'http://HOST[:PORT][/PATH]', does: 'TCP + HTTP request (https:// adds TLS)' },
   // undici and ws cost about 200 ms of start-up between them: only a run that needs one loads it.
   load: async () => (await import('./http.js')).checkHttp,
   stopped: {

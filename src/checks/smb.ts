@@ -260,6 +260,7 @@ export const smbKind: ProbeKind<'smb'> = {
   layer: 'smb',
   schemes: { smb: { layers: ['dns', 'tcp', 'smb'], defaultPort: 445 } },
   column: COLUMNS.app,
+  help: { target: 'smb://HOST[:PORT]', does: 'TCP + SMB2 NEGOTIATE (port 445): dialect and signing (Azure Files)' },
   load: async () => checkSmb,
   preload: true,
   stopped: {

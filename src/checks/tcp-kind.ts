@@ -42,6 +42,7 @@ export const tcpKind: ProbeKind<'tcp'> = {
   layer: 'tcp',
   schemes: { tcp: { layers: ['dns', 'tcp'] } },
   column: COLUMNS.connect,
+  help: { target: 'tcp://HOST:PORT, HOST:PORT', does: 'TCP connect' },
   load: async () => (await import('./tcp.js')).checkTcp,
   preload: true,
   stopped: {

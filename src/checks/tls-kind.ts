@@ -80,6 +80,7 @@ export const tlsKind: ProbeKind<'tls'> = {
   layer: 'tls',
   schemes: { tls: { layers: ['dns', 'tcp', 'tls'], defaultPort: 443 } },
   column: COLUMNS.tls,
+  help: { target: 'tls://HOST:PORT', does: 'TCP + TLS handshake, certificate verified' },
   // node:tls costs tens of milliseconds to load: a DNS or TCP run never does.
   load: async () => (await import('./tls.js')).checkTls,
   stopped: {

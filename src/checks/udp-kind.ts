@@ -7,6 +7,7 @@ export const udpKind: ProbeKind<'udp'> = {
   layer: 'udp',
   schemes: { udp: { layers: ['dns', 'udp'] } },
   column: COLUMNS.connect,
+  help: { target: 'udp://HOST:PORT', does: 'send a datagram, wait for a reply or an ICMP port unreachable' },
   load: async () => (await import('./udp.js')).checkUdp,
   preload: true,
   // Silence is the normal end of a UDP probe: open or filtered, a failure only when a reply is expected.

@@ -11,6 +11,7 @@ export const websocketKind: ProbeKind<'websocket'> = {
     wss: { layers: ['dns', 'tcp', 'tls', 'websocket'], defaultPort: 443, path: true },
   },
   column: COLUMNS.app,
+  help: { target: 'ws://HOST[:PORT][/PATH]', does: 'TCP + WebSocket upgrade (wss:// adds TLS)' },
   // undici and ws cost about 200 ms of start-up between them: only a run that needs one loads it.
   load: async () => (await import('./websocket.js')).checkWebSocket,
   stopped: {

@@ -2,7 +2,11 @@
 // what its exit code means) and the headings of the option sections. The options themselves and
 // their help come from the one table in options.ts; help.ts puts the two together.
 
+import { PROBE_KINDS } from '../checks/kinds.js';
 import type { OptionReader, OptionSection } from './options.js';
+
+/** The Targets lines of check's help: one per probe kind, from the kind itself (src/checks/kinds.ts), read when shown. */
+const targetLines = (): string => PROBE_KINDS.map((kind) => `  ${kind.help.target.padEnd(26)} ${kind.help.does}`).join('\n');
 
 /** One command's help besides its options. */
 export interface CommandHelp {
@@ -28,16 +32,12 @@ export const COMMAND_HELP: Record<OptionReader, CommandHelp> = {
   check: {
     usage: 'amlprobe check TARGET... [options]',
     summary: 'probe the given targets (with --private-endpoints-json, also every private endpoint name in the files; targets optional)',
-    about: `Targets:
-  dns://NAME                 resolve only
-  tcp://HOST:PORT, HOST:PORT TCP connect
-  udp://HOST:PORT            send a datagram, wait for a reply or an ICMP port unreachable
-  tls://HOST:PORT            TCP + TLS handshake, certificate verified
-  http://HOST[:PORT][/PATH]  TCP + HTTP request (https:// adds TLS)
-  ws://HOST[:PORT][/PATH]    TCP + WebSocket upgrade (wss:// adds TLS)
-  smb://HOST[:PORT]          TCP + SMB2 NEGOTIATE (port 445): dialect and signing (Azure Files)
+    get about(): string {
+      return `Targets:
+${targetLines()}
   IPv6 literals go in brackets: tcp://[fd00::5]:443
-Every target is required; --expect-private applies to all of them.`,
+Every target is required; --expect-private applies to all of them.`;
+    },
     exit: PROBE_EXIT,
   },
   catalog: {
