@@ -6,6 +6,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket } from 'dns-packet';
+import { framedTcpMessage, onTcpMessages } from '../dns/tcp-framing.js';
 import type { LabRecord } from './lab-network.js';
 
 /** A running lab DNS server. */
@@ -104,19 +105,9 @@ export async function startLabDns(records: ReadonlyMap<string, LabRecord>): Prom
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    let buffered = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      // DNS over TCP: every message is preceded by its length (RFC 1035 4.2.2).
-      while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
-        const raw = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
-        buffered = buffered.subarray(2 + raw.length);
-        const answer = respond(records, raw);
-        if (answer === null) continue;
-        const prefix = Buffer.alloc(2);
-        prefix.writeUInt16BE(answer.length);
-        socket.write(Buffer.concat([prefix, answer]));
-      }
+    onTcpMessages(socket, (raw) => {
+      const answer = respond(records, raw);
+      if (answer !== null) socket.write(framedTcpMessage(answer));
     });
   });
 

@@ -4,6 +4,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket, type Question } from 'dns-packet';
+import { framedTcpMessage, onTcpMessages } from '../../src/dns/tcp-framing.js';
 
 /** Rcodes the table can answer with. */
 export type TestRcode = 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' | 'FORMERR' | 'NOTIMP';
@@ -187,21 +188,11 @@ export async function startDnsServer(zone: Zone, host = '127.0.0.1'): Promise<Te
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    let buffered = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
-        const raw = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
-        buffered = buffered.subarray(2 + raw.length);
-        const query = decodeQuery(raw);
-        if (query === null) continue;
-        log(query, 'tcp');
-        for (const message of respond(zone, query, raw, 'tcp')) {
-          const prefix = Buffer.alloc(2);
-          prefix.writeUInt16BE(message.length);
-          socket.write(Buffer.concat([prefix, message]));
-        }
-      }
+    onTcpMessages(socket, (raw) => {
+      const query = decodeQuery(raw);
+      if (query === null) return;
+      log(query, 'tcp');
+      for (const message of respond(zone, query, raw, 'tcp')) socket.write(framedTcpMessage(message));
     });
   });
 

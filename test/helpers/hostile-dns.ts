@@ -5,6 +5,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket } from 'dns-packet';
+import { framedTcpMessage, onTcpMessages } from '../../src/dns/tcp-framing.js';
 
 /** What a behaviour learns about one query. */
 export interface HostileQuery {
@@ -44,11 +45,7 @@ export function response(query: HostileQuery, options: { rcode?: number; tc?: bo
 }
 
 /** Length-prefixes a DNS message for TCP (RFC 1035 4.2.2). */
-export function framed(message: Buffer): Buffer {
-  const prefix = Buffer.alloc(2);
-  prefix.writeUInt16BE(message.length);
-  return Buffer.concat([prefix, message]);
-}
+export const framed = framedTcpMessage;
 
 function parse(raw: Buffer): HostileQuery | null {
   try {
@@ -73,19 +70,14 @@ export async function startHostileDns(behaviour: HostileBehaviour): Promise<Host
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => undefined);
-      let buffered = Buffer.alloc(0);
-      socket.on('data', (chunk: Buffer) => {
-        buffered = Buffer.concat([buffered, chunk]);
-        while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
-          const query = parse(buffered.subarray(2, 2 + buffered.readUInt16BE(0)));
-          buffered = buffered.subarray(2 + buffered.readUInt16BE(0));
-          if (query === null) continue;
-          const send: Send = (message) => {
-            if (!socket.destroyed) socket.write(framed(message));
-          };
-          if (behaviour.tcp) behaviour.tcp(query, send, socket);
-          else socket.destroy();
-        }
+      onTcpMessages(socket, (raw) => {
+        const query = parse(raw);
+        if (query === null) return;
+        const send: Send = (message) => {
+          if (!socket.destroyed) socket.write(framed(message));
+        };
+        if (behaviour.tcp) behaviour.tcp(query, send, socket);
+        else socket.destroy();
       });
     });
     const listening = await new Promise<boolean>((resolve) => {
