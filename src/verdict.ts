@@ -5,6 +5,7 @@ import type { Reason, Status } from './model/reason.js';
 import type { Endpoint, Layer } from './model/endpoint.js';
 import type { EndpointResult, LayerResult } from './model/result.js';
 import { cleanText } from './untrusted/evidence.js';
+import { blockedVerdict } from './blocked-verdict.js';
 
 /** A placeholder for a layer that never ran because an earlier one did not pass. */
 export function skippedLayer(layer: Layer, because: string): LayerResult {
@@ -26,7 +27,8 @@ export function decide(checks: readonly LayerResult[]): { status: Status; layer:
 
 /** Assembles the result of one endpoint (one address of it) from its layer results. */
 export function toEndpointResult(endpoint: Endpoint, address: string | null, checks: LayerResult[]): EndpointResult {
-  const verdict = decide(checks);
+  // An endpoint that must stay closed turns the verdict around, here and nowhere else.
+  const verdict = blockedVerdict(endpoint, decide(checks), checks);
   const result: EndpointResult = {
     // The id, path and label come from a target as typed (or a config): a SAS URL given as a target
     // carries its signature in all three, and reports get attached to tickets.

@@ -16,7 +16,7 @@ export async function checkCommand(args: ParsedArgs): Promise<number> {
   const { flags } = args;
   const options = checkPlanOptions(flags, args.positionals);
   const inputs = await readCheckInputs(options);
-  if (args.positionals.length === 0 && inputs.names.length === 0) {
+  if (args.positionals.length === 0 && (options.blockedTargets ?? []).length === 0 && inputs.names.length === 0) {
     throw new UsageError(
       "'check' needs at least one target, e.g. amlprobe check https://ml.azure.com tcp://10.0.0.5:445, or --private-endpoints-json FILE to check the DNS of every private endpoint in it. See 'amlprobe --help'.",
     );

@@ -114,6 +114,10 @@ export const OPTIONS = {
     help: 'count this range as private too (repeatable); RFC 1918, RFC 6598 and IPv6 ULA always are',
   },
   'expect-private': { type: 'boolean', readBy: SETTINGS, section: 'probe', help: 'every name must resolve to a private address (private endpoints)' },
+  'expect-blocked': {
+    type: 'string', example: 'https://pypi.org', multiple: true, value: 'TARGET', readBy: ['check'], section: 'probe',
+    help: 'also probe TARGET, which must NOT be reachable (repeatable; an exfiltration path that must stay closed): NXDOMAIN, a refused, dropped or reset connection or a firewall or proxy denial passes as blocked_as_expected, naming the layer; a connection that gets through fails as unexpectedly_open',
+  },
   'all-addresses': { type: 'boolean', readBy: SETTINGS, section: 'probe', help: 'probe every address a name resolves to, not only the first' },
   'ca-file': {
     type: 'string', example: 'corporate-root.pem', multiple: true, value: 'FILE', readBy: SETTINGS, section: 'probe',

@@ -57,7 +57,13 @@ export function runPlanOptions(flags: Flags, extra: Pick<RunPlanOptions, 'starte
 
 /** Everything `check` plans from. */
 export function checkPlanOptions(flags: Flags, targets: string[]): CheckPlanOptions {
-  return { settings: settingsOptions(flags), targets, config: flags.config, privateEndpointsJson: flags['private-endpoints-json'] };
+  return {
+    settings: settingsOptions(flags),
+    targets,
+    blockedTargets: flags['expect-blocked'],
+    config: flags.config,
+    privateEndpointsJson: flags['private-endpoints-json'],
+  };
 }
 
 /** What `lab` is asked (its flags are checked with every command's in src/cli/args.ts). */

@@ -37,6 +37,11 @@ export interface Expectations {
   httpStatus?: number[];
   /** UDP: silence is a failure rather than a warning. */
   udpReply?: boolean;
+  /**
+   * The endpoint must NOT be reachable (`expect: blocked`, `check --expect-blocked`, the managed
+   * network's canaries): a block at any layer passes, a connection fails (src/blocked-verdict.ts).
+   */
+  blocked?: boolean;
 }
 
 /** Free-form facts carried from the catalog to the reports (scenario, remediation, source, ...). */

@@ -18,6 +18,12 @@ export type Reason =
   // catalog rows that are reported but not probed
   | 'needs_input' // a template needs a profile value that is unknown (e.g. the storage account name)
   | 'informational' // an inbound or informational requirement: shown with how to verify it, never probed
+  // expected-blocked endpoints (expect: blocked; the managed network's canaries; src/blocked-verdict.ts)
+  | 'blocked_as_expected' // a destination that must stay closed was blocked (the result's layer says where)
+  | 'unexpectedly_open' // a destination that must stay closed answered: an exfiltration path is open
+  // managed virtual network findings (from --workspace-json; src/plan/managed-network-findings.ts)
+  | 'outbound_rule_inactive' // an outbound rule of the managed network is not active (e.g. a private endpoint awaiting approval)
+  | 'managed_network_not_provisioned' // the managed network is not provisioned yet: computes and deployments cannot start
   // dns
   | 'nxdomain'
   | 'nodata'

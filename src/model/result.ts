@@ -30,7 +30,7 @@ export interface EndpointResult {
   /** The address the connection layers used (null when DNS failed or for dns-only endpoints). */
   address: string | null;
   status: Status;
-  /** The layer that decided a status other than pass, else null. */
+  /** The layer that decided a status other than pass (for blocked_as_expected, the layer that blocked), else null. */
   layer: Layer | null;
   /** The deciding layer's reason; for a pass, the last layer's reason (ok, ws_upgraded, ...). */
   reason: Reason;

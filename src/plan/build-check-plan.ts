@@ -4,6 +4,7 @@
 // addresses and add a DNS check for every other private name.
 
 import type { Endpoint } from '../model/endpoint.js';
+import { UsageError } from '../errors.js';
 import type { LoadedConfig } from './config.js';
 import { buildSettings } from './build-settings.js';
 import { finishEndpoints } from './finish-endpoints.js';
@@ -41,6 +42,13 @@ export async function buildCheckPlan(options: CheckPlanOptions, inputs: CheckInp
     // The same target twice is one probe: its verdict would be the same.
     if (!unique.has(endpoint.id)) unique.set(endpoint.id, endpoint);
   }
+  for (const text of options.blockedTargets ?? []) {
+    const endpoint = blockedTarget(text);
+    if (unique.has(endpoint.id) && unique.get(endpoint.id)?.expect.blocked !== true) {
+      throw new UsageError(`'${text}' is given both as a target that must answer and as one that must be blocked; keep one.`, '--expect-blocked');
+    }
+    unique.set(endpoint.id, { ...endpoint, expect: { ...endpoint.expect, blocked: true } });
+  }
   const rows: { endpoints: Endpoint[]; notProbed?: ResolvedPlan['notProbed'] } = { endpoints: [...unique.values()] };
   if (inputs.names.length > 0) applyPrivateEndpointExpectations(rows, inputs.names);
   const caFiles = [...(inputs.config?.caFiles ?? []), ...(options.settings.caFiles ?? [])];
@@ -57,4 +65,14 @@ export async function buildCheckPlan(options: CheckPlanOptions, inputs: CheckInp
     caFiles,
     notes: finished.notes,
   };
+}
+
+/** An --expect-blocked target, its errors naming the flag. */
+function blockedTarget(text: string): Endpoint {
+  try {
+    return parseTarget(text, { required: true });
+  } catch (error) {
+    if (error instanceof UsageError && error.where === undefined) throw new UsageError(error.message, '--expect-blocked');
+    throw error;
+  }
 }

@@ -87,9 +87,13 @@ function readEndpoint(item: unknown, at: ConfigPath, problems: ProblemCollector)
 
 /** The `expect:` mapping, checked against the protocol it applies to. */
 function readExpect(value: unknown, protocol: Protocol, at: ConfigPath, problems: ProblemCollector): Expectations {
+  // `expect: blocked` is the short form of `expect: {blocked: true}`: a destination that must stay closed.
+  if (value === 'blocked') return { blocked: true };
   const raw = asRecord(value);
   const expect: Expectations = {};
   if (raw === undefined) return expect;
+  const blocked = asBoolean(raw['blocked']);
+  if (blocked !== undefined) expect.blocked = blocked;
   const notFor = (key: string, applies: string): void => {
     problems.add([...at, key], `${describePath([...at, key])} applies only to ${applies} targets, not ${protocol}://`);
   };

@@ -75,6 +75,8 @@ export interface CheckPlanOptions {
   settings: SettingsOptions;
   /** The targets as typed: tcp://host:port, https://..., host:port. */
   targets: string[];
+  /** --expect-blocked: targets that must NOT be reachable (expect.blocked). */
+  blockedTargets?: string[] | undefined;
   config?: string | undefined;
   privateEndpointsJson?: string[] | undefined;
 }
