@@ -409,7 +409,7 @@ const REF_SCENARIOS: Record<string, string> = {
  * scenarios whose machines reach the workspace through that endpoint, and so must check each name.
  */
 const PE_NAME_SCENARIOS: Record<string, string[]> = {
-  'ws-api': ['compute-no-public-ip', 'compute-public-ip', 'serverless-compute', 'compute-cluster-other-vnet', 'studio', 'sdk-cli-client'],
+  'ws-api': ['compute-no-public-ip', 'compute-public-ip', 'serverless-compute', 'compute-cluster-other-vnet', 'studio', 'sdk-cli-client', 'managed-network'],
   'ws-cert': ['compute-no-public-ip', 'compute-public-ip', 'serverless-compute', 'studio', 'sdk-cli-client'],
   'ws-notebooks': ['compute-no-public-ip', 'compute-public-ip', 'serverless-compute', 'compute-cluster-other-vnet', 'studio'],
   'ws-ci': ['compute-no-public-ip', 'compute-public-ip', 'serverless-compute', 'studio', 'sdk-cli-client'],
@@ -418,8 +418,25 @@ const PE_NAME_SCENARIOS: Record<string, string[]> = {
 };
 
 /** Scenarios the catalog adds to a reference row's own, with the reason. */
+const MANAGED = "Microsoft's managed-network article (mvnet2024) lists this among the rules a managed virtual network creates by itself (required service tags, private endpoints to the workspace's resources)";
+const NOT_APPLICABLE = 'shown in the managed-network scenario as not applying: Azure ML owns the compute VNet (mvnet2024)';
 const REF_ADDITIONS: Record<string, { scenarios: string[]; why: string }> = {
-  'ws-storage-blob-public': { scenarios: ['sdk-cli-client'], why: 'the SDK and CLI upload code snapshots and data to the default datastore' },
+  'entra-login-public': { scenarios: ['managed-network'], why: MANAGED },
+  'entra-login-usgov': { scenarios: ['managed-network'], why: MANAGED },
+  'entra-login-china': { scenarios: ['managed-network'], why: MANAGED },
+  'arm-public': { scenarios: ['managed-network'], why: MANAGED },
+  'arm-usgov': { scenarios: ['managed-network'], why: MANAGED },
+  'arm-china': { scenarios: ['managed-network'], why: MANAGED },
+  'tundra-public': { scenarios: ['managed-network'], why: MANAGED },
+  'batch-node-management-endpoint': { scenarios: ['managed-network'], why: MANAGED },
+  'mcr': { scenarios: ['managed-network'], why: MANAGED },
+  'mcr-data': { scenarios: ['managed-network'], why: MANAGED },
+  'appinsights-dc-azure': { scenarios: ['managed-network'], why: MANAGED },
+  'ws-keyvault': { scenarios: ['managed-network'], why: MANAGED },
+  'ws-acr-login': { scenarios: ['managed-network'], why: MANAGED },
+  'inbound-aml-44224': { scenarios: ['managed-network'], why: NOT_APPLICABLE },
+  'inbound-batch-29876-29877': { scenarios: ['managed-network'], why: NOT_APPLICABLE },
+  'ws-storage-blob-public': { scenarios: ['sdk-cli-client', 'managed-network'], why: 'the SDK and CLI upload code snapshots and data to the default datastore; a managed network creates a private endpoint to it' },
   'ws-acr-data': { scenarios: ['compute-cluster-other-vnet'], why: 'a cluster in another VNet pulls image layers from the data endpoint of a private ACR' },
   'keyvault-batch-public': { scenarios: ['serverless-compute'], why: 'seeds 000/002 apply the compute instance/cluster rules to serverless compute' },
 };

@@ -11,6 +11,8 @@ import type { Cloud, WorkspaceProfile } from '../model/profile.js';
 import { isArmType, parseArmId } from './arm-id.js';
 import { readJsonFile } from './json-file.js';
 import { INPUT_LIMITS } from '../bounded-read.js';
+import { readManagedNetworkJson } from './managed-network-json.js';
+import type { ManagedNetworkState } from '../model/managed-network.js';
 
 /** The flag that names the file, for messages. */
 export const WORKSPACE_JSON_FLAG = '--workspace-json';
@@ -21,9 +23,13 @@ export interface WorkspaceJsonProfile {
   values: Partial<WorkspaceProfile>;
   /** Per field: "ws.json 'storage_account'", for the profile's validation messages. */
   where: Partial<Record<ProfileField, string>>;
+  /** The managed network's status and outbound rules (managed_network / properties.managedNetwork). */
+  managedNetwork?: ManagedNetworkState;
 }
 
 const WORKSPACE_TYPE = 'Microsoft.MachineLearningServices/workspaces';
+/** The workspace's managed network as its own ARM resource (`az resource show` of workspaces/managedNetworks). */
+const MANAGED_NETWORK_TYPE = 'Microsoft.MachineLearningServices/workspaces/managedNetworks';
 
 /** Reads and interprets a workspace JSON file; throws UsageError naming the file and the field. */
 export function readWorkspaceJson(path: string): WorkspaceJsonProfile {
@@ -54,7 +60,10 @@ export function parseWorkspaceJson(data: unknown, file: string): WorkspaceJsonPr
   };
 
   const name = lookup('name', 'name');
-  if (name) set('workspaceName', name.value, name.key);
+  const networkOf = networkResourceWorkspace(doc);
+  // The managed network's own resource is named "default"; its id names the workspace.
+  if (networkOf !== undefined) set('workspaceName', networkOf, 'id');
+  else if (name) set('workspaceName', name.value, name.key);
   else {
     // A trimmed document (`--query "{id: id, ...}"`) may keep only the ARM id, which ends with the name.
     const id = lookup('id', 'id');
@@ -89,16 +98,27 @@ export function parseWorkspaceJson(data: unknown, file: string): WorkspaceJsonPr
   const access = lookup('public_network_access', 'publicNetworkAccess');
   if (access && access.value.toLowerCase() === 'disabled') set('privateEndpoints', true, access.key);
 
+  const managed = readManagedNetworkJson(doc, props, file);
+  // Disabled plans the same as no managed network (the customer's own VNet): only a managed mode is a profile value.
+  if (managed?.mode !== undefined && managed.mode.value !== 'disabled') set('managedNetwork', managed.mode.value, managed.mode.key);
+  if (managed !== undefined) out.managedNetwork = managed.state;
+
   const cloud = cloudOf(lookup('discovery_url', 'discoveryUrl')) ?? cloudOf(lookup('mlflow_tracking_uri', 'mlFlowTrackingUri'));
   if (cloud) set('cloud', cloud.value, cloud.key);
 
-  if (Object.keys(out.values).length === 0) {
+  if (Object.keys(out.values).length === 0 && out.managedNetwork === undefined) {
     throw new UsageError(
-      `'${file}' holds none of the fields amlprobe reads from 'az ml workspace show' (name, location, workspace_id, storage_account, key_vault, container_registry, public_network_access, discovery_url).`,
+      `'${file}' holds none of the fields amlprobe reads from 'az ml workspace show' (name, location, workspace_id, storage_account, key_vault, container_registry, public_network_access, discovery_url, managed_network).`,
       WORKSPACE_JSON_FLAG,
     );
   }
   return out;
+}
+
+/** The workspace name in the id of a workspaces/managedNetworks resource, else undefined. */
+function networkResourceWorkspace(doc: Record<string, unknown>): string | undefined {
+  const id = typeof doc['id'] === 'string' ? doc['id'] : '';
+  return /\/workspaces\/([^/]+)\/managedNetworks\/[^/]+$/i.exec(id)?.[1];
 }
 
 /** Refuses documents that are some other Azure resource, saying which and what to pass instead. */
@@ -106,7 +126,7 @@ function checkKind(doc: Record<string, unknown>, file: string): void {
   const type = typeof doc['type'] === 'string' ? doc['type'] : undefined;
   const id = typeof doc['id'] === 'string' ? parseArmId(doc['id']) : undefined;
   const actual = type ?? id?.type;
-  if (actual !== undefined && actual.toLowerCase() !== WORKSPACE_TYPE.toLowerCase()) {
+  if (actual !== undefined && actual.toLowerCase() !== WORKSPACE_TYPE.toLowerCase() && actual.toLowerCase() !== MANAGED_NETWORK_TYPE.toLowerCase()) {
     const hint = /privateEndpoints|networkInterfaces|privateDnsZoneGroups/i.test(actual) ? ' For private endpoints use --private-endpoints-json.' : '';
     throw new UsageError(`'${file}' describes a ${actual} resource, not an Azure ML workspace (${WORKSPACE_TYPE}).${hint}`, WORKSPACE_JSON_FLAG);
   }

@@ -147,6 +147,11 @@ export const OPTIONS = {
   registry: { type: 'string', multiple: true, value: 'NAME[@REGION]', readBy: PROFILE, section: 'profile', help: 'an Azure ML registry (repeatable)' },
   'private-endpoints': { type: 'boolean', readBy: PROFILE, section: 'profile', help: 'the workspace is reached through private endpoints' },
   'no-private-endpoints': { type: 'boolean', readBy: PROFILE, section: 'profile', help: 'the workspace is not reached through private endpoints' },
+  'managed-network': {
+    type: 'string', example: 'allow-only-approved-outbound', value: 'MODE', readBy: [...PROFILE, 'lab'], section: 'profile',
+    help: "the workspace's managed virtual network isolation mode: disabled, allow-internet-outbound or allow-only-approved-outbound (also read from --workspace-json). A managed mode probes the managed-network scenario instead of the compute-VNet one; approved-only adds canaries that must stay blocked (blocked_as_expected / unexpectedly_open) and the workspace's FQDN rules as rows that must answer",
+    helpFor: { lab: 'simulate a managed virtual network in this mode (allow-only-approved-outbound: approved rows answer, canaries are dropped, one exfiltration path is planted open and must be caught)' },
+  },
   'workspace-json': {
     type: 'string', example: 'workspace.json', value: 'FILE', readBy: PROFILE, section: 'profile',
     help: "read the profile from 'az ml workspace show -o json' output (region, name, ID, storage, key vault, registry, cloud, public access); flags and config keys win over it",

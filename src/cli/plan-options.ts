@@ -37,6 +37,7 @@ export function profileOptions(flags: Flags): ProfileOptions {
     computeInstance: flags['compute-instance'],
     registries: flags.registry,
     privateEndpoints: flags['no-private-endpoints'] ? false : flags['private-endpoints'] ? true : undefined,
+    managedNetwork: flags['managed-network'],
     workspaceJson: flags['workspace-json'],
   };
 }

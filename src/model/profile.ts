@@ -1,5 +1,7 @@
 // What amlprobe knows about the workspace: fills the catalog's host templates.
 
+import type { IsolationMode, ManagedNetworkState } from './managed-network.js';
+
 /** Azure clouds with their own DNS suffixes. */
 export type Cloud = 'public' | 'china' | 'usgov';
 
@@ -19,6 +21,8 @@ export interface WorkspaceProfile {
   registries?: { name: string; region?: string; id?: string }[];
   /** The workspace is reached through private endpoints: its private names must resolve privately. */
   privateEndpoints?: boolean;
+  /** The isolation mode of the workspace's managed virtual network (absent: not known, probed as a customer VNet). */
+  managedNetwork?: IsolationMode;
 }
 
 /** A field of the workspace profile. */
@@ -34,4 +38,6 @@ export type DetectedOrigin = 'imds' | 'compute-instance' | 'discovery';
 export interface BuiltProfile {
   profile: WorkspaceProfile;
   origin: Record<string, ProfileOrigin>;
+  /** The managed network's status and outbound rules, from --workspace-json. */
+  managedNetworkState?: ManagedNetworkState;
 }

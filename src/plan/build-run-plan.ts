@@ -21,6 +21,7 @@ import type { RunPlanOptions } from './plan-options.js';
 import { finishSettings, type AzureDnsChoice } from './finish-settings.js';
 import { applyPrivateEndpointExpectations, readPrivateEndpointNames } from './private-endpoint-expectations.js';
 import { finishEndpoints } from './finish-endpoints.js';
+import { applyManagedNetwork } from './managed-network-plan.js';
 import { routeOf } from './routes.js';
 import { commandStartedAt, preRunSignal, type RunClock } from './run-clock.js';
 import type { ResolvedPlan } from './run-plan.js';
@@ -76,6 +77,8 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
     rows.notProbed = [...learned.results, ...expansion.notProbed.map(notProbedResult)];
     catalogFacts = { workspace: { profile, origin }, missingInputs: expansion.missing };
   }
+  // The managed network's canaries, FQDN-rule rows, private endpoints and findings (src/plan/managed-network-plan.ts).
+  applyManagedNetwork(rows, built);
   if (names.length > 0) applyPrivateEndpointExpectations(rows, names);
 
   const finished = await finishSettings(asked, azureDns, options.preflightResolvers === true ? clock : undefined);

@@ -183,5 +183,7 @@ function readProfile(raw: Record<string, unknown>): WorkspaceProfile {
   }
   const privateEndpoints = asBoolean(raw['privateEndpoints']);
   if (privateEndpoints !== undefined) profile.privateEndpoints = privateEndpoints;
+  const managedNetwork = asString(raw['managedNetwork']);
+  if (managedNetwork === 'disabled' || managedNetwork === 'allow-internet-outbound' || managedNetwork === 'allow-only-approved-outbound') profile.managedNetwork = managedNetwork;
   return profile;
 }

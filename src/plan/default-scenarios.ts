@@ -14,6 +14,11 @@ const ALWAYS: readonly string[] = ['compute-no-public-ip', 'sdk-cli-client', 'st
 /** The default scenario set for a profile, limited to those the catalog has. */
 export function defaultScenarios(profile: WorkspaceProfile, catalog: readonly CatalogScenario[]): string[] {
   const wanted = new Set(ALWAYS);
+  // In a managed virtual network Azure ML owns the compute's VNet: its rows replace the customer compute subnet's.
+  if (profile.managedNetwork !== undefined && profile.managedNetwork !== 'disabled') {
+    wanted.delete('compute-no-public-ip');
+    wanted.add('managed-network');
+  }
   if (profile.registries && profile.registries.length > 0) {
     wanted.add('registry-public');
     if (profile.privateEndpoints !== false) wanted.add('registry-private');

@@ -38,6 +38,8 @@ export interface ProfileOptions {
   computeInstance?: string | undefined;
   registries?: string[] | undefined;
   privateEndpoints?: boolean | undefined;
+  /** --managed-network: the managed virtual network's isolation mode. */
+  managedNetwork?: string | undefined;
   /** `az ml workspace show` output to read the profile from. */
   workspaceJson?: string | undefined;
 }

@@ -7,6 +7,8 @@ import type { BuiltProfile, Cloud, ProfileField, ProfileOrigin, WorkspaceProfile
 
 export type { BuiltProfile, DetectedOrigin, ProfileField, ProfileOrigin } from '../model/profile.js';
 import { parseCloud } from '../azure/clouds.js';
+import { parseIsolationMode } from '../azure/managed-network-json.js';
+import type { ManagedNetworkState } from '../model/managed-network.js';
 
 /** How a user provides one profile field: the CLI, the config and the "missing input" notes share it. */
 export interface ProfileFieldInfo {
@@ -37,6 +39,7 @@ export const PROFILE_FIELDS: readonly ProfileFieldInfo[] = [
   info('computeInstance', '--compute-instance', 'NAME', 'AMLPROBE_COMPUTE_INSTANCE', false, 'the compute instance name', 'A compute instance name.'),
   info('registries', '--registry', 'NAME[@REGION]', 'AMLPROBE_REGISTRY', true, 'the registry', 'Azure ML registry name(s) with their region; repeat the flag or separate with commas.'),
   info('privateEndpoints', '--private-endpoints', '', 'AMLPROBE_PRIVATE_ENDPOINTS', false, 'whether private endpoints are used', 'The workspace is reached through private endpoints (true/false).'),
+  info('managedNetwork', '--managed-network', 'MODE', 'AMLPROBE_MANAGED_NETWORK', false, 'the managed network isolation mode', 'Isolation mode of the workspace managed virtual network: disabled, allow-internet-outbound or allow-only-approved-outbound.'),
 ];
 
 function info(field: ProfileField, flag: string, arg: string, env: string, repeatable: boolean, noun: string, description: string): ProfileFieldInfo {
@@ -56,7 +59,7 @@ export interface ProfileSources {
   flags: Partial<WorkspaceProfile>;
   config?: WorkspaceProfile;
   /** Values read from `az ml workspace show` output (--workspace-json), each with where it was in the file. */
-  workspaceJson?: { values: Partial<WorkspaceProfile>; where: Partial<Record<ProfileField, string>> };
+  workspaceJson?: { values: Partial<WorkspaceProfile>; where: Partial<Record<ProfileField, string>>; managedNetwork?: ManagedNetworkState };
   env: NodeJS.ProcessEnv;
 }
 
@@ -78,7 +81,8 @@ export function buildProfile(sources: ProfileSources): BuiltProfile {
     profile.cloud = 'public';
     origin.cloud = 'default';
   }
-  return { profile, origin };
+  const state = sources.workspaceJson?.managedNetwork;
+  return state === undefined ? { profile, origin } : { profile, origin, managedNetworkState: state };
 }
 
 /** The first source that sets the field, with the name to blame in errors. */
@@ -119,6 +123,8 @@ function normalizeField(field: ProfileField, raw: unknown, where: string): unkno
       return toRegistries(raw, where);
     case 'privateEndpoints':
       return toBoolean(raw, where);
+    case 'managedNetwork':
+      return parseIsolationMode(raw, where);
   }
 }
 
