@@ -76,5 +76,6 @@ export function labOptions(args: ParsedArgs): LabOptions {
     noColor: flags['no-color'] === true,
     settings: { timeout: flags.timeout, deadline: flags.deadline, concurrency: flags.concurrency },
     faults: flags['no-faults'] !== true,
+    managedNetwork: flags['managed-network'],
   };
 }

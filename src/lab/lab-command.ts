@@ -24,11 +24,14 @@ import type { SettingsOptions } from '../plan/plan-options.js';
 import { hostsNotCovered, labSecureContext, loadLabCerts, type LabCerts } from './lab-certs.js';
 import { startLabDns } from './lab-dns.js';
 import { labBanner, labJson, renderLabExplanation } from './lab-explain.js';
-import { LAB_FAULTS } from './lab-faults.js';
+import { LAB_FAULTS, MANAGED_NETWORK_FAULTS, type LabFault } from './lab-faults.js';
+import { parseIsolationMode } from '../azure/managed-network-json.js';
+import type { IsolationMode } from '../model/managed-network.js';
 import { startLabListeners, type LabListeners } from './lab-listeners.js';
 import { buildLabNetwork, LAB_PROXY, type LabNetwork } from './lab-network.js';
 import { judgeLab } from './lab-verdict.js';
-import { LAB_PROFILE, labPlan } from './lab-workspace.js';
+import { labPlan, labProfile } from './lab-workspace.js';
+import { rowOf } from './lab-network.js';
 
 /**
  * The lab's default concurrency. Server and probes share one thread here, so endpoints started
@@ -45,6 +48,8 @@ export interface LabOptions {
   /** Timeout, deadline and concurrency only: the workspace is fixed, so profile, DNS and config flags do not apply. */
   settings: SettingsOptions;
   faults: boolean;
+  /** --managed-network MODE: simulate the workspace's managed virtual network in this mode. */
+  managedNetwork?: string | undefined;
 }
 
 function checkLabArgs(options: LabOptions): void {
@@ -91,6 +96,17 @@ async function startLab(network: LabNetwork, certs: LabCerts, base: RunSettings)
   return { settings, close: async () => void (await Promise.all([dns.close(), listeners.close()])) };
 }
 
+/**
+ * The faults to plant: the classic ones in the customer-VNet lab; in a managed network, those whose
+ * rows its plan still has (Azure ML owns the compute VNet, so some rows are gone) and the open
+ * exfiltration path among the canaries.
+ */
+function labFaults(planned: readonly Endpoint[], mode: IsolationMode | undefined): readonly LabFault[] {
+  if (mode === undefined || mode === 'disabled') return LAB_FAULTS;
+  const rows = new Set(planned.map((e) => rowOf(e.id)));
+  return [...LAB_FAULTS, ...MANAGED_NETWORK_FAULTS].filter((f) => rows.has(f.row));
+}
+
 /** Runs `lab` and returns the exit code: 0 when amlprobe caught every planted fault and passed the rest. */
 export async function labCommand(options: LabOptions): Promise<number> {
   checkLabArgs(options);
@@ -101,8 +117,10 @@ export async function labCommand(options: LabOptions): Promise<number> {
   const withFaults = options.faults;
 
   const certs = loadLabCerts();
-  const planned = labPlan().endpoints;
-  const network = buildLabNetwork(planned, withFaults ? LAB_FAULTS : []);
+  const mode = options.managedNetwork === undefined ? undefined : parseIsolationMode(options.managedNetwork, '--managed-network');
+  const profile = labProfile(mode);
+  const planned = labPlan(mode).endpoints;
+  const network = buildLabNetwork(planned, withFaults ? labFaults(planned, mode) : []);
   // The lab's proxied rows name its proxy as their own, as a config file's `proxy:` would.
   const endpoints = planned.map((e) => (network.proxied.has(e.id) ? { ...e, proxy: LAB_PROXY.url } : e));
   const tlsHosts = endpoints.filter((e: Endpoint) => ['tls', 'https', 'wss'].includes(e.protocol)).map((e) => e.host);
@@ -116,7 +134,7 @@ export async function labCommand(options: LabOptions): Promise<number> {
       {
         endpoints: finishEndpoints(endpoints, lab.settings),
         settings: lab.settings,
-        workspace: { profile: { ...LAB_PROFILE }, origin: Object.fromEntries(Object.keys(LAB_PROFILE).map((k) => [k, 'lab'])) },
+        workspace: { profile, origin: Object.fromEntries(Object.keys(profile).map((k) => [k, 'lab'])) },
       },
       { secureContext: labSecureContext(certs), ...(progress ? { onProgress: (p) => progress.update(p.done, p.running) } : {}) },
     );

@@ -25,7 +25,12 @@ export type FaultEffect =
    * The row goes through the lab's forward proxy (LAB_PROXY in lab-network.ts), whose allow list
    * does not have its host: CONNECT draws a 403 page. Only this row is proxied; the rest stay direct.
    */
-  | 'proxy-denied';
+  | 'proxy-denied'
+  /**
+   * A destination the plan expects blocked (a managed network's canary) answers after all: the
+   * lab lets it through to a healthy server instead of refusing it (lab-network.ts).
+   */
+  | 'exfiltration-open';
 
 /** True for the effects planted in DNS rather than behind an address. */
 export function isDnsEffect(effect: FaultEffect): effect is 'dns-public-answer' | 'dns-missing-record' {
@@ -128,5 +133,27 @@ export const LAB_FAULTS: readonly LabFault[] = [
     fix:
       'In Azure: allow {host}:{port} on the proxy (its allow list, or an Azure Firewall application rule for the FQDN when the ' +
       'firewall is the proxy); if it must go direct instead, add {host} to NO_PROXY on the clients and allow it on the NSG.',
+  },
+];
+
+/**
+ * The fault `amlprobe lab --managed-network allow-only-approved-outbound` plants besides those of
+ * LAB_FAULTS whose rows its plan has: one exfiltration path left open among the canaries.
+ */
+export const MANAGED_NETWORK_FAULTS: readonly LabFault[] = [
+  {
+    id: 'exfiltration-open',
+    title: 'exfiltration path open',
+    simulates:
+      'The managed network allows only approved outbound, but a user-defined FQDN rule (say *.github.com, added for one repository) lets {host} through: code and data can be pushed out.',
+    row: 'canary-code-host',
+    effect: 'exfiltration-open',
+    expected: 'unexpectedly_open',
+    fix:
+      'In Azure: find the rule that allows {host} (az ml workspace outbound-rule list --workspace-name WS -g RG) and remove or narrow it ' +
+      '(az ml workspace outbound-rule remove --rule NAME ...); mirror the packages or repositories you need privately instead.',
+    caveat:
+      'On a real managed network the other canaries are dropped (tcp_timeout) or cut after the SNI; dropping a SYN on loopback needs root, ' +
+      'so the lab refuses them (tcp_refused), which amlprobe counts as blocked just the same.',
   },
 ];

@@ -131,7 +131,7 @@ function healthyBehaviour(protocol: Protocol): LabBehaviour {
 }
 
 /** What listens behind a row that a connection fault breaks. */
-const FAULT_BEHAVIOUR: Record<Exclude<FaultEffect, 'dns-public-answer' | 'dns-missing-record' | 'proxy-denied'>, LabBehaviour> = {
+const FAULT_BEHAVIOUR: Record<Exclude<FaultEffect, 'dns-public-answer' | 'dns-missing-record' | 'proxy-denied' | 'exfiltration-open'>, LabBehaviour> = {
   'silent-peer': 'silent-peer',
   'tcp-refused': 'tcp-refused',
   'udp-closed': 'udp-closed',
@@ -208,9 +208,20 @@ export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly
     const address = addressOf.get(e.host) ?? '';
     const key = redirectKey(transport, address, e.port);
     const fault = rowFault.get(rowOf(e.id));
+    if (fault?.effect === 'exfiltration-open') {
+      // The planted open path: a healthy server where the managed network should have refused.
+      keyFault.set(key, fault);
+      dials.set(key, { transport, address, port: e.port, behaviour: healthyBehaviour(e.protocol) });
+      continue;
+    }
     if (fault !== undefined && fault.effect !== 'proxy-denied' && !isDnsEffect(fault.effect)) {
       keyFault.set(key, fault);
       dials.set(key, { transport, address, port: e.port, behaviour: FAULT_BEHAVIOUR[fault.effect] });
+      continue;
+    }
+    if (e.expect.blocked === true) {
+      // A canary of the managed network: its firewall refuses it (a real one drops it; loopback cannot without root).
+      if (!keyFault.has(key)) dials.set(key, { transport, address, port: e.port, behaviour: 'tcp-refused' });
       continue;
     }
     const existing = dials.get(key);

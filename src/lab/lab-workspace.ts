@@ -7,6 +7,8 @@ import { expandCatalog } from '../plan/catalog-expand.js';
 import { defaultScenarios } from '../plan/default-scenarios.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { WorkspaceProfile } from '../model/profile.js';
+import type { IsolationMode } from '../model/managed-network.js';
+import { applyManagedNetwork } from '../plan/managed-network-plan.js';
 import { LAB_FAULTS } from './lab-faults.js';
 import { rowOf } from './lab-network.js';
 
@@ -33,11 +35,19 @@ export interface LabPlan {
  * rules, informational rows, rows needing a compute instance name) are left out: the lab only
  * shows what it can simulate, and `amlprobe catalog` lists the rest.
  */
-export function labPlan(): LabPlan {
+export function labPlan(managedNetwork?: IsolationMode): LabPlan {
   const catalog = loadCatalog();
-  const profile = { ...LAB_PROFILE };
+  const profile = labProfile(managedNetwork);
   const scenarios = defaultScenarios(profile, catalog);
-  return { scenarios, endpoints: expandCatalog(catalog, profile, { scenarios }).endpoints };
+  const rows = { endpoints: expandCatalog(catalog, profile, { scenarios }).endpoints };
+  // The managed network's canaries and private endpoints, decided as `run` decides them.
+  applyManagedNetwork(rows, { profile, origin: {} });
+  return { scenarios, endpoints: rows.endpoints };
+}
+
+/** The lab's profile, in a managed virtual network when asked (disabled is the customer-VNet lab). */
+export function labProfile(managedNetwork?: IsolationMode): WorkspaceProfile {
+  return managedNetwork === undefined || managedNetwork === 'disabled' ? { ...LAB_PROFILE } : { ...LAB_PROFILE, managedNetwork };
 }
 
 /**
