@@ -180,6 +180,7 @@ describe('profile field table', () => {
       computeInstance: ['--compute-instance', 'AMLPROBE_COMPUTE_INSTANCE'],
       registries: ['--registry', 'AMLPROBE_REGISTRY'],
       privateEndpoints: ['--private-endpoints', 'AMLPROBE_PRIVATE_ENDPOINTS'],
+      managedNetwork: ['--managed-network', 'AMLPROBE_MANAGED_NETWORK'],
     });
     assert.equal(PROFILE_FIELDS.find((f) => f.field === 'registries')?.usage, '--registry NAME[@REGION]');
     assert.deepEqual(PROFILE_FIELDS.filter((f) => f.repeatable).map((f) => f.flag), ['--storage-account', '--registry']);

@@ -13,7 +13,8 @@ export { formatMs };
 type SharedReason =
   | 'ok' | 'skipped' | 'deadline' | 'internal_error' | 'local_limit' | 'needs_input' | 'informational'
   | 'discovery_no_token' | 'discovery_unreachable' | 'discovery_unauthorized' | 'discovery_forbidden'
-  | 'discovery_not_found' | 'discovery_malformed';
+  | 'discovery_not_found' | 'discovery_malformed'
+  | 'blocked_as_expected' | 'unexpectedly_open' | 'outbound_rule_inactive' | 'managed_network_not_provisioned';
 
 const SHARED: Record<SharedReason, CellText> = {
   // A pass says what the layer's kind finds worth saying (an address, a protocol, a status).
@@ -33,6 +34,11 @@ const SHARED: Record<SharedReason, CellText> = {
   discovery_forbidden: () => '403 forbidden',
   discovery_not_found: () => '404 no registry',
   discovery_malformed: () => 'bad answer',
+  // Endpoint-level verdicts of expected-blocked rows and managed-network findings: no layer returns them.
+  blocked_as_expected: () => 'blocked',
+  unexpectedly_open: () => 'OPEN',
+  outbound_rule_inactive: () => 'rule inactive',
+  managed_network_not_provisioned: () => 'not provisioned',
 };
 
 /**
