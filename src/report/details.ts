@@ -41,6 +41,9 @@ export function detailLines(result: EndpointResult, target?: string): DetailLine
   const lines: DetailLine[] = [];
   const deciding = result.layer === null ? undefined : result.checks.find((c) => c.layer === result.layer);
   if (deciding !== undefined) {
+    // The endpoint's own sentence first when it says more than its layer's (an expected-blocked
+    // endpoint that answered: "an exfiltration path is open: ..." above "HTTP 200").
+    if (result.message !== deciding.message) lines.push({ kind: 'message', text: result.message });
     lines.push({ kind: 'message', label: deciding.layer, text: deciding.message });
     if (deciding.detail !== undefined && deciding.detail !== '') lines.push({ kind: 'detail', text: deciding.detail });
     const printed = `${deciding.message}\n${deciding.detail ?? ''}`;
