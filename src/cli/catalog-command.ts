@@ -4,7 +4,6 @@
 import { UsageError } from '../errors.js';
 import { loadShippedCatalog } from '../plan/shipped-catalog.js';
 import { expandCatalog } from '../plan/catalog-expand.js';
-import { loadConfig } from '../plan/config.js';
 import { parseCatalogFormat, renderCatalog } from '../report/catalog-formats.js';
 import type { ParsedArgs } from './args.js';
 import { writeOutput } from '../output/output.js';
@@ -19,7 +18,8 @@ export async function catalogCommand(args: ParsedArgs): Promise<number> {
     throw new UsageError(`'catalog' takes no arguments, got '${args.positionals.join(' ')}'. Use --scenario NAME to choose scenarios.`);
   }
   const format = parseCatalogFormat(flags.format ?? 'table');
-  const config = flags.config !== undefined ? loadConfig(flags.config) : undefined;
+  // The YAML parser and the schema validator load only when a config is given.
+  const config = flags.config !== undefined ? (await import('../plan/config.js')).loadConfig(flags.config) : undefined;
   const { profile } = profileFromOptions(profileOptions(flags), config?.profile, process.env, config?.workspaceJson);
   const named = flags.scenario ?? (config && config.scenarios.length > 0 ? config.scenarios : undefined);
   // Without --scenario the catalog lists every scenario: the administrator's full picture.
