@@ -5,10 +5,15 @@ import type { Endpoint } from '../model/endpoint.js';
 import type { RunSettings } from '../model/settings.js';
 import { withRoutes } from './routes.js';
 
-/** The endpoints with --expect-private applied to every one and each endpoint's route decided. */
+/**
+ * The endpoints with --expect-private applied to every one and each endpoint's route decided. A
+ * destination that must stay blocked (a canary) is a public name by design: the run-wide
+ * "private only" is not its expectation.
+ */
 export function finishEndpoints(endpoints: readonly Endpoint[], settings: RunSettings): Endpoint[] {
+  const untouched = (endpoint: Endpoint): boolean => endpoint.expect.private === true || endpoint.expect.blocked === true;
   const expected = settings.expectPrivate
-    ? endpoints.map((endpoint) => (endpoint.expect.private === true ? endpoint : { ...endpoint, expect: { ...endpoint.expect, private: true } }))
+    ? endpoints.map((endpoint) => (untouched(endpoint) ? endpoint : { ...endpoint, expect: { ...endpoint.expect, private: true } }))
     : endpoints;
   return withRoutes(expected, settings);
 }
