@@ -84,12 +84,6 @@ describe('expected-blocked endpoints', () => {
     assert.deepEqual([result.status, result.reason, result.layer], ['pass', 'blocked_as_expected', 'http']);
   });
 
-  it('--expect-private leaves a destination that must be blocked alone (a canary is a public name by design)', async () => {
-    const report = await check(['--expect-private', '--expect-blocked', `tcp://closed.canary.test:${closed}`], 0);
-    const result = only(report, 'closed.canary.test');
-    assert.deepEqual([result.status, result.reason, result.layer], ['pass', 'blocked_as_expected', 'tcp']);
-  });
-
   it('keeps an inconclusive failure (the resolver silent) as it is', async () => {
     const report = await check(['--expect-blocked', `tcp://silent.canary.test:${open.port}`], 1);
     const result = only(report, 'silent.canary.test');

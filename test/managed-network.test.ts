@@ -15,8 +15,8 @@ import { REPO_ROOT } from './helpers/cli.js';
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'azure', 'managed-network');
 const fixture = (name: string): string => join(FIXTURES, name);
 
-async function planFor(profile: Record<string, unknown>): Promise<ResolvedPlan> {
-  return buildRunPlan({ settings: {}, profile, learning: { noImds: true, noDiscovery: true } }, {});
+async function planFor(profile: Record<string, unknown>, settings: Record<string, unknown> = {}): Promise<ResolvedPlan> {
+  return buildRunPlan({ settings, profile, learning: { noImds: true, noDiscovery: true } }, {});
 }
 
 const byId = (plan: ResolvedPlan, id: string) => plan.endpoints.find((e) => e.id === id);
@@ -130,6 +130,14 @@ describe('managed network: the plan', () => {
       assert.equal(byId(plan, 'canary-code-host')?.expect.blocked, true);
       assert.equal(plan.endpoints.some((e) => e.host.startsWith('stpartnerdata.')), false);
     }
+  });
+
+  it('--expect-private leaves the canaries alone: they are public names by design', async () => {
+    const plan = await planFor({ managedNetwork: 'allow-only-approved-outbound' }, { expectPrivate: true });
+    const canaries = plan.endpoints.filter((e) => e.expect.blocked === true);
+    assert.equal(canaries.length, 4);
+    assert.deepEqual(canaries.filter((e) => e.expect.private === true).map((e) => e.id), []);
+    assert.equal(byId(plan, 'entra-login:443')?.expect.private, true, 'every other endpoint gets it');
   });
 
   it('--managed-network alone (no file) adds every canary; the flag wins over the file', async () => {
