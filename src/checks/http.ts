@@ -4,6 +4,7 @@
 // undici accepts an already-connected socket through a custom `connect` function
 // (lib/dispatcher/client.js: the connector's callback socket goes straight to connectH1/connectH2).
 
+import type { Readable } from 'node:stream';
 import { Client } from 'undici';
 import { asAbortSignal } from '../abort.js';
 import type { Reason, Status } from '../model/reason.js';
@@ -142,7 +143,7 @@ const BODY_WAIT_MS = 1000;
  * The first `limit` bytes of a body, read within BODY_WAIT_MS; what arrived when the body ends,
  * fails or stalls is what there is (a body never changes the status, only explains it).
  */
-async function bodyStart(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<Buffer> {
+async function bodyStart(body: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   const stall = setTimeout(() => body.destroy(), BODY_WAIT_MS);
@@ -157,6 +158,9 @@ async function bodyStart(body: AsyncIterable<Buffer> & { destroy(): unknown }, l
   } finally {
     clearTimeout(stall);
   }
+  // undici drops its listener on the layer's signal in the body's 'close' handler, which a destroyed
+  // or ended stream emits on a later tick (its `closed` flag is set before): one turn of the loop settles it.
+  await new Promise((resolve) => setImmediate(resolve));
   return Buffer.concat(chunks).subarray(0, limit);
 }
 
