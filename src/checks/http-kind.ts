@@ -45,8 +45,9 @@ export const httpKind: ProbeKind<'http'> = {
     http_status: (check) => String(answeredStatus(check) ?? 'bad status'),
     http_timeout: () => 'timeout',
     http_failed: (check) => evidenceCode(check) ?? 'failed',
-    service_firewall_denied: (check) => `${answeredStatus(check) ?? ''} resource firewall`.trim(),
-    firewall_denied: (check) => `${answeredStatus(check) ?? 470} Azure Firewall`,
+    // The status alone keeps the matrix narrow; the lines under the row say who refused.
+    service_firewall_denied: (check) => String(answeredStatus(check) ?? 'denied'),
+    firewall_denied: (check) => String(answeredStatus(check) ?? 470),
   },
   facts: headerFacts,
   panel: (d) => [
