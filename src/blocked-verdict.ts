@@ -3,7 +3,6 @@
 // place, beside the rule it inverts (src/verdict.ts), so no check knows about it.
 
 import type { Endpoint, Layer } from './model/endpoint.js';
-import type { HttpData } from './model/evidence.js';
 import type { Reason, Status } from './model/reason.js';
 import type { LayerResult } from './model/result.js';
 
@@ -19,30 +18,29 @@ export interface Verdict {
  * Failures that prove a closed door, by layer: no name from the network's resolver (a managed
  * network's Azure DNS answers NXDOMAIN for nothing, but a DNS firewall does), a refused, dropped or
  * reset connection, a proxy or firewall refusing the tunnel, a TLS handshake cut by a firewall that
- * read the SNI. Anything else (a timeout of the resolver itself, a deadline, a local limit, an
- * untrusted certificate) proves neither side, and keeps its own verdict.
+ * read the SNI, Azure Firewall's own HTTP deny answer (firewall_denied, src/checks/denial-shapes.ts).
+ * Anything else (a timeout of the resolver itself, a deadline, a local limit, an untrusted
+ * certificate) proves neither side, and keeps its own verdict.
  */
 const BLOCKING: Partial<Record<Layer, readonly Reason[]>> = {
   dns: ['nxdomain', 'nodata', 'dns_refused'],
   tcp: ['tcp_refused', 'tcp_timeout', 'unreachable', 'reset', 'proxy_denied', 'proxy_auth_required', 'proxy_target_failed'],
   udp: ['udp_closed'],
   tls: ['reset', 'tls_failed'],
+  http: ['firewall_denied'],
 };
 
 /**
- * HTTP statuses a firewall or proxy answers instead of the destination: Azure Firewall's deny page
- * (470) and "unavailable for legal reasons" (451) filtering appliances use. A 403 is left out: the
- * destination itself answers it, and then the path is open.
+ * Failures that prove the path open: the destination service itself answered (its own network
+ * rules refused this client, service_firewall_denied), so the network let the request through and
+ * any other account of the same service is as reachable.
  */
-const DENIAL_STATUSES: readonly number[] = [451, 470];
+const ANSWERED: readonly Reason[] = ['service_firewall_denied'];
 
 /** The layer whose result shows the block, or undefined when nothing in the checks blocked. */
 function blockingLayer(checks: readonly LayerResult[]): LayerResult | undefined {
   const failed = checks.find((c) => c.status === 'fail');
-  if (failed !== undefined) return BLOCKING[failed.layer]?.includes(failed.reason) === true ? failed : undefined;
-  const http = checks.find((c) => c.layer === 'http' && c.status !== 'skip');
-  const status = (http?.data as HttpData | undefined)?.status;
-  return http !== undefined && status !== undefined && DENIAL_STATUSES.includes(status) ? http : undefined;
+  return failed !== undefined && BLOCKING[failed.layer]?.includes(failed.reason) === true ? failed : undefined;
 }
 
 /** The name shown in the sentences: the label (catalog template, target) or host:port. */
@@ -60,10 +58,11 @@ export function blockedVerdict(endpoint: Endpoint, verdict: Verdict, checks: rea
   if (blocked !== undefined) {
     return { status: 'pass', layer: blocked.layer, reason: 'blocked_as_expected', message: `blocked at the ${blocked.layer} layer, as expected: ${blocked.message}` };
   }
+  const answered = checks.find((c) => c.status === 'fail' && ANSWERED.includes(c.reason));
   // Inconclusive failures and warnings (no answer from the resolver, the run deadline, ...) prove nothing either way.
-  if (verdict.status === 'fail' || verdict.status === 'warn' || verdict.status === 'skip') return verdict;
+  if (answered === undefined && (verdict.status === 'fail' || verdict.status === 'warn' || verdict.status === 'skip')) return verdict;
   const ran = checks.filter((c) => c.status === 'pass');
-  const last = ran[ran.length - 1];
+  const last = answered ?? ran[ran.length - 1];
   const where = last === undefined ? '' : ` (${last.layer}: ${last.message})`;
   return {
     status: 'fail',

@@ -25,6 +25,7 @@ describe('expected-blocked endpoints', () => {
   let dns: TestDnsServer;
   let open: Listener;
   let denier: TestServer;
+  let storage: TestServer;
   let closed: number;
   let dir: string;
 
@@ -33,6 +34,7 @@ describe('expected-blocked endpoints', () => {
       'open.canary.test': { kind: 'records', a: ['127.0.0.1'] },
       'closed.canary.test': { kind: 'records', a: ['127.0.0.1'] },
       'denied.canary.test': { kind: 'records', a: ['127.0.0.1'] },
+      'storage.canary.test': { kind: 'records', a: ['127.0.0.1'] },
       'gone.canary.test': { kind: 'rcode', rcode: 'NXDOMAIN' },
       'silent.canary.test': { kind: 'silent' },
     });
@@ -43,10 +45,15 @@ describe('expected-blocked endpoints', () => {
       res.writeHead(470, { 'content-type': 'text/plain' });
       res.end('Action: Deny. Reason: No rule matched. Proceeding with default action.');
     });
+    // Azure Storage refusing this client by its own network rules: the request got there.
+    storage = await startHttpServer((_req, res) => {
+      res.writeHead(403, { 'content-type': 'application/xml', 'x-ms-error-code': 'AuthorizationFailure' });
+      res.end('<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthorizationFailure</Code><Message>This request is not authorized to perform this operation.\nRequestId:0b6d</Message></Error>');
+    });
     dir = await mkdtemp(join(tmpdir(), 'amlprobe-blocked-'));
   });
   after(async () => {
-    await Promise.all([dns.close(), open.close(), denier.close()]);
+    await Promise.all([dns.close(), open.close(), denier.close(), storage.close()]);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -82,6 +89,13 @@ describe('expected-blocked endpoints', () => {
     const report = await check(['--expect-blocked', `http://denied.canary.test:${denier.port}/`], 0);
     const result = only(report, 'denied.canary.test');
     assert.deepEqual([result.status, result.reason, result.layer], ['pass', 'blocked_as_expected', 'http']);
+  });
+
+  it("fails a destination whose own firewall answered (service_firewall_denied) as unexpectedly_open: the network let it through", async () => {
+    const report = await check(['--expect-blocked', `http://storage.canary.test:${storage.port}/`], 1);
+    const result = only(report, 'storage.canary.test');
+    assert.deepEqual([result.status, result.reason, result.layer], ['fail', 'unexpectedly_open', 'http']);
+    assert.equal(result.checks.find((c) => c.layer === 'http')?.reason, 'service_firewall_denied');
   });
 
   it('keeps an inconclusive failure (the resolver silent) as it is', async () => {
