@@ -108,6 +108,7 @@ export const dnsKind: ProbeKind<'dns'> = {
     dns_refused: () => 'REFUSED',
     dns_timeout: () => 'timeout',
     dns_unreachable: () => 'no route to DNS',
+    dns_tcp_blocked: () => 'TCP 53 blocked',
     dns_error: () => 'DNS error',
     public_ip: (check) => describeAddresses(publicFirst(dnsData(check)?.addresses ?? []), 'public') ?? 'public address',
     unexpected_ip: (check) => describeAddresses(dnsData(check)?.addresses ?? [], 'unexpected') ?? 'unexpected address',

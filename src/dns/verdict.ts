@@ -62,6 +62,8 @@ function failureBrief(reason: Reason, view: View, chainEnd: string | undefined, 
       return view.brief === 'EAI_AGAIN' ? 'temporary DNS failure (EAI_AGAIN)' : `no DNS answer within ${timeoutMs} ms`;
     case 'dns_unreachable':
       return `DNS server unreachable from here (${view.label})`;
+    case 'dns_tcp_blocked':
+      return `TCP 53 to ${view.label} blocked (UDP answer truncated)`;
     case 'deadline':
       return 'cut short by the run deadline';
     default:
@@ -215,7 +217,7 @@ function judgeViews(
     let message = failureBrief(reason, auth, ownEnd, settings.timeoutMs);
     // getaddrinfo's ENOTFOUND and EAI_AGAIN each cover several rcodes; a direct answer names the one.
     const code = resolution.system?.code;
-    const precise = resolution.direct.find((d) => d.rcode !== null);
+    const precise = resolution.direct.find((d) => d.rcode !== null || d.reason === 'dns_tcp_blocked');
     if (authority === 'system' && (code === 'ENOTFOUND' || code === 'EAI_AGAIN') && precise !== undefined && precise.reason !== 'ok') {
       reason = precise.reason;
       const end = precise.cname.length > 0 ? precise.cname[precise.cname.length - 1]?.data : undefined;
