@@ -100,6 +100,15 @@ describe('private expectations are the plan\'s data', () => {
     assert.deepEqual(built.endpoints.map((e) => [e.host, e.expect.privateSource]), [['a.contoso.test', 'config'], ['b.contoso.test', 'expect-private']]);
   });
 
+  it('--private-endpoints-json: the storage account listed there gets its address, with the file as the source', async () => {
+    const file = new URL('../../test/fixtures/azure/pe-list.json', import.meta.url).pathname;
+    const endpoints = await plan({ profile: { ...PROFILE, storageAccounts: ['stcontosoml'] }, privateEndpointsJson: [file] });
+    const blob = byId(endpoints, 'storage-blob:443');
+    assert.equal(blob.expect.privateSource, 'private-endpoints-json');
+    assert.equal(blob.expect.privateZone, 'privatelink.blob.core.windows.net');
+    assert.ok((blob.expect.addresses ?? []).length > 0, JSON.stringify(blob.expect));
+  });
+
   it('parsePrivateDependencies: keywords, hosts and wildcards; anything else is a UsageError with a did-you-mean', () => {
     assert.deepEqual(parsePrivateDependencies(['Storage, keyvault', '*.vault.azure.net', 'x.azurecr.io.'], '--private-dependency'), [
       { kind: 'storage' },
