@@ -93,7 +93,9 @@ describe('managed network: the plan', () => {
       assert.equal(byId(plan, 'keyvault:443')?.expect.private, true);
       assert.equal(byId(plan, 'acr:443')?.expect.private, true);
       assert.equal(byId(plan, 'storage-file-https:443')?.expect.private, true);
-      assert.deepEqual(byId(plan, 'managed-network-pe:stcontosoml.queue.core.windows.net')?.expect, { private: true });
+      assert.equal(byId(plan, 'storage-blob:443')?.expect.privateSource, 'managed-network');
+      const queue = byId(plan, 'managed-network-pe:stcontosoml.queue.core.windows.net');
+      assert.deepEqual([queue?.expect.private, queue?.expect.privateSource, queue?.expect.privateZone], [true, 'managed-network', 'privatelink.queue.core.windows.net']);
       // The managed-network scenario replaces the compute VNet's; its customer-VNet rows say they do not apply.
       assert.equal(byId(plan, 'storage-queue:443'), undefined);
       assert.ok(byId(plan, 'tundra:5831'));

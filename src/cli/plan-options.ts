@@ -52,6 +52,7 @@ export function runPlanOptions(flags: Flags, extra: Pick<RunPlanOptions, 'starte
     config: flags.config,
     scenarios: flags.scenario,
     privateEndpointsJson: flags['private-endpoints-json'],
+    privateDependencies: flags['private-dependency'],
     ...rest,
   };
 }
@@ -64,6 +65,7 @@ export function checkPlanOptions(flags: Flags, targets: string[]): CheckPlanOpti
     blockedTargets: flags['expect-blocked'],
     config: flags.config,
     privateEndpointsJson: flags['private-endpoints-json'],
+    privateDependencies: flags['private-dependency'],
   };
 }
 

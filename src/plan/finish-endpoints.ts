@@ -13,7 +13,9 @@ import { withRoutes } from './routes.js';
 export function finishEndpoints(endpoints: readonly Endpoint[], settings: RunSettings): Endpoint[] {
   const untouched = (endpoint: Endpoint): boolean => endpoint.expect.private === true || endpoint.expect.blocked === true;
   const expected = settings.expectPrivate
-    ? endpoints.map((endpoint) => (untouched(endpoint) ? endpoint : { ...endpoint, expect: { ...endpoint.expect, private: true } }))
+    ? endpoints.map((endpoint) =>
+        untouched(endpoint) ? endpoint : { ...endpoint, expect: { ...endpoint.expect, private: true, privateSource: 'expect-private' as const } },
+      )
     : endpoints;
   return withRoutes(expected, settings);
 }

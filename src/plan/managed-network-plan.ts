@@ -113,7 +113,8 @@ function expectPrivate(rows: PlanRows, host: string, rule: OutboundRule, file: s
   for (const endpoint of rows.endpoints) {
     if (endpoint.host !== host) continue;
     covered = true;
-    endpoint.expect = { ...endpoint.expect, private: true };
+    // Another input that already made the name private keeps its say in the report.
+    if (endpoint.expect.private !== true) endpoint.expect = { ...endpoint.expect, private: true, privateSource: 'managed-network' };
   }
   if (covered) return;
   add({
@@ -123,7 +124,7 @@ function expectPrivate(rows: PlanRows, host: string, rule: OutboundRule, file: s
     protocol: 'dns',
     path: '',
     required: true,
-    expect: { private: true },
+    expect: { private: true, privateSource: 'managed-network' },
     label: host,
     meta: {
       scenario: 'managed-network',
