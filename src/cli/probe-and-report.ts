@@ -24,7 +24,7 @@ export async function probeAndReport(plan: ResolvedPlan, outputs: ReportOutput[]
   const progress = process.stderr.isTTY && endpoints.length > 1 ? createProgress(process.stderr, endpoints.length) : undefined;
   const report = await probeToReport(plan, {
     ...(secureContext ? { secureContext } : {}),
-    ...(progress ? { onProgress: (p) => progress.update(p.done, p.running) } : {}),
+    ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
   });
   progress?.done();
 
