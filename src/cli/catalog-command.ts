@@ -11,6 +11,7 @@ import { writeOutput } from '../output/output.js';
 import { singleOutput } from '../output/report-outputs.js';
 import { profileFromOptions } from '../plan/workspace-profile.js';
 import { profileOptions } from './plan-options.js';
+import { configFile } from './config-file.js';
 
 /** Runs `catalog` and returns the exit code. */
 export async function catalogCommand(args: ParsedArgs): Promise<number> {
@@ -19,7 +20,8 @@ export async function catalogCommand(args: ParsedArgs): Promise<number> {
     throw new UsageError(`'catalog' takes no arguments, got '${args.positionals.join(' ')}'. Use --scenario NAME to choose scenarios.`);
   }
   const format = parseCatalogFormat(flags.format ?? 'table');
-  const config = flags.config !== undefined ? loadConfig(flags.config) : undefined;
+  const path = configFile(flags);
+  const config = path !== undefined ? loadConfig(path) : undefined;
   const { profile } = profileFromOptions(profileOptions(flags), config?.profile, process.env, config?.workspaceJson);
   const named = flags.scenario ?? (config && config.scenarios.length > 0 ? config.scenarios : undefined);
   // Without --scenario the catalog lists every scenario: the administrator's full picture.

@@ -9,7 +9,7 @@ import type { Report } from '../model/report.js';
 import type { Column } from '../checks/descriptor.js';
 import { cellText } from './cell-text.js';
 import { createPaint, type Paint } from './colour.js';
-import { detailLines, needsDetails, type DetailLine } from './details.js';
+import { detailLines, needsDetails, verboseLines, type DetailLine } from './details.js';
 import { columnOf, emptyCells, layerColumns, type LayerColumn } from './layer-columns.js';
 import { symbolsFor, type SymbolSet } from './symbols.js';
 import { tableWidth } from './terminal.js';
@@ -29,6 +29,8 @@ export interface TableOptions {
   width?: number;
   /** ASCII marks instead of ✓ ✗ …; when absent, true only when TERM=dumb. */
   ascii?: boolean;
+  /** --verbose: each layer's time and each resolver's answer under every row. */
+  verbose?: boolean;
 }
 
 const GAP = '  ';
@@ -197,6 +199,11 @@ function workspaceLines(report: Report): string[] {
   return lines;
 }
 
+/** The verdict line alone (--quiet): the summary that closes the table, with the deadline line when it struck. */
+export function renderVerdict(report: Report, opts: Pick<TableOptions, 'colour' | 'width'>): string {
+  return `${summaryLines(report, createPaint(opts.colour), opts.width ?? tableWidth(process.stdout)).join('\n')}\n`;
+}
+
 /** The matrix for a terminal or a log, ending with a newline. */
 export function renderTable(report: Report, opts: TableOptions): string {
   const symbols = symbolsFor(opts.ascii ?? process.env['TERM'] === 'dumb');
@@ -258,12 +265,15 @@ export function renderTable(report: Report, opts: TableOptions): string {
           }),
         ),
       );
+      const details: DetailLine[] = [];
       if (needsDetails(row.result)) {
         // A cut endpoint hides part of the name; the full URL goes under the row instead.
         const cut = fit(row.endpoint, endpointIndex, row) !== row.endpoint && row.result.checks.length > 0;
         const target = row.target ?? (cut ? endpointUrl(row.result) : undefined);
-        for (const line of detailLines(row.result, target)) out.push(...renderDetail(line, row.result.status, width, paint));
+        details.push(...detailLines(row.result, target));
       }
+      if (opts.verbose === true) details.push(...verboseLines(row.result));
+      for (const line of details) out.push(...renderDetail(line, row.result.status, width, paint));
     });
     out.push('');
   }
