@@ -26,7 +26,7 @@ export function chooseConfig(flag: string | undefined, cwd: string, env: NodeJS.
   const fromEnv = env.AMLPROBE_CONFIG?.trim();
   if (fromEnv !== undefined && fromEnv !== '') {
     if (!isFile(fromEnv)) {
-      throw new UsageError(`AMLPROBE_CONFIG names '${fromEnv}', which is not a file. Set it to your config file, unset it, or pass --config FILE.`, 'AMLPROBE_CONFIG');
+      throw new UsageError(`'${fromEnv}' is not a file. Set AMLPROBE_CONFIG to your config file, unset it, or pass --config FILE.`, 'AMLPROBE_CONFIG');
     }
     return { path: fromEnv, origin: 'environment' };
   }
