@@ -171,6 +171,13 @@ describe('renderTable', () => {
     assert.match(narrow, /target: https:\/\/ml-ws-eastus-7d0c0a8e\.eastus\.notebooks\.azure\.net:443\//);
   });
 
+  it('COLUMNS sets the width, over the terminal\'s own', () => {
+    assert.equal(tableWidth({ isTTY: true, columns: 90 }, { COLUMNS: '140' }), 140);
+    assert.equal(tableWidth({ isTTY: true, columns: 90 }, {}), 90);
+    assert.equal(tableWidth({ isTTY: false }, { COLUMNS: 'wide' }), 120);
+    assert.equal(tableWidth({ isTTY: false }, {}), 120);
+  });
+
   it('uses 120 columns when no width is given and stdout is not a terminal', (t) => {
     if (process.stdout.isTTY === true) return t.skip('stdout is a terminal here');
     const out = renderTable(sampleReport(), { colour: false, ascii: false });

@@ -12,6 +12,7 @@ import { singleOutput } from '../output/report-outputs.js';
 import { profileFromOptions } from '../plan/workspace-profile.js';
 import { profileOptions } from './plan-options.js';
 import { configFile } from './config-file.js';
+import { tableWidth } from '../report/terminal.js';
 
 /** Runs `catalog` and returns the exit code. */
 export async function catalogCommand(args: ParsedArgs): Promise<number> {
@@ -26,6 +27,10 @@ export async function catalogCommand(args: ParsedArgs): Promise<number> {
   const named = flags.scenario ?? (config && config.scenarios.length > 0 ? config.scenarios : undefined);
   // Without --scenario the catalog lists every scenario: the administrator's full picture.
   const expansion = expandCatalog(loadCatalog(), profile, named ? { scenarios: named } : {});
-  await writeOutput(renderCatalog(expansion, profile, format), singleOutput(flags, 'catalog'));
+  const output = singleOutput(flags, 'catalog');
+  // On stdout the table fits the terminal (COLUMNS, its columns, else 120); a file gets it whole
+  // unless COLUMNS asks otherwise.
+  const width = output === undefined || process.env['COLUMNS'] !== undefined ? tableWidth(process.stdout) : Infinity;
+  await writeOutput(renderCatalog(expansion, profile, format, width), output);
   return 0;
 }
