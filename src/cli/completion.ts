@@ -7,7 +7,7 @@ import { CLOUD_NAMES } from '../azure/clouds.js';
 import { RUN_FORMATS } from '../report/formats.js';
 import { CATALOG_FORMATS } from '../report/catalog-formats.js';
 import { DIFF_FORMATS } from '../diff/render-diff.js';
-import { loadCatalog } from '../plan/catalog-load.js';
+import { loadShippedCatalog } from '../plan/shipped-catalog.js';
 import { COMMAND_HELP } from './command-help.js';
 import { COMMANDS, OPTION_NAMES, OPTION_READERS, optionSpec, optionsAcceptedBy, type OptionName, type OptionReader } from './options.js';
 import { VERSION } from '../version.js';
@@ -174,13 +174,13 @@ if (( $+functions[compdef] )); then compdef _amlprobe amlprobe; fi
 }
 
 /** Runs `completion SHELL` and returns the exit code. */
-export function completionCommand(positionals: readonly string[]): number {
+export async function completionCommand(positionals: readonly string[]): Promise<number> {
   const [shell, ...extra] = positionals;
   if (shell === undefined || extra.length > 0 || !(SHELLS as readonly string[]).includes(shell)) {
     throw new UsageError(`'completion' takes one shell: bash or zsh, e.g. source <(amlprobe completion bash). See 'amlprobe help completion'.`);
   }
   // Scenario names for --scenario, from the catalog this build ships.
-  const scenarios = loadCatalog().map((s) => s.scenario);
+  const scenarios = (await loadShippedCatalog()).map((s) => s.scenario);
   process.stdout.write(shell === 'bash' ? bashScript(scenarios) : zshScript(scenarios));
   return 0;
 }
