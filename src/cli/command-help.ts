@@ -87,7 +87,7 @@ given, learning the workspace included; prints nothing when healthy.`,
 (/mnt/azmnt/.nbvm, CI_* variables); everything else is commented out, ready to edit. The first line
 points editors (yaml-language-server) at the config schema by absolute path, so completion keeps
 working wherever the file is copied on this machine. Never replaces a file without --force; FILE -
-writes to stdout. run, check and catalog then find ./amlprobe.yaml by themselves.`,
+writes to stdout. Every command that reads --config then finds ./amlprobe.yaml by itself.`,
     exit: '  0  the file was written',
   },
   completion: {

@@ -75,7 +75,7 @@ export function renderStarterConfig(facts: StarterFacts): string {
 #
 # amlprobe starter config, written by \`amlprobe init\` (amlprobe ${facts.version}).
 # ${learned.length > 0 ? `Filled in from ${sources.join(', ')}; everything else is commented out.` : 'amlprobe learned nothing about the workspace here: fill in the workspace section.'}
-# run, check and catalog read ./${DISCOVERED_CONFIG_NAME} by themselves (else AMLPROBE_CONFIG, or --config FILE).
+# amlprobe reads ./${DISCOVERED_CONFIG_NAME} by itself (unless AMLPROBE_CONFIG or --config names another file).
 # Command-line flags override what is set here; config/example.yaml in amlprobe explains every key.
 
 version: 1

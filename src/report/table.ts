@@ -102,7 +102,7 @@ type ColumnKind = 'mark' | 'id' | 'endpoint' | 'layer';
 
 /**
  * Shrinks column widths until the line fits: layer cells down to 24 cells (an address and its
- * kind still fit), long endpoints down to 32, layer cells to 16, ids to 20 and endpoints to 24,
+ * kind still fit), long endpoints down to 32, layer cells to 18, ids to 20 and endpoints to 24,
  * layer cells to 12, ids to 16 and endpoints to 20, layer cells to 10 ("✗ NXDOMAIN"), ids to 12
  * and endpoints to 15, layer cells to 8, then everything to its floor. Each step trims the widest
  * eligible column so no single column is sacrificed while others stay wide; the id and the
@@ -114,7 +114,8 @@ function fitWidths(natural: number[], kinds: readonly ColumnKind[], width: numbe
   const floors: Partial<Record<ColumnKind, number>>[] = [
     { layer: 24 },
     { endpoint: 32 },
-    { layer: 16 },
+    // 18: "✓ 120 ms via proxy" and "✓ 10.1.0.4 (private)" still whole.
+    { layer: 18 },
     { id: 20, endpoint: 24 },
     { layer: 12 },
     { id: 16, endpoint: 20 },
