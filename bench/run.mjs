@@ -11,17 +11,28 @@ import { join } from 'node:path';
 import { ADDR, DNS, ROOT, SPREAD, startLab } from './lab.mjs';
 import { IP, findProgram } from './netns.mjs';
 import { startupFormsSection } from './startup-forms.mjs';
-import { DEFAULT_CONCURRENCY } from '../dist/src/plan/build-settings.js';
+import { caseLargeSizes, caseMainJob, caseTls, largeEndpoints, median } from './scale-cases.mjs';
 
 const SMOKE = process.argv.includes('--smoke');
+/** --only large,main,dns,tls,catalog,startup,tools: run these cases only (nothing is written). */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const wanted = (name) => ONLY === undefined || ONLY.includes(name);
+/** --base=DIR: a second build (e.g. a worktree of main, built) measured side by side with this one. */
+const BASE = process.argv.find((a) => a.startsWith('--base='))?.slice('--base='.length);
 const T = SMOKE ? 1000 : 2000;
-const RUNS = SMOKE ? 1 : 5;
-const LARGE_RUNS = SMOKE ? 1 : 3;
-const TOOL_RUNS = SMOKE ? 1 : 3;
-const LARGE_N = SMOKE ? 100 : 5000;
-const DNS_N = SMOKE ? 50 : 1000;
-const CONCURRENCIES = SMOKE ? [undefined, 1024] : [undefined, 512, 1024, 2048];
+/** --runs=N: every case N times (default: 5 for the short cases, 3 for the long ones). */
+const RUNS_ASKED = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? NaN);
+const RUNS = SMOKE ? 1 : RUNS_ASKED || 5;
+const LARGE_RUNS = SMOKE ? 1 : RUNS_ASKED || 3;
+const TOOL_RUNS = SMOKE ? 1 : RUNS_ASKED || 3;
+/** --sizes=5000,20000: the large cases' sizes. */
+const SIZES_ASKED = process.argv.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length).split(',').map(Number);
+const LARGE_SIZES = SIZES_ASKED ?? (SMOKE ? [100, 200] : [5000, 20000, 50000]);
+const DNS_N = SMOKE ? 50 : 10000;
+const TLS_N = SMOKE ? 20 : 1000;
+const CONCURRENCIES = SMOKE || SIZES_ASKED ? [undefined] : [undefined, 512, 2048];
 const CLI = join(ROOT, 'dist/src/cli.js');
+const CLIS = [{ label: 'this', entry: CLI }, ...(BASE ? [{ label: 'base', entry: join(BASE, 'dist/src/cli.js') }] : [])];
 const log = (...a) => console.error('[bench]', ...a);
 
 // ---- targets --------------------------------------------------------------------------------
@@ -56,24 +67,18 @@ for (const [prefix, count] of Object.entries(COUNTS)) {
   }
 }
 // A fifth dropped, spread evenly (every fifth endpoint), as a firewall would drop one service's hosts.
-const large = Array.from({ length: LARGE_N }, (_, i) => {
-  const host = `big-${i}.bench.test`;
-  return { host, addr: i % 5 === 0 ? ADDR.dropped : SPREAD[i % SPREAD.length], target: `tcp://${host}:443` };
-});
+const large = largeEndpoints(Math.max(...LARGE_SIZES));
 const dnsNames = Array.from({ length: DNS_N }, (_, i) => `dns-${i}.bench.test`);
+const tlsNames = Array.from({ length: TLS_N }, (_, i) => `t${i}.bench.test`);
 
 const hosts = new Map();
 for (const e of catalog) if (e.addr) hosts.set(e.host, e.addr);
 for (const e of large) hosts.set(e.host, e.addr);
 for (const n of dnsNames) hosts.set(n, ADDR.open);
+for (const n of tlsNames) hosts.set(n, ADDR.good);
 
 // ---- helpers --------------------------------------------------------------------------------
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const fmt = (ms) => `${(ms / 1000).toFixed(3)} s`;
 const ratio = (ms) => `${(ms / T).toFixed(2)} T`;
 
@@ -95,13 +100,14 @@ function inClient(lab, program, args, { timeoutMs = 600_000 } = {}) {
   });
 }
 
-/** One amlprobe process under /usr/bin/time: wall (measured here), peak RSS (KiB) and the JSON report. */
-async function amlprobe(lab, args, entry = CLI) {
+/** One amlprobe process under /usr/bin/time: wall (measured here), peak RSS (KiB), CPU (ms) and the JSON report. */
+async function amlprobe(lab, args, entry = CLI, env = {}) {
   const tfile = join(lab.dir, 'time.txt');
-  const r = await inClient(lab, findProgram('time'), ['-f', '%e %M', '-o', tfile, process.execPath, entry, ...args]);
-  const [, rss] = readFileSync(tfile, 'utf8').trim().split(/\s+/).slice(-2);
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  const r = await inClient(lab, '/usr/bin/env', [...vars, findProgram('time'), '-f', '%e %M %U %S', '-o', tfile, process.execPath, entry, ...args]);
+  const [, rss, user, sys] = readFileSync(tfile, 'utf8').trim().split(/\s+/).slice(-4);
   if (r.code !== 0 && r.code !== 1) throw new Error(`amlprobe exited ${r.code}: ${r.stderr.slice(0, 2000)}`);
-  return { ...r, rssKb: Number(rss) };
+  return { ...r, rssKb: Number(rss), cpuMs: (Number(user) + Number(sys)) * 1000 };
 }
 
 function commonArgs(lab) {
@@ -144,24 +150,6 @@ async function caseCatalog(lab) {
   return { walls, median: median(walls), bundleMedian: bundleWalls.length ? median(bundleWalls) : undefined, rssKb: last.rssKb, statuses: countStatuses(last.stdout), report: last.stdout };
 }
 
-async function caseLarge(lab) {
-  const rows = [];
-  for (const c of CONCURRENCIES) {
-    const args = ['check', ...large.map((e) => e.target), ...commonArgs(lab), ...(c ? ['--concurrency', String(c)] : [])];
-    const walls = [];
-    const rss = [];
-    let last;
-    for (let i = 0; i < LARGE_RUNS; i++) {
-      last = await amlprobe(lab, args);
-      walls.push(last.ms);
-      rss.push(last.rssKb);
-      log(`large c=${c ?? 'default'} run ${i + 1}: ${fmt(last.ms)} (engine ${JSON.parse(last.stdout).durationMs} ms) rss ${(last.rssKb / 1024).toFixed(0)} MiB`);
-    }
-    rows.push({ concurrency: c ?? `default (${DEFAULT_CONCURRENCY})`, median: median(walls), walls, rssMb: Math.max(...rss) / 1024, statuses: countStatuses(last.stdout) });
-  }
-  return rows;
-}
-
 async function caseStartup(lab) {
   const out = join(lab.dir, 'hyperfine.json');
   const one = [process.execPath, CLI, 'check', `tcp://${ADDR.open}:443`, '--dns-server', DNS, '--no-system-resolver', '--no-proxy', '--timeout', `${T}ms`].join(' ');
@@ -176,25 +164,35 @@ async function caseStartup(lab) {
 
 async function caseDns(lab) {
   const args = (names) => ['check', ...names.map((n) => `dns://${n}`), ...commonArgs(lab)];
-  const many = [];
-  const engine = [];
+  const per = Object.fromEntries(CLIS.map((c) => [c.label, { many: [], engine: [], one: [], cpu: [], rss: [], statuses: {} }]));
   const resolver = [];
-  const one = [];
   const floor = [];
-  let last;
   for (let i = 0; i < RUNS; i++) {
-    one.push((await amlprobe(lab, args(dnsNames.slice(0, 1)))).ms);
-    last = await amlprobe(lab, args(dnsNames));
-    many.push(last.ms);
-    engine.push(JSON.parse(last.stdout).durationMs);
+    for (const cli of CLIS) {
+      const row = per[cli.label];
+      row.one.push((await amlprobe(lab, args(dnsNames.slice(0, 1)), cli.entry)).ms);
+      const last = await amlprobe(lab, args(dnsNames), cli.entry);
+      row.many.push(last.ms);
+      row.cpu.push(last.cpuMs);
+      row.rss.push(last.rssKb);
+      row.engine.push(JSON.parse(last.stdout).durationMs);
+      row.statuses = countStatuses(last.stdout);
+      log(`dns [${cli.label}] run ${i + 1}: ${DNS_N} names ${fmt(row.many.at(-1))} (engine ${row.engine.at(-1)} ms, CPU ${last.cpuMs.toFixed(0)} ms), 1 name ${fmt(row.one.at(-1))} ${JSON.stringify(row.statuses)}`);
+    }
     const blast = await inClient(lab, process.execPath, [join(ROOT, 'bench/dns-blast.mjs'), DNS, '100', ...dnsNames]);
     floor.push(JSON.parse(blast.stdout).ms);
     const alone = await inClient(lab, process.execPath, [join(ROOT, 'bench/dns-resolve.mjs'), DNS, String(T), ...dnsNames]);
     if (alone.code !== 0) throw new Error(`bench/dns-resolve.mjs failed: ${alone.stdout}${alone.stderr}`);
     resolver.push(JSON.parse(alone.stdout).ms);
-    log(`dns run ${i + 1}: ${DNS_N} names ${fmt(many.at(-1))} (engine ${engine.at(-1)} ms), 1 name ${fmt(one.at(-1))}, resolver alone ${fmt(resolver.at(-1))}, raw UDP floor ${fmt(floor.at(-1))}`);
+    log(`dns run ${i + 1}: resolver alone ${fmt(resolver.at(-1))}, raw UDP floor ${fmt(floor.at(-1))}`);
   }
-  return { many: median(many), engine: median(engine), resolver: median(resolver), one: median(one), floor: median(floor), rssKb: last.rssKb, statuses: countStatuses(last.stdout) };
+  const builds = CLIS.map((cli) => {
+    const row = per[cli.label];
+    const many = median(row.many);
+    const one = median(row.one);
+    return { build: cli.label, many, one, engine: median(row.engine), cpuMs: median(row.cpu), rssKb: Math.max(...row.rss), statuses: row.statuses, namesPerSecond: DNS_N / ((many - one) / 1000) };
+  });
+  return { builds, resolver: median(resolver), floor: median(floor) };
 }
 
 // ---- side by side ---------------------------------------------------------------------------
@@ -485,35 +483,47 @@ ${m.hardeningNote}`;
 
 async function main() {
   const loadBefore = loadavg()[0].toFixed(2);
-  log(`building targets (${hosts.size} names)...`);
+  log(`building targets (${hosts.size} names)...${BASE ? ` (side by side with ${BASE})` : ''}`);
   const lab = await startLab(hosts);
+  const ctx = { lab, clis: CLIS, amlprobe, inClient, commonArgs, T, SMOKE, log };
+  const m = {};
   try {
-    log('case 1: catalog-sized run');
-    const catalogCase = await caseCatalog(lab);
-    log('case 2: large run');
-    const largeRows = await caseLarge(lab);
-    log('case 3: start-up');
-    const startup = await caseStartup(lab);
-    log('case 4: DNS');
-    const dnsCase = await caseDns(lab);
-    log('case 5: side by side');
-    const tools = await caseSideBySide(lab, catalogCase);
-    const table = verdictTable(tools);
-    const loadAfter = loadavg()[0].toFixed(2);
-    const summary = {
-      catalog: `${fmt(catalogCase.median)} = ${ratio(catalogCase.median)}${catalogCase.bundleMedian === undefined ? '' : `; bundle ${fmt(catalogCase.bundleMedian)}`}`,
-      large: largeRows.map((r) => `c=${r.concurrency}: ${fmt(r.median)} = ${ratio(r.median)}, ${r.rssMb.toFixed(0)} MiB, ${JSON.stringify(r.statuses)}`),
-      startup: startup.map((x) => `${x.command}: ${x.medianMs.toFixed(1)} ms`),
-      dns: `${DNS_N} names ${fmt(dnsCase.many)} (engine ${dnsCase.engine} ms), 1 name ${fmt(dnsCase.one)}, floor ${fmt(dnsCase.floor)}, ${JSON.stringify(dnsCase.statuses)}`,
-      tools: Object.fromEntries(Object.entries(tools).map(([k, v]) => [k, fmt(median(v.walls))])),
-      distinct: table.distinct,
-      ...(SMOKE ? { table: table.perTool } : {}),
-    };
-    console.log(JSON.stringify(summary, null, 2));
-    if (!SMOKE) {
+    if (wanted('catalog') || wanted('tools')) {
+      log('case 1: catalog-sized run');
+      m.catalogCase = await caseCatalog(lab);
+    }
+    if (wanted('main')) {
+      log('case 1b: the main job (run, whole catalog, everything dropped)');
+      m.mainJob = await caseMainJob(ctx, RUNS);
+    }
+    if (wanted('large')) {
+      log('case 2: large runs');
+      m.largeRows = await caseLargeSizes(ctx, LARGE_SIZES, CONCURRENCIES, LARGE_RUNS);
+    }
+    if (wanted('startup')) {
+      log('case 3: start-up');
+      m.startup = await caseStartup(lab);
+    }
+    if (wanted('dns')) {
+      log('case 4: DNS');
+      m.dnsCase = await caseDns(lab);
+    }
+    if (wanted('tls')) {
+      log('case 4b: TLS');
+      m.tlsCase = await caseTls(ctx, tlsNames, TOOL_RUNS);
+    }
+    if (wanted('tools')) {
+      log('case 5: side by side');
+      m.tools = await caseSideBySide(lab, m.catalogCase);
+      m.table = verdictTable(m.tools);
+    }
+    m.loadBefore = loadBefore;
+    m.loadAfter = loadavg()[0].toFixed(2);
+    console.log(JSON.stringify(summaryOf(m), null, 2));
+    if (!SMOKE && ONLY === undefined) {
       const notes = JSON.parse(readFileSync(join(ROOT, 'bench/notes.json'), 'utf8'));
       const md = markdown({
-        catalogCase, largeRows, startup, dnsCase, tools, table, loadBefore, loadAfter,
+        ...m,
         date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
         nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown',
         sharedNote: notes.shared, largeNote: notes.large, fixNote: notes.fix, dnsNote: notes.dns ?? '', fuzzNote: notes.fuzz ?? '',
@@ -528,6 +538,32 @@ async function main() {
   } finally {
     await lab.stop();
   }
+}
+
+/** Everything measured, one JSON object on stdout (what docs/benchmarks.md is written from). */
+function summaryOf(m) {
+  const out = { load: `${m.loadBefore} / ${m.loadAfter}` };
+  if (m.catalogCase) out.catalog = `${fmt(m.catalogCase.median)} = ${ratio(m.catalogCase.median)}${m.catalogCase.bundleMedian === undefined ? '' : `; bundle ${fmt(m.catalogCase.bundleMedian)}`}`;
+  if (m.mainJob) out.mainJob = m.mainJob.map((r) => `[${r.build}] ${fmt(r.median)} = ${ratio(r.median)} (engine ${ratio(r.engine)}), c=${r.concurrency}, not probed ${r.notProbed}`);
+  if (m.largeRows) {
+    out.large = m.largeRows.map((r) => `[${r.build}] n=${r.n} c=${r.asked}->${r.concurrency}: ${fmt(r.median)} = ${ratio(r.median)} (engine ${ratio(r.engine)}), CPU ${fmt(r.cpuMs)}, ${r.rssMb.toFixed(0)} MiB, wrong ${r.wrong}, not probed ${r.notProbed}${r.wrong ? ` ${JSON.stringify(r.wrongReasons)}` : ''}`);
+  }
+  if (m.startup) out.startup = m.startup.map((x) => `${x.command}: ${x.medianMs.toFixed(1)} ms`);
+  if (m.dnsCase) {
+    out.dns = m.dnsCase.builds.map((b) => `[${b.build}] ${DNS_N} names ${fmt(b.many)} (engine ${b.engine} ms, CPU ${fmt(b.cpuMs)}), 1 name ${fmt(b.one)}: ${(b.many - b.one) / m.dnsCase.floor >= 0 ? ((b.many - b.one) / m.dnsCase.floor).toFixed(2) : '?'}x the raw-UDP floor (engine ${(b.engine / m.dnsCase.floor).toFixed(2)}x), ${b.namesPerSecond.toFixed(0)} names/s, ${(b.rssKb / 1024).toFixed(0)} MiB, ${JSON.stringify(b.statuses)}`);
+    out.dnsFloor = `raw UDP ${fmt(m.dnsCase.floor)}, resolver alone ${fmt(m.dnsCase.resolver)}`;
+  }
+  if (m.tlsCase) {
+    const t = m.tlsCase;
+    out.tls = t.builds.map((b) => `[${b.build}] ${t.n} tls:// ${fmt(b.tls.median)}, CPU ${fmt(b.tls.cpuMs)}; tcp:// ${fmt(b.tcp.median)}, CPU ${fmt(b.tcp.cpuMs)}: ${b.cpuPerHandshake.toFixed(2)} ms CPU per handshake (${b.cpuPerEndpoint.toFixed(2)} ms per tls:// endpoint), wrong ${b.tls.wrong}`);
+    out.tlsFloor = `bare tls.connect: ${fmt(t.floor.ms)}, ${t.floor.cpuPerHandshake.toFixed(2)} ms CPU per handshake (${t.floor.failed} failed); curl --parallel: ${fmt(t.curl.ms)}, ${t.curl.cpuPerRequest.toFixed(2)} ms CPU per request`;
+  }
+  if (m.tools) {
+    out.tools = Object.fromEntries(Object.entries(m.tools).map(([k, v]) => [k, fmt(median(v.walls))]));
+    out.distinct = m.table.distinct;
+    if (SMOKE) out.table = m.table.perTool;
+  }
+  return out;
 }
 
 main().catch((error) => {
