@@ -6,7 +6,7 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ADDR, DNS, ROOT, SPREAD, startLab } from './lab.mjs';
 import { IP, findProgram } from './netns.mjs';
@@ -147,7 +147,19 @@ async function caseCatalog(lab) {
       log(`catalog run ${i + 1} (bundle): ${fmt(r.ms)} (engine ${JSON.parse(r.stdout).durationMs} ms)`);
     }
   }
-  return { walls, median: median(walls), bundleMedian: bundleWalls.length ? median(bundleWalls) : undefined, rssKb: last.rssKb, statuses: countStatuses(last.stdout), report: last.stdout };
+  // The same targets with the --base build, when given (before/after).
+  const baseWalls = [];
+  for (const cli of CLIS.filter((c) => c.label !== 'this')) {
+    for (let i = 0; i < RUNS; i++) {
+      const r = await amlprobe(lab, args, cli.entry);
+      baseWalls.push(r.ms);
+      log(`catalog run ${i + 1} [${cli.label}]: ${fmt(r.ms)} (engine ${JSON.parse(r.stdout).durationMs} ms)`);
+    }
+  }
+  return {
+    walls, median: median(walls), bundleMedian: bundleWalls.length ? median(bundleWalls) : undefined, baseMedian: baseWalls.length ? median(baseWalls) : undefined,
+    rssKb: last.rssKb, statuses: countStatuses(last.stdout), report: last.stdout,
+  };
 }
 
 async function caseStartup(lab) {
@@ -351,22 +363,137 @@ function verdictTable(tools) {
 
 // ---- report ---------------------------------------------------------------------------------
 
+/** A row of a build ('this' or 'base'), or undefined. */
+const ofBuild = (rows, build) => rows?.find((r) => r.build === build);
+const pct = (x) => `${(x * 100).toFixed(0)} %`;
+
 function markdown(m) {
-  const { catalogCase, largeRows, startup, dnsCase, tools, table } = m;
-  const nodeBare = startup[0].medianMs;
-  const versionOver = startup[1].medianMs - nodeBare;
-  const amlMedian = catalogCase.median;
-  const toolRow = (label, walls, note) => `| ${label} | ${fmt(median(walls))} | ${ratio(median(walls))} | ${(median(walls) / amlMedian).toFixed(1)}x | ${note} |`;
-  // The smallest concurrency that meets the time target (RSS is reported beside it).
-  const best = largeRows.find((r) => r.median <= 3 * T);
-  const dnsShare = dnsCase.many - dnsCase.one;
+  const { catalogCase, mainJob, largeRows, startup, dnsCase, tlsCase, tools, table } = m;
   const esc = (s) => s.replaceAll('|', '\\|');
+  const mib = (kb) => `${(kb / 1024).toFixed(0)} MiB`;
+  const side = BASE !== undefined;
+  /** "after (before)" when a base build was measured beside this one. */
+  const ab = (after, before) => (before === undefined ? after : `${after} (before: ${before})`);
+  const large = (n, build) => largeRows?.find((r) => r.n === n && r.asked === 'default' && r.build === build);
+  const met = (ok) => (ok ? 'yes' : '**no**');
+  const rows = [];
+  if (mainJob) {
+    const a = ofBuild(mainJob, 'this');
+    const b = ofBuild(mainJob, 'base');
+    rows.push(`| \`run\` with the catalog (${a.endpoints ?? 'all'} endpoints), everything dropped | ${ab(`**${ratio(a.median)}** (engine ${ratio(a.engine)})`, b && `${ratio(b.median)}, engine ${ratio(b.engine)}`)} | ≤ 1.15 T | ${met(a.median <= 1.15 * T)} |`);
+  }
+  if (catalogCase) {
+    rows.push(`| ${catalog.length} endpoints (${catalog.filter((e) => e.cat.startsWith('timeout')).length} dropped), \`check\` | ${ab(`**${ratio(catalogCase.median)}**`, catalogCase.baseMedian && ratio(catalogCase.baseMedian))} | ≤ 1.10 T | ${met(catalogCase.median <= 1.1 * T)} |`);
+  }
+  for (const [n, limit, mem] of [[5000, 1.5, 120], [20000, 2, undefined], [50000, 3, 400]]) {
+    const a = large(n, 'this');
+    if (!a) continue;
+    const b = large(n, 'base');
+    const probed = (r) => `${pct(1 - r.notProbed / n)} probed, ${r.wrong} wrong`;
+    rows.push(`| ${n.toLocaleString('en')} endpoints, a fifth dropped, default concurrency (${a.concurrency}) | ${ab(`**${ratio(a.median)}**, ${a.rssMb.toFixed(0)} MiB, ${probed(a)}`, b && `${ratio(b.median)}, ${b.rssMb.toFixed(0)} MiB, ${probed(b)}`)} | ≤ ${limit} T${mem ? `, ≤ ${mem} MiB` : ''}, all probed | ${met(a.median <= limit * T && (mem === undefined || a.rssMb <= mem) && a.notProbed === 0 && a.wrong === 0)} |`);
+  }
+  if (dnsCase) {
+    const a = ofBuild(dnsCase.builds, 'this');
+    const b = ofBuild(dnsCase.builds, 'base');
+    const x = (r) => (r.many - r.one) / dnsCase.floor;
+    rows.push(`| ${DNS_N.toLocaleString('en')} DNS names vs the raw-UDP floor on the same server (wall, above a 1-name run) | ${ab(`**${x(a).toFixed(1)} x**, ${a.namesPerSecond.toFixed(0)} names/s`, b && `${x(b).toFixed(1)} x, ${b.namesPerSecond.toFixed(0)} names/s`)} | ≤ 2 x, ≥ 5,000 names/s | ${met(x(a) <= 2 && a.namesPerSecond >= 5000)} |`);
+  }
+  if (tlsCase) {
+    const a = ofBuild(tlsCase.builds, 'this');
+    const b = ofBuild(tlsCase.builds, 'base');
+    rows.push(`| TLS client CPU per handshake (bare \`tls.connect\`: ${tlsCase.floor.cpuPerHandshake.toFixed(2)} ms) | ${ab(`**${a.cpuPerHandshake.toFixed(2)} ms**`, b && `${b.cpuPerHandshake.toFixed(2)} ms`)} | ≤ 2 ms | ${met(a.cpuPerHandshake <= 2)} |`);
+  }
+
+  const largeTable = largeRows === undefined ? '' : `### Large runs (every fifth endpoint dropped)
+
+The endpoints are \`lN.bt:443\` targets (short, so that 50,000 fit one command line), every fifth
+resolving to the dropped address, the others spread over 40 listening addresses. "wrong" counts
+endpoints whose reason is not the one its target was built to give (tcp_timeout for the dropped,
+ok for the others), "not probed" those the deadline (default 5 T) cut before they started.
+
+| endpoints | --concurrency (used) | build | median wall | / T | engine / T | CPU | peak RSS | wrong | not probed | runs |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${largeRows.map((r) => `| ${r.n} | ${r.asked} (${r.concurrency}) | ${r.build} | ${fmt(r.median)} | ${ratio(r.median)} | ${ratio(r.engine)} | ${fmt(r.cpuMs)} | ${r.rssMb.toFixed(0)} MiB | ${r.wrong}${r.wrong ? ` ${esc(JSON.stringify(r.wrongReasons))}` : ''} | ${r.notProbed} | ${r.walls.map(fmt).join(', ')} |`).join('\n')}
+`;
+  const mainTable = mainJob === undefined ? '' : `### The main job: \`amlprobe run\` with the catalog, everything dropped
+
+\`run --region eastus --workspace-name benchws --workspace-id ... --storage-account ... --key-vault ...
+--container-registry ... --private-endpoints --dns-server 10.88.0.54 --no-system-resolver --no-azure-dns
+--no-proxy --timeout 2s\` with \`AMLPROBE_IMDS_URL=off\`: every name resolves (privately) to the
+dropped address, so every endpoint waits out its timeout; the floor is one T plus start-up.
+
+| build | median wall | / T | engine (durationMs) / T | CPU | peak RSS | endpoints | reasons (last run) |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${mainJob.map((r) => `| ${r.build} | ${fmt(r.median)} | ${ratio(r.median)} | ${ratio(r.engine)} | ${fmt(r.cpuMs)} | ${r.rssMb.toFixed(0)} MiB | ${r.endpoints ?? ''} | ${esc(JSON.stringify(r.reasons ?? {}))} |`).join('\n')}
+`;
+  const dnsTable = dnsCase === undefined ? '' : `### DNS: ${DNS_N.toLocaleString('en')} distinct names
+
+| | ${dnsCase.builds.map((b) => b.build).join(' | ')} |
+| --- | ${dnsCase.builds.map(() => '---').join(' | ')} |
+| whole process, ${DNS_N} \`dns://\` names | ${dnsCase.builds.map((b) => `${fmt(b.many)} (CPU ${fmt(b.cpuMs)}, ${mib(b.rssKb)})`).join(' | ')} |
+| whole process, 1 name | ${dnsCase.builds.map((b) => fmt(b.one)).join(' | ')} |
+| the names' share (difference) | ${dnsCase.builds.map((b) => `${fmt(b.many - b.one)} = ${((b.many - b.one) / dnsCase.floor).toFixed(1)} x the floor, ${b.namesPerSecond.toFixed(0)} names/s`).join(' | ')} |
+| engine alone (durationMs) | ${dnsCase.builds.map((b) => `${fmt(b.engine)} = ${(b.engine / dnsCase.floor).toFixed(1)} x the floor`).join(' | ')} |
+| reasons | ${dnsCase.builds.map((b) => esc(JSON.stringify(b.statuses))).join(' | ')} |
+
+The floor: the same ${DNS_N * 2} questions (A and AAAA per name) as raw UDP, 100 in flight on one
+socket, no verdicts (bench/dns-blast.mjs, node start-up excluded): **${fmt(dnsCase.floor)}**.
+amlprobe's resolver alone (bench/dns-resolve.mjs: resolveName for every name at once, no pipeline,
+verdicts or report): ${fmt(dnsCase.resolver)}.
+`;
+  const tlsTable = tlsCase === undefined ? '' : `### TLS: CPU per handshake
+
+${tlsCase.n} \`tls://tN.bench.test:443\` endpoints (distinct names, one HTTPS server, certificate from
+the bench CA); the TLS layer's CPU per handshake is (CPU of that run − CPU of the same names as
+\`tcp://\`) / ${tlsCase.n}, from \`/usr/bin/time\` (user + system).
+
+| | wall | CPU | CPU per handshake |
+| --- | --- | --- | --- |
+${tlsCase.builds.map((b) => `| amlprobe [${b.build}], ${tlsCase.n} tls:// | ${fmt(b.tls.median)} | ${fmt(b.tls.cpuMs)} | **${b.cpuPerHandshake.toFixed(2)} ms** (${b.cpuPerEndpoint.toFixed(2)} ms per endpoint with DNS and TCP) |
+| amlprobe [${b.build}], the same names as tcp:// | ${fmt(b.tcp.median)} | ${fmt(b.tcp.cpuMs)} | |`).join('\n')}
+| bare \`tls.connect\` loop, 100 at once, one secure context (bench/tls-floor.mjs, start-up excluded) | ${fmt(tlsCase.floor.ms)} | | **${tlsCase.floor.cpuPerHandshake.toFixed(2)} ms** |
+| \`curl --parallel --parallel-max 100\` over the same names (HTTPS GET, start-up included) | ${fmt(tlsCase.curl.ms)} | | ${tlsCase.curl.cpuPerRequest.toFixed(2)} ms per request |
+`;
+  const startupTable = startup === undefined ? '' : `### Start-up (hyperfine, ${SMOKE ? 3 : 30} runs after 3 warm-ups, in the client namespace)
+
+| command | median | mean ± σ | / \`node -e 0\` |
+| --- | --- | --- | --- |
+${startup.map((x) => `| \`${x.command}\` | ${x.medianMs.toFixed(1)} ms | ${x.meanMs.toFixed(1)} ± ${x.stddevMs.toFixed(1)} ms | ${(x.medianMs / startup[0].medianMs).toFixed(2)} x |`).join('\n')}
+`;
+  const toolRow = (label, walls, note) => `| ${label} | ${fmt(median(walls))} | ${ratio(median(walls))} | ${(median(walls) / catalogCase.median).toFixed(1)}x | ${note} |`;
+  const toolsTable = tools === undefined ? '' : `### Side by side: same ${catalog.length} targets, same run
+
+| tool | median wall (${TOOL_RUNS} runs) | / T | wall / amlprobe's | how |
+| --- | --- | --- | --- | --- |
+| amlprobe | ${fmt(catalogCase.median)} | ${ratio(catalogCase.median)} | 1.0x | \`check\` with every target, one process |
+${toolRow('dig + nc + curl loop', tools.loop.walls, 'sequential bash loop: dig for every name, then `nc -vz -w T` (tcp) or `curl --connect-timeout T --max-time T --cacert` (https)')}
+${toolRow('prometheus-blackbox-exporter', tools.blackbox.walls, 'one GET /probe per target, all in parallel (small node driver, node start-up included); tcp / http / one dns module per name')}
+${toolRow('nmap', tools.nmap.walls, `\`nmap -n -Pn -p 443 --max-retries 1 -T4\` over the ${catalog.filter((e) => e.kind !== 'dns').length} endpoints that have a port`)}
+
+What each tool's output tells apart (the signature each produced per category, this run):
+
+| category | ${table.order.join(' | ')} |
+| --- | ${table.order.map(() => '---').join(' | ')} |
+${CATEGORIES.map((c) => `| ${c} | ${table.order.map((t) => esc(table.perTool[t][c])).join(' | ')} |`).join('\n')}
+| **categories told apart** | ${table.order.map((t) => table.distinct[t]).join(' | ')} |
+
+The loop tells most apart only because it parses dig's status line and reads nc's and curl's
+messages, and only a reader who knows 198.51.100.20 is public sees that verdict; it costs one full
+T per dropped endpoint, sequentially. The blackbox exporter's time excludes its own start-up (a
+daemon started before the timing). Its output is probe_success and a few metrics: a dropped
+endpoint differs from a refused one only by probe_duration_seconds; an https target that refuses
+shows the same probe_success=0 http_status=0 as an untrusted certificate. nmap sees TCP port state
+only: an untrusted certificate is "open", and dns:// targets do not apply.
+`;
   return `# Benchmarks
 
-Measured by \`npm run bench\` (bench/run.mjs) on ${m.date}. Real numbers from one machine; rerun to
-compare. Speed is a feature: a compute instance's startup script, a health check every few
-seconds, a person on a jump box. The floor is physical: a dropped endpoint costs one full timeout
-T, so the best possible run takes about one T however many endpoints are dropped.
+Measured by \`npm run bench\` (bench/run.mjs) on ${m.date}${side ? `, this build side by side with the build in \`${BASE}\` ("before")` : ''}.
+The floor is physical: a dropped endpoint costs one full timeout T, so the best possible run
+takes about one T however many endpoints are dropped, once they can all wait at once.
+
+<!-- quiet-machine rerun: the lead replaces everything above "## Engine fixes" by rerunning
+     \`npm run bench -- --base=DIR\` (DIR: a built checkout of the commit before issue 15) on a quiet
+     machine; the command prints every figure this page shows (JSON on stdout) and rewrites it. -->
 
 ## Machine
 
@@ -384,96 +511,43 @@ ${m.sharedNote}
 
 \`\`\`sh
 apt-get install -y iproute2 nftables dnsmasq-base openssl procps time hyperfine dnsutils netcat-openbsd curl nmap prometheus-blackbox-exporter
-npm run bench             # as root: builds, measures (≈ 5 minutes), writes docs/benchmarks.md
-npm run bench -- --smoke  # tiny version of every case, nothing written (CI)
+npm run bench                       # as root: builds, measures, writes docs/benchmarks.md
+npm run bench -- --base=../before   # the same, side by side with another built checkout ("before")
+npm run bench -- --only=large,dns --runs=1 --sizes=20000   # some cases only (nothing written)
+npm run bench -- --smoke            # tiny version of every case, nothing written (CI)
 \`\`\`
 
 The bench builds its own targets: two network namespaces \`amlpb-<pid>-client\` / \`amlpb-<pid>-svc\`
-joined by a veth pair, 10.88.0.0/16 only, no route out; dnsmasq (${hosts.size} names under
-\`bench.test\`, anything else NXDOMAIN), nftables dropping every TCP packet to 10.88.2.10 (timeout)
-and resetting 10.88.1.13 (refused), TCP listeners (10.88.1.10; the large case's open endpoints spread
-over 10.88.4.1-40 so that repeated runs do not run out of ephemeral ports to one address), two HTTPS servers (certificate from a bench
-CA given with \`--ca-file\`, and a self-signed one). The public address 198.51.100.20 exists only
-as a DNS answer for \`dns://\` targets. Everything is torn down by pid, also on failure. Every
+joined by a veth pair, 10.88.0.0/16 only, no route out; dnsmasq (${hosts.size} names, anything else
+in \`bench.test\` NXDOMAIN) and a second dnsmasq answering every name with the dropped address (the
+main job), nftables dropping everything to 10.88.2.10 (timeout) and resetting TCP to 10.88.1.13
+(refused), TCP listeners (10.88.1.10 and 10.88.4.1-40 for the large cases), two HTTPS servers
+(certificate from a bench CA given with \`--ca-file\`, and a self-signed one). The public address
+198.51.100.20 exists only as a DNS answer. Everything is torn down by pid, also on failure. Every
 amlprobe run is the whole process, \`node dist/src/cli.js check ... --timeout ${T / 1000}s --dns-server 10.88.0.53
---no-system-resolver --format json\`, timed from spawn to exit (this includes \`ip netns exec\` and
-\`/usr/bin/time\`, a few ms), T = ${T / 1000} s.
+--no-system-resolver --format json\`, timed from spawn to exit, with \`/usr/bin/time\` for CPU and
+peak RSS; T = ${T / 1000} s; every case is the median of several runs (peak RSS: the highest).
 
-## Results
+## Results against the targets of issue 15
 
 | case | measured (median) | target | met |
 | --- | --- | --- | --- |
-| 1. catalog-sized run, ${catalog.length} endpoints, ${catalog.filter((e) => e.cat.startsWith('timeout')).length} dropped | ${fmt(amlMedian)} = **${ratio(amlMedian)}** | ≤ 1.15 T | ${amlMedian <= 1.15 * T ? 'yes' : '**no**'} |
-| 2. large run, ${LARGE_N} endpoints, a fifth dropped, default concurrency | ${fmt(largeRows[0].median)} = **${ratio(largeRows[0].median)}**, ${largeRows[0].rssMb.toFixed(0)} MiB peak RSS | ≤ 3 T, ≤ 150 MB | ${largeRows[0].median <= 3 * T && largeRows[0].rssMb <= 150 ? 'yes' : '**no**'} |
-| 2'. same, smallest concurrency measured that meets 3 T | ${best ? `--concurrency ${best.concurrency}: ${fmt(best.median)} = **${ratio(best.median)}**, ${best.rssMb.toFixed(0)} MiB` : 'none met 3 T'} | ≤ 3 T, ≤ 150 MB | ${best ? `time yes, RSS ${best.rssMb <= 150 ? 'yes' : '**no**'}` : '**no**'} |
-| 3. \`amlprobe --version\` above bare \`node -e 0\` | **${versionOver.toFixed(1)} ms** | ≤ 60 ms | ${versionOver <= 60 ? 'yes' : '**no**'} |
-| 4. ${DNS_N} dns:// names against the local DNS server | ${fmt(dnsCase.many)} whole process; ${fmt(dnsShare)} above a 1-name run; the server alone answers them in ${fmt(dnsCase.floor)} | well under 1 s, bounded by the server | ${dnsShare < 500 ? 'under 1 s: yes' : '**no**'}; bounded by the server: ${dnsShare <= 3 * dnsCase.floor ? 'yes' : `**no** (amlprobe's share is ${(dnsShare / dnsCase.floor).toFixed(0)}× the server's time)`} |
+${rows.join('\n')}
 
-### 1. Catalog-sized run
+${mainTable}
+${catalogCase ? `### ${catalog.length} endpoints (\`check\`)
 
-${catalog.length} endpoints: ${Object.entries(COUNTS).map(([k, n]) => `${n} ${KINDS[k].kind} ${KINDS[k].cat}`).join(', ')}; \`--expect-private\`.
-Runs (${RUNS}): ${catalogCase.walls.map(fmt).join(', ')}. Median **${fmt(amlMedian)} = ${ratio(amlMedian)}**, peak RSS ${(catalogCase.rssKb / 1024).toFixed(0)} MiB.
+${Object.entries(COUNTS).map(([k, n]) => `${n} ${KINDS[k].kind} ${KINDS[k].cat}`).join(', ')}; \`--expect-private\`.
+Runs (${RUNS}): ${catalogCase.walls.map(fmt).join(', ')}. Median **${fmt(catalogCase.median)} = ${ratio(catalogCase.median)}**${catalogCase.baseMedian === undefined ? '' : ` (before: ${fmt(catalogCase.baseMedian)} = ${ratio(catalogCase.baseMedian)})`}, peak RSS ${mib(catalogCase.rssKb)}.
 Reasons: ${JSON.stringify(catalogCase.statuses)}.
-${catalogCase.bundleMedian === undefined ? '' : `The same run with the jump-box bundle (\`node dist/amlprobe.mjs\`, one file): median **${fmt(catalogCase.bundleMedian)} = ${ratio(catalogCase.bundleMedian)}**.`}
-
-### 2. Large run (${LARGE_N} endpoints, every fifth dropped)
-
-| --concurrency | median wall | / T | peak RSS | runs | reasons (last run) |
-| --- | --- | --- | --- | --- | --- |
-${largeRows.map((r) => `| ${r.concurrency} | ${fmt(r.median)} | ${ratio(r.median)} | ${r.rssMb.toFixed(0)} MiB | ${r.walls.map(fmt).join(', ')} | ${esc(JSON.stringify(r.statuses))} |`).join('\n')}
-
-Why: a dropped endpoint holds its concurrency slot for one full T. With ${LARGE_N / 5} dropped
-endpoints and C slots the run needs about ⌈${LARGE_N / 5} / C⌉ timeouts (plus the fast ones),
-so the default ${DEFAULT_CONCURRENCY} needs about ${Math.ceil(LARGE_N / 5 / DEFAULT_CONCURRENCY)} T, and the default deadline (5 T) cuts it
-short when it is exceeded (endpoints then report "not started"). ${m.largeNote}
-
-### 3. Start-up (hyperfine, ${SMOKE ? 3 : 30} runs after 3 warm-ups, in the client namespace)
-
-| command | median | mean ± σ | above bare node |
-| --- | --- | --- | --- |
-${startup.map((x) => `| \`${x.command}\` | ${x.medianMs.toFixed(1)} ms | ${x.meanMs.toFixed(1)} ± ${x.stddevMs.toFixed(1)} ms | ${(x.medianMs - nodeBare).toFixed(1)} ms |`).join('\n')}
-
-### 4. DNS: ${DNS_N} distinct names
-
-| | median |
-| --- | --- |
-| amlprobe, ${DNS_N} \`dns://\` names, whole process | ${fmt(dnsCase.many)} (peak RSS ${(dnsCase.rssKb / 1024).toFixed(0)} MiB) |
-| amlprobe, 1 name, whole process | ${fmt(dnsCase.one)} |
-| difference: the ${DNS_N} names' share | ${fmt(dnsCase.many - dnsCase.one)} |
-| amlprobe's engine alone (the report's durationMs: first query to last verdict, no start-up, no report) | ${fmt(dnsCase.engine)} |
-| amlprobe's resolver alone (bench/dns-resolve.mjs: resolveName for every name at once; no pipeline, verdicts or report) | ${fmt(dnsCase.resolver)} |
-| the server's floor: the same ${DNS_N * 2} questions (A and AAAA per name) as raw UDP, 100 in flight on one socket (bench/dns-blast.mjs: no verdicts, no node start-up) | ${fmt(dnsCase.floor)} |
-
-Reasons: ${JSON.stringify(dnsCase.statuses)}.
-
-${m.dnsNote}
-
-### 5. Side by side: same ${catalog.length} targets, same run
-
-| tool | median wall (${TOOL_RUNS} runs) | / T | wall / amlprobe's | how |
-| --- | --- | --- | --- | --- |
-| amlprobe | ${fmt(amlMedian)} | ${ratio(amlMedian)} | 1.0x | \`check\` with every target, one process |
-${toolRow('dig + nc + curl loop', tools.loop.walls, 'sequential bash loop: dig for every name, then `nc -vz -w T` (tcp) or `curl --connect-timeout T --max-time T --cacert` (https)')}
-${toolRow('prometheus-blackbox-exporter', tools.blackbox.walls, 'one GET /probe per target, all in parallel (small node driver, node start-up included); tcp / http / one dns module per name')}
-${toolRow('nmap', tools.nmap.walls, `\`nmap -n -Pn -p 443 --max-retries 1 -T4\` over the ${catalog.filter((e) => e.kind !== 'dns').length} endpoints that have a port`)}
-
-What each tool's output tells apart (the signature each produced per category, this run):
-
-| category | ${table.order.join(' | ')} |
-| --- | ${table.order.map(() => '---').join(' | ')} |
-${CATEGORIES.map((c) => `| ${c} | ${table.order.map((t) => esc(table.perTool[t][c])).join(' | ')} |`).join('\n')}
-| **categories told apart** | ${table.order.map((t) => table.distinct[t]).join(' | ')} |
-
-The loop tells most apart only because it parses dig's status line and reads nc's and curl's
-messages (what \`dig +short\` or \`nc -z\` without \`-v\` show is far less), and only a reader who knows
-198.51.100.20 is public sees that verdict; it costs one full T per dropped endpoint, sequentially.
-The blackbox exporter's time excludes its own start-up (it is a daemon, started before the
-timing; amlprobe's includes node start-up and its trust store). Its output is probe_success and a
-few metrics: a dropped endpoint differs from a refused one only by probe_duration_seconds, and
-refused vs untrusted differ above only because they were probed with different modules (tcp vs
-http); an https target that refuses shows the same probe_success=0 http_status=0 as an untrusted
-certificate (the reason is only in &debug=true logs). nmap sees TCP port state only: an untrusted
-certificate is "open", and dns:// targets do not apply.
+${catalogCase.bundleMedian === undefined ? '' : `The same run with the jump-box bundle (\`node dist/amlprobe.mjs\`): median **${fmt(catalogCase.bundleMedian)} = ${ratio(catalogCase.bundleMedian)}**.`}
+` : ''}
+${largeTable}
+${dnsTable}
+${tlsTable}
+${startupTable}
+${toolsTable}
+${m.scaleNote ?? ''}
 ${m.fixNote}
 ${m.fuzzNote}
 ${m.hardeningNote}`;
@@ -481,7 +555,26 @@ ${m.hardeningNote}`;
 
 // ---- main -----------------------------------------------------------------------------------
 
+/** Writes docs/benchmarks.md from the measurements `m` and bench/notes.json. */
+function writePage(m) {
+  const notes = JSON.parse(readFileSync(join(ROOT, 'bench/notes.json'), 'utf8'));
+  const md = markdown({
+    ...m,
+    nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown',
+    sharedNote: notes.shared, scaleNote: notes.scale, fixNote: notes.fix, fuzzNote: notes.fuzz ?? '',
+    // Measured by their own scripts (bench/deadline-load.mjs, bench/soak-serve.mjs), kept across reruns.
+    hardeningNote: notes.hardening ? `\n${notes.hardening}\n` : '',
+  });
+  // The jump-box forms' start-up is measured apart (bench/startup-forms.mjs): keep its section.
+  const kept = startupFormsSection(readFileSync(join(ROOT, 'docs/benchmarks.md'), 'utf8'));
+  writeFileSync(join(ROOT, 'docs/benchmarks.md'), kept === '' ? md : `${md.trimEnd()}\n\n${kept}\n`);
+  log('wrote docs/benchmarks.md');
+}
+
 async function main() {
+  // --render=FILE: rewrite the page from a run's saved measurements (after editing bench/notes.json).
+  const render = process.argv.find((a) => a.startsWith('--render='))?.slice('--render='.length);
+  if (render !== undefined) return writePage(JSON.parse(readFileSync(render, 'utf8')));
   const loadBefore = loadavg()[0].toFixed(2);
   log(`building targets (${hosts.size} names)...${BASE ? ` (side by side with ${BASE})` : ''}`);
   const lab = await startLab(hosts);
@@ -520,21 +613,11 @@ async function main() {
     m.loadBefore = loadBefore;
     m.loadAfter = loadavg()[0].toFixed(2);
     console.log(JSON.stringify(summaryOf(m), null, 2));
-    if (!SMOKE && ONLY === undefined) {
-      const notes = JSON.parse(readFileSync(join(ROOT, 'bench/notes.json'), 'utf8'));
-      const md = markdown({
-        ...m,
-        date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-        nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown',
-        sharedNote: notes.shared, largeNote: notes.large, fixNote: notes.fix, dnsNote: notes.dns ?? '', fuzzNote: notes.fuzz ?? '',
-        // Measured by their own scripts (bench/deadline-load.mjs, bench/soak-serve.mjs), kept across reruns.
-        hardeningNote: notes.hardening ? `\n${notes.hardening}\n` : '',
-      });
-      // The jump-box forms' start-up is measured apart (bench/startup-forms.mjs): keep its section.
-      const kept = startupFormsSection(readFileSync(join(ROOT, 'docs/benchmarks.md'), 'utf8'));
-      writeFileSync(join(ROOT, 'docs/benchmarks.md'), kept === '' ? md : `${md.trimEnd()}\n\n${kept}\n`);
-      log('wrote docs/benchmarks.md');
-    }
+    m.date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+    const saved = join(tmpdir(), 'amlprobe-bench-last.json');
+    writeFileSync(saved, JSON.stringify(m, (_k, v) => (v instanceof Set ? [...v] : v)));
+    log(`measurements saved to ${saved} (--render=${saved} rewrites the page from them)`);
+    if (!SMOKE && ONLY === undefined) writePage(m);
   } finally {
     await lab.stop();
   }

@@ -4,6 +4,7 @@
 // asked) alternately in the same lab, so that before/after is a side-by-side ratio on a noisy
 // machine. `ctx` carries run.mjs's helpers: { lab, clis, amlprobe, inClient, commonArgs, T, SMOKE, log }.
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADDR, DNS_ALL_DROPPED, ROOT, SPREAD } from './lab.mjs';
 import { findProgram } from './netns.mjs';
@@ -62,6 +63,7 @@ async function sideBySide(ctx, runs, makeArgs, judge, label, env) {
     return {
       build: cli.label, median: median(row.walls), walls: row.walls, engine: median(row.engine), cpuMs: median(row.cpu),
       rssMb: Math.max(...row.rss) / 1024, wrong, notProbed, concurrency: row.judged.at(-1).concurrency, wrongReasons: row.judged.at(-1).wrongReasons,
+      endpoints: row.judged.at(-1).endpoints, reasons: row.judged.at(-1).reasons,
     };
   });
 }
@@ -99,9 +101,7 @@ export async function caseMainJob(ctx, runs) {
     return { engineMs: report.durationMs, concurrency: report.settings?.concurrency, endpoints: report.results.length, reasons, notProbed: reasons.deadline ?? 0 };
   };
   const env = { AMLPROBE_IMDS_URL: 'off' };
-  const rows = await sideBySide(ctx, runs, args, (s) => ({ ...judge(s), wrong: undefined }), 'main job', env);
-  // The reasons of the last run of each build (every endpoint should be a timeout of some layer).
-  return rows;
+  return sideBySide(ctx, runs, args, judge, 'main job', env);
 }
 
 /**
@@ -124,7 +124,7 @@ export async function caseTls(ctx, names, runs) {
     const tfile = join(ctx.lab.dir, 'curl-time.txt');
     const urls = names.flatMap((n) => ['-o', '/dev/null', `https://${n}/`]);
     const c = await ctx.inClient(ctx.lab, findProgram('time'), ['-f', '%e %U %S', '-o', tfile, findProgram('curl'), '-sS', '--parallel', '--parallel-max', '100', '--cacert', ctx.lab.caFile, ...urls]);
-    const [, user, sys] = (await import('node:fs')).readFileSync(tfile, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
+    const [, user, sys] = readFileSync(tfile, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
     curl.push({ ms: c.ms, cpuMs: (user + sys) * 1000, code: c.code });
     ctx.log(`tls floor run ${i + 1}: ${f.ms.toFixed(0)} ms, ${(f.cpuMs / f.handshakes).toFixed(2)} ms CPU/handshake (${f.failed} failed); curl --parallel ${c.ms.toFixed(0)} ms, ${((user + sys) * 1000 / names.length).toFixed(2)} ms CPU/request (exit ${c.code})`);
   }
