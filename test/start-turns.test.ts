@@ -1,5 +1,5 @@
 // The engine's layer start turns (src/engine/start-turns.ts): at most a batch of starts per turn of
-// the event loop, in arrival order, and linear in the number
+// the event loop, in arrival order (an endpoint under way first), and linear in the number
 // of waiters (issue 15: every endpoint of a 50,000-endpoint run waits for its first turn at once).
 
 import assert from 'node:assert/strict';
@@ -25,6 +25,17 @@ describe('layer start turns', () => {
     const perTurn = new Map<number, number>();
     for (const t of ticks) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
     assert.deepEqual([...perTurn.values()], [4, 4, 2], JSON.stringify([...perTurn]));
+  });
+
+  it('an endpoint under way goes first: a continuing layer overtakes first layers still waiting', async () => {
+    const startTurn = startTurns(4);
+    const order: string[] = [];
+    const firsts = Array.from({ length: 12 }, (_, i) => startTurn().then(() => order.push(`first ${i}`)));
+    // Two endpoints past their DNS layer ask for their TCP turn while eight first layers still wait.
+    const continuing = [startTurn(true).then(() => order.push('next a')), startTurn(true).then(() => order.push('next b'))];
+    await Promise.all([...firsts, ...continuing]);
+    assert.deepEqual(order.slice(0, 6), ['first 0', 'first 1', 'first 2', 'first 3', 'next a', 'next b']);
+    assert.deepEqual(order.slice(6), ['first 4', 'first 5', 'first 6', 'first 7', 'first 8', 'first 9', 'first 10', 'first 11']);
   });
 
   it('50,000 waiters at once: every one starts, in linear time', async () => {
