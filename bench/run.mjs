@@ -538,7 +538,7 @@ ${mainTable}
 ${catalogCase ? `### ${catalog.length} endpoints (\`check\`)
 
 ${Object.entries(COUNTS).map(([k, n]) => `${n} ${KINDS[k].kind} ${KINDS[k].cat}`).join(', ')}; \`--expect-private\`.
-Runs (${RUNS}): ${catalogCase.walls.map(fmt).join(', ')}. Median **${fmt(catalogCase.median)} = ${ratio(catalogCase.median)}**${catalogCase.baseMedian === undefined ? '' : ` (before: ${fmt(catalogCase.baseMedian)} = ${ratio(catalogCase.baseMedian)})`}, peak RSS ${mib(catalogCase.rssKb)}.
+Runs (${catalogCase.walls.length}): ${catalogCase.walls.map(fmt).join(', ')}. Median **${fmt(catalogCase.median)} = ${ratio(catalogCase.median)}**${catalogCase.baseMedian === undefined ? '' : ` (before: ${fmt(catalogCase.baseMedian)} = ${ratio(catalogCase.baseMedian)})`}, peak RSS ${mib(catalogCase.rssKb)}.
 Reasons: ${JSON.stringify(catalogCase.statuses)}.
 ${catalogCase.bundleMedian === undefined ? '' : `The same run with the jump-box bundle (\`node dist/amlprobe.mjs\`): median **${fmt(catalogCase.bundleMedian)} = ${ratio(catalogCase.bundleMedian)}**.`}
 ` : ''}
