@@ -136,7 +136,7 @@ export async function labCommand(options: LabOptions): Promise<number> {
         settings: lab.settings,
         workspace: { profile, origin: Object.fromEntries(Object.keys(profile).map((k) => [k, 'lab'])) },
       },
-      { secureContext: labSecureContext(certs), ...(progress ? { onProgress: (p) => progress.update(p.done, p.running) } : {}) },
+      { secureContext: labSecureContext(certs), ...(progress ? { onProgress: (p) => progress.update(p) } : {}) },
     );
     progress?.done();
   } finally {
