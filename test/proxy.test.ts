@@ -163,7 +163,11 @@ describe('proxy environment', () => {
     { case: 'tls takes https_proxy', protocol: 'tls', expect: 'http://secure.proxy:3128' },
     { case: 'http takes http_proxy', protocol: 'http', expect: 'http://plain.proxy:3128' },
     { case: 'ws takes http_proxy', protocol: 'ws', expect: 'http://plain.proxy:3128' },
-    { case: 'raw tcp goes direct', protocol: 'tcp', expect: undefined },
+    { case: 'raw tcp goes direct with only the proxy variables', protocol: 'tcp', expect: undefined },
+    { case: 'raw tcp takes --proxy', protocol: 'tcp', run: { proxy: 'http://flag.proxy:8080' }, expect: 'http://flag.proxy:8080' },
+    { case: 'no_proxy applies to raw tcp with --proxy', protocol: 'tcp', host: 'db.internal.corp', run: { proxy: 'http://flag.proxy:8080' }, expect: undefined },
+    { case: 'raw tcp goes direct with --no-proxy', protocol: 'tcp', run: { proxy: 'none' }, expect: undefined },
+    { case: 'udp never takes --proxy', protocol: 'udp', run: { proxy: 'http://flag.proxy:8080' }, expect: undefined },
     { case: 'udp goes direct', protocol: 'udp', expect: undefined },
     { case: 'dns goes direct', protocol: 'dns', expect: undefined },
     { case: 'no_proxy exempts a subdomain', protocol: 'https', host: 'api.internal.corp', expect: undefined },
@@ -238,6 +242,23 @@ describe('through a forward proxy', () => {
     const result = await probe(testEndpoint('https', HIDDEN, secureWeb.port), viaProxy(proxy), createSecureContext({}));
     assert.equal(result.reason, 'tls_untrusted', JSON.stringify(result.checks));
     assert.match((layer(result, 'tls').data as TlsData).chain?.[0]?.issuer ?? '', /amlprobe Proxy Test CA/);
+  });
+
+  it('tunnels tcp:// with --proxy; a proxy that allows only one port is proxy_denied on another', async () => {
+    const proxy = await proxyWith({ allow: (target) => target === `127.0.0.1:${web.port}` });
+    const allowed = await probe(testEndpoint('tcp', '127.0.0.1', web.port), viaProxy(proxy));
+    assert.equal(allowed.status, 'pass', JSON.stringify(allowed.checks));
+    assert.equal((layer(allowed, 'tcp').data as ConnectData).proxy, proxy.url);
+    const denied = await probe(testEndpoint('tcp', '127.0.0.1', ws.port), viaProxy(proxy));
+    assert.equal(denied.status, 'fail', JSON.stringify(denied.checks));
+    assert.equal(denied.reason, 'proxy_denied');
+    assert.match(layer(denied, 'tcp').message, new RegExp(`refused the tunnel to 127\\.0\\.0\\.1:${ws.port} \\(HTTP 403\\)`));
+    assert.deepEqual(proxy.requests.map((r) => r.target), [`127.0.0.1:${web.port}`, `127.0.0.1:${ws.port}`]);
+    // The proxy variables alone keep tcp:// direct: the port is open, so it passes without the proxy.
+    const direct = await probe(testEndpoint('tcp', '127.0.0.1', ws.port), settings({ proxyEnv: { httpProxy: proxy.url, httpsProxy: proxy.url } }));
+    assert.equal(direct.status, 'pass', JSON.stringify(direct.checks));
+    assert.equal((layer(direct, 'tcp').data as ConnectData).proxy, undefined);
+    assert.equal(proxy.requests.length, 2);
   });
 
   it('passes a WebSocket upgrade through the tunnel', async () => {
@@ -409,6 +430,18 @@ describe('the CLI with a proxy', () => {
     }
   });
 
+  it('check tcp:// takes --proxy, never the proxy variables alone', async () => {
+    const tcpTarget = `tcp://127.0.0.1:${web.port}`;
+    const through = await runCli(['check', tcpTarget, ...dnsFlags(dns), '--format', 'json', '--proxy', secretUrl()]);
+    assert.equal(through.code, 0, describeRun(through));
+    const tcpOf = (run: typeof through): ConnectData | undefined =>
+      parseJsonOutput<Report>(run).results[0]?.checks.find((c) => c.layer === 'tcp')?.data as ConnectData | undefined;
+    assert.equal(tcpOf(through)?.proxy, `http://127.0.0.1:${proxy.port}`);
+    const direct = await runCli(['check', tcpTarget, ...dnsFlags(dns), '--format', 'json'], { env: { http_proxy: secretUrl(), https_proxy: secretUrl() } });
+    assert.equal(direct.code, 0, describeRun(direct));
+    assert.equal(tcpOf(direct)?.proxy, undefined);
+  });
+
   it('--no-proxy connects directly despite the environment', async () => {
     const run = await runCli(['check', target(), ...dnsFlags(dns), '--format', 'json', '--no-proxy'], {
       env: { http_proxy: `http://127.0.0.1:${closedPort}` },
@@ -496,7 +529,6 @@ async function listening(port: number, withinMs = 3000): Promise<void> {
 // A real proxy from Debian (package tinyproxy; CI installs it). Targets are IP literals only:
 // tinyproxy resolves names with getaddrinfo, which would ask this machine's real DNS server.
 describe('through tinyproxy (Debian package tinyproxy)', () => {
-  let child: ChildProcess | undefined;
   let port: number;
   let dir: string;
   let ipWeb: TestServer;
@@ -508,26 +540,34 @@ describe('through tinyproxy (Debian package tinyproxy)', () => {
       throw new Error('tinyproxy is not installed: these tests need the Debian package tinyproxy (apt-get install -y tinyproxy)');
     }
     dir = await mkdtemp(join(tmpdir(), 'amlprobe-tinyproxy-'));
-    port = await freePort();
     await writeFile(join(dir, 'filter'), '^127\\.0\\.0\\.2$\n');
-    await writeFile(join(dir, 'tinyproxy.conf'), [
-      `Port ${port}`,
+    ({ port } = await startTinyproxy('tinyproxy.conf', [`Filter "${join(dir, 'filter')}"`]));
+    const leaf = await ca.issue({ names: ['127.0.0.1'] });
+    ipWeb = await startHttpServer((_req, res) => res.end('ip hello'), leaf);
+    ipTrusted = trusted;
+  });
+  /** A tinyproxy with these extra configuration lines, on a free loopback port, stopped after the tests. */
+  async function startTinyproxy(file: string, extra: string[]): Promise<{ port: number; child: ChildProcess }> {
+    const listen = await freePort();
+    await writeFile(join(dir, file), [
+      `Port ${listen}`,
       'Listen 127.0.0.1',
       'Timeout 5',
       'Allow 127.0.0.1',
       'MaxClients 20',
       'LogLevel Error',
-      `Filter "${join(dir, 'filter')}"`,
+      ...extra,
       '',
     ].join('\n'));
-    child = spawn('tinyproxy', ['-d', '-c', join(dir, 'tinyproxy.conf')], { stdio: 'ignore' });
-    await listening(port);
-    const leaf = await ca.issue({ names: ['127.0.0.1'] });
-    ipWeb = await startHttpServer((_req, res) => res.end('ip hello'), leaf);
-    ipTrusted = trusted;
-  });
+    const started = spawn('tinyproxy', ['-d', '-c', join(dir, file)], { stdio: 'ignore' });
+    others.push(started);
+    await listening(listen);
+    return { port: listen, child: started };
+  }
+  const others: ChildProcess[] = [];
+
   after(async () => {
-    child?.kill();
+    for (const other of others) other.kill();
     await ipWeb?.close();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
@@ -547,6 +587,19 @@ describe('through tinyproxy (Debian package tinyproxy)', () => {
     const tcp = layer(result, 'tcp');
     assert.equal(tcp.reason, 'proxy_denied', JSON.stringify(tcp));
     assert.match(tcp.detail ?? '', /403 Filtered.*Server: tinyproxy/);
+  });
+
+  it('with ConnectPort, tcp:// to another port through --proxy is proxy_denied, the allowed port passes', async () => {
+    // ConnectPort 443 on a real proxy; the loopback web server stands in for port 443.
+    const only = await startTinyproxy('connectport.conf', [`ConnectPort ${ipWeb.port}`]);
+    const viaOnly = settings({ proxy: `http://127.0.0.1:${only.port}` });
+    const allowed = await probe(testEndpoint('tcp', '127.0.0.1', ipWeb.port), viaOnly);
+    assert.equal(allowed.status, 'pass', JSON.stringify(allowed.checks));
+    assert.match((layer(allowed, 'tcp').data as ConnectData).proxyAgent ?? '', /^tinyproxy\//);
+    const denied = await probe(testEndpoint('tcp', '127.0.0.1', web.port), viaOnly);
+    const tcp = layer(denied, 'tcp');
+    assert.equal(tcp.reason, 'proxy_denied', JSON.stringify(tcp));
+    assert.match(tcp.detail ?? '', /403 Access violation.*Server: tinyproxy/);
   });
 
   it('an unreachable target is proxy_target_failed ("500 Unable to connect")', async () => {

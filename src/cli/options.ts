@@ -121,7 +121,7 @@ export const OPTIONS = {
   },
   proxy: {
     type: 'string', example: 'http://proxy.corp:3128', value: 'URL', readBy: SETTINGS, section: 'probe',
-    help: 'tunnel http(s)/ws(s)/tls endpoints through this HTTP proxy (http://[user:pass@]host:port, CONNECT); default: https_proxy / http_proxy / no_proxy from the environment',
+    help: 'tunnel http(s)/ws(s)/tls and tcp:// endpoints through this HTTP proxy (http://[user:pass@]host:port, CONNECT); default: https_proxy / http_proxy / no_proxy from the environment (never for tcp://)',
   },
   'no-proxy': { type: 'boolean', readBy: SETTINGS, section: 'probe', help: 'connect directly, ignoring the proxy variables' },
   'private-endpoints-json': {
