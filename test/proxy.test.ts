@@ -29,11 +29,14 @@ import { startHttpServer, startWsServer, testEndpoint, type TestServer, type WsT
 import { closedTcpPort } from './helpers/listeners.js';
 import { testSettings } from './helpers/settings.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';
+import { pemFingerprint256 } from '../src/net/public-roots.js';
 
 const TIMEOUT = 600;
 /** A name only the proxy can resolve: this machine's (test) DNS server answers NXDOMAIN. */
 const HIDDEN = 'svc.example.test';
 const PASSWORD = 's3cr3t-Pa55word';
+/** A name in a Microsoft zone: its certificate must chain to a public root. */
+const MICROSOFT = 'mlws01.blob.core.windows.net';
 
 function settings(overrides: Partial<RunSettings> = {}): RunSettings {
   return testSettings({ timeoutMs: TIMEOUT, concurrency: 8, dnsServers: [dns.server], dnsServersExplicit: true, ...overrides });
@@ -68,7 +71,7 @@ let ws: WsTestServer;
 let closedPort: number;
 
 before(async () => {
-  dns = await startDnsServer({ 'proxy.test': { kind: 'records', a: ['127.0.0.1'] } });
+  dns = await startDnsServer({ 'proxy.test': { kind: 'records', a: ['127.0.0.1'] }, [MICROSOFT]: { kind: 'records', a: ['127.0.0.1'] } });
   ca = await createTestCa('amlprobe Proxy Test CA');
   trusted = createSecureContext({ ca: ca.caCert });
   const leaf = await ca.issue({ names: [HIDDEN] });
@@ -391,6 +394,68 @@ describe('through a forward proxy', () => {
     const bypassed = await probe(endpoint, settings({ proxyEnv: { httpProxy: broken, noProxy: 'localhost,127.0.0.0/8' } }));
     assert.equal(bypassed.status, 'pass', JSON.stringify(bypassed.checks));
     assert.equal((layer(bypassed, 'tcp').data as ConnectData).proxy, undefined);
+  });
+});
+
+describe('through a TLS-inspecting proxy', () => {
+  let inspection: TestCa;
+  let inspecting: ForwardProxy;
+  let dir: string;
+  let caPath: string;
+  before(async () => {
+    inspection = await createTestCa('Contoso Inspection CA');
+    inspecting = await proxyWith({ hosts: { [MICROSOFT]: '127.0.0.1', [HIDDEN]: '127.0.0.1' }, inspect: await inspection.issue({ names: [MICROSOFT, HIDDEN] }) });
+    dir = await mkdtemp(join(tmpdir(), 'amlprobe-inspect-test-'));
+    caPath = join(dir, 'inspection-ca.pem');
+    await writeFile(caPath, inspection.caCert);
+  });
+  after(async () => {
+    await inspection.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const trustingInspection = (): SecureContext => createSecureContext({ ca: [ca.caCert, inspection.caCert] });
+  const via = (extra: Partial<RunSettings> = {}): RunSettings => settings({ proxy: inspecting.url, ...extra });
+
+  it('a Microsoft endpoint whose chain verifies only through the added inspection CA is tls_inspected (warn), naming the issuer', async () => {
+    const result = await probe(testEndpoint('https', MICROSOFT, secureWeb.port), via(), trustingInspection());
+    const tls = layer(result, 'tls');
+    assert.equal(tls.status, 'warn', JSON.stringify(tls));
+    assert.equal(tls.reason, 'tls_inspected');
+    assert.match(tls.message, /TLS inspected: certificate issued by Contoso Inspection CA, a CA added on this machine/);
+    assert.match(tls.detail ?? '', /exempt Azure Machine Learning endpoints/);
+    assert.equal((tls.data as TlsData).authorized, true);
+    // The connection works: HTTP still runs over it, and the row is a warning.
+    assert.equal(layer(result, 'http').message, 'HTTP 200');
+    assert.deepEqual([result.status, result.reason], ['warn', 'tls_inspected']);
+  });
+
+  it('the same chain, untrusted here, stays tls_untrusted', async () => {
+    const result = await probe(testEndpoint('https', MICROSOFT, secureWeb.port), via(), trusted);
+    assert.equal(result.reason, 'tls_untrusted', JSON.stringify(result.checks));
+  });
+
+  it('a host that is not Microsoft\'s may chain to any trusted CA', async () => {
+    const result = await probe(testEndpoint('https', HIDDEN, secureWeb.port), via(), trustingInspection());
+    assert.equal(layer(result, 'tls').status, 'pass', JSON.stringify(result.checks));
+  });
+
+  it('a root the plan declares public (settings.publicRoots) is no inspection', async () => {
+    const result = await probe(testEndpoint('https', MICROSOFT, secureWeb.port), via({ publicRoots: [pemFingerprint256(inspection.caCert)] }), trustingInspection());
+    assert.equal(result.status, 'pass', JSON.stringify(result.checks));
+  });
+
+  it('the CLI with --ca-file: exit 0, the table says inspected and names the CA', async () => {
+    const args = ['check', `https://${MICROSOFT}:${secureWeb.port}/`, ...dnsFlags(dns), '--proxy', inspecting.url, '--ca-file', caPath];
+    const table = await runCli([...args, '--no-color']);
+    assert.equal(table.code, 0, describeRun(table));
+    assert.match(table.stdout, /! inspected \(Contoso In/);
+    assert.match(table.stdout, /tls: TLS inspected: certificate issued by Contoso Inspection CA/);
+    const json = await runCli([...args, '--format', 'json']);
+    const report = parseJsonOutput<Report>(json);
+    assert.equal(report.results[0]?.reason, 'tls_inspected', describeRun(json));
+    const without = await runCli(args.filter((a) => a !== '--ca-file' && a !== caPath));
+    assert.equal(without.code, 1, describeRun(without));
+    assert.match(without.stdout, /untrusted/);
   });
 });
 
