@@ -30,6 +30,7 @@ import { closedTcpPort } from './helpers/listeners.js';
 import { testSettings } from './helpers/settings.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';
 import { pemFingerprint256 } from '../src/net/public-roots.js';
+import { routeOf } from '../src/plan/routes.js';
 
 const TIMEOUT = 600;
 /** A name only the proxy can resolve: this machine's (test) DNS server answers NXDOMAIN. */
@@ -37,6 +38,9 @@ const HIDDEN = 'svc.example.test';
 const PASSWORD = 's3cr3t-Pa55word';
 /** A name in a Microsoft zone: its certificate must chain to a public root. */
 const MICROSOFT = 'mlws01.blob.core.windows.net';
+/** Names that resolve to private addresses here (the test DNS server); nothing ever dials them but the loopback proxy. */
+const PRIVATE_BLOB = 'mlwsprivate.blob.core.windows.net';
+const PRIVATE_OTHER = 'db.internal.test';
 
 function settings(overrides: Partial<RunSettings> = {}): RunSettings {
   return testSettings({ timeoutMs: TIMEOUT, concurrency: 8, dnsServers: [dns.server], dnsServersExplicit: true, ...overrides });
@@ -71,7 +75,10 @@ let ws: WsTestServer;
 let closedPort: number;
 
 before(async () => {
-  dns = await startDnsServer({ 'proxy.test': { kind: 'records', a: ['127.0.0.1'] }, [MICROSOFT]: { kind: 'records', a: ['127.0.0.1'] } });
+  dns = await startDnsServer({ 'proxy.test': { kind: 'records', a: ['127.0.0.1'] }, [MICROSOFT]: { kind: 'records', a: ['198.51.100.7'] },
+    [PRIVATE_BLOB]: { kind: 'records', a: ['10.1.2.3'] },
+    [PRIVATE_OTHER]: { kind: 'records', a: ['10.1.2.4'] },
+  });
   ca = await createTestCa('amlprobe Proxy Test CA');
   trusted = createSecureContext({ ca: ca.caCert });
   const leaf = await ca.issue({ names: [HIDDEN] });
@@ -394,6 +401,55 @@ describe('through a forward proxy', () => {
     const bypassed = await probe(endpoint, settings({ proxyEnv: { httpProxy: broken, noProxy: 'localhost,127.0.0.0/8' } }));
     assert.equal(bypassed.status, 'pass', JSON.stringify(bypassed.checks));
     assert.equal((layer(bypassed, 'tcp').data as ConnectData).proxy, undefined);
+  });
+});
+
+describe('a private name sent to the proxy', () => {
+  const via = (proxy: ForwardProxy, extra: Partial<RunSettings> = {}): RunSettings => settings({ proxy: proxy.url, ...extra });
+
+  it('the proxy cannot reach it: proxy_private_name fails on the dns layer, naming the NO_PROXY entries', async () => {
+    const proxy = await proxyWith({});
+    const result = await probe(testEndpoint('https', PRIVATE_BLOB, secureWeb.port), via(proxy), trusted);
+    const dnsLayer = layer(result, 'dns');
+    assert.deepEqual([result.status, result.layer, result.reason], ['fail', 'dns', 'proxy_private_name'], JSON.stringify(result.checks));
+    assert.match(dnsLayer.message, new RegExp(`${PRIVATE_BLOB.replace(/\./g, '\\.')} resolves to private 10\\.1\\.2\\.3 here but goes to the proxy ${proxy.url}: add \\.blob\\.core\\.windows\\.net to NO_PROXY`));
+    assert.match(dnsLayer.detail ?? '', /Add \.blob\.core\.windows\.net,169\.254\.169\.254 to NO_PROXY/);
+    assert.match(dnsLayer.detail ?? '', /proxy_target_failed/);
+    // The proxy's own answer stays on the tcp layer as the evidence.
+    assert.equal(layer(result, 'tcp').reason, 'proxy_target_failed');
+    assert.deepEqual(proxy.requests.map((r) => r.target), [`${PRIVATE_BLOB}:${secureWeb.port}`]);
+  });
+
+  it('the proxy reaches it: a warning, and the probe goes on', async () => {
+    const proxy = await proxyWith({ hosts: { [PRIVATE_OTHER]: '127.0.0.1' } });
+    const result = await probe(testEndpoint('http', PRIVATE_OTHER, web.port), via(proxy));
+    assert.deepEqual([result.status, result.reason], ['warn', 'proxy_private_name'], JSON.stringify(result.checks));
+    // Outside the privatelink suffixes, the name itself is the entry.
+    assert.match(layer(result, 'dns').message, /add db\.internal\.test to NO_PROXY/);
+    assert.equal(layer(result, 'http').message, 'HTTP 200');
+  });
+
+  it('an endpoint with its own proxy URL is told to set proxy: none (NO_PROXY does not apply to it)', async () => {
+    const proxy = await proxyWith({});
+    const endpoint = testEndpoint('https', PRIVATE_BLOB, secureWeb.port, { proxy: proxy.url });
+    const result = await probe(endpoint, settings(), trusted);
+    assert.equal(result.reason, 'proxy_private_name', JSON.stringify(result.checks));
+    assert.match(layer(result, 'dns').detail ?? '', /Set proxy: none on this endpoint/);
+  });
+
+  it('a public name through the proxy, or a private IP literal, is no finding', async () => {
+    const proxy = await proxyWith({ hosts: { [MICROSOFT]: '127.0.0.1' } });
+    const named = await probe(testEndpoint('http', MICROSOFT, web.port), via(proxy));
+    assert.equal(layer(named, 'dns').reason, 'ok', JSON.stringify(named.checks));
+    const literal = await probe(testEndpoint('http', '127.0.0.1', web.port), via(proxy));
+    assert.equal(literal.status, 'pass', JSON.stringify(literal.checks));
+  });
+
+  it('no_proxy with the suggested entry takes the name off the proxy (the plan routes it direct)', () => {
+    const endpoint = testEndpoint('https', PRIVATE_BLOB, 443);
+    const proxyEnv = { httpsProxy: 'http://proxy.corp:3128' };
+    assert.equal(routeOf(endpoint, settings({ proxyEnv })).via, 'proxy');
+    assert.deepEqual(routeOf(endpoint, settings({ proxyEnv: { ...proxyEnv, noProxy: '.blob.core.windows.net,169.254.169.254' } })), { via: 'direct' });
   });
 });
 
