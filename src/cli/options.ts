@@ -117,7 +117,7 @@ export const OPTIONS = {
   'all-addresses': { type: 'boolean', readBy: SETTINGS, section: 'probe', help: 'probe every address a name resolves to, not only the first' },
   'ca-file': {
     type: 'string', example: 'corporate-root.pem', multiple: true, value: 'FILE', readBy: SETTINGS, section: 'probe',
-    help: 'trust this CA bundle too (repeatable), besides the system CAs and NODE_EXTRA_CA_CERTS',
+    help: 'trust this CA bundle too (repeatable), besides the system CAs and NODE_EXTRA_CA_CERTS; a Microsoft endpoint that verifies only through such a CA warns tls_inspected',
   },
   proxy: {
     type: 'string', example: 'http://proxy.corp:3128', value: 'URL', readBy: SETTINGS, section: 'probe',
