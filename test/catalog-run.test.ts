@@ -19,6 +19,7 @@ import type { EndpointResult } from '../src/model/result.js';
 import type { RunSettings } from '../src/model/settings.js';
 import type { Cloud, WorkspaceProfile } from '../src/model/profile.js';
 import { startDnsServer, type TestDnsServer, type Zone } from './helpers/dns-server.js';
+import { startHttpServer } from './helpers/http-servers.js';
 import { closedTcpPort, closedUdpPort, LOOPBACK, startTlsServer, type Listener } from './helpers/listeners.js';
 import { testSettings } from './helpers/settings.js';
 import { pemFingerprint256 } from '../src/net/public-roots.js';
@@ -295,7 +296,8 @@ describe('the full catalog against a simulated workspace network', () => {
     const mcr = expansion.endpoints.find((e) => e.id === 'mcr:443');
     const pypi = expansion.endpoints.find((e) => e.host === 'pypi.org' && e.protocol === 'https');
     assert.ok(mcr && pypi, 'the catalog no longer has mcr:443 or an https row for pypi.org: pick other rows');
-    const interceptor: Listener = await startTlsServer(await rogueCa.issue({ names: [mcr.host, pypi.host] }));
+    // An inspecting firewall answers the request itself once it has decrypted it.
+    const interceptor = await startHttpServer((_req, res) => res.end('inspected'), await rogueCa.issue({ names: [mcr.host, pypi.host] }));
     t.after(() => interceptor.close());
     const inspected: RunSettings = {
       ...settings,
