@@ -211,7 +211,7 @@ describe('e2e: amlprobe in a network namespace against dnsmasq, nginx and nftabl
     assert.equal(layerData<HttpData | undefined>(r, 'http') === undefined || r.checks.find((c) => c.layer === 'http')?.reason === 'skipped', true);
   });
 
-  it('through tinyproxy (--proxy): allowed tunnel ok, denied host proxy_denied, dropped target proxy_target_failed', async () => {
+  it('through tinyproxy (--proxy): private names sent to it are proxy_private_name (warn where it reached them, fail where it could not), a denied host proxy_denied', async () => {
     assert.ok(lab);
     const allowed = `https://${HOSTS.workspace}/`;
     const denied = `https://${HOSTS.blob}/`;
