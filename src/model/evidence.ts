@@ -1,6 +1,7 @@
 // What each layer saw: the evidence a check records for the reports (addresses, CNAME chain,
 // certificate, HTTP status, ...). Anything in here that came from the network was cleaned at capture.
 
+import type { PrivateSource } from './private-source.js';
 import type { Reason } from './reason.js';
 
 /** One DNS answer record kept for the report. */
@@ -83,6 +84,8 @@ export interface DnsData {
   addresses: AddressInfo[];
   /** A named fault found by comparing the resolvers, for names that must be (or are CNAMEd) private. */
   diagnosis?: DnsDiagnosis;
+  /** Why the name had to be private (or resolve to private endpoint addresses), and its private DNS zone when known. */
+  privateBecause?: { source: PrivateSource; zone?: string };
 }
 
 /** Evidence of the TCP layer. */
@@ -100,6 +103,8 @@ export interface ConnectData {
   proxyStatus?: string;
   /** Through a proxy: its Proxy-Agent or Server header, when it sent one. */
   proxyAgent?: string;
+  /** Through a proxy that refused: its own error code (squid's X-Squid-Error, e.g. "ERR_DNS_FAIL"). */
+  proxyError?: string;
 }
 
 /** Evidence of the UDP layer. */
@@ -151,6 +156,21 @@ export interface HttpData {
   code?: string;
   /** The forward proxy the request went through (registry discovery; probes record it on the tcp layer). */
   proxy?: string;
+  /** A proxy answered the request itself: its own error code (squid's X-Squid-Error, e.g. "ERR_ACCESS_DENIED"). */
+  proxyError?: string;
+  /** The answer is a known network-rule denial (src/checks/denial-shapes.ts): who said no, and its evidence. */
+  denial?: DenialData;
+}
+
+/** A recognised denial: the box that answered and what it said, quoted (bounded, printable). */
+export interface DenialData {
+  /** "Azure Storage", "Azure Key Vault", "Azure Firewall", ... */
+  by: string;
+  /** Its error code ("AuthorizationFailure", "ForbiddenByFirewall"). */
+  code?: string;
+  requestId?: string;
+  /** The start of its message. */
+  message?: string;
 }
 
 /** Evidence of the WebSocket layer. */

@@ -10,7 +10,9 @@ import { withRoutes } from './routes.js';
 /** The endpoints with --expect-private and the public-root expectation applied, and each endpoint's route decided. */
 export function finishEndpoints(endpoints: readonly Endpoint[], settings: RunSettings): Endpoint[] {
   const expected = settings.expectPrivate
-    ? endpoints.map((endpoint) => (endpoint.expect.private === true ? endpoint : { ...endpoint, expect: { ...endpoint.expect, private: true } }))
+    ? endpoints.map((endpoint) =>
+        endpoint.expect.private === true ? endpoint : { ...endpoint, expect: { ...endpoint.expect, private: true, privateSource: 'expect-private' as const } },
+      )
     : endpoints;
   return withRoutes(withPublicRoots(expected), settings);
 }
