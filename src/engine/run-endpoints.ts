@@ -15,12 +15,18 @@ import type { EndpointResult } from '../model/result.js';
 import type { PlannedSettings } from '../model/settings.js';
 import { toEndpointResult } from '../verdict.js';
 import { finishEndpoints } from '../plan/finish-endpoints.js';
+import { startTurns } from './start-turns.js';
 
-/** Progress of a run, for the TTY progress line. */
+/**
+ * Progress of a run, for the TTY progress line: done + running + queued = total, always (an
+ * endpoint counts as running from its first layer to its result, not while p-limit winds down).
+ */
 export interface Progress {
   done: number;
   running: number;
   total: number;
+  /** The ids of the endpoints in flight, in plan order: what the run is still waiting for. */
+  waiting: string[];
 }
 
 /** What the engine needs besides endpoints and settings. */
@@ -51,15 +57,6 @@ const DEADLINE_FENCE_MS = 250;
 
 /** Endpoints started between two turns of the event loop (see runEndpoints). */
 const START_BATCH = 64;
-
-/**
- * Resolves in the check phase (setImmediate): the next batch then starts one loop iteration later,
- * after that iteration's timers phase, where a due deadline strikes. Unlike setTimeout(0) it pays
- * no 1 ms timer floor per batch.
- */
-function yieldToTimers(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 /** Probes every endpoint concurrently and returns when all are done or the deadline has struck. */
 export async function runEndpoints(planned: readonly Endpoint[], given: PlannedSettings, options: EngineOptions = {}): Promise<EngineOutcome> {
@@ -92,18 +89,7 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
   // phase, each starting a TLS handshake: 2,048 of them in one go were a stall of a second or more
   // during which the deadline could not strike (11-15 s against a 10 s deadline). The pipeline
   // waits for a turn before each layer (PipelineEnv.startTurn).
-  let startedThisTurn = 0;
-  let nextTurn: Promise<void> | undefined;
-  const startTurn = async (): Promise<void> => {
-    while (startedThisTurn >= START_BATCH) {
-      nextTurn ??= yieldToTimers().then(() => {
-        startedThisTurn = 0;
-        nextTurn = undefined;
-      });
-      await nextTurn;
-    }
-    startedThisTurn += 1;
-  };
+  const startTurn = startTurns(START_BATCH);
   const pastDeadline = (): boolean => {
     if (run.signal.aborted) return true;
     if (performance.now() < deadlineAt) return false;
@@ -129,14 +115,24 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
   const perEndpoint: (EndpointResult[] | undefined)[] = new Array(endpoints.length);
   const limit = pLimit(settings.concurrency);
   let done = 0;
-  const report = (): void => options.onProgress?.({ done, running: limit.activeCount, total: endpoints.length });
+  // Counted here, not with limit.activeCount: p-limit still counts a task whose result is in
+  // until its promise settles, so "done" and "running" would add up to one more than the total.
+  const inFlight = new Set<number>();
+  const report = (): void =>
+    options.onProgress?.({ done, running: inFlight.size, total: endpoints.length, waiting: [...inFlight].sort((a, b) => a - b).map((i) => endpoints[i]?.id ?? '') });
 
   const all = Promise.all(
     endpoints.map((endpoint, index) =>
       limit(async () => {
         // Checked by the clock, not only by the signal: a late timer must not let more probes start.
         if (pastDeadline()) return;
-        perEndpoint[index] = await probeOnce(endpoint);
+        inFlight.add(index);
+        report();
+        try {
+          perEndpoint[index] = await probeOnce(endpoint);
+        } finally {
+          inFlight.delete(index);
+        }
         done += 1;
         report();
       }),
