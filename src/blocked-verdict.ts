@@ -59,14 +59,16 @@ export function blockedVerdict(endpoint: Endpoint, verdict: Verdict, checks: rea
     return { status: 'pass', layer: blocked.layer, reason: 'blocked_as_expected', message: `blocked at the ${blocked.layer} layer, as expected: ${blocked.message}` };
   }
   const answered = checks.find((c) => c.status === 'fail' && ANSWERED.includes(c.reason));
-  // Inconclusive failures and warnings (no answer from the resolver, the run deadline, ...) prove nothing either way.
-  if (answered === undefined && (verdict.status === 'fail' || verdict.status === 'warn' || verdict.status === 'skip')) return verdict;
-  const ran = checks.filter((c) => c.status === 'pass');
-  const last = answered ?? ran[ran.length - 1];
-  const where = last === undefined ? '' : ` (${last.layer}: ${last.message})`;
+  // Open when the last layer that ran got through (an earlier warning, e.g. a TLS-inspecting
+  // middlebox, does not close anything); other failures and a last warning (the resolver silent,
+  // the run deadline, UDP silence) prove nothing either way.
+  const ran = checks.filter((c) => c.status !== 'skip');
+  const last = answered ?? (ran[ran.length - 1]?.status === 'pass' ? ran[ran.length - 1] : undefined);
+  if (last === undefined) return verdict;
+  const where = ` (${last.layer}: ${last.message})`;
   return {
     status: 'fail',
-    layer: last?.layer ?? null,
+    layer: last.layer,
     reason: 'unexpectedly_open',
     message: `an exfiltration path is open: ${nameOf(endpoint)} answered${where}, but it must be blocked`,
   };

@@ -14,6 +14,9 @@ import { describeRun, dnsFlags, parseJsonOutput, runCli } from './helpers/cli.js
 import { startDnsServer, type TestDnsServer } from './helpers/dns-server.js';
 import { startHttpServer, type TestServer } from './helpers/http-servers.js';
 import { closedTcpPort, startTcpServer, type Listener } from './helpers/listeners.js';
+import { blockedVerdict } from '../src/blocked-verdict.js';
+import { decide } from '../src/verdict.js';
+import type { LayerResult } from '../src/model/result.js';
 
 function only(report: Report, host: string): EndpointResult {
   const found = report.results.filter((r) => r.host === host);
@@ -139,5 +142,19 @@ describe('expected-blocked endpoints', () => {
     const bad = await runCli(['run', '--config', config, ...dnsFlags(dns)]);
     assert.equal(bad.code, 2, describeRun(bad));
     assert.match(bad.stderr, /the word blocked/);
+  });
+});
+
+describe('the blocked verdict rule', () => {
+  it('an earlier warning (a TLS-inspecting middlebox) does not close a path the last layer got through', () => {
+    const checks: LayerResult[] = [
+      { layer: 'dns', status: 'pass', reason: 'ok', ms: 1, message: '198.51.100.9' },
+      { layer: 'tcp', status: 'pass', reason: 'ok', ms: 1, message: 'connected' },
+      { layer: 'tls', status: 'warn', reason: 'tls_inspected', ms: 1, message: 'inspected' },
+      { layer: 'http', status: 'pass', reason: 'ok', ms: 1, message: 'HTTP 200' },
+    ];
+    const endpoint = { id: 'c', host: 'pypi.org', port: 443, protocol: 'https' as const, path: '/', required: true, expect: { blocked: true } };
+    const verdict = blockedVerdict(endpoint, decide(checks), checks);
+    assert.deepEqual([verdict.status, verdict.reason, verdict.layer], ['fail', 'unexpectedly_open', 'http']);
   });
 });

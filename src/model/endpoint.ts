@@ -52,6 +52,12 @@ export interface Expectations {
    * network's canaries): a block at any layer passes, a connection fails (src/blocked-verdict.ts).
    */
   blocked?: boolean;
+  /**
+   * A Microsoft endpoint (a catalog row with a service tag, or a host in a Microsoft zone): its
+   * certificate chains to a public root, so a chain that verifies only through an added CA is
+   * tls_inspected (a warning). Set by the plan (src/plan/finish-endpoints.ts).
+   */
+  publicRoot?: boolean;
 }
 
 /** Free-form facts carried from the catalog to the reports (scenario, remediation, source, ...). */
