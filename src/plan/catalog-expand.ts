@@ -221,7 +221,10 @@ function expandInstance(row: CatalogRow, scenarioNames: string[], instance: { id
       protocol,
       path: httpLike ? (path?.text ?? '/') : '',
       required: row.requirement === 'required',
-      expect: { private: row.expectPrivate && profile.privateEndpoints !== false },
+      expect: {
+        private: row.expectPrivate && profile.privateEndpoints !== false,
+        ...(httpLike && row.httpStatus !== undefined ? { httpStatus: row.httpStatus } : {}),
+      },
       // A wildcard row is shown as its rule (*.blob.core.windows.net: what the admin allows); any
       // other row as the concrete URL probed, so no label.
       ...(wildcardTemplate === undefined ? {} : { label: ruleHost.text }),
