@@ -25,7 +25,7 @@ export interface WorkspaceProfile {
 export type ProfileField = keyof WorkspaceProfile;
 
 /** Where a profile value came from. */
-export type ProfileOrigin = 'flag' | 'config' | 'env' | 'default' | 'workspace-json' | DetectedOrigin;
+export type ProfileOrigin = 'flag' | 'config' | 'env' | 'default' | 'workspace-json' | 'region' | DetectedOrigin;
 
 /** Where a value amlprobe learned by itself came from (src/azure/learn-workspace.ts: IMDS, compute instance, registry discovery). */
 export type DetectedOrigin = 'imds' | 'compute-instance' | 'discovery';

@@ -7,6 +7,7 @@ import type { BuiltProfile, Cloud, ProfileField, ProfileOrigin, WorkspaceProfile
 
 export type { BuiltProfile, DetectedOrigin, ProfileField, ProfileOrigin } from '../model/profile.js';
 import { parseCloud } from '../azure/clouds.js';
+import { settleRegionCloud } from './region-cloud.js';
 
 /** How a user provides one profile field: the CLI, the config and the "missing input" notes share it. */
 export interface ProfileFieldInfo {
@@ -67,17 +68,20 @@ export interface ProfileSources {
 export function buildProfile(sources: ProfileSources): BuiltProfile {
   const profile: WorkspaceProfile = {};
   const origin: Record<string, ProfileOrigin> = {};
+  const where: Partial<Record<ProfileField, string>> = {};
   const target = profile as Record<ProfileField, unknown>;
   for (const fieldInfo of PROFILE_FIELDS) {
     const picked = pick(fieldInfo, sources);
     if (picked === undefined) continue;
     target[fieldInfo.field] = normalizeField(fieldInfo.field, picked.value, picked.where);
     origin[fieldInfo.field] = picked.origin;
+    where[fieldInfo.field] = picked.where;
   }
   if (profile.cloud === undefined) {
     profile.cloud = 'public';
     origin.cloud = 'default';
   }
+  settleRegionCloud({ profile, origin }, where);
   return { profile, origin };
 }
 
