@@ -38,7 +38,10 @@ export async function probeToReport(plan: RunPlan, options: { secureContext?: Se
     results,
   };
   // After the results, as the JSON report has always ordered them.
-  if (plan.workspace !== undefined) report.workspace = { profile: plan.workspace.profile, origin: plan.workspace.origin };
+  if (plan.workspace !== undefined) {
+    const { profile, origin, notes } = plan.workspace;
+    report.workspace = { profile, origin, ...(notes !== undefined && notes.length > 0 ? { notes } : {}) };
+  }
   if (plan.missingInputs !== undefined) report.missingInputs = plan.missingInputs;
   return report;
 }

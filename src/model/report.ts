@@ -16,7 +16,12 @@ export interface Report {
   summary: Summary;
   results: EndpointResult[];
   /** The workspace profile the catalog was expanded with, and where each value came from (run only). */
-  workspace?: { profile: WorkspaceProfile; origin: Record<string, string> };
+  workspace?: {
+    profile: WorkspaceProfile;
+    origin: Record<string, string>;
+    /** What the run says about the profile itself: IMDS placing this machine in another region or cloud than the workspace. */
+    notes?: string[];
+  };
   /** Profile values the catalog needed but nobody gave, with the flag that provides each (run only). */
   missingInputs?: { field: string; flag: string; neededBy: string[] }[];
 }

@@ -49,6 +49,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
   const clock: RunClock = { startedAt, deadlineMs: asked.deadlineMs };
   const rows: { endpoints: Endpoint[]; notProbed?: EndpointResult[] } = { endpoints };
   let catalogFacts: Pick<ResolvedPlan, 'workspace' | 'missingInputs'> = {};
+  let profileNotes: string[] = [];
 
   if (useCatalog) {
     const preRun = preRunSignal(clock);
@@ -74,7 +75,8 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
     const seen = new Set(endpoints.map((e) => e.id));
     for (const endpoint of expansion.endpoints) if (!seen.has(endpoint.id)) endpoints.push(endpoint);
     rows.notProbed = [...learned.results, ...expansion.notProbed.map(notProbedResult)];
-    catalogFacts = { workspace: { profile, origin }, missingInputs: expansion.missing };
+    catalogFacts = { workspace: { profile, origin, ...(learned.notes.length > 0 ? { notes: learned.notes } : {}) }, missingInputs: expansion.missing };
+    profileNotes = learned.notes.map((note) => `amlprobe: note: ${note}\n`);
   }
   if (names.length > 0) applyPrivateEndpointExpectations(rows, names);
 
@@ -87,7 +89,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
     notProbed: rows.notProbed ?? [],
     ...catalogFacts,
     caFiles,
-    notes: finished.notes,
+    notes: [...profileNotes, ...finished.notes],
   };
 }
 

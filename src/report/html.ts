@@ -72,7 +72,8 @@ function headerHtml(report: Report): string {
   const sources = report.workspace ? originLine(report.workspace.origin) : undefined;
   const profile = report.workspace
     ? `<div class="profile"><strong>Workspace:</strong> ${e(profileLine(report.workspace.profile))}</div>` +
-      (sources === undefined ? '' : `<div class="profile" id="sources"><strong>Sources:</strong> ${e(sources.replace(/^Sources: /, ''))}</div>`)
+      (sources === undefined ? '' : `<div class="profile" id="sources"><strong>Sources:</strong> ${e(sources.replace(/^Sources: /, ''))}</div>`) +
+      (report.workspace.notes ?? []).map((note) => `<div class="profile note"><strong>Note:</strong> ${e(note)}</div>`).join('')
     : '';
   const missing = missingLines(report.missingInputs ?? []);
   const missingHtml =

@@ -85,6 +85,7 @@ function header(report: Report): string[] {
     if (parts.length > 0) lines.push(`- **Workspace:** ${parts.join(', ')}`);
     const sources = originLine(report.workspace?.origin ?? {});
     if (sources !== undefined) lines.push(`- **${sources.replace(/^Sources:/, 'Sources:**')}`);
+    for (const note of report.workspace?.notes ?? []) lines.push(`- **Note:** ${inline(note)}`);
   }
   const missing = report.missingInputs ?? [];
   if (missing.length > 0) {

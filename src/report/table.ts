@@ -174,6 +174,7 @@ function workspaceLines(report: Report): string[] {
   const lines = [`Workspace: ${profileLine(report.workspace.profile)}`];
   const sources = originLine(report.workspace.origin);
   if (sources !== undefined) lines.push(sources);
+  for (const note of report.workspace.notes ?? []) lines.push(`Note: ${note}`);
   const missing = missingLines(report.missingInputs ?? []);
   if (missing.length > 0) {
     lines.push('Missing input (rows needing these are listed as skipped; set them to probe those rows):');
