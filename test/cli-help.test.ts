@@ -37,7 +37,7 @@ const BAD_VALUE: Partial<Record<OptionName, string>> = {
   'private-cidr': '10.0.0.0/33', 'ca-file': '/nonexistent-hh/ca.pem', proxy: 'ftp://proxy.invalid', 'private-endpoints-json': '/nonexistent-hh/pe.json',
   scenario: 'nosuchscenario', cloud: 'mars', region: 'not a region', 'workspace-name': 'bad name!', 'workspace-id': 'not-a-guid',
   'storage-account': 'Bad_Account!', 'key-vault': 'bad vault!', 'container-registry': 'bad registry!', 'compute-instance': 'bad ci!',
-  registry: 'bad registry!', 'workspace-json': '/nonexistent-hh/ws.json', 'token-file': '/nonexistent-hh/token', interval: 'often',
+  registry: 'bad registry!', 'registry-storage-account': 'Bad_Account!', 'registry-acr': 'bad acr!', 'workspace-json': '/nonexistent-hh/ws.json', 'token-file': '/nonexistent-hh/token', interval: 'often',
   listen: 'nowhere', 'serve-state': '',
 };
 

@@ -136,6 +136,12 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
     if (discovery.id === undefined) return;
     registry.id = discovery.id;
     origin.registryIds = 'discovery';
+    // Each region's FQDN is probed (src/plan/catalog-template.ts expands the registry rows per region).
+    if (discovery.regions !== undefined && discovery.regions.length > 0) registry.regions = discovery.regions;
+    if (registry.region === undefined && discovery.primaryRegion === undefined && registry.regions !== undefined) {
+      registry.region = registry.regions[0];
+      origin.registryRegions = 'discovery';
+    }
     if (registry.region === undefined && discovery.primaryRegion !== undefined) {
       registry.region = discovery.primaryRegion;
       origin.registryRegions = 'discovery';

@@ -141,6 +141,14 @@ export const OPTIONS = {
   'container-registry': { type: 'string', value: 'NAME', readBy: PROFILE, section: 'profile', help: "the workspace's container registry" },
   'compute-instance': { type: 'string', value: 'NAME', readBy: PROFILE, section: 'profile', help: 'the compute instance (adds the VS Code remote scenario)' },
   registry: { type: 'string', multiple: true, value: 'NAME[@REGION]', readBy: PROFILE, section: 'profile', help: 'an Azure ML registry (repeatable)' },
+  'registry-storage-account': {
+    type: 'string', multiple: true, value: '[REGISTRY=]NAME', readBy: PROFILE, section: 'profile',
+    help: "a registry's own storage account, probed on 443 (REGISTRY= when several registries are given)",
+  },
+  'registry-acr': {
+    type: 'string', multiple: true, value: '[REGISTRY=]NAME', readBy: PROFILE, section: 'profile',
+    help: "a registry's own container registry, probed on 443 (REGISTRY= when several registries are given)",
+  },
   'private-endpoints': { type: 'boolean', readBy: PROFILE, section: 'profile', help: 'the workspace is reached through private endpoints' },
   'no-private-endpoints': { type: 'boolean', readBy: PROFILE, section: 'profile', help: 'the workspace is not reached through private endpoints' },
   'workspace-json': {

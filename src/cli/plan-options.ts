@@ -36,6 +36,8 @@ export function profileOptions(flags: Flags): ProfileOptions {
     containerRegistry: flags['container-registry'],
     computeInstance: flags['compute-instance'],
     registries: flags.registry,
+    registryStorageAccounts: flags['registry-storage-account'],
+    registryContainerRegistries: flags['registry-acr'],
     privateEndpoints: flags['no-private-endpoints'] ? false : flags['private-endpoints'] ? true : undefined,
     workspaceJson: flags['workspace-json'],
   };

@@ -16,9 +16,24 @@ export interface WorkspaceProfile {
   containerRegistry?: string;
   computeInstance?: string;
   /** Azure ML registries (name and region; id when known, from discovery). */
-  registries?: { name: string; region?: string; id?: string }[];
+  registries?: RegistryProfile[];
   /** The workspace is reached through private endpoints: its private names must resolve privately. */
   privateEndpoints?: boolean;
+}
+
+/** What amlprobe knows about one Azure ML registry. */
+export interface RegistryProfile {
+  name: string;
+  /** The primary region. */
+  region?: string;
+  /** The registry ID (GUID), given or from discovery. */
+  id?: string;
+  /** Every region discovery named in registryFqdns (primary and replicas), each with its own FQDN. */
+  regions?: string[];
+  /** The registry's own storage account (in its managed resource group), when given. */
+  storageAccount?: string;
+  /** The registry's own container registry (ACR) name, when given. */
+  containerRegistry?: string;
 }
 
 /** A field of the workspace profile. */

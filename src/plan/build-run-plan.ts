@@ -56,6 +56,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
     // Discovery takes the road the probes take: the route the run's settings give an https endpoint on its host.
     const routing: RunSettings = { ...asked };
     const learned = await learnWorkspace(built, {
+      env,
       signal: preRun.signal,
       noImds: options.learning.noImds === true,
       noDiscovery: options.learning.noDiscovery === true,
