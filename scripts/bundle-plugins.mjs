@@ -4,6 +4,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 /** The data files amlprobe reads at run time, relative to the repository root (what package-files.ts serves). */
@@ -20,14 +21,28 @@ export function bundledFileNames(root) {
   ];
 }
 
-/** dist/src/bundled-files.js becomes a generated module holding the data files' text. */
-export function bundledFilesPlugin(root) {
+/**
+ * dist/src/bundled-files.js becomes a generated module holding the data files' text, and
+ * dist/src/plan/catalog-data.js (the build's validated catalog) keeps its text. With `comments`
+ * (the one-file tool), both texts go into comments of their own and are read when the module first
+ * runs (scripts/bundle-stub.mjs): a string in the program would be compiled at every start.
+ */
+export function bundledFilesPlugin(root, comments) {
+  const text = (name, value) => {
+    if (comments === undefined) return JSON.stringify(value);
+    comments.set(name, value);
+    return `__amlprobeChunk(${JSON.stringify(name)})`;
+  };
   return {
     name: 'amlprobe-bundled-files',
     setup(b) {
       b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]bundled-files\.js$/ }, () => {
         const entries = bundledFileNames(root).map((name) => [name, readFileSync(join(root, name), 'utf8')]);
-        return { contents: `export const BUNDLED_FILES = new Map(${JSON.stringify(entries)});\n`, loader: 'js' };
+        return { contents: `export const BUNDLED_FILES = new Map(JSON.parse(${text('amlprobe-files.json', JSON.stringify(entries))}));\n`, loader: 'js' };
+      });
+      b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]plan[\\/]catalog-data\.js$/ }, async (args) => {
+        const { digest, text: catalog } = await import(pathToFileURL(args.path).href);
+        return { contents: `export const digest = ${JSON.stringify(digest)};\nexport const text = ${text('amlprobe-catalog.json', catalog)};\n`, loader: 'js' };
       });
     },
   };
@@ -50,7 +65,7 @@ export function builtinsAtRunTimePlugin() {
 }
 
 /** The packages carried as text: large, and needed only by some commands (see textChunksPlugin). */
-export const TEXT_CHUNKS = ['@azure/identity', 'undici', 'ws'];
+export const TEXT_CHUNKS = ['@azure/identity', 'undici', 'ws', 'yaml', 'ajv', 'ajv/dist/2020.js'];
 
 /**
  * Each of `packages` (imported by amlprobe's code by its bare name) becomes a CommonJS module that
@@ -61,7 +76,7 @@ export const TEXT_CHUNKS = ['@azure/identity', 'undici', 'ws'];
  * that imports them only when that module is first imported, so `--version` or `catalog` never
  * evaluates them.
  */
-export function textChunksPlugin(root, packages) {
+export function textChunksPlugin(root, packages, comments) {
   const names = new Set(packages);
   return {
     name: 'amlprobe-text-chunks',
@@ -81,10 +96,13 @@ export function textChunksPlugin(root, packages) {
           logLevel: 'warning',
         });
         const file = `amlprobe-${args.path.replace(/[^a-z0-9]+/gi, '-').replace(/^-/, '')}.cjs`;
+        // The one-file tool keeps the text in a comment of its own (build-bundle.mjs), read when required.
+        if (comments !== undefined) comments.set(file, chunk.outputFiles[0].text);
+        const source = comments !== undefined ? `__amlprobeChunk(${JSON.stringify(file)})` : JSON.stringify(chunk.outputFiles[0].text);
         return {
           contents: [
             // Built-ins only: the chunk carries all its packages.
-            `const source = ${JSON.stringify(chunk.outputFiles[0].text)};`,
+            `const source = ${source};`,
             `const wrapper = require('node:vm').runInThisContext('(function (require, module, exports) {' + source + '\\n})', { filename: ${JSON.stringify(file)} });`,
             'wrapper(require, module, module.exports);',
           ].join('\n'),
@@ -94,4 +112,10 @@ export function textChunksPlugin(root, packages) {
       });
     },
   };
+}
+
+/** `text` as a comment of the one-file tool that scripts/bundle-stub.mjs finds by `name`. */
+export function asComment(name, text) {
+  if (text.includes('\u0001')) throw new Error(`${name} contains U+0001, which the one-file tool uses to escape "*/"`);
+  return `/*@amlprobe:${name}\n${text.split('*/').join('*\u0001/')}\n@amlprobe:end*/`;
 }
