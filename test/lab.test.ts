@@ -22,7 +22,7 @@ import { labPlan } from '../src/lab/lab-workspace.js';
 import { closedTcpPort, startTcpServer, type Listener } from './helpers/listeners.js';
 import { testSettings } from './helpers/settings.js';
 import type { Endpoint } from '../src/model/endpoint.js';
-import type { ConnectData, DnsData, TlsData, UdpData } from '../src/model/evidence.js';
+import type { ConnectData, DnsData, HttpData, TlsData, UdpData } from '../src/model/evidence.js';
 import type { EndpointResult } from '../src/model/result.js';
 import type { RunSettings } from '../src/model/settings.js';
 import type { Report } from '../src/model/report.js';
@@ -132,6 +132,18 @@ const PLANTED: { case: string; endpoint: string; reason: string; evidence: (r: E
       assert.equal(tcp?.proxyStatus, 'HTTP/1.1 403 Forbidden');
       assert.equal(tcp?.proxyAgent, 'squid/6.6');
       assert.match(r.checks.find((c) => c.layer === 'tcp')?.detail ?? '', /Contoso egress proxy/);
+    },
+  },
+  {
+    case: 'a storage account whose firewall refuses the client (403 AuthorizationFailure on its public endpoint)',
+    endpoint: 'storage-queue:443',
+    reason: 'service_firewall_denied',
+    evidence: (r) => {
+      const http = r.checks.find((c) => c.layer === 'http');
+      assert.equal(layer<DnsData>(r, 'dns')?.addresses[0]?.private, false);
+      assert.equal(r.checks.find((c) => c.layer === 'tls')?.status, 'pass');
+      assert.deepEqual((http?.data as HttpData | undefined)?.denial?.code, 'AuthorizationFailure');
+      assert.match(http?.detail ?? '', /public address 198\.51\.100\.\d+: the name does not resolve to a private endpoint/);
     },
   },
 ];
