@@ -8,7 +8,7 @@ import { CLOUD_TITLES } from '../azure/clouds.js';
 import { cloudOfRegion, REGIONS } from '../azure/regions.js';
 import { didYouMean } from '../did-you-mean.js';
 import { UsageError } from '../errors.js';
-import type { BuiltProfile, Cloud, ProfileField } from '../model/profile.js';
+import type { BuiltProfile, ProfileField } from '../model/profile.js';
 
 /** Every region of every cloud, for suggestions when the cloud is not known. */
 const ALL_REGIONS: readonly string[] = Object.values(REGIONS).flat();
@@ -53,10 +53,4 @@ export function settleRegionCloud(built: BuiltProfile, where: Partial<Record<Pro
       at,
     );
   }
-}
-
-/** The cloud a learned region belongs to, when it differs from the profile's; undefined when it fits or is unknown. */
-export function foreignCloud(region: string, cloud: Cloud): Cloud | undefined {
-  const home = cloudOfRegion(region);
-  return home !== undefined && home !== cloud ? home : undefined;
 }
