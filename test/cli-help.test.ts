@@ -22,6 +22,7 @@ const shown = (names: readonly OptionName[]): OptionName[] => names.filter((name
 /** Arguments a command needs besides options to get as far as reading them. */
 const POSITIONALS: Record<OptionReader, string[]> = {
   run: [], check: ['tcp://127.0.0.1:9'], catalog: [], lab: [], serve: [], healthcheck: [], diff: ['old-hh.json', 'new-hh.json'],
+  init: ['-'], completion: ['bash'],
 };
 
 /** Commands that would send packets if they got past their options: they get --no-system-resolver. */
@@ -34,7 +35,7 @@ const PLAN_SHARED: ReadonlySet<OptionReader> = new Set(['serve', 'healthcheck'])
 const BAD_VALUE: Partial<Record<OptionName, string>> = {
   format: 'nosuchformat', output: '/nonexistent-hh/report.json', config: '/nonexistent-hh/amlprobe.yaml', timeout: 'soon',
   deadline: 'later', concurrency: '0', 'dns-server': 'dns.corp.invalid', 'azure-dns-address': 'azure.dns.invalid',
-  'private-cidr': '10.0.0.0/33', 'ca-file': '/nonexistent-hh/ca.pem', proxy: 'ftp://proxy.invalid', 'private-endpoints-json': '/nonexistent-hh/pe.json',
+  'private-cidr': '10.0.0.0/33', 'ca-file': '/nonexistent-hh/ca.pem', proxy: 'ftp://proxy.invalid', 'private-endpoints-json': '/nonexistent-hh/pe.json', 'private-dependency': 'storgae',
   scenario: 'nosuchscenario', cloud: 'mars', region: 'not a region', 'workspace-name': 'bad name!', 'workspace-id': 'not-a-guid',
   'storage-account': 'Bad_Account!', 'key-vault': 'bad vault!', 'container-registry': 'bad registry!', 'compute-instance': 'bad ci!',
   registry: 'bad registry!', 'registry-storage-account': 'Bad_Account!', 'registry-acr': 'bad acr!', 'workspace-json': '/nonexistent-hh/ws.json', 'token-file': '/nonexistent-hh/token', interval: 'often',
@@ -48,6 +49,7 @@ const pool = pLimit(3);
 const ENTRY: Record<OptionReader, string | readonly string[]> = {
   run: 'cli/run-command.ts', check: 'cli/check-command.ts', catalog: 'cli/catalog-command.ts', lab: ['lab/lab-command.ts', 'cli/plan-options.ts'],
   serve: 'cli/serve-command.ts', healthcheck: 'cli/healthcheck-command.ts', diff: 'cli/diff-command.ts',
+  init: 'cli/init-command.ts', completion: 'cli/completion.ts',
 };
 
 function assertUsageError(run: CliResult, pattern: RegExp): void {

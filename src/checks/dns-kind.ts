@@ -3,6 +3,7 @@
 
 import type { AddressInfo, DnsData } from '../model/evidence.js';
 import type { LayerResult } from '../model/result.js';
+import { addressKind } from '../net/address.js';
 import { COLUMNS, fact, formatMs, type EvidenceFact, type EvidenceShape, type PanelBlock, type PanelCell, type ProbeKind } from './descriptor.js';
 
 // `data` is a union over layers, and a reason code may come from any layer: check it first.
@@ -10,13 +11,13 @@ function dnsData(check: LayerResult): DnsData | undefined {
   return check.layer === 'dns' ? (check.data as DnsData | undefined) : undefined;
 }
 
-/** "10.0.0.5 (private)", "10.0.0.5 +1 (private)", "20.1.2.3 (public)", "... (mixed)". */
+/** "10.0.0.5 (private)", "10.0.0.5 +1 (private)", "20.1.2.3 (public)", "127.0.0.1 (loopback)", "... (mixed)". */
 function describeAddresses(addresses: readonly AddressInfo[], verdict?: string): string | undefined {
   const first = addresses[0];
   if (first === undefined) return undefined;
   const more = addresses.length > 1 ? ` +${addresses.length - 1}` : '';
   const kind =
-    verdict ?? (addresses.every((a) => a.private) ? 'private' : addresses.some((a) => a.private) ? 'mixed' : 'public');
+    verdict ?? (addresses.every((a) => addressKind(a) === 'loopback') ? 'loopback' : addresses.every((a) => a.private) ? 'private' : addresses.some((a) => a.private) ? 'mixed' : 'public');
   return `${first.address}${more} (${kind})`;
 }
 
@@ -29,9 +30,29 @@ function publicFirst(addresses: readonly AddressInfo[]): AddressInfo[] {
 const publicCell = (verdict: string) => (check: LayerResult) =>
   describeAddresses(publicFirst(dnsData(check)?.addresses ?? []), verdict) ?? verdict;
 
+/** Which input made the name private, in the words of its flag or file. */
+function privateBecauseText(because: NonNullable<DnsData['privateBecause']>): string {
+  const zone = because.zone === undefined ? '' : ` (zone ${because.zone})`;
+  switch (because.source) {
+    case 'expect-private':
+      return `--expect-private${zone}`;
+    case 'config':
+      return `expect.private in the config${zone}`;
+    case 'catalog':
+      return `the catalog: the workspace uses private endpoints${zone}`;
+    case 'private-endpoints-json':
+      return `--private-endpoints-json${zone}`;
+    case 'private-dependency':
+      return `--private-dependency${zone}`;
+    case 'privatelink-cname':
+      return `its CNAME chain enters ${because.zone ?? 'its privatelink zone'}: it has a private endpoint`;
+  }
+}
+
 /** One line per DNS view: which server said what, and through which CNAMEs. */
 function dnsFacts(data: DnsData): EvidenceFact[] {
   const facts: EvidenceFact[] = [];
+  if (data.privateBecause !== undefined) facts.push(fact('private because', privateBecauseText(data.privateBecause), data.privateBecause.source));
   if (data.system !== undefined) {
     const s = data.system;
     const answer = s.addresses.length > 0 ? s.addresses.join(', ') : (s.code ?? s.reason);
@@ -53,7 +74,7 @@ function dnsPanel(data: DnsData): PanelBlock[] {
   const authority = data.literal ? 'IP literal, no lookup' : `${data.authority} answer decides`;
   const addresses = data.addresses.map((a): PanelCell[] => [
     { code: a.address },
-    { value: a.private ? 'private' : 'public', class: a.private ? 'k-private' : 'k-public' },
+    { value: addressKind(a), class: a.private ? 'k-private' : 'k-public' },
     a.range ?? '',
   ]);
   const resolvers: PanelCell[][] = [];
@@ -68,7 +89,7 @@ function dnsPanel(data: DnsData): PanelBlock[] {
     resolvers.push([[{ code: d.server }, ` ${d.transport}`], d.rcode ?? d.reason, { code: answer }, chain === '' ? '' : { code: chain }, formatMs(d.ms)]);
   }
   return [
-    { facts: [['name', data.name], ['authority', authority]] },
+    { facts: [['name', data.name], ['authority', authority], ['private because', data.privateBecause === undefined ? undefined : privateBecauseText(data.privateBecause)]] },
     { head: ['address', 'kind', 'range'], rows: addresses },
     { head: ['resolver', 'answer', 'addresses', 'CNAME chain', 'time'], rows: resolvers },
   ];
@@ -90,8 +111,8 @@ export const dnsKind: ProbeKind<'dns'> = {
     deadline: () => 'resolution cut short by the run deadline',
   },
   json: {
-    order: ['name', 'literal', 'authority', 'addresses', 'system', 'direct'],
-    objects: { system: { order: ['reason', 'message', 'code', 'addresses', 'ms'] } },
+    order: ['name', 'literal', 'authority', 'addresses', 'privateBecause', 'system', 'direct'],
+    objects: { system: { order: ['reason', 'message', 'code', 'addresses', 'ms'] }, privateBecause: { order: ['source', 'zone'] } },
     lists: {
       addresses: { order: ['address', 'family', 'private', 'range'] },
       direct: {
@@ -108,6 +129,7 @@ export const dnsKind: ProbeKind<'dns'> = {
     dns_refused: () => 'REFUSED',
     dns_timeout: () => 'timeout',
     dns_unreachable: () => 'no route to DNS',
+    dns_tcp_blocked: () => 'TCP 53 blocked',
     dns_error: () => 'DNS error',
     public_ip: (check) => describeAddresses(publicFirst(dnsData(check)?.addresses ?? []), 'public') ?? 'public address',
     unexpected_ip: (check) => describeAddresses(dnsData(check)?.addresses ?? [], 'unexpected') ?? 'unexpected address',

@@ -3,14 +3,14 @@
 // read, help.ts prints each command's options from here, so the two cannot drift apart.
 
 /** The subcommands amlprobe knows. */
-export type Command = 'run' | 'check' | 'catalog' | 'lab' | 'serve' | 'healthcheck' | 'diff' | 'help' | 'version';
+export type Command = 'run' | 'check' | 'catalog' | 'lab' | 'serve' | 'healthcheck' | 'diff' | 'init' | 'completion' | 'help' | 'version';
 
-export const COMMANDS: readonly Command[] = ['run', 'check', 'catalog', 'lab', 'serve', 'healthcheck', 'diff', 'help', 'version'];
+export const COMMANDS: readonly Command[] = ['run', 'check', 'catalog', 'lab', 'serve', 'healthcheck', 'diff', 'init', 'completion', 'help', 'version'];
 
 /** The commands that read options (help and version accept any and read none). */
 export type OptionReader = Exclude<Command, 'help' | 'version'>;
 
-export const OPTION_READERS: readonly OptionReader[] = ['run', 'serve', 'healthcheck', 'check', 'catalog', 'lab', 'diff'];
+export const OPTION_READERS: readonly OptionReader[] = ['run', 'serve', 'healthcheck', 'check', 'catalog', 'lab', 'diff', 'init', 'completion'];
 
 /** Where an option is listed in a command's help. */
 export type OptionSection = 'probe' | 'profile' | 'learning' | 'serve' | 'lab' | 'output' | 'global';
@@ -72,7 +72,7 @@ export const OPTIONS = {
   },
   config: {
     type: 'string', example: 'amlprobe.yaml', short: 'c', value: 'FILE', readBy: [...SETTINGS, 'catalog'], section: 'probe',
-    help: 'YAML config (endpoints, expectations, settings, workspace profile); see config/example.yaml and config/amlprobe.schema.json',
+    help: "YAML config (endpoints, expectations, settings, workspace profile); see config/example.yaml and config/amlprobe.schema.json. Without --config: ./amlprobe.yaml when there is one, else the file AMLPROBE_CONFIG names (named on stderr); 'amlprobe init' writes a starter",
     helpFor: {
       check: 'YAML config: \'check\' takes its settings, CA files and private-endpoint files only (not its endpoints or workspace profile); see config/example.yaml',
       catalog: 'YAML config: its workspace profile and scenarios fill the catalog; see config/example.yaml',
@@ -131,6 +131,10 @@ export const OPTIONS = {
       check: "'az network private-endpoint show|list -o json' output (repeatable; also dns-zone-group list, nic show): each target that is a private FQDN must resolve to exactly its endpoint's address, and every other private name in the files gets a DNS check (targets are then optional)",
     },
   },
+  'private-dependency': {
+    type: 'string', example: 'storage', multiple: true, value: 'KIND|HOST', readBy: SETTINGS, section: 'probe',
+    help: 'this dependency is behind a private endpoint, so its names must resolve privately (repeatable, or comma-separated): storage, blob, file, queue, table, dfs, keyvault, acr, a host name or *.suffix. Without it a name still fails when its CNAME enters its privatelink zone and ends public',
+  },
   scenario: { type: 'string', example: 'studio', multiple: true, value: 'NAME', readBy: [...PLAN, 'catalog'], section: 'profile', help: "only these catalog scenarios (repeatable); see 'amlprobe catalog'" },
   cloud: { type: 'string', example: 'public', value: 'NAME', readBy: PROFILE, section: 'profile', help: 'public (default), china or usgov' },
   region: { type: 'string', example: 'eastus', value: 'NAME', readBy: PROFILE, section: 'profile', help: 'e.g. eastus, westeurope' },
@@ -152,8 +156,9 @@ export const OPTIONS = {
   'private-endpoints': { type: 'boolean', readBy: PROFILE, section: 'profile', help: 'the workspace is reached through private endpoints' },
   'no-private-endpoints': { type: 'boolean', readBy: PROFILE, section: 'profile', help: 'the workspace is not reached through private endpoints' },
   'workspace-json': {
-    type: 'string', example: 'workspace.json', value: 'FILE', readBy: PROFILE, section: 'profile',
+    type: 'string', example: 'workspace.json', value: 'FILE', readBy: [...PROFILE, 'init'], section: 'profile',
     help: "read the profile from 'az ml workspace show -o json' output (region, name, ID, storage, key vault, registry, cloud, public access); flags and config keys win over it",
+    helpFor: { init: "fill the starter config's workspace profile from 'az ml workspace show -o json' output" },
   },
   // Known only so that it can be refused without echoing its value (see refuseTokenFlag in args.ts).
   token: { type: 'string', readBy: [], section: 'learning', help: 'refused: a token on the command line shows in ps and shell history', hidden: true },
@@ -180,6 +185,15 @@ export const OPTIONS = {
     },
   },
   compact: { type: 'boolean', readBy: ['run', 'check'], section: 'output', help: 'with JSON: the report on one line, for line-based log collectors' },
+  quiet: {
+    type: 'boolean', short: 'q', readBy: ['run', 'check'], section: 'output',
+    help: 'print only the verdict line (the exit code says the rest); no progress or notes on stderr. --output files are still written whole',
+  },
+  verbose: {
+    type: 'boolean', short: 'v', readBy: ['run', 'check'], section: 'output',
+    help: "table: under every row, passed ones too, each layer's time and each resolver's answer",
+  },
+  force: { type: 'boolean', readBy: ['init'], section: 'output', help: 'replace FILE when it exists (without it, init never overwrites a file)' },
   'no-color': {
     type: 'boolean', readBy: ['run', 'check', 'lab'], global: true, section: 'output',
     help: 'no colour (also NO_COLOR=1; colour is off when not a terminal)',
