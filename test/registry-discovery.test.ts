@@ -25,6 +25,7 @@ import { startForwardProxy } from './helpers/forward-proxy.js';
 import { createTestCa } from './helpers/test-ca.js';
 import { buildRunPlan } from '../src/plan/build-run-plan.js';
 import { runEndpoints } from '../src/engine/run-endpoints.js';
+import { pemFingerprint256 } from '../src/net/public-roots.js';
 
 const TOKEN = 'test-token-aaaaaaaaaaaaaaaaaaaa';
 const token: TokenProvider = async () => ({ ok: true, token: TOKEN, origin: 'AMLPROBE_TOKEN' });
@@ -257,6 +258,8 @@ describe('registries end to end: discovery, then the returned FQDNs on 443 (loop
     const to = `127.0.0.1:${registryHost.port}`;
     plan.settings.redirects = Object.fromEntries(['10.1.2.3', '10.1.2.4', '10.1.2.5', '10.1.2.6', '10.1.2.7'].map((a) => [`tcp/${a}:443`, to]));
     plan.settings.redirectOnly = true;
+    // The test CA stands in for a public root here: these are Microsoft names (src/net/public-roots.ts).
+    plan.settings.publicRoots = [pemFingerprint256(ca.caCert)];
     const ids = ['registry-fqdn:443', 'registry-fqdn@westeurope:443', 'registry-private-fqdn', 'registry-private-fqdn@westeurope', 'registry-storage-private:443', 'registry-acr-private:443', 'registry-acr-data-private:443'];
     const outcome = await runEndpoints(ids.map((id) => planned.get(id)!), plan.settings, { secureContext: buildSecureContext({ extraCaFiles: plan.caFiles }) });
     for (const result of outcome.results) {
