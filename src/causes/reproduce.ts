@@ -49,10 +49,18 @@ function curlUrl(result: EndpointResult): string {
 /** The headers that turn curl's GET into the WebSocket upgrade amlprobe sent. */
 const UPGRADE = ['-H', 'Connection: Upgrade', '-H', 'Upgrade: websocket', '-H', 'Sec-WebSocket-Version: 13', '-H', 'Sec-WebSocket-Key: YW1scHJvYmUtcmVwcm9kdWNl'];
 
-function curlCommand(result: EndpointResult, address: string | null, proxy: string | undefined, seconds: number): string {
+/** What the proof commands take from the run: its layer timeout and the CA file it trusted besides the system's. */
+export interface ProofSettings {
+  timeoutMs: number;
+  /** The first --ca-file, handed to openssl (-CAfile) and curl (--cacert) so they trust what amlprobe trusted. */
+  caFile?: string | undefined;
+}
+
+function curlCommand(result: EndpointResult, address: string | null, proxy: string | undefined, seconds: number, caFile?: string): string {
   const route = proxy !== undefined ? ['-x', proxy] : address !== null ? ['--resolve', `${result.host}:${result.port}:${address.includes(':') ? `[${address}]` : address}`] : [];
   const upgrade = result.protocol === 'ws' || result.protocol === 'wss' ? UPGRADE : [];
-  return shellCommand(['curl', '-v', '--max-time', String(seconds), ...route, ...upgrade, curlUrl(result)]);
+  const ca = caFile !== undefined && /^(https|wss)$/.test(result.protocol) ? ['--cacert', caFile] : [];
+  return shellCommand(['curl', '-v', '--max-time', String(seconds), ...ca, ...route, ...upgrade, curlUrl(result)]);
 }
 
 /** nc to the same address and port (-u for UDP); through a proxy, nc's own CONNECT (-X connect -x). */
@@ -61,20 +69,21 @@ function ncCommand(result: EndpointResult, address: string, udp: boolean, proxy:
   return shellCommand(['nc', '-vz', ...(udp ? ['-u'] : []), '-w', String(seconds), address, String(result.port)]);
 }
 
-function opensslCommand(result: EndpointResult, address: string, servername: string, proxy: string | undefined, seconds: number): string {
+function opensslCommand(result: EndpointResult, address: string, servername: string, proxy: string | undefined, seconds: number, caFile?: string): string {
   // -connect names the target; through a proxy openssl sends CONNECT for that same name, as amlprobe did.
   const connect = proxy !== undefined ? ['-connect', hostPort(result.host, result.port), '-proxy', proxyHostPort(proxy)] : ['-connect', hostPort(address, result.port)];
   // timeout: s_client has no timer of its own; </dev/null: end after the handshake instead of waiting for input.
-  return `${shellCommand(['timeout', String(seconds), 'openssl', 's_client', ...connect, '-servername', servername, '-verify_return_error', '-brief'])} </dev/null`;
+  return `${shellCommand(['timeout', String(seconds), 'openssl', 's_client', ...connect, '-servername', servername, ...(caFile !== undefined ? ['-CAfile', caFile] : []), '-verify_return_error', '-brief'])} </dev/null`;
 }
 
 /**
  * The commands that reproduce a failed result's deciding layer, each a POSIX shell line; empty for
- * a result that did not fail or was never probed. `timeoutMs` is the run's layer timeout.
+ * a result that did not fail or was never probed.
  */
-export function reproduceCommands(result: EndpointResult, timeoutMs: number): string[] {
+export function reproduceCommands(result: EndpointResult, run: ProofSettings): string[] {
   if (result.status !== 'fail' || result.layer === null || result.checks.length === 0) return [];
-  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+  const seconds = Math.max(1, Math.ceil(run.timeoutMs / 1000));
+  const caFile = run.caFile;
   const deciding = checkOf(result, result.layer);
   const proxy = (checkOf(result, 'tcp')?.data as ConnectData | undefined)?.proxy;
   const connected = (deciding?.data as ConnectData | UdpData | undefined)?.address;
@@ -84,16 +93,16 @@ export function reproduceCommands(result: EndpointResult, timeoutMs: number): st
       return dnsCommands(deciding?.data as DnsData | undefined, result.host);
     case 'tls': {
       const servername = (deciding?.data as TlsData | undefined)?.servername ?? result.host;
-      return address === null && proxy === undefined ? [] : [opensslCommand(result, address ?? result.host, servername, proxy, seconds)];
+      return address === null && proxy === undefined ? [] : [opensslCommand(result, address ?? result.host, servername, proxy, seconds, caFile)];
     }
     case 'http':
     case 'websocket':
-      return [curlCommand(result, address, proxy, seconds)];
+      return [curlCommand(result, address, proxy, seconds, caFile)];
     case 'udp':
       return address === null ? [] : [ncCommand(result, address, true, undefined, seconds)];
     default:
       // tcp, and any later layer on a TCP connection (smb, a kind added later): can the port be reached at all.
-      if (proxy !== undefined && /^(https?|wss?)$/.test(result.protocol)) return [curlCommand(result, address, proxy, seconds)];
+      if (proxy !== undefined && /^(https?|wss?)$/.test(result.protocol)) return [curlCommand(result, address, proxy, seconds, caFile)];
       return address === null && proxy === undefined ? [] : [ncCommand(result, address ?? result.host, false, proxy, seconds)];
   }
 }

@@ -32,6 +32,6 @@ export async function probeAndReport(plan: ResolvedPlan, outputs: ReportOutput[]
   const { renderReportChunks } = await import('../report/render.js');
   const { shouldUseColour } = await import('../report/table.js');
   const colour = !flags['no-color'] && shouldUseColour(process.stdout, process.env);
-  await writeReportOutputs(outputs, (format, withColour) => renderReportChunks(report, format, { colour: withColour, compact: flags.compact === true }), colour);
+  await writeReportOutputs(outputs, (format, withColour) => renderReportChunks(report, format, { colour: withColour, compact: flags.compact === true, showCommands: flags['show-commands'] === true }), colour);
   return exitCodeFor(report.summary);
 }

@@ -19,7 +19,7 @@ import { VERSION } from '../version.js';
  * What the engine probes: a resolved plan (src/plan/run-plan.ts), or the part of one a caller that
  * plans by hand (tests) gives. The report copies the plan's run-level facts as they are.
  */
-export type RunPlan = Pick<ResolvedPlan, 'endpoints' | 'settings'> & Partial<Pick<ResolvedPlan, 'startedAt' | 'notProbed' | 'workspace' | 'missingInputs'>>;
+export type RunPlan = Pick<ResolvedPlan, 'endpoints' | 'settings'> & Partial<Pick<ResolvedPlan, 'startedAt' | 'notProbed' | 'workspace' | 'missingInputs' | 'caFiles'>>;
 
 /** Probes the plan and returns the report; never throws for network failures. */
 export async function probeToReport(plan: RunPlan, options: { secureContext?: SecureContext | (() => SecureContext); onProgress?: (p: Progress) => void } = {}): Promise<Report> {
@@ -30,7 +30,7 @@ export async function probeToReport(plan: RunPlan, options: { secureContext?: Se
   const results = [...outcome.results, ...(plan.notProbed ?? []).map(cleanEndpointResult)];
   // Each failure's proof, from its own evidence (cleaned above): what the network team can rerun.
   for (const result of results) {
-    const commands = reproduceCommands(result, plan.settings.timeoutMs);
+    const commands = reproduceCommands(result, { timeoutMs: plan.settings.timeoutMs, caFile: plan.caFiles?.[0] });
     if (commands.length > 0) result.reproduce = commands;
   }
   const report: Report = {

@@ -14,15 +14,17 @@ export interface RenderOptions {
   colour: boolean;
   /** JSON only: the whole report on one line (a CronJob's log line), instead of indented. */
   compact?: boolean;
+  /** Table and Markdown: each failed row's proof commands under it (--show-commands); JSON and HTML always carry them. */
+  showCommands?: boolean;
 }
 
 /** Every report format of a probe run (src/report/formats.ts), with its renderer. */
 const RENDERERS: Record<RunFormat, (report: Report, opts: RenderOptions) => string> = {
-  table: (report: Report, opts: RenderOptions) => renderTable(report, { colour: opts.colour }),
+  table: (report: Report, opts: RenderOptions) => renderTable(report, { colour: opts.colour, showCommands: opts.showCommands === true }),
   json: (report: Report) => renderJson(report),
   html: (report: Report) => renderHtml(report),
   junit: (report: Report) => renderJunit(report),
-  markdown: (report: Report) => renderMarkdown(report),
+  markdown: (report: Report, opts: RenderOptions) => renderMarkdown(report, { showCommands: opts.showCommands === true }),
 };
 
 export { RUN_FORMATS, isRunFormat, type RunFormat } from './formats.js';
