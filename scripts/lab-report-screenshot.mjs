@@ -29,8 +29,11 @@ try {
     // The lab's explanations repeat the causes in the picture: fold them so the grid and a path show.
     await tab.evaluate(() => document.getElementById('lab')?.remove());
     await tab.click('tr.row[data-id="keyvault:443"]');
-    const panel = await tab.locator('tr.detail:not([hidden])').first().boundingBox();
-    const bottom = Math.ceil((panel?.y ?? 0) + Math.min(panel?.height ?? 0, 330));
+    // Down to the panel's path picture and proof commands, in page coordinates (the click scrolled).
+    const bottom = await tab.evaluate(() => {
+      const cmds = document.querySelector('tr.detail:not([hidden]) pre.cmds');
+      return Math.ceil((cmds?.getBoundingClientRect().bottom ?? 800) + window.scrollY + 12);
+    });
     await tab.screenshot({ path: out, fullPage: true, clip: { x: 0, y: 0, width: 1180, height: Math.min(bottom, 1700) } });
   } finally {
     await browser.close();

@@ -5,13 +5,13 @@
 import { escapeHtml as e } from './escape.js';
 import type { Hop, PathColumns } from './path-hops.js';
 
-const BOX_W = 220;
+const BOX_W = 240;
 const BOX_H = 62;
 const GAP_X = 34;
 const GAP_Y = 10;
 const PAD = 6;
 /** Characters that fit on a line of a box at the picture's font size; the full text is in the hop's <title>. */
-const FIT = 29;
+const FIT = 31;
 
 function fit(text: string): string {
   return text.length <= FIT ? text : `${text.slice(0, FIT - 1)}…`;
