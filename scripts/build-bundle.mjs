@@ -24,34 +24,65 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { builtinsAtRunTimePlugin, bundledFilesPlugin, textChunksPlugin, TEXT_CHUNKS } from './bundle-plugins.mjs';
+import { asComment, builtinsAtRunTimePlugin, bundledFilesPlugin, textChunksPlugin, TEXT_CHUNKS } from './bundle-plugins.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const dist = join(root, 'dist');
 const outfile = join(dist, 'amlprobe.mjs');
 
-await build({
+// The file is a small stub followed by the program in a comment. Node compiles a module whole
+// before running any of it, and compiling the program (about 2 MB with its carried packages) was
+// most of what `--version` and a one-endpoint `check` cost above bare `node -e 0`; a comment is only
+// skipped over. The stub runs node-guard.ts (so it is lowered for old Node.js and parses there),
+// answers `--version` by itself, and otherwise reads its own file and evaluates the program, which
+// is built for the Node.js it needs. Large packages the program uses only in some commands (see
+// TEXT_CHUNKS) are further comments, evaluated when first required.
+const chunks = new Map();
+const program = await build({
   // The tsc output is bundled, so the bundle runs exactly the code the tests ran.
   entryPoints: [join(dist, 'src', 'cli.js')],
+  write: false,
   outfile,
   bundle: true,
   platform: 'node',
-  format: 'esm',
-  // Node 12 (Ubuntu 22.04's) must parse it so node-guard.ts can speak; the cost is private fields
-  // compiled to WeakMaps in undici and ws, unmeasurable next to a network round trip.
-  target: 'node12',
+  format: 'cjs',
+  target: 'node20',
   minify: true,
   // Class and function names stay: error messages and `instanceof`-free checks read error.name.
   keepNames: true,
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [bundledFilesPlugin(root), builtinsAtRunTimePlugin(), textChunksPlugin(root, TEXT_CHUNKS)],
+  plugins: [bundledFilesPlugin(root), textChunksPlugin(root, TEXT_CHUNKS, chunks)],
+  // The program finds its data files beside the bundle (src/package-root.ts): the stub passes its URL.
+  define: { AMLPROBE_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__amlprobeUrl' },
+});
+const stub = await build({
+  stdin: { contents: stubSource(), resolveDir: root, loader: 'js', sourcefile: 'bundle-stub.js' },
+  write: false,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  // Node 12 (Ubuntu 22.04's) must parse the stub so node-guard.ts can speak.
+  target: 'node12',
+  minify: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+  plugins: [builtinsAtRunTimePlugin()],
   define: { AMLPROBE_VERSION: JSON.stringify(pkg.version) },
-  // ws and ajv are CommonJS and call require('events') and friends; an ES module has no require.
   // 'module', not 'node:module': Node 12 before 12.20 has no node: scheme, and this line runs first.
   banner: { js: "import { createRequire as __amlprobeCreateRequire } from 'module'; const require = __amlprobeCreateRequire(import.meta.url);" },
 });
+// The hashbang goes first, for `./amlprobe.mjs`; the program's own (from cli.js) would not compile inside a function.
+const programText = program.outputFiles[0].text.replace(/^#!.*\n/, '');
+const parts = ['#!/usr/bin/env node', stub.outputFiles[0].text.replace(/^#!.*\n/, ''), asComment('program', programText)];
+for (const [name, text] of chunks) parts.push(asComment(name, text));
+writeFileSync(outfile, parts.join('\n'), { mode: 0o755 });
+
+/** The stub: the guard first, then `--version`, then the program (scripts/bundle-stub.mjs). */
+function stubSource() {
+  return `import ${JSON.stringify(join(dist, 'src', 'node-guard.js'))};\nimport ${JSON.stringify(join(root, 'scripts', 'bundle-stub.mjs'))};\n`;
+}
 
 // The tarball: a staging folder laid out as the box will see it, then `tar` (present on Linux,
 // macOS and Windows 10+), so no archive library is needed.

@@ -50,7 +50,7 @@ export function builtinsAtRunTimePlugin() {
 }
 
 /** The packages carried as text: large, and needed only by some commands (see textChunksPlugin). */
-export const TEXT_CHUNKS = ['@azure/identity', 'undici', 'ws'];
+export const TEXT_CHUNKS = ['@azure/identity', 'undici', 'ws', 'yaml', 'ajv', 'ajv/dist/2020.js'];
 
 /**
  * Each of `packages` (imported by amlprobe's code by its bare name) becomes a CommonJS module that
@@ -61,7 +61,7 @@ export const TEXT_CHUNKS = ['@azure/identity', 'undici', 'ws'];
  * that imports them only when that module is first imported, so `--version` or `catalog` never
  * evaluates them.
  */
-export function textChunksPlugin(root, packages) {
+export function textChunksPlugin(root, packages, comments) {
   const names = new Set(packages);
   return {
     name: 'amlprobe-text-chunks',
@@ -81,10 +81,13 @@ export function textChunksPlugin(root, packages) {
           logLevel: 'warning',
         });
         const file = `amlprobe-${args.path.replace(/[^a-z0-9]+/gi, '-').replace(/^-/, '')}.cjs`;
+        // The one-file tool keeps the text in a comment of its own (build-bundle.mjs), read when required.
+        if (comments !== undefined) comments.set(file, chunk.outputFiles[0].text);
+        const source = comments !== undefined ? `__amlprobeChunk(${JSON.stringify(file)})` : JSON.stringify(chunk.outputFiles[0].text);
         return {
           contents: [
             // Built-ins only: the chunk carries all its packages.
-            `const source = ${JSON.stringify(chunk.outputFiles[0].text)};`,
+            `const source = ${source};`,
             `const wrapper = require('node:vm').runInThisContext('(function (require, module, exports) {' + source + '\\n})', { filename: ${JSON.stringify(file)} });`,
             'wrapper(require, module, module.exports);',
           ].join('\n'),
@@ -94,4 +97,10 @@ export function textChunksPlugin(root, packages) {
       });
     },
   };
+}
+
+/** `text` as a comment of the one-file tool that scripts/bundle-stub.mjs finds by `name`. */
+export function asComment(name, text) {
+  if (text.includes('\u0001')) throw new Error(`${name} contains U+0001, which the one-file tool uses to escape "*/"`);
+  return `/*@amlprobe:${name}\n${text.split('*/').join('*\u0001/')}\n@amlprobe:end*/`;
 }

@@ -113,7 +113,7 @@ describe('dist/amlprobe.mjs copied alone', () => {
     assert.equal(identity.requests.length > 0, true);
   });
 
-  it('undici, ws and @azure/identity are evaluated only by the commands that need them', async () => {
+  it('undici, ws, @azure/identity, yaml and ajv are evaluated only by the commands that need them', async () => {
     // Records every chunk the bundle evaluates from text (scripts/bundle-plugins.mjs textChunksPlugin).
     const spy = [
       "import vm from 'node:vm';",
@@ -128,10 +128,10 @@ describe('dist/amlprobe.mjs copied alone', () => {
       assert.equal(r.code, 0, show(r));
       assert.deepEqual(chunks(r), [], args.join(' '));
     }
-    // Control: the lab probes HTTP and WebSocket, so the spy does see those two.
+    // Control: the lab probes HTTP and WebSocket and validates the catalog it serves, so the spy sees those.
     const lab = await runNode(['--import', hook], lone, ['lab', '--no-faults', '--no-color'], dir);
     assert.equal(lab.code, 0, show(lab));
-    assert.deepEqual(chunks(lab).sort(), ['amlprobe-undici.cjs', 'amlprobe-ws.cjs']);
+    assert.deepEqual(chunks(lab).filter((name) => name !== lone).sort(), ['amlprobe-ajv-dist-2020-js.cjs', 'amlprobe-ajv.cjs', 'amlprobe-undici.cjs', 'amlprobe-ws.cjs', 'amlprobe-yaml.cjs']);
   });
 
   it('on an older Node.js: one line, exit 2, before any other module runs', async () => {

@@ -2,9 +2,8 @@
 // This is the list a firewall administrator needs: hosts, ports, service tags and rules.
 
 import { UsageError } from '../errors.js';
-import { loadCatalog } from '../plan/catalog-load.js';
+import { loadShippedCatalog } from '../plan/shipped-catalog.js';
 import { expandCatalog } from '../plan/catalog-expand.js';
-import { loadConfig } from '../plan/config.js';
 import { parseCatalogFormat, renderCatalog } from '../report/catalog-formats.js';
 import type { ParsedArgs } from './args.js';
 import { writeOutput } from '../output/output.js';
@@ -19,11 +18,12 @@ export async function catalogCommand(args: ParsedArgs): Promise<number> {
     throw new UsageError(`'catalog' takes no arguments, got '${args.positionals.join(' ')}'. Use --scenario NAME to choose scenarios.`);
   }
   const format = parseCatalogFormat(flags.format ?? 'table');
-  const config = flags.config !== undefined ? loadConfig(flags.config) : undefined;
+  // The YAML parser and the schema validator load only when a config is given.
+  const config = flags.config !== undefined ? (await import('../plan/config.js')).loadConfig(flags.config) : undefined;
   const { profile } = profileFromOptions(profileOptions(flags), config?.profile, process.env, config?.workspaceJson);
   const named = flags.scenario ?? (config && config.scenarios.length > 0 ? config.scenarios : undefined);
   // Without --scenario the catalog lists every scenario: the administrator's full picture.
-  const expansion = expandCatalog(loadCatalog(), profile, named ? { scenarios: named } : {});
+  const expansion = expandCatalog(await loadShippedCatalog(), profile, named ? { scenarios: named } : {});
   await writeOutput(renderCatalog(expansion, profile, format), singleOutput(flags, 'catalog'));
   return 0;
 }

@@ -14,8 +14,7 @@ import type { ProxyServer } from '../model/route.js';
 import type { RunSettings } from '../model/settings.js';
 import { buildSettings } from './build-settings.js';
 import { expandCatalog, type NotProbedRow } from './catalog-expand.js';
-import { loadCatalog } from './catalog-load.js';
-import { loadConfig } from './config.js';
+import { loadShippedCatalog } from './shipped-catalog.js';
 import { defaultScenarios } from './default-scenarios.js';
 import type { RunPlanOptions } from './plan-options.js';
 import { finishSettings, type AzureDnsChoice } from './finish-settings.js';
@@ -32,7 +31,8 @@ import { profileFromOptions } from './workspace-profile.js';
  */
 export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedPlan> {
   const startedAt = options.startedAt ?? commandStartedAt();
-  const config = options.config !== undefined ? loadConfig(options.config) : undefined;
+  // The YAML parser and the schema validator load only for a run that has a config file.
+  const config = options.config !== undefined ? (await import('./config.js')).loadConfig(options.config) : undefined;
   const { azureDns: askedAzureDns, ...asked } = buildSettings(options.settings, config?.settings ?? {}, env);
   const built = profileFromOptions(options.profile, config?.profile, env, config?.workspaceJson);
   const names = readPrivateEndpointNames([...(config?.privateEndpointsJson ?? []), ...(options.privateEndpointsJson ?? [])]);
@@ -68,7 +68,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
       // comparing with it tells "custom DNS not forwarding" from "zone not linked".
       azureDns = { address: env.AMLPROBE_AZURE_DNS_ADDRESS?.trim() || AZURE_DNS_ADDRESS, auto: true };
     }
-    const catalog = loadCatalog();
+    const catalog = await loadShippedCatalog();
     const { profile, origin } = built;
     const expansion = expandCatalog(catalog, profile, { scenarios: named ?? defaultScenarios(profile, catalog) });
     const seen = new Set(endpoints.map((e) => e.id));

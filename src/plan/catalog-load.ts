@@ -5,8 +5,9 @@ import { basename, join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { listFolder, readTextFile } from '../package-files.js';
-import { BUILTIN_ROOT, packageRoot } from '../package-root.js';
+import { readTextFile } from '../package-files.js';
+import { BUILTIN_ROOT } from '../package-root.js';
+import { defaultCatalogDir, defaultSchemaPath, scenarioFileNames } from './catalog-files.js';
 import { UsageError } from '../errors.js';
 import type { Cloud } from '../model/profile.js';
 import type { Protocol } from '../model/endpoint.js';
@@ -62,15 +63,7 @@ export interface CatalogScenario {
   file?: string;
 }
 
-/** The catalog shipped with amlprobe. */
-export function defaultCatalogDir(): string {
-  return join(packageRoot(), 'probes');
-}
-
-/** The schema every scenario file must satisfy. */
-export function defaultSchemaPath(): string {
-  return join(defaultCatalogDir(), 'catalog.schema.json');
-}
+export { defaultCatalogDir, defaultSchemaPath } from './catalog-files.js';
 
 /**
  * Reads and validates every *.yaml in `dir` (sorted by name). Throws UsageError with file:line for
@@ -81,7 +74,7 @@ export function loadCatalog(dir: string = defaultCatalogDir(), schemaPath: strin
   const validate = compileSchema(schemaPath);
   let files: string[];
   try {
-    files = listFolder(dir).filter((name) => /\.ya?ml$/i.test(name)).sort();
+    files = scenarioFileNames(dir);
   } catch (error) {
     throw new UsageError(`cannot read the catalog directory: ${(error as Error).message}`, dir);
   }
