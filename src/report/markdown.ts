@@ -16,6 +16,7 @@ import type { Column } from '../checks/descriptor.js';
 import { endpointUrl, formatDuration } from './table.js';
 import { originLine } from './origin-line.js';
 import { unblocksText } from './causes-text.js';
+import { sourceTitle } from './source-titles.js';
 import type { Cause } from '../model/cause.js';
 
 const MARK: Record<Status, string> = { pass: '✓', fail: '✗', warn: '!', skip: '–' };
@@ -96,6 +97,13 @@ function header(report: Report): string[] {
   return lines;
 }
 
+/** A cited source as its document's title, linked when it has an address; an id the table lacks as code. */
+function sourceLink(id: string): string {
+  const source = sourceTitle(id);
+  if (source === undefined) return code(id);
+  return source.url === undefined ? inline(source.title) : `[${inline(source.title)}](${source.url.replace(/[()<>\s]/g, encodeURIComponent)})`;
+}
+
 /** "What to fix first": the ranked causes, each with its fix and the endpoints it unblocks. */
 function causesSection(causes: readonly Cause[] | undefined): string[] {
   if (causes === undefined || causes.length === 0) return [];
@@ -129,7 +137,7 @@ function fixSection(result: EndpointResult, showCommands: boolean): string[] {
   lines.push(`- **Fix:** ${meta?.remediation ? inline(meta.remediation) : 'see the reason code in docs/verdicts.md'}`);
   if (meta?.sources !== undefined && meta.sources.length > 0) {
     lines.push(`- **Sources:**`);
-    for (const source of meta.sources) lines.push(`  - <${source.replace(/[<>\s]/g, encodeURIComponent)}>`);
+    for (const source of meta.sources) lines.push(`  - ${sourceLink(source)}`);
   }
   if (showCommands && result.reproduce !== undefined && result.reproduce.length > 0) {
     lines.push('- **Reproduce:**', '', ...shellBlock(result.reproduce).map((l) => `  ${l}`));
