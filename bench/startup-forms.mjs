@@ -37,7 +37,7 @@ function commands(port) {
     ['node dist/src/cli.js check tcp://127.0.0.1', `${node} ${join(ROOT, 'dist/src/cli.js')} ${check}`],
     ['node dist/amlprobe.mjs check tcp://127.0.0.1', `${node} ${bundle} ${check}`],
   ];
-  if (existsSync(sea)) list.push(['dist/amlprobe-linux-x64 --version', `${sea} --version`], ['dist/amlprobe-linux-x64 catalog', `${sea} catalog`]);
+  if (existsSync(sea)) list.push(['dist/amlprobe-linux-x64 --version', `${sea} --version`], ['dist/amlprobe-linux-x64 catalog', `${sea} catalog`], ['dist/amlprobe-linux-x64 check tcp://127.0.0.1', `${sea} ${check}`]);
   return list;
 }
 

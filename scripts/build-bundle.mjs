@@ -53,7 +53,7 @@ const program = await build({
   keepNames: true,
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [bundledFilesPlugin(root), textChunksPlugin(root, TEXT_CHUNKS, chunks)],
+  plugins: [bundledFilesPlugin(root, chunks), textChunksPlugin(root, TEXT_CHUNKS, chunks)],
   // The program finds its data files beside the bundle (src/package-root.ts): the stub passes its URL.
   define: { AMLPROBE_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__amlprobeUrl' },
 });

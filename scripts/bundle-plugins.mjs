@@ -4,6 +4,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 /** The data files amlprobe reads at run time, relative to the repository root (what package-files.ts serves). */
@@ -20,14 +21,28 @@ export function bundledFileNames(root) {
   ];
 }
 
-/** dist/src/bundled-files.js becomes a generated module holding the data files' text. */
-export function bundledFilesPlugin(root) {
+/**
+ * dist/src/bundled-files.js becomes a generated module holding the data files' text, and
+ * dist/src/plan/catalog-data.js (the build's validated catalog) keeps its text. With `comments`
+ * (the one-file tool), both texts go into comments of their own and are read when the module first
+ * runs (scripts/bundle-stub.mjs): a string in the program would be compiled at every start.
+ */
+export function bundledFilesPlugin(root, comments) {
+  const text = (name, value) => {
+    if (comments === undefined) return JSON.stringify(value);
+    comments.set(name, value);
+    return `__amlprobeChunk(${JSON.stringify(name)})`;
+  };
   return {
     name: 'amlprobe-bundled-files',
     setup(b) {
       b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]bundled-files\.js$/ }, () => {
         const entries = bundledFileNames(root).map((name) => [name, readFileSync(join(root, name), 'utf8')]);
-        return { contents: `export const BUNDLED_FILES = new Map(${JSON.stringify(entries)});\n`, loader: 'js' };
+        return { contents: `export const BUNDLED_FILES = new Map(JSON.parse(${text('amlprobe-files.json', JSON.stringify(entries))}));\n`, loader: 'js' };
+      });
+      b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]plan[\\/]catalog-data\.js$/ }, async (args) => {
+        const { digest, text: catalog } = await import(pathToFileURL(args.path).href);
+        return { contents: `export const digest = ${JSON.stringify(digest)};\nexport const text = ${text('amlprobe-catalog.json', catalog)};\n`, loader: 'js' };
       });
     },
   };
