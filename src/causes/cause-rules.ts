@@ -53,7 +53,7 @@ function blockedRule(what: string): CauseRule {
       const [kind, subject, transport] = s.value.split(' ');
       const proto = (transport ?? 'tcp').toUpperCase();
       return kind === 'tag'
-        ? `Outbound ${proto} ${ports(s)} to the ${subject ?? ''} service tag ${what} (${hosts(s)}).`
+        ? `Outbound ${proto} ${ports(s)} to the ${subject ?? ''} service tag ${what}: ${hosts(s)}.`
         : `${proto} ${ports(s)} to ${subject ?? ''} ${what}.`;
     },
     fix: (s) => {

@@ -11,7 +11,7 @@ import type { Reason } from '../../src/model/reason.js';
 import type { EndpointResult } from '../../src/model/result.js';
 import type { Report } from '../../src/model/report.js';
 import { describeRun, parseJsonOutput } from '../helpers/cli.js';
-import { IP } from './helpers/netns.js';
+import { assertPrerequisites, IP } from './helpers/netns.js';
 import { ADDR, HOSTS, PROXY, startWorkspaceLab, type WorkspaceLab } from './helpers/workspace-lab.js';
 
 /** One failure, and what its commands' output must show when run by hand. */
@@ -41,6 +41,13 @@ describe('e2e: proof commands reproduce the verdict, causes group the shared fix
   const common = (): string[] => ['--format', 'json', '--no-system-resolver', '--dns-server', lab?.dnsServer ?? '', '--timeout', '1s'];
 
   before(async () => {
+    // The tools the commands name, besides the lab's own (openssl): missing ones fail the suite.
+    assertPrerequisites([
+      { program: 'dig', debianPackage: 'dnsutils' },
+      { program: 'nc', debianPackage: 'netcat-openbsd' },
+      { program: 'curl', debianPackage: 'curl' },
+      { program: 'timeout', debianPackage: 'coreutils' },
+    ]);
     lab = await startWorkspaceLab();
   });
   after(async () => {
