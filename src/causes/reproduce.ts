@@ -29,15 +29,16 @@ function checkOf(result: EndpointResult, layer: string): LayerResult | undefined
   return result.checks.find((c) => c.layer === layer);
 }
 
-/** The dig per DNS server asked (same server, port and name), or getent for the system resolver alone. */
+/** The dig per DNS server asked (same server, port and name), and getent when the system resolver was asked too. */
 function dnsCommands(data: DnsData | undefined, host: string): string[] {
   const name = data?.name ?? host;
   const servers = [...new Set((data?.direct ?? []).map((d) => d.server))];
-  if (servers.length === 0) return [shellCommand(['getent', 'ahosts', name])];
-  return servers.map((server) => {
+  const digs = servers.map((server) => {
     const { host: address, port } = splitServer(server);
     return shellCommand(['dig', `@${address}`, ...(port === '53' ? [] : ['-p', port]), name, 'A', '+norecurse']);
   });
+  // The system's view (/etc/hosts, nsswitch, resolv.conf) when it was asked: what hosts_override and resolver_mismatch compare.
+  return data?.system !== undefined || digs.length === 0 ? [...digs, shellCommand(['getent', 'ahosts', name])] : digs;
 }
 
 /** The URL curl asks for: the endpoint's own name (the proxy, or --resolve, decides where it goes). */
