@@ -22,7 +22,7 @@ import { labPlan } from '../src/lab/lab-workspace.js';
 import { closedTcpPort, startTcpServer, type Listener } from './helpers/listeners.js';
 import { testSettings } from './helpers/settings.js';
 import type { Endpoint } from '../src/model/endpoint.js';
-import type { ConnectData, DnsData, TlsData, UdpData } from '../src/model/evidence.js';
+import type { ConnectData, DnsData, HttpData, TlsData, UdpData } from '../src/model/evidence.js';
 import type { EndpointResult } from '../src/model/result.js';
 import type { RunSettings } from '../src/model/settings.js';
 import type { Report } from '../src/model/report.js';
@@ -134,6 +134,18 @@ const PLANTED: { case: string; endpoint: string; reason: string; evidence: (r: E
       assert.match(r.checks.find((c) => c.layer === 'tcp')?.detail ?? '', /Contoso egress proxy/);
     },
   },
+  {
+    case: 'a storage account whose firewall refuses the client (403 AuthorizationFailure on its public endpoint)',
+    endpoint: 'storage-queue:443',
+    reason: 'service_firewall_denied',
+    evidence: (r) => {
+      const http = r.checks.find((c) => c.layer === 'http');
+      assert.equal(layer<DnsData>(r, 'dns')?.addresses[0]?.private, false);
+      assert.equal(r.checks.find((c) => c.layer === 'tls')?.status, 'pass');
+      assert.deepEqual((http?.data as HttpData | undefined)?.denial?.code, 'AuthorizationFailure');
+      assert.match(http?.detail ?? '', /public address 198\.51\.100\.\d+: the name does not resolve to a private endpoint/);
+    },
+  },
 ];
 
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -199,7 +211,7 @@ describe('amlprobe lab (faults planted)', () => {
 
   it('the table opens with "What to fix first", one entry per cause, before the matrix', () => {
     const text = table.stdout;
-    const first = text.indexOf('What to fix first (7 causes):');
+    const first = text.indexOf(`What to fix first (${LAB_FAULTS.length} causes):`);
     assert.ok(first > 0 && first < text.indexOf('ENDPOINT'), 'the causes come before the matrix');
     for (const cause of report.causes ?? []) assert.ok(text.replace(/\s+/g, ' ').includes(cause.summary), cause.summary);
   });

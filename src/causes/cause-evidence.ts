@@ -2,7 +2,7 @@
 // server that failed, the forward proxy, the service tag or FQDN rule, the certificate's issuer.
 // The cause table (cause-rules.ts) groups by these; nothing here probes or decides anew.
 
-import type { ConnectData, DnsData, TlsData } from '../model/evidence.js';
+import type { ConnectData, DnsData, HttpData, TlsData } from '../model/evidence.js';
 import type { EndpointResult } from '../model/result.js';
 import { zoneFor } from '../dns/privatelink-zones.js';
 
@@ -54,4 +54,18 @@ export function listed(values: readonly string[], max = 3): string {
   const distinct = [...new Set(values)];
   const shown = distinct.slice(0, max).join(', ');
   return distinct.length > max ? `${shown} and ${distinct.length - max} more` : shown;
+}
+
+/** Who refused an HTTP answer by its network rules ("Azure Storage", "Azure Firewall"), from the recognised denial. */
+export function deniedByOf(result: EndpointResult): string | undefined {
+  return (result.checks.find((c) => c.layer === 'http')?.data as HttpData | undefined)?.denial?.by;
+}
+
+/**
+ * The resource whose own firewall refused: the service and the first label of its host (the
+ * account, vault or registry name), so a storage account's blob, queue and file names are one.
+ */
+export function deniedResourceOf(result: EndpointResult): string | undefined {
+  const by = deniedByOf(result);
+  return by === undefined ? undefined : `${by} ${result.host.split('.')[0] ?? result.host}`;
 }

@@ -7,7 +7,7 @@
 import type { Reason } from '../model/reason.js';
 import type { EndpointResult } from '../model/result.js';
 import { publicParentOf } from '../dns/privatelink-zones.js';
-import { failedDnsServerOf, firewallRuleOf, issuerOf, listed, proxyOf, zoneOf } from './cause-evidence.js';
+import { deniedByOf, deniedResourceOf, failedDnsServerOf, firewallRuleOf, issuerOf, listed, proxyOf, zoneOf } from './cause-evidence.js';
 
 /** What a cause's texts are built from: the value its failures share, and the failures. */
 export interface Shared {
@@ -152,6 +152,18 @@ export const CAUSE_RULES: Partial<Record<Reason, CauseRule>> = {
     key: issuerOf,
     summary: (s) => `TLS to ${hosts(s)} presents a certificate for other names, issued by ${s.value}: the traffic reaches another server or a middlebox.`,
     fix: () => 'Check DNS and routing for these names (does the address belong to the resource?), and any TLS inspection rule on the way.',
+  },
+  service_firewall_denied: {
+    group: 'resource',
+    key: deniedResourceOf,
+    summary: (s) => `${s.value.replace(/ (\S+)$/, " '$1'")} refuses this client by its own network rules (${hostPorts(s)}).`,
+    fix: () => "Allow the client's subnet (a virtual network rule) or its public IP on the resource's Networking page, or reach it through its private endpoint (and its privatelink zone).",
+  },
+  firewall_denied: {
+    group: 'firewall',
+    key: deniedByOf,
+    summary: (s) => `${s.value} has no application rule for ${hostPorts(s)}: it answers 470.`,
+    fix: (s) => `Add an application rule on ${s.value} allowing ${hostPorts(s)} (or the service's FQDN tag).`,
   },
   deadline: runRule('The run deadline struck before these finished', 'Raise --deadline, or lower --timeout so that each layer gives up sooner.'),
   internal_error: runRule('amlprobe hit a bug', 'Report it with the JSON report: https://github.com/amlprobe/amlprobe/issues.'),

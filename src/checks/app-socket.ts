@@ -20,6 +20,8 @@ export const EVIDENCE_HEADERS: readonly string[] = [
   'via',
   'x-azure-ref',
   'x-ms-request-id',
+  'x-ms-error-code',
+  'x-squid-error',
   'proxy-agent',
   'content-type',
   'location',

@@ -39,12 +39,15 @@ export const httpKind: ProbeKind<'http'> = {
     timeout: (_endpoint, _state, timeoutMs) => ({ reason: 'http_timeout', message: `no HTTP answer within ${timeoutMs} ms` }),
     deadline: () => 'run deadline reached before an HTTP answer',
   },
-  json: { order: ['url', 'status', 'firstByteMs', 'code', 'headers'] },
+  json: { order: ['url', 'status', 'firstByteMs', 'code', 'headers', 'proxyError', 'denial'], objects: { denial: { order: ['by', 'code', 'requestId', 'message'] } } },
   okCell: (check) => String(answeredStatus(check) ?? formatMs(check.ms)),
   cells: {
     http_status: (check) => String(answeredStatus(check) ?? 'bad status'),
     http_timeout: () => 'timeout',
     http_failed: (check) => evidenceCode(check) ?? 'failed',
+    // The status alone keeps the matrix narrow; the lines under the row say who refused.
+    service_firewall_denied: (check) => String(answeredStatus(check) ?? 'denied'),
+    firewall_denied: (check) => String(answeredStatus(check) ?? 470),
   },
   facts: headerFacts,
   panel: (d) => [
@@ -54,6 +57,11 @@ export const httpKind: ProbeKind<'http'> = {
         ['status', d.status === undefined ? undefined : String(d.status)],
         ['first byte', d.firstByteMs === undefined ? undefined : formatMs(d.firstByteMs)],
         ['error', d.code],
+        ['proxy error', d.proxyError],
+        ['denied by', d.denial?.by],
+        ['error code', d.denial?.code],
+        ['request id', d.denial?.requestId === undefined ? undefined : { code: d.denial.requestId }],
+        ['message', d.denial?.message],
       ],
     },
     headerTable(d.headers),

@@ -1,8 +1,10 @@
 // The HTTP layer: one GET over the connection the tcp (and tls) layers opened. Any HTTP answer
-// proves the path works; only an explicit expect.httpStatus turns a status into a failure.
+// proves the path works, except one that names who refused it (a resource's network rules, Azure
+// Firewall, a proxy's own error: ./http-denial.ts); an explicit expect.httpStatus decides first.
 // undici accepts an already-connected socket through a custom `connect` function
 // (lib/dispatcher/client.js: the connector's callback socket goes straight to connectH1/connectH2).
 
+import type { Readable } from 'node:stream';
 import { Client } from 'undici';
 import { asAbortSignal } from '../abort.js';
 import type { Reason, Status } from '../model/reason.js';
@@ -27,6 +29,7 @@ import {
 } from './app-socket.js';
 import { untilAborted } from '../abort.js';
 import { stoppedResult } from './stopped.js';
+import { DENIAL_BODY_LIMIT, judgeDenial, mayBeDenial } from './http-denial.js';
 
 /**
  * Interim (1xx) answers accepted before the final one. A GET asks for none (no Expect header), and
@@ -95,6 +98,12 @@ export const checkHttp: Check = async (endpoint, state, ctx) => {
     const headers = pickEvidenceHeaders(response.headers);
     if (headers) data.headers = headers;
     const verdict = judgeStatus(endpoint, response.statusCode, result);
+    // Expected statuses are the plan's word; otherwise an answer that may name who refused is read.
+    if (!endpoint.expect.httpStatus?.length && mayBeDenial(response.statusCode, response.headers)) {
+      const body = await bodyStart(response.body, DENIAL_BODY_LIMIT);
+      const answer = { status: response.statusCode, headers: response.headers, body: body.toString('utf8') };
+      return judgeDenial(endpoint, state, ctx, answer, data, result) ?? verdict;
+    }
     // The verdict is known: read what is left of a small body, drop the rest; body errors do not matter.
     await response.body.dump({ limit: BODY_DUMP_LIMIT }).catch(() => undefined);
     return verdict;
@@ -126,6 +135,34 @@ export const checkHttp: Check = async (endpoint, state, ctx) => {
     client.destroy().catch(() => undefined);
   }
 };
+
+/** Longest wait for the start of a body once the head is in: error bodies come with their head. */
+const BODY_WAIT_MS = 1000;
+
+/**
+ * The first `limit` bytes of a body, read within BODY_WAIT_MS; what arrived when the body ends,
+ * fails or stalls is what there is (a body never changes the status, only explains it).
+ */
+async function bodyStart(body: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const stall = setTimeout(() => body.destroy(), BODY_WAIT_MS);
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) break;
+    }
+  } catch {
+    // Cut short (stalled, reset, aborted): the bytes so far are the evidence.
+  } finally {
+    clearTimeout(stall);
+  }
+  // undici drops its listener on the layer's signal in the body's 'close' handler, which a destroyed
+  // or ended stream emits on a later tick (its `closed` flag is set before): one turn of the loop settles it.
+  await new Promise((resolve) => setImmediate(resolve));
+  return Buffer.concat(chunks).subarray(0, limit);
+}
 
 /**
  * undici's verdict on an answer it refuses to read (lib/dispatcher/client-h1.js): a 100 Continue

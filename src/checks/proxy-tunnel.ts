@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { untilAborted } from '../abort.js';
 import { judgeResolution } from '../dns/verdict.js';
 import { authority, proxyConnect, type ConnectAnswer } from '../net/proxy-connect.js';
+import { proxyErrorOf, proxyTargetHint } from '../net/proxy-error.js';
 import type { ProxyServer } from '../net/proxy-env.js';
 import { dialTarget } from '../net/redirect.js';
 import type { Reason, Status } from '../model/reason.js';
@@ -174,13 +175,19 @@ function judgeAnswer(
       : 'The credentials in the proxy URL were refused, or the proxy wants another scheme than Basic.';
     return result('fail', 'proxy_auth_required', what, `${quote}${scheme ? ` Proxy-Authenticate: ${scheme}.` : ''} ${how}`);
   }
-  if (status === 502 || status === 503 || status === 504 || connectFailure(status, answer.statusLine, page)) {
+  // The proxy's own error code, when it names one, says which side failed better than the status.
+  const proxyError = proxyErrorOf(answer.headers);
+  if (proxyError !== undefined) data.proxyError = proxyError.code;
+  const said = proxyError === undefined ? `HTTP ${status}` : `HTTP ${status} ${proxyError.code}`;
+  const targetSide = proxyError?.side === 'target'
+    || (proxyError?.side !== 'policy' && (status === 502 || status === 503 || status === 504 || connectFailure(status, answer.statusLine, page)));
+  if (targetSide) {
     return result('fail', 'proxy_target_failed',
-      `tunnel not established: the proxy could not reach the target ${target} (HTTP ${status})`,
-      `${quote} The path from this machine to the proxy works; the proxy's own path to the target (its DNS, firewall or route) does not.`);
+      `tunnel not established: the proxy could not reach the target ${target} (${said})`,
+      `${quote} The path from this machine to the proxy works; the proxy's own path to the target (its DNS, firewall or route) does not.${proxyError === undefined ? '' : ` ${proxyTargetHint(proxyError.code)}`}`);
   }
   if (status >= 400) {
-    return result('fail', 'proxy_denied', `the proxy ${proxy.display} refused the tunnel to ${target} (HTTP ${status})`,
+    return result('fail', 'proxy_denied', `the proxy ${proxy.display} refused the tunnel to ${target} (${said})`,
       `${quote} Ask the proxy admin to allow CONNECT to ${target}.`);
   }
   return result('fail', 'proxy_failed', `the proxy ${proxy.display} answered CONNECT with HTTP ${status} instead of a tunnel`, quote);

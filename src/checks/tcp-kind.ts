@@ -34,6 +34,8 @@ function proxyUnreachable(endpoint: Endpoint, message: string): StopWording {
 
 /** "403" from the status line a proxy answered to CONNECT, if any. */
 function proxyStatusCode(check: LayerResult): string | undefined {
+  // A proxy that answered a plain-HTTP request itself: the http layer holds its status.
+  if (check.layer === 'http') return (check.data as { status?: number } | undefined)?.status?.toString();
   if (check.layer !== 'tcp') return undefined;
   return /^HTTP\/\S+ (\d{3})/.exec((check.data as ConnectData | undefined)?.proxyStatus ?? '')?.[1];
 }
@@ -59,7 +61,7 @@ export const tcpKind: ProbeKind<'tcp'> = {
     deadline: (state) =>
       state.stage !== undefined && state.stage !== 'answered' ? 'the run deadline struck while going through the proxy' : 'the run deadline struck while connecting',
   },
-  json: { order: ['address', 'port', 'localAddress', 'code', 'proxy', 'proxyStatus', 'proxyAgent'] },
+  json: { order: ['address', 'port', 'localAddress', 'code', 'proxy', 'proxyStatus', 'proxyAgent', 'proxyError'] },
   okCell: (check, data) => (data?.proxy === undefined ? formatMs(check.ms) : `${formatMs(check.ms)} via proxy`),
   // The connection reasons are shared by later layers when the peer drops the connection.
   cells: {

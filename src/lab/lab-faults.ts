@@ -25,7 +25,12 @@ export type FaultEffect =
    * The row goes through the lab's forward proxy (LAB_PROXY in lab-network.ts), whose allow list
    * does not have its host: CONNECT draws a 403 page. Only this row is proxied; the rest stay direct.
    */
-  | 'proxy-denied';
+  | 'proxy-denied'
+  /**
+   * The name answers the resource's public address (no private endpoint for this sub-resource),
+   * and the public endpoint's firewall refuses: an HTTPS server answering as Azure Storage does.
+   */
+  | 'service-firewall';
 
 /** True for the effects planted in DNS rather than behind an address. */
 export function isDnsEffect(effect: FaultEffect): effect is 'dns-public-answer' | 'dns-missing-record' {
@@ -128,5 +133,18 @@ export const LAB_FAULTS: readonly LabFault[] = [
     fix:
       'In Azure: allow {host}:{port} on the proxy (its allow list, or an Azure Firewall application rule for the FQDN when the ' +
       'firewall is the proxy); if it must go direct instead, add {host} to NO_PROXY on the clients and allow it on the NSG.',
+  },
+  {
+    id: 'storage-firewall',
+    title: 'storage firewall refuses the client',
+    simulates:
+      'The storage account allows only selected networks and has no private endpoint for its queue service: {host} resolves to ' +
+      'the public endpoint, whose firewall answers 403 AuthorizationFailure.',
+    row: 'storage-queue',
+    effect: 'service-firewall',
+    expected: 'service_firewall_denied',
+    fix:
+      'In Azure: add a private endpoint for the queue sub-resource (with its DNS zone group in {zone}), or add the compute ' +
+      "subnet to the storage account's network rules (Networking > Firewalls and virtual networks).",
   },
 ];

@@ -74,6 +74,24 @@ async function webServer(tls: { key: string; cert: string } | undefined): Promis
   });
 }
 
+/**
+ * The public endpoint of a storage account whose firewall refuses this client, answering as Azure
+ * Storage does (src/checks/denial-shapes.ts cites the shape): 403, x-ms-error-code AuthorizationFailure.
+ */
+async function storageFirewall(tls: { key: string; cert: string }): Promise<Listener> {
+  const requestId = '7d1b9c52-c01e-0045-7a3e-labf1rewa11';
+  const body = '<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthorizationFailure</Code><Message>This request is not ' +
+    `authorized to perform this operation.\nRequestId:${requestId}\nTime:2026-01-01T00:00:00.0000000Z</Message></Error>`;
+  return listen(createHttpsServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    req.resume();
+    res.writeHead(403, 'This request is not authorized to perform this operation.', {
+      'content-type': 'application/xml', server: 'Windows-Azure-Queue/1.0 Microsoft-HTTPAPI/2.0',
+      'x-ms-request-id': requestId, 'x-ms-error-code': 'AuthorizationFailure',
+    });
+    res.end(body);
+  }));
+}
+
 /** A TCP peer that accepts and then never says a word: stalls every handshake. */
 function silentPeer(): Promise<Listener> {
   // Reading keeps the socket noticing the client's close; paused, it would look open forever.
@@ -164,6 +182,8 @@ function start(behaviour: LabBehaviour, certs: LabCerts, tunnelTo: (authority: s
       return closedPort('udp');
     case 'tls-intercept':
       return tlsIntercept(certs);
+    case 'storage-firewall':
+      return storageFirewall(certs.server);
     case 'forward-proxy':
       return listen(labProxyServer(tunnelTo));
   }

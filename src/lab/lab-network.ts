@@ -27,6 +27,8 @@ export type LabBehaviour =
   | 'tcp-refused'
   | 'udp-closed'
   | 'tls-intercept'
+  /** HTTPS answering every request as an Azure Storage firewall does: 403 AuthorizationFailure. */
+  | 'storage-firewall'
   /** The Contoso egress proxy (lab-proxy.ts): CONNECT tunnels for its allow list, 403 for the rest. */
   | 'forward-proxy';
 
@@ -136,6 +138,7 @@ const FAULT_BEHAVIOUR: Record<Exclude<FaultEffect, 'dns-public-answer' | 'dns-mi
   'tcp-refused': 'tcp-refused',
   'udp-closed': 'udp-closed',
   'tls-intercept': 'tls-intercept',
+  'service-firewall': 'storage-firewall',
 };
 
 /** Builds the simulated network for `endpoints` with `faults` planted (none for a healthy lab). */
@@ -159,13 +162,16 @@ export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly
     }
   }
 
+  // A resource firewall fault: its hosts have no private endpoint and answer their public address.
+  const publicHosts = new Set(endpoints.filter((e) => rowFault.get(rowOf(e.id))?.effect === 'service-firewall').map((e) => e.host));
+
   // DNS: one address per host, private (behind a privatelink CNAME where the row names a zone)
   // for private-endpoint rows, public otherwise.
   const addressOf = new Map<string, string>();
   for (const e of endpoints) {
     if (addressOf.has(e.host)) continue;
-    const zone = e.meta?.privateDnsZone;
-    const isPrivate = e.expect.private === true || zone !== undefined;
+    const zone = publicHosts.has(e.host) ? undefined : e.meta?.privateDnsZone;
+    const isPrivate = !publicHosts.has(e.host) && (e.expect.private === true || zone !== undefined);
     const address = isPrivate ? nextPrivate() : nextPublic();
     addressOf.set(e.host, address);
     const fault = hostFault.get(e.host);

@@ -100,6 +100,8 @@ export interface ConnectData {
   proxyStatus?: string;
   /** Through a proxy: its Proxy-Agent or Server header, when it sent one. */
   proxyAgent?: string;
+  /** Through a proxy that refused: its own error code (squid's X-Squid-Error, e.g. "ERR_DNS_FAIL"). */
+  proxyError?: string;
 }
 
 /** Evidence of the UDP layer. */
@@ -151,6 +153,21 @@ export interface HttpData {
   code?: string;
   /** The forward proxy the request went through (registry discovery; probes record it on the tcp layer). */
   proxy?: string;
+  /** A proxy answered the request itself: its own error code (squid's X-Squid-Error, e.g. "ERR_ACCESS_DENIED"). */
+  proxyError?: string;
+  /** The answer is a known network-rule denial (src/checks/denial-shapes.ts): who said no, and its evidence. */
+  denial?: DenialData;
+}
+
+/** A recognised denial: the box that answered and what it said, quoted (bounded, printable). */
+export interface DenialData {
+  /** "Azure Storage", "Azure Key Vault", "Azure Firewall", ... */
+  by: string;
+  /** Its error code ("AuthorizationFailure", "ForbiddenByFirewall"). */
+  code?: string;
+  requestId?: string;
+  /** The start of its message. */
+  message?: string;
 }
 
 /** Evidence of the WebSocket layer. */

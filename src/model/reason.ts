@@ -59,6 +59,8 @@ export type Reason =
   | 'http_status'
   | 'http_timeout'
   | 'http_failed'
+  | 'service_firewall_denied' // the Azure resource answered, but its own network rules refused this client
+  | 'firewall_denied' // Azure Firewall answered plain HTTP with 470: no application rule allows it
   // websocket
   | 'ws_upgraded'
   | 'ws_rejected'
