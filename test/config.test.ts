@@ -121,7 +121,7 @@ describe('good config: every value converted', () => {
     assert.equal(blob.port, 443);
     assert.equal(blob.path, '/');
     assert.equal(blob.required, true);
-    assert.deepEqual(blob.expect, { private: true, addresses: ['10.0.0.7', 'fd00::7'], httpStatus: [200, 403] });
+    assert.deepEqual(blob.expect, { private: true, privateSource: 'config', addresses: ['10.0.0.7', 'fd00::7'], httpStatus: [200, 403] });
     assert.deepEqual(blob.meta, { purpose: 'default datastore', remediation: 'add the A record' });
     assert.equal(blob.label, 'HTTPS://Contoso.Privatelink.Blob.Core.Windows.Net./');
   });

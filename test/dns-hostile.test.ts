@@ -121,6 +121,35 @@ const CASES: Case[] = [
     check: (dns) => assert.match(dns.detail ?? '', /closed the TCP connection without a valid answer/),
   },
   {
+    case: 'TC over UDP for A and AAAA, TCP refused (issue 13)',
+    behaviour: { udp: (q, send) => send(response(q, { tc: true })), tcpClosed: true },
+    reason: 'dns_tcp_blocked',
+    message: /^TCP 53 to 127\.0\.0\.1:\d+ blocked \(UDP answer truncated\)$/,
+    check: (dns) => assert.match(dns.detail ?? '', /truncated its UDP answer to the A query and the retry over TCP got no answer \(.*connection refused\): TCP port \d+ to the DNS server is blocked/),
+  },
+  {
+    case: 'A truncated with TCP refused, AAAA empty: the verdict is about A, not nodata (issue 13)',
+    behaviour: { udp: (q, send) => send(response(q, { tc: q.type === 'A' })), tcpClosed: true },
+    reason: 'dns_tcp_blocked',
+    check: (dns) => {
+      const direct = (dns.data as DnsData).direct?.[0];
+      assert.equal(direct?.reason, 'dns_tcp_blocked', JSON.stringify(direct));
+      assert.equal(direct?.rcode, null);
+      assert.match(direct?.message ?? '', /A query .*TCP port \d+ to the DNS server is blocked; AAAA query: .*NOERROR with no AAAA record/);
+    },
+  },
+  {
+    case: 'A times out, AAAA empty: the verdict is about A (issue 13)',
+    behaviour: { udp: (q, send) => (q.type === 'A' ? undefined : send(response(q))) },
+    reason: 'dns_timeout',
+    check: (dns) => assert.equal((dns.data as DnsData).direct?.[0]?.rcode, null),
+  },
+  {
+    case: 'A empty, AAAA times out: still nodata (the A answer is definitive)',
+    behaviour: { udp: (q, send) => (q.type === 'AAAA' ? undefined : send(response(q))) },
+    reason: 'nodata',
+  },
+  {
     case: 'answer flood: 2,000 copies of the answer',
     behaviour: { udp: (q, send) => { for (let i = 0; i < 2000; i++) answerA((n) => [a(n, '10.1.2.3')])(q, send); } },
     reason: 'ok',

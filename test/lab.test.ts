@@ -94,6 +94,17 @@ const PLANTED: { case: string; endpoint: string; reason: string; evidence: (r: E
     evidence: (r) => assert.equal(layer<DnsData>(r, 'dns')?.direct?.[0]?.rcode, 'NXDOMAIN'),
   },
   {
+    case: 'a dependency behind a private endpoint whose zone is not linked: inferred from its CNAME (issue 13)',
+    endpoint: 'acr:443',
+    reason: 'public_ip',
+    evidence: (r) => {
+      const dns = layer<DnsData>(r, 'dns');
+      assert.match(dns?.addresses[0]?.address ?? '', /^198\.51\.100\.\d+$/);
+      assert.deepEqual(dns?.privateBecause, { source: 'privatelink-cname', zone: 'privatelink.azurecr.io' });
+      assert.match(r.message, /link privatelink\.azurecr\.io to this VNet/);
+    },
+  },
+  {
     case: 'dropped traffic, simulated by a silent peer',
     endpoint: 'arm:443',
     reason: 'tls_timeout',

@@ -29,9 +29,29 @@ function publicFirst(addresses: readonly AddressInfo[]): AddressInfo[] {
 const publicCell = (verdict: string) => (check: LayerResult) =>
   describeAddresses(publicFirst(dnsData(check)?.addresses ?? []), verdict) ?? verdict;
 
+/** Which input made the name private, in the words of its flag or file. */
+function privateBecauseText(because: NonNullable<DnsData['privateBecause']>): string {
+  const zone = because.zone === undefined ? '' : ` (zone ${because.zone})`;
+  switch (because.source) {
+    case 'expect-private':
+      return `--expect-private${zone}`;
+    case 'config':
+      return `expect.private in the config${zone}`;
+    case 'catalog':
+      return `the catalog: the workspace uses private endpoints${zone}`;
+    case 'private-endpoints-json':
+      return `--private-endpoints-json${zone}`;
+    case 'private-dependency':
+      return `--private-dependency${zone}`;
+    case 'privatelink-cname':
+      return `its CNAME chain enters ${because.zone ?? 'its privatelink zone'}: it has a private endpoint`;
+  }
+}
+
 /** One line per DNS view: which server said what, and through which CNAMEs. */
 function dnsFacts(data: DnsData): EvidenceFact[] {
   const facts: EvidenceFact[] = [];
+  if (data.privateBecause !== undefined) facts.push(fact('private because', privateBecauseText(data.privateBecause), data.privateBecause.source));
   if (data.system !== undefined) {
     const s = data.system;
     const answer = s.addresses.length > 0 ? s.addresses.join(', ') : (s.code ?? s.reason);
@@ -68,7 +88,7 @@ function dnsPanel(data: DnsData): PanelBlock[] {
     resolvers.push([[{ code: d.server }, ` ${d.transport}`], d.rcode ?? d.reason, { code: answer }, chain === '' ? '' : { code: chain }, formatMs(d.ms)]);
   }
   return [
-    { facts: [['name', data.name], ['authority', authority]] },
+    { facts: [['name', data.name], ['authority', authority], ['private because', data.privateBecause === undefined ? undefined : privateBecauseText(data.privateBecause)]] },
     { head: ['address', 'kind', 'range'], rows: addresses },
     { head: ['resolver', 'answer', 'addresses', 'CNAME chain', 'time'], rows: resolvers },
   ];
@@ -90,8 +110,8 @@ export const dnsKind: ProbeKind<'dns'> = {
     deadline: () => 'resolution cut short by the run deadline',
   },
   json: {
-    order: ['name', 'literal', 'authority', 'addresses', 'system', 'direct'],
-    objects: { system: { order: ['reason', 'message', 'code', 'addresses', 'ms'] } },
+    order: ['name', 'literal', 'authority', 'addresses', 'privateBecause', 'system', 'direct'],
+    objects: { system: { order: ['reason', 'message', 'code', 'addresses', 'ms'] }, privateBecause: { order: ['source', 'zone'] } },
     lists: {
       addresses: { order: ['address', 'family', 'private', 'range'] },
       direct: {
@@ -108,6 +128,7 @@ export const dnsKind: ProbeKind<'dns'> = {
     dns_refused: () => 'REFUSED',
     dns_timeout: () => 'timeout',
     dns_unreachable: () => 'no route to DNS',
+    dns_tcp_blocked: () => 'TCP 53 blocked',
     dns_error: () => 'DNS error',
     public_ip: (check) => describeAddresses(publicFirst(dnsData(check)?.addresses ?? []), 'public') ?? 'public address',
     unexpected_ip: (check) => describeAddresses(dnsData(check)?.addresses ?? [], 'unexpected') ?? 'unexpected address',

@@ -131,6 +131,10 @@ export const OPTIONS = {
       check: "'az network private-endpoint show|list -o json' output (repeatable; also dns-zone-group list, nic show): each target that is a private FQDN must resolve to exactly its endpoint's address, and every other private name in the files gets a DNS check (targets are then optional)",
     },
   },
+  'private-dependency': {
+    type: 'string', example: 'storage', multiple: true, value: 'KIND|HOST', readBy: SETTINGS, section: 'probe',
+    help: 'this dependency is behind a private endpoint, so its names must resolve privately (repeatable, or comma-separated): storage, blob, file, queue, table, dfs, keyvault, acr, a host name or *.suffix. Without it a name still fails when its CNAME enters its privatelink zone and ends public',
+  },
   scenario: { type: 'string', example: 'studio', multiple: true, value: 'NAME', readBy: [...PLAN, 'catalog'], section: 'profile', help: "only these catalog scenarios (repeatable); see 'amlprobe catalog'" },
   cloud: { type: 'string', example: 'public', value: 'NAME', readBy: PROFILE, section: 'profile', help: 'public (default), china or usgov' },
   region: { type: 'string', example: 'eastus', value: 'NAME', readBy: PROFILE, section: 'profile', help: 'e.g. eastus, westeurope' },

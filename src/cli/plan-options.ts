@@ -51,13 +51,20 @@ export function runPlanOptions(flags: Flags, extra: Pick<RunPlanOptions, 'starte
     config: flags.config,
     scenarios: flags.scenario,
     privateEndpointsJson: flags['private-endpoints-json'],
+    privateDependencies: flags['private-dependency'],
     ...rest,
   };
 }
 
 /** Everything `check` plans from. */
 export function checkPlanOptions(flags: Flags, targets: string[]): CheckPlanOptions {
-  return { settings: settingsOptions(flags), targets, config: flags.config, privateEndpointsJson: flags['private-endpoints-json'] };
+  return {
+    settings: settingsOptions(flags),
+    targets,
+    config: flags.config,
+    privateEndpointsJson: flags['private-endpoints-json'],
+    privateDependencies: flags['private-dependency'],
+  };
 }
 
 /** What `lab` is asked (its flags are checked with every command's in src/cli/args.ts). */

@@ -20,6 +20,8 @@ export interface DiagnosisInput {
   privateExpected: boolean;
   /** Extra private ranges (--private-cidr). */
   cidrs: ParsedCidr[];
+  /** The name's private DNS zone as the plan knows it (expect.privateZone): named before any guess. */
+  zone?: string;
 }
 
 const addressesOf = (answer: DirectAnswer): string[] => answer.addresses.map((r) => r.data);
@@ -53,7 +55,7 @@ export function diagnose(input: DiagnosisInput): DnsDiagnosis | undefined {
   const relevant = input.privateExpected || chainZone || privatelinkZoneOf(resolution.name) !== undefined || azurePrivate !== undefined;
   if (!relevant) return undefined;
   // Prefer the chain Azure DNS followed: it went through the privatelink zone if anything did.
-  const zone = zoneFor(resolution.name, [...azure, ...resolution.direct].map((d) => d.cname));
+  const zone = input.zone ?? zoneFor(resolution.name, [...azure, ...resolution.direct].map((d) => d.cname));
   const zoneText = zone ?? `the privatelink zone of ${resolution.name}`;
 
   const hosts = hostsOverride(resolution, answered);

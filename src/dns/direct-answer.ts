@@ -70,6 +70,7 @@ const FAILURE_REASON: Record<WireFailure, Reason> = {
   local: 'dns_error',
   invalid: 'dns_error',
   error: 'dns_error',
+  tcp_blocked: 'dns_tcp_blocked',
 };
 
 function viewOf(name: string, outcome: WireOutcome): TypeView {
@@ -116,13 +117,15 @@ function viewOf(name: string, outcome: WireOutcome): TypeView {
 }
 
 /** Which failure to report when neither query gave an answer: what the server said beats what the network did. */
-const FAILURE_ORDER: readonly Reason[] = ['servfail', 'dns_refused', 'dns_error', 'dns_unreachable', 'dns_timeout', 'deadline'];
+const FAILURE_ORDER: readonly Reason[] = ['servfail', 'dns_refused', 'dns_tcp_blocked', 'dns_error', 'dns_unreachable', 'dns_timeout', 'deadline'];
 
 /**
  * Combines the A and AAAA views. The rules, in order:
  * 1. Any addresses: ok (A records first, then AAAA), noting a failure of the other query.
  * 2. Else a definitive rcode wins over a failure, and NOERROR beats NXDOMAIN: NOERROR proves the
  *    name exists, so "A: NXDOMAIN, AAAA: NOERROR" is a server inconsistency reported as nodata.
+ *    Except an empty AAAA answer next to a failed A query: the A failure is the verdict (a
+ *    timeout, or TCP 53 blocked after a truncated A answer), never nodata.
  * 3. Else the failure highest in FAILURE_ORDER; when the two differ, both are told.
  */
 export function summarizeDirect(name: string, a: WireOutcome, aaaa: WireOutcome, ms: number): DirectAnswer {
@@ -144,11 +147,15 @@ export function summarizeDirect(name: string, a: WireOutcome, aaaa: WireOutcome,
     return { ...base, rcode: 'NOERROR', reason: 'ok', message, addresses };
   }
 
-  const definitive = views.filter((v) => v.rcode === 'NOERROR' || v.rcode === 'NXDOMAIN');
+  // An empty AAAA answer says nothing about A: when the A query failed (no answer, SERVFAIL, TCP
+  // blocked), the verdict is about A.
+  const aFailed = va.rcode !== 'NOERROR' && va.rcode !== 'NXDOMAIN';
+  const definitive = views.filter((v) => (v.rcode === 'NOERROR' && !(aFailed && v === vaaaa)) || v.rcode === 'NXDOMAIN');
+  const failed = views.filter((v) => v.rcode !== 'NOERROR' && v.rcode !== 'NXDOMAIN');
   const chosen =
     definitive.find((v) => v.rcode === 'NOERROR') ??
     definitive[0] ??
-    [...views].sort((x, y) => FAILURE_ORDER.indexOf(x.reason) - FAILURE_ORDER.indexOf(y.reason))[0] ??
+    [...failed].sort((x, y) => FAILURE_ORDER.indexOf(x.reason) - FAILURE_ORDER.indexOf(y.reason))[0] ??
     va;
   const other = chosen === va ? vaaaa : va;
   let message = chosen.message;

@@ -10,4 +10,11 @@ export type DnsResponse = DecodedPacket & { rcode: string };
 /** How an exchange ended. */
 export type ExchangeResult =
   | { kind: 'answer'; packet: DnsResponse }
-  | { kind: 'fail'; failure: 'timeout' | 'aborted' | 'unreachable' | 'no_route' | 'local' | 'error'; message: string; code?: string };
+  | {
+      kind: 'fail';
+      failure: 'timeout' | 'aborted' | 'unreachable' | 'no_route' | 'local' | 'error';
+      message: string;
+      code?: string;
+      /** TCP only: the connection was never established (SYN dropped, refused, no route). */
+      beforeConnect?: boolean;
+    };

@@ -74,6 +74,12 @@ export function zoneFor(name: string, chains: readonly (readonly DnsRecord[])[])
   return zoneBySuffix(name);
 }
 
+/** Whether `name` is in `zone` (or is its apex): "x.privatelink.blob.core.windows.net" is in "privatelink.blob.core.windows.net". */
+export function inZone(name: string, zone: string): boolean {
+  const lower = name.toLowerCase().replace(/\.$/, '');
+  return lower === zone || lower.endsWith(`.${zone}`);
+}
+
 /** The public zone a custom DNS server should forward: "privatelink.blob.core.windows.net" -> "blob.core.windows.net". */
 export function publicParentOf(zone: string): string {
   return zone.replace(/^privatelink\./, '');

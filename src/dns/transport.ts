@@ -120,6 +120,7 @@ export function exchangeTcp(
     deadline.start();
     const socket = net.connect({ host: target.host, port: target.port });
     let settled = false;
+    let connected = false;
     let buffered = Buffer.alloc(0);
     let detach = (): void => {};
     const finish = (result: ExchangeResult): void => {
@@ -127,14 +128,18 @@ export function exchangeTcp(
       settled = true;
       detach();
       socket.destroy();
-      resolve(result);
+      // Whether TCP 53 was reachable at all is what tells a blocked port from a broken server.
+      resolve(result.kind === 'fail' && !connected ? { ...result, beforeConnect: true } : result);
     };
     detach = deadline.onFire(() => finish(abortResult(deadline, server, 'TCP')));
     socket.on('error', (error: NodeJS.ErrnoException) => finish(socketFailure(error, server, 'TCP')));
     socket.on('close', () => {
       finish({ kind: 'fail', failure: 'error', message: `${server} closed the TCP connection without a valid answer` });
     });
-    socket.on('connect', () => socket.write(dnsPacket.streamEncode(query)));
+    socket.on('connect', () => {
+      connected = true;
+      socket.write(dnsPacket.streamEncode(query));
+    });
     socket.on('data', (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
       // A server may send several messages on one connection; judge each complete one.

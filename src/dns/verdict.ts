@@ -7,6 +7,7 @@ import type { Reason, Status } from '../model/reason.js';
 import type { AddressInfo, DirectAnswer, DnsData, NameResolution } from '../model/evidence.js';
 import type { RunSettings } from '../model/settings.js';
 import { diagnose } from './diagnosis.js';
+import { AZURE_DNS_ADDRESS, publicParentOf } from './privatelink-zones.js';
 
 /** One view of a name, system or direct, flattened for comparison. */
 interface View {
@@ -62,6 +63,8 @@ function failureBrief(reason: Reason, view: View, chainEnd: string | undefined, 
       return view.brief === 'EAI_AGAIN' ? 'temporary DNS failure (EAI_AGAIN)' : `no DNS answer within ${timeoutMs} ms`;
     case 'dns_unreachable':
       return `DNS server unreachable from here (${view.label})`;
+    case 'dns_tcp_blocked':
+      return `TCP 53 to ${view.label} blocked (UDP answer truncated)`;
     case 'deadline':
       return 'cut short by the run deadline';
     default:
@@ -90,14 +93,19 @@ function expectationVerdict(
   expectPrivate: boolean,
   expected: string[] | undefined,
   chainEnd: string | undefined,
+  zone?: string,
 ): Verdict | undefined {
   const firstPublic = addresses.find((a) => !a.private);
   if (expectPrivate && firstPublic !== undefined) {
     const via = chainEnd === undefined ? '' : ` via ${chainEnd}`;
+    const fix =
+      zone === undefined
+        ? 'privatelink zone not linked to this VNet, or custom DNS not forwarding to Azure DNS'
+        : `link ${zone} to this VNet, or forward ${publicParentOf(zone)} to Azure DNS (${AZURE_DNS_ADDRESS}) on the custom DNS server`;
     return {
       status: 'fail',
       reason: 'public_ip',
-      message: `public IP ${firstPublic.address}${via}: privatelink zone not linked to this VNet, or custom DNS not forwarding to Azure DNS`,
+      message: `public IP ${firstPublic.address}${via}: ${fix}`,
       detail: `expected private addresses; got ${addresses.map(describeAddress).join(', ')}`,
     };
   }
@@ -149,12 +157,13 @@ export function judgeResolution(
   expectPrivate: boolean,
   expected: string[] | undefined,
   cidrs: ParsedCidr[],
+  zone?: string,
 ): Judgement {
-  const judgement = judgeViews(resolution, settings, expectPrivate, expected, cidrs);
+  const judgement = judgeViews(resolution, settings, expectPrivate, expected, cidrs, zone);
   if (judgement.data.authority === 'literal' || judgement.data.addresses.length === 0) return judgement;
   const privateExpected =
     expectPrivate || (expected !== undefined && expected.length > 0 && expected.every((a) => classifyAddress(a, cidrs).private));
-  const diagnosis = diagnose({ resolution, authority: judgement.data.authority, privateExpected, cidrs });
+  const diagnosis = diagnose({ resolution, authority: judgement.data.authority, privateExpected, cidrs, ...(zone === undefined ? {} : { zone }) });
   if (diagnosis === undefined) return judgement;
   const data: DnsData = { ...judgement.data, diagnosis };
   if (!DIAGNOSABLE.has(judgement.reason)) return { ...judgement, data };
@@ -177,6 +186,7 @@ function judgeViews(
   expectPrivate: boolean,
   expected: string[] | undefined,
   cidrs: ParsedCidr[],
+  zone: string | undefined,
 ): Judgement {
   const sys = systemView(resolution);
   const directs = resolution.direct.map(directView);
@@ -215,7 +225,7 @@ function judgeViews(
     let message = failureBrief(reason, auth, ownEnd, settings.timeoutMs);
     // getaddrinfo's ENOTFOUND and EAI_AGAIN each cover several rcodes; a direct answer names the one.
     const code = resolution.system?.code;
-    const precise = resolution.direct.find((d) => d.rcode !== null);
+    const precise = resolution.direct.find((d) => d.rcode !== null || d.reason === 'dns_tcp_blocked');
     if (authority === 'system' && (code === 'ENOTFOUND' || code === 'EAI_AGAIN') && precise !== undefined && precise.reason !== 'ok') {
       reason = precise.reason;
       const end = precise.cname.length > 0 ? precise.cname[precise.cname.length - 1]?.data : undefined;
@@ -227,7 +237,7 @@ function judgeViews(
   const addresses = auth.addresses.map((address) => classifyAddress(address, cidrs));
   const data: DnsData = { ...baseData, authority, addresses };
   const address = auth.addresses[0];
-  const expectation = expectationVerdict(addresses, expectPrivate, expected, chainEnd);
+  const expectation = expectationVerdict(addresses, expectPrivate, expected, chainEnd, zone);
   if (expectation !== undefined) return { ...expectation, detail: `${expectation.detail}; ${detail}`, data, address };
 
   const disagreeing = others.find((v) => v.reason !== 'ok' || !sameSet(v.addresses, auth.addresses));

@@ -7,8 +7,11 @@ import type { DnsResponse, IgnoredCounts } from './transport.js';
 /** Record types amlprobe asks for: A/AAAA for names, NS for the pre-flight probe of a server. */
 export type WireQueryType = 'A' | 'AAAA' | 'NS';
 
-/** Why a query produced no usable response. */
-export type WireFailure = 'timeout' | 'aborted' | 'unreachable' | 'no_route' | 'local' | 'invalid' | 'error';
+/**
+ * Why a query produced no usable response. 'tcp_blocked': the UDP answer was truncated and the
+ * retry over TCP got nothing (silence, refused, reset): the path to TCP 53 is the broken part.
+ */
+export type WireFailure = 'timeout' | 'aborted' | 'unreachable' | 'no_route' | 'local' | 'invalid' | 'error' | 'tcp_blocked';
 
 /** The outcome of one question to one server: a matching response (any rcode), or a failure. */
 export type WireOutcome =

@@ -11,6 +11,9 @@ import { summarizeDirect } from './direct-answer.js';
 import type { DirectAnswer } from '../model/evidence.js';
 import { describeIgnored, silenceMessage, type WireFailure, type WireOutcome, type WireQueryType } from './wire-outcome.js';
 
+/** TCP failures before the connection, after a truncated UDP answer: the TCP path is closed, not the server broken. */
+const TCP_BLOCKED: ReadonlySet<WireFailure> = new Set<WireFailure>(['timeout', 'unreachable', 'error', 'no_route']);
+
 /**
  * Asks one server one question over UDP, retrying over TCP when the answer is truncated (TC bit).
  * `timeoutMs` bounds both transports together; `signal` aborts early. Never rejects.
@@ -52,7 +55,12 @@ export async function queryServer(
   }
   let failure: WireFailure = result.failure;
   let message = result.message;
-  if (result.failure === 'timeout') {
+  if (transport === 'tcp' && result.beforeConnect === true && TCP_BLOCKED.has(result.failure)) {
+    // The server answered over UDP, so it is there: what failed is the way to its TCP port.
+    failure = 'tcp_blocked';
+    const what = result.failure === 'timeout' ? `no TCP connection within ${timeoutMs} ms` : result.message;
+    message = `${label} truncated its UDP answer to the ${type} query and the retry over TCP got no answer (${what}): TCP port ${target.port} to the DNS server is blocked`;
+  } else if (result.failure === 'timeout') {
     // Silence after junk is not silence: the peer is there but does not speak DNS.
     failure = ignored.notDns > 0 ? 'invalid' : 'timeout';
     message = silenceMessage(label, transport, timeoutMs, ignored);

@@ -80,6 +80,20 @@ export const LAB_FAULTS: readonly LabFault[] = [
     fix: "In Azure: add the private endpoint's DNS zone group (or an A record with the endpoint's private IP) in {zone}.",
   },
   {
+    id: 'dependency-zone-not-linked',
+    title: 'dependency behind a private endpoint, zone not linked',
+    simulates:
+      'The container registry has a private endpoint (its name CNAMEs into {zone}), but that zone is not linked to the VNet, ' +
+      'so the name ends at the public address and the registry firewall refuses image pulls. The catalog does not require it private: ' +
+      'the CNAME into its own zone proves the private endpoint.',
+    row: 'acr',
+    effect: 'dns-public-answer',
+    expected: 'public_ip',
+    fix:
+      'In Azure: link {zone} to the VNet the clients use (Private DNS zone > Virtual network links); ' +
+      'with a custom DNS server, forward {publicZone} to 168.63.129.16.',
+  },
+  {
     id: 'dropped',
     title: 'traffic silently dropped',
     simulates: 'An NSG or firewall drops the traffic to {host} without answering.',

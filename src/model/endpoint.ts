@@ -3,6 +3,7 @@
 // catalog, targets); read by all.
 
 import type { LayerEvidence } from './evidence.js';
+import type { PrivateSource } from './private-source.js';
 import type { Route } from './route.js';
 
 /**
@@ -31,6 +32,15 @@ export type Layer = keyof LayerEvidence;
 export interface Expectations {
   /** Every address the name resolves to must be private (RFC 1918, RFC 6598, ULA, --private-cidr). */
   private?: boolean;
+  /** Which input made `private` (or `addresses`) an expectation: shown in the DNS evidence. */
+  privateSource?: PrivateSource;
+  /**
+   * The private DNS zone of the name's service (the catalog row's zone, else Microsoft's documented
+   * zone for the name's suffix): a CNAME chain into it means a private endpoint exists, so a
+   * public final address fails. Absent: never inferred (public names such as the sign-in name,
+   * whose chains carry a privatelink label for everyone).
+   */
+  privateZone?: string;
   /** The name must resolve to exactly these addresses (order ignored). */
   addresses?: string[];
   /** HTTP statuses that count as pass; when absent any HTTP answer proves reachability. */

@@ -1,6 +1,7 @@
 // What each layer saw: the evidence a check records for the reports (addresses, CNAME chain,
 // certificate, HTTP status, ...). Anything in here that came from the network was cleaned at capture.
 
+import type { PrivateSource } from './private-source.js';
 import type { Reason } from './reason.js';
 
 /** One DNS answer record kept for the report. */
@@ -83,6 +84,8 @@ export interface DnsData {
   addresses: AddressInfo[];
   /** A named fault found by comparing the resolvers, for names that must be (or are CNAMEd) private. */
   diagnosis?: DnsDiagnosis;
+  /** Why the name had to be private (or resolve to private endpoint addresses), and its private DNS zone when known. */
+  privateBecause?: { source: PrivateSource; zone?: string };
 }
 
 /** Evidence of the TCP layer. */

@@ -25,6 +25,7 @@ export type Reason =
   | 'dns_refused'
   | 'dns_timeout'
   | 'dns_unreachable' // no route from this machine to the DNS server (ENETUNREACH, EHOSTUNREACH, no IPv6)
+  | 'dns_tcp_blocked' // the UDP answer was truncated and DNS over TCP to the same server got no answer
   | 'dns_error' // any other DNS failure (FORMERR, NOTIMP, malformed answer, socket error)
   | 'public_ip'
   | 'unexpected_ip'

@@ -10,6 +10,7 @@ import { finishEndpoints } from './finish-endpoints.js';
 import { finishSettings } from './finish-settings.js';
 import type { CheckPlanOptions } from './plan-options.js';
 import { applyPrivateEndpointExpectations, readPrivateEndpointNames, type ExpectedName } from './private-endpoint-expectations.js';
+import { applyPrivateDependencies, parsePrivateDependencies, PRIVATE_DEPENDENCY_FLAG, withSuffixZone } from './private-expectations.js';
 import { commandStartedAt } from './run-clock.js';
 import type { ResolvedPlan } from './run-plan.js';
 import { parseTarget } from './targets.js';
@@ -37,12 +38,14 @@ export async function buildCheckPlan(options: CheckPlanOptions, inputs: CheckInp
   const unique = new Map<string, Endpoint>();
   for (const text of options.targets) {
     // --expect-private is stamped with the rest of the plan's decisions (finish-endpoints.ts).
-    const endpoint = parseTarget(text, { required: true });
+    const endpoint = withSuffixZone(parseTarget(text, { required: true }));
     // The same target twice is one probe: its verdict would be the same.
     if (!unique.has(endpoint.id)) unique.set(endpoint.id, endpoint);
   }
   const rows: { endpoints: Endpoint[]; notProbed?: ResolvedPlan['notProbed'] } = { endpoints: [...unique.values()] };
   if (inputs.names.length > 0) applyPrivateEndpointExpectations(rows, inputs.names);
+  const declared = [...(inputs.config?.privateDependencies ?? []), ...parsePrivateDependencies(options.privateDependencies ?? [], PRIVATE_DEPENDENCY_FLAG)];
+  const planned = applyPrivateDependencies(rows.endpoints.map((e) => (e.id.startsWith('private-endpoint:') ? withSuffixZone(e) : e)), declared);
   const caFiles = [...(inputs.config?.caFiles ?? []), ...(options.settings.caFiles ?? [])];
   // The CA files are checked now (a bad one is exit 2 before any probe). A run without TLS does not
   // even load node:tls and the trust store code.
@@ -50,7 +53,7 @@ export async function buildCheckPlan(options: CheckPlanOptions, inputs: CheckInp
   if (needsTls || caFiles.length > 0) (await import('../net/trust-store.js')).trustStoreFor(caFiles);
   const finished = await finishSettings(asked, azureDns === undefined ? undefined : { address: azureDns, auto: false }, { startedAt, deadlineMs: asked.deadlineMs });
   return {
-    endpoints: finishEndpoints(rows.endpoints, finished.settings),
+    endpoints: finishEndpoints(planned, finished.settings),
     settings: finished.settings,
     startedAt,
     notProbed: rows.notProbed ?? [],

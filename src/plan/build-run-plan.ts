@@ -20,6 +20,7 @@ import type { RunPlanOptions } from './plan-options.js';
 import { finishSettings, type AzureDnsChoice } from './finish-settings.js';
 import { applyPrivateEndpointExpectations, readPrivateEndpointNames } from './private-endpoint-expectations.js';
 import { finishEndpoints } from './finish-endpoints.js';
+import { applyPrivateDependencies, parsePrivateDependencies, PRIVATE_DEPENDENCY_FLAG, withSuffixZone } from './private-expectations.js';
 import { routeOf } from './routes.js';
 import { commandStartedAt, preRunSignal, type RunClock } from './run-clock.js';
 import type { ResolvedPlan } from './run-plan.js';
@@ -36,6 +37,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
   const { azureDns: askedAzureDns, ...asked } = buildSettings(options.settings, config?.settings ?? {}, env);
   const built = profileFromOptions(options.profile, config?.profile, env, config?.workspaceJson);
   const names = readPrivateEndpointNames([...(config?.privateEndpointsJson ?? []), ...(options.privateEndpointsJson ?? [])]);
+  const declared = [...(config?.privateDependencies ?? []), ...parsePrivateDependencies(options.privateDependencies ?? [], PRIVATE_DEPENDENCY_FLAG)];
   const caFiles = [...(config?.caFiles ?? []), ...(options.settings.caFiles ?? [])];
   // The files are checked now (a bad one is exit 2 before any probe); the store is built by the
   // first TLS handshake that needs it, or by registry discovery (src/net/trust-store.ts).
@@ -45,7 +47,8 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
   // A config that lists endpoints and names no scenario is a hand-made plan: probe just that.
   const named = options.scenarios ?? (config && config.scenarios.length > 0 ? config.scenarios : undefined);
   const useCatalog = named !== undefined || !config || config.endpoints.length === 0;
-  const endpoints: Endpoint[] = [...(config?.endpoints ?? [])];
+  // Config endpoints get the documented zone of their name's suffix; catalog rows bring their own.
+  const endpoints: Endpoint[] = (config?.endpoints ?? []).map(withSuffixZone);
   const clock: RunClock = { startedAt, deadlineMs: asked.deadlineMs };
   const rows: { endpoints: Endpoint[]; notProbed?: EndpointResult[] } = { endpoints };
   let catalogFacts: Pick<ResolvedPlan, 'workspace' | 'missingInputs'> = {};
@@ -77,10 +80,11 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
     catalogFacts = { workspace: { profile, origin }, missingInputs: expansion.missing };
   }
   if (names.length > 0) applyPrivateEndpointExpectations(rows, names);
+  const planned = applyPrivateDependencies(rows.endpoints.map((e) => (e.id.startsWith('private-endpoint:') ? withSuffixZone(e) : e)), declared);
 
   const finished = await finishSettings(asked, azureDns, options.preflightResolvers === true ? clock : undefined);
   return {
-    endpoints: finishEndpoints(rows.endpoints, finished.settings),
+    endpoints: finishEndpoints(planned, finished.settings),
     settings: finished.settings,
     startedAt,
     ...(clock.preRunEndsAt !== undefined ? { preRunEndsAt: clock.preRunEndsAt } : {}),

@@ -221,7 +221,7 @@ function expandInstance(row: CatalogRow, scenarioNames: string[], instance: { id
       protocol,
       path: httpLike ? (path?.text ?? '/') : '',
       required: row.requirement === 'required',
-      expect: { private: row.expectPrivate && profile.privateEndpoints !== false },
+      expect: expectationsOf(row.expectPrivate && profile.privateEndpoints !== false, zone),
       // A wildcard row is shown as its rule (*.blob.core.windows.net: what the admin allows); any
       // other row as the concrete URL probed, so no label.
       ...(wildcardTemplate === undefined ? {} : { label: ruleHost.text }),
@@ -230,6 +230,16 @@ function expandInstance(row: CatalogRow, scenarioNames: string[], instance: { id
     view.endpointIds.push(endpoint.id);
     out.endpoints.push(endpoint);
   }
+}
+
+/** A row's DNS expectations: private when the workspace uses private endpoints, and the zone its private endpoint would use. */
+function expectationsOf(isPrivate: boolean, zone: string | null): Endpoint['expect'] {
+  return {
+    private: isPrivate,
+    ...(isPrivate ? { privateSource: 'catalog' as const } : {}),
+    // Only a zone of this cloud: "{cloud.x}" templates are already filled in, a wildcard's zone too.
+    ...(zone === null ? {} : { privateZone: zone }),
+  };
 }
 
 /** Condition, disagreement and label-truncation notes carried to the report. */

@@ -96,6 +96,7 @@ function readExpect(value: unknown, protocol: Protocol, at: ConfigPath, problems
 
   const isPrivate = asBoolean(raw['private']);
   if (isPrivate !== undefined) expect.private = isPrivate;
+  if (isPrivate === true) expect.privateSource = 'config';
 
   if (Array.isArray(raw['addresses'])) {
     const addresses: string[] = [];

@@ -19,6 +19,7 @@ import { readEndpoints } from './config-endpoints.js';
 import { asBoolean, asRecord, asString, ProblemCollector, stringItems } from './config-read.js';
 import { checkSchema } from './config-schema.js';
 import { parseDuration } from './duration.js';
+import { parsePrivateDependencies, PRIVATE_DEPENDENCY_KEY, type PrivateDependency } from './private-expectations.js';
 import { MAX_YAML_DEPTH, yamlLineTooDeep } from './yaml-depth.js';
 
 /** A config file, validated and converted. */
@@ -36,6 +37,8 @@ export interface LoadedConfig {
   workspaceJson?: string;
   /** workspace.privateEndpointsJson, resolved against the config file's directory. */
   privateEndpointsJson?: string[];
+  /** workspace.privateDependencies: the dependencies the user declares behind private endpoints. */
+  privateDependencies?: PrivateDependency[];
   /** The config file as the user named it. */
   path: string;
 }
@@ -86,6 +89,10 @@ export function parseConfig(text: string, path: string): LoadedConfig {
   if (workspaceJson !== undefined) loaded.workspaceJson = resolve(dirname(path), workspaceJson);
   const peFiles = stringItems(asRecord(root['workspace'])?.['privateEndpointsJson']).map(([, f]) => resolve(dirname(path), f));
   if (peFiles.length > 0) loaded.privateEndpointsJson = peFiles;
+  const dependencies = stringItems(asRecord(root['workspace'])?.['privateDependencies']).flatMap(
+    ([i, text]) => problems.attempt(['workspace', 'privateDependencies', i], () => parsePrivateDependencies([text], PRIVATE_DEPENDENCY_KEY)) ?? [],
+  );
+  if (dependencies.length > 0) loaded.privateDependencies = dependencies;
   if (problems.problems.length > 0) throw new ConfigError(path, problems.problems);
   return loaded;
 }

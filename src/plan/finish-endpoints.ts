@@ -8,7 +8,9 @@ import { withRoutes } from './routes.js';
 /** The endpoints with --expect-private applied to every one and each endpoint's route decided. */
 export function finishEndpoints(endpoints: readonly Endpoint[], settings: RunSettings): Endpoint[] {
   const expected = settings.expectPrivate
-    ? endpoints.map((endpoint) => (endpoint.expect.private === true ? endpoint : { ...endpoint, expect: { ...endpoint.expect, private: true } }))
+    ? endpoints.map((endpoint) =>
+        endpoint.expect.private === true ? endpoint : { ...endpoint, expect: { ...endpoint.expect, private: true, privateSource: 'expect-private' as const } },
+      )
     : endpoints;
   return withRoutes(expected, settings);
 }

@@ -61,6 +61,8 @@ export interface RunPlanOptions {
   /** Scenarios named with --scenario (they override the config's). */
   scenarios?: string[] | undefined;
   privateEndpointsJson?: string[] | undefined;
+  /** --private-dependency: dependencies behind private endpoints (kind keywords or host names), as typed. */
+  privateDependencies?: string[] | undefined;
   /** performance.now() reading the deadline counts from (default: the command start). */
   startedAt?: number | undefined;
   /**
@@ -77,4 +79,6 @@ export interface CheckPlanOptions {
   targets: string[];
   config?: string | undefined;
   privateEndpointsJson?: string[] | undefined;
+  /** --private-dependency, as typed. */
+  privateDependencies?: string[] | undefined;
 }

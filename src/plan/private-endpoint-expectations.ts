@@ -100,7 +100,8 @@ export function applyPrivateEndpointExpectations(plan: PlanRows, names: readonly
     if (found === undefined) continue;
     covered.add(found.fqdn);
     if (endpoint.expect.addresses === undefined || endpoint.expect.addresses.length === 0) {
-      endpoint.expect = { ...endpoint.expect, addresses: [...found.addresses] };
+      const source = endpoint.expect.privateSource ?? 'private-endpoints-json';
+      endpoint.expect = { ...endpoint.expect, addresses: [...found.addresses], privateSource: source };
     }
   }
   const ids = new Set(plan.endpoints.map((e) => e.id));
@@ -135,7 +136,7 @@ function dnsEndpoint(id: string, name: ExpectedName): Endpoint {
     protocol: 'dns',
     path: '',
     required: true,
-    expect: { addresses: [...name.addresses] },
+    expect: { addresses: [...name.addresses], privateSource: 'private-endpoints-json' },
     label: name.fqdn,
     meta: meta(name),
   };

@@ -23,6 +23,8 @@ export type Send = (message: Buffer) => void;
 export interface HostileBehaviour {
   udp: (query: HostileQuery, send: Send) => void;
   tcp?: (query: HostileQuery, send: Send, socket: net.Socket) => void;
+  /** Nothing listens on TCP at the port: a connection is refused (TCP 53 rejected by a firewall looks the same). */
+  tcpClosed?: boolean;
 }
 
 /** A running hostile peer. */
@@ -80,10 +82,12 @@ export async function startHostileDns(behaviour: HostileBehaviour): Promise<Host
         else socket.destroy();
       });
     });
-    const listening = await new Promise<boolean>((resolve) => {
-      tcp.once('error', () => resolve(false));
-      tcp.listen(port, '127.0.0.1', () => resolve(true));
-    });
+    const listening =
+      behaviour.tcpClosed === true ||
+      (await new Promise<boolean>((resolve) => {
+        tcp.once('error', () => resolve(false));
+        tcp.listen(port, '127.0.0.1', () => resolve(true));
+      }));
     if (!listening) {
       udp.close();
       if (attempt >= 10) throw new Error('no loopback port free for UDP and TCP at once');
@@ -102,7 +106,8 @@ export async function startHostileDns(behaviour: HostileBehaviour): Promise<Host
       close: async () => {
         closed = true;
         for (const socket of sockets) socket.destroy();
-        await Promise.all([new Promise<void>((resolve) => udp.close(() => resolve())), new Promise<void>((resolve) => tcp.close(() => resolve()))]);
+        const tcpClosed = behaviour.tcpClosed === true ? Promise.resolve() : new Promise<void>((resolve) => tcp.close(() => resolve()));
+        await Promise.all([new Promise<void>((resolve) => udp.close(() => resolve())), tcpClosed]);
       },
     };
   }
