@@ -134,6 +134,7 @@ export const CAUSE_RULES: Partial<Record<Reason, CauseRule>> = {
   dns_refused: dnsServerRule('refuses the queries', 'Allow this client\'s subnet in the DNS server\'s ACL (allow-query / recursion clients).'),
   dns_timeout: dnsServerRule('does not answer', 'Allow UDP and TCP 53 from the clients to the DNS server on every NSG and firewall, and check that it runs.'),
   dns_unreachable: dnsServerRule('cannot be reached: no route', 'Add a route from the clients to the DNS server (VNet peering, UDR), or set the VNet\'s DNS servers to one they can reach.'),
+  dns_tcp_blocked: dnsServerRule('answers over UDP, but TCP 53 to it is blocked (large answers are truncated)', 'Allow TCP 53 (not only UDP) from the clients to the DNS server on every NSG and firewall.'),
   dns_error: dnsServerRule('answers with an error', 'Check the DNS server\'s logs for the names below; see dns_error in docs/verdicts.md.'),
   ...blocked,
   proxy_unreachable: proxyRule('cannot be reached', () => 'Check the proxy address (--proxy, https_proxy) and allow TCP to it from the clients.'),
