@@ -43,6 +43,10 @@ async function dispatch(args: ParsedArgs): Promise<number> {
       return (await import('./cli/serve-command.js')).serveCommand(args);
     case 'healthcheck':
       return (await import('./cli/healthcheck-command.js')).healthcheckCommand(args);
+    case 'init':
+      return (await import('./cli/init-command.js')).initCommand(args);
+    case 'completion':
+      return (await import('./cli/completion.js')).completionCommand(args.positionals);
   }
 }
 

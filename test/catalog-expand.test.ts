@@ -368,6 +368,23 @@ describe('renderCatalog', () => {
   const profile = full({ containerRegistry: undefined });
   const x = expandCatalog(good(), profile, {});
 
+  it('table: fits the width asked, moving columns under the row and wrapping, never cutting a host', () => {
+    const wide = renderCatalog(x, profile, 'table');
+    assert.ok(Math.max(...wide.split('\n').map((l) => l.length)) > 100, 'the sample is wider than 100 columns');
+    for (const width of [60, 80, 100]) {
+      const text = renderCatalog(x, profile, 'table', width);
+      const hosts = new Set(x.rows.map((r) => (r.probeHost === undefined ? r.host : `${r.host} (probe ${r.probeHost})`)));
+      for (const line of text.split('\n')) {
+        // Only a host, alone on its line, may be longer than the width.
+        if (line.length > width) assert.ok(hosts.has(line.trim()), `${width}: ${line}`);
+      }
+      for (const row of x.rows) {
+        assert.ok(text.includes(row.host), `${width}: ${row.host} whole`);
+        assert.ok(text.includes(row.serviceTag ?? '-'), `${width}: ${row.id}'s service tag`);
+      }
+    }
+  });
+
   it('table: profile line, missing inputs first, one line per row with its rule', () => {
     const text = renderCatalog(x, profile, 'table');
     const lines = text.split('\n');

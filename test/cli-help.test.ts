@@ -22,6 +22,7 @@ const shown = (names: readonly OptionName[]): OptionName[] => names.filter((name
 /** Arguments a command needs besides options to get as far as reading them. */
 const POSITIONALS: Record<OptionReader, string[]> = {
   run: [], check: ['tcp://127.0.0.1:9'], catalog: [], lab: [], serve: [], healthcheck: [], diff: ['old-hh.json', 'new-hh.json'],
+  init: ['-'], completion: ['bash'],
 };
 
 /** Commands that would send packets if they got past their options: they get --no-system-resolver. */
@@ -48,6 +49,7 @@ const pool = pLimit(3);
 const ENTRY: Record<OptionReader, string | readonly string[]> = {
   run: 'cli/run-command.ts', check: 'cli/check-command.ts', catalog: 'cli/catalog-command.ts', lab: ['lab/lab-command.ts', 'cli/plan-options.ts'],
   serve: 'cli/serve-command.ts', healthcheck: 'cli/healthcheck-command.ts', diff: 'cli/diff-command.ts',
+  init: 'cli/init-command.ts', completion: 'cli/completion.ts',
 };
 
 function assertUsageError(run: CliResult, pattern: RegExp): void {

@@ -163,7 +163,7 @@ describe('cli: --version and --help', { concurrency: 4 }, () => {
   }
 
   it('--help and the help of each command together list every flag of the OPTIONS table', async () => {
-    const commands = ['run', 'check', 'catalog', 'lab', 'serve', 'healthcheck', 'diff'];
+    const commands = ['run', 'check', 'catalog', 'lab', 'serve', 'healthcheck', 'diff', 'init', 'completion'];
     const runs = await Promise.all([['--help'], ...commands.map((c) => ['help', c])].map((args) => runCli(args, { offline: true })));
     for (const run of runs) {
       assert.equal(run.code, 0, describeRun(run));

@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import { DeadlineError, LayerTimeoutError } from '../src/abort.js';
 import assert from 'node:assert/strict';
+import { cellText } from '../src/report/cell-text.js';
 import { checkDns } from './helpers/engine-checks.js';
 import { queryDirect } from '../src/dns/wire-query.js';
 import { describeLookupError, lookupSystem } from '../src/dns/system-lookup.js';
@@ -141,14 +142,25 @@ describe('checkDns with the system view (localhost only)', () => {
     assert.equal(data.system?.reason, 'ok');
   });
 
-  test('system view and DNS server disagree: warn, the system view decides', async () => {
+  test('localhost is loopback: a DNS server that answers otherwise is no disagreement, and the cell says loopback', async () => {
     const { result, state, data } = await runDnsCheck('localhost', {}, settingsWith({ systemResolver: true, dnsServersExplicit: false, dnsServers: [other.server] }));
-    assert.equal(result.status, 'warn');
-    assert.equal(result.reason, 'resolver_mismatch');
-    assert.match(result.message, /^system: .+; 127\.0\.0\.1:\d+: 10\.0\.0\.1$/);
+    assert.equal(result.status, 'pass', `${result.reason}: ${result.message}`);
+    assert.equal(result.reason, 'ok');
     assert.equal(data.authority, 'system');
     assert.match(state.address ?? '', loopback);
-    assert.match(result.detail ?? '', /^resolvers disagree \(system view decides\): system resolver: /);
+    assert.equal(cellText(result), `${state.address} (loopback)`);
+    // The evidence still shows what each resolver said.
+    assert.match(result.detail ?? '', /system resolver: .+; 127\.0\.0\.1:\d+ answered 10\.0\.0\.1/);
+    const nxdomain = await runDnsCheck('localhost', {}, settingsWith({ systemResolver: true, dnsServersExplicit: false, dnsServers: [dns.server] }));
+    assert.equal(nxdomain.result.reason, 'ok', nxdomain.result.message);
+  });
+
+  test('loopback is still private for --expect-private, and said as loopback in the detail', async () => {
+    const { result } = await runDnsCheck('127.0.0.1', { private: true }, settingsWith({}));
+    assert.equal(result.status, 'pass');
+    assert.equal(cellText(result), '127.0.0.1 (loopback)');
+    const { result: v6 } = await runDnsCheck('::1', {}, settingsWith({}));
+    assert.equal(cellText(v6), '::1 (loopback)');
   });
 
   test('explicit DNS servers outrank the system view', async () => {

@@ -140,4 +140,31 @@ describe('engine', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('reports progress whose counts add up to the total and name the endpoints still in flight', async () => {
+    // Three quick refusals and one stall, two at a time: the stall is what the run waits for last.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const endpoints = [
+      endpoint(silent.port, { id: 'slow', protocol: 'tls' }),
+      ...['a', 'b', 'c'].map((id) => endpoint(closed, { id, protocol: 'tcp' })),
+    ];
+    const seen: { done: number; running: number; total: number; waiting: string[] }[] = [];
+    await runEndpoints(endpoints, settings({ concurrency: 2, timeoutMs: 600 }), { onProgress: (p) => seen.push({ ...p, waiting: [...p.waiting] }) });
+    assert.ok(seen.length > 0);
+    for (const p of seen) {
+      assert.equal(p.total, 4);
+      assert.ok(p.done + p.running <= p.total, `done ${p.done} + running ${p.running} > total`);
+      assert.equal(p.waiting.length, p.running);
+    }
+    const last = seen.at(-1);
+    assert.deepEqual(last, { done: 4, running: 0, total: 4, waiting: [] });
+    // Before the stall ended, it was named as the one the run waited for.
+    assert.ok(seen.some((p) => p.done === 3 && p.waiting.join() === 'slow'), JSON.stringify(seen));
+  });
 });

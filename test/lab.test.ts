@@ -263,7 +263,7 @@ describe('amlprobe lab (faults planted)', () => {
     for (const planted of PLANTED) assert.ok(text.includes(`(${planted.reason})`), `no (${planted.reason}) in the explanation`);
     assert.match(text, /In Azure: link privatelink\.notebooks\.azure\.net/);
     assert.match(text, /In Azure: allow graph\.windows\.net:443 on the proxy/);
-    assert.match(text, /^✓ +https:\/\/automlresou\S+ +✓ [^\n]*✓ \d+ ms via proxy/m, 'the healthy proxied row passes, shown via proxy');
+    assert.match(text, /^✓ +automl-resources:443 +https:\/\/\S+ +✓ [^\n]*✓ \d+ ms via proxy/m, 'the healthy proxied row passes, shown via proxy');
     assert.match(text, /Exit code 0\./);
     assert.doesNotMatch(text, /\x1b\[/, 'no colour with NO_COLOR');
   });

@@ -90,7 +90,8 @@ describe('probe kind registry', () => {
     const titles = matrixColumns().map((c) => c.title);
     assert.deepEqual(titles, ['DNS', 'CONNECT', 'TLS', 'APP']);
     const header = renderTable(sampleReport(), { colour: false, width: 200, ascii: true }).split('\n').find((line) => line.includes('ENDPOINT')) ?? '';
-    const shown = header.trim().split(/\s+/).slice(1);
+    // After the ID and ENDPOINT columns.
+    const shown = header.trim().split(/\s+/).slice(2);
     assert.deepEqual(shown, titles);
     for (const title of shown) assert.ok(PROBE_KINDS.some((k) => k.column.title === title), title);
   });

@@ -199,7 +199,7 @@ describe('html report in a browser', () => {
       page.$eval(`tr.row[data-id="${id}"] td[data-col="${col}"]`, (td) => ({ cls: td.className, text: td.textContent ?? '' }));
     const table: { id: string; col: string; status: Status; text: RegExp }[] = [
       { id: 'web-ok', col: 'app', status: 'pass', text: /^200$/ },
-      { id: 'web-ok', col: 'dns', status: 'pass', text: /^127\.0\.0\.1 \(private\)$/ },
+      { id: 'web-ok', col: 'dns', status: 'pass', text: /^127\.0\.0\.1 \(loopback\)$/ },
       { id: 'intercepted', col: 'tls', status: 'fail', text: /^untrusted \(<script>window\.__pwned="cert"</ },
       { id: 'refused', col: 'connect', status: 'fail', text: /^refused$/ },
       { id: 'quiet-udp', col: 'connect', status: 'warn', text: /^no reply$/ },
@@ -257,7 +257,7 @@ describe('html report in a browser', () => {
     await page.click('tr.row[data-id="web-ok"]');
     const web = (await page.locator('#d' + report.results.findIndex((r) => r.id === 'web-ok')).textContent()) ?? '';
     assert.ok(web.includes(HEADER_ATTACK), 'the hostile header is shown verbatim, as text');
-    assert.ok(/127\.0\.0\.1private/.test(web), 'address with private/public');
+    assert.ok(/127\.0\.0\.1loopback/.test(web), 'address with its kind: loopback, private or public');
 
     assert.equal(await page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned), undefined, 'no injected script ran');
     assert.equal(await page.locator('script').count(), 2, 'no script element was injected');

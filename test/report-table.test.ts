@@ -9,6 +9,7 @@ import { exitCodeFor, summarize } from '../src/engine/summary.js';
 import { endpointUrl, formatDuration, renderTable, shouldUseColour as shouldUseColourFromTable } from '../src/report/table.js';
 import type { EndpointResult } from '../src/model/result.js';
 import { sampleReport, sampleResults } from './helpers/report-fixture.js';
+import { truncateDistinct, wordCounts } from '../src/report/distinct-truncate.js';
 
 const ESC = '\x1b';
 const strip = (text: string): string => text.replace(/\x1b\[[0-9;]*m/g, '');
@@ -68,7 +69,7 @@ describe('renderTable', () => {
 
   it('marks optional endpoints and names the address of --all-addresses rows', () => {
     assert.match(rowBlock(wide, 'mystorage.blob')[0] ?? '', /\(optional\)/);
-    assert.match(rowBlock(wide, 'workspace API')[0] ?? '', /^✓ {2}workspace API {2}/);
+    assert.match(rowBlock(wide, 'workspace API')[0] ?? '', /^✓ {2}aml-api {2,}workspace API {2}/);
     assert.ok(rowBlock(wide, '-> 10.1.0.8')[0]?.includes('https://myacr.azurecr.io:443/ -> 10.1.0.8'));
     // A single row per endpoint: no arrow even though an address is known.
     assert.doesNotMatch(rowBlock(wide, 'workspace API')[0] ?? '', /->/);
@@ -164,10 +165,17 @@ describe('renderTable', () => {
       }
     }
     const narrow = renderTable(sampleReport(), { colour: false, width: 80, ascii: false });
-    const row = rowBlock(narrow, ':443/')[0] ?? '';
+    const row = rowBlock(narrow, 'notebooks')[0] ?? '';
     assert.match(row, /…/);
     // The cut name is given in full under the failed row.
     assert.match(narrow, /target: https:\/\/ml-ws-eastus-7d0c0a8e\.eastus\.notebooks\.azure\.net:443\//);
+  });
+
+  it('COLUMNS sets the width, over the terminal\'s own', () => {
+    assert.equal(tableWidth({ isTTY: true, columns: 90 }, { COLUMNS: '140' }), 140);
+    assert.equal(tableWidth({ isTTY: true, columns: 90 }, {}), 90);
+    assert.equal(tableWidth({ isTTY: false }, { COLUMNS: 'wide' }), 120);
+    assert.equal(tableWidth({ isTTY: false }, {}), 120);
   });
 
   it('uses 120 columns when no width is given and stdout is not a terminal', (t) => {
@@ -180,7 +188,7 @@ describe('renderTable', () => {
   it('draws ASCII marks when asked', () => {
     const out = renderTable(sampleReport(), { colour: false, width: 80, ascii: true });
     assert.match(out, /^[\x00-\x7f]*$/);
-    assert.match(rowBlock(out, 'workspace API')[0] ?? '', /^\+ {2}workspace API .*\+ 200$/);
+    assert.match(rowBlock(out, 'workspace API')[0] ?? '', /^\+ {2}aml-api {2,}workspace API .*\+ 200$/);
     assert.match(out, /^x {2}.*x NXDOMAIN/m);
     assert.match(out, /\.\.\./);
   });
@@ -242,5 +250,45 @@ describe('terminal capabilities', () => {
     assert.equal(tableWidth({ isTTY: true, columns: 93 }), 93);
     assert.equal(tableWidth({ isTTY: false, columns: 93 }), 120);
     assert.equal(tableWidth({}), 120);
+  });
+});
+
+describe('shortened names keep what tells rows apart', () => {
+  // The lab's storage rows: one account, five services, one port; plus rows on other hosts.
+  const hosts = ['blob', 'queue', 'table', 'file', 'dfs'].map((service) => `contosomlstore.${service}.core.windows.net`);
+  const pass = (layer: 'dns' | 'tcp' | 'tls' | 'http', message: string) => ({ layer, status: 'pass' as const, reason: 'ok' as const, ms: 5, message });
+  const row = (id: string, host: string, protocol: 'https' | 'smb', port: number): EndpointResult => ({
+    id, host, protocol, port, path: '/', required: true, address: '10.1.0.7', layer: null, reason: 'ok', status: 'pass', message: '', ms: 5,
+    checks: [pass('dns', '10.1.0.7 (private)'), pass('tcp', 'connected'), pass('tls', 'TLSv1.3'), pass('http', '200')],
+  });
+  const results = [
+    ...hosts.map((host) => row(`storage-${host.split('.')[1]}:443`, host, 'https', 443)),
+    row('storage-file-smb:445', 'contosomlstore.file.core.windows.net', 'smb', 445),
+    row('workspace-api:443', '7d0c0a8e-41b6-4f5e-9a3c-2b8d1e6f0a11.workspace.eastus.api.azureml.ms', 'https', 443),
+    row('keyvault:443', 'contoso-ml-kv.vault.azure.net', 'https', 443),
+  ];
+  const report = sampleReport(results);
+
+  it('at 100 columns every row shows its id and a name no other row shows, with its service in it', () => {
+    const out = renderTable(report, { colour: false, width: 100, ascii: false });
+    const lines = out.split('\n').filter((l) => /^[✓✗!-] /.test(l));
+    assert.equal(lines.length, results.length);
+    for (const line of out.split('\n')) assert.ok(cells(line) <= 100, line);
+    const names = lines.map((line) => line.slice(3).split(/ {2,}/)[1] ?? '');
+    assert.equal(new Set(names).size, names.length, `names repeat:\n${names.join('\n')}`);
+    results.forEach((result, i) => {
+      assert.ok(lines[i]?.startsWith(`✓  ${result.id} `), `${lines[i]} shows ${result.id}`);
+      const service = result.host.split('.')[1] ?? '';
+      if (result.host.startsWith('contosomlstore.')) assert.ok(names[i]?.includes(service), `${names[i]} keeps ${service}`);
+    });
+  });
+
+  it('cuts the words the rows share, not the middle', () => {
+    const counts = wordCounts(hosts.map((h) => `https://${h}:443/`));
+    // The old middle cut gave 'https://contosoml…indows.net:443/' to every storage row.
+    assert.equal(truncateDistinct('https://contosomlstore.blob.core.windows.net:443/', 34, '…', counts), 'https://…blob.core…net:443/');
+    assert.equal(truncateDistinct('https://contosomlstore.queue.core.windows.net:443/', 20, '…', counts), 'https://…queue…:443/');
+    // Nothing to cut: unchanged.
+    assert.equal(truncateDistinct('https://a.b:443/', 40, '…', counts), 'https://a.b:443/');
   });
 });

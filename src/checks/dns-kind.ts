@@ -3,6 +3,7 @@
 
 import type { AddressInfo, DnsData } from '../model/evidence.js';
 import type { LayerResult } from '../model/result.js';
+import { addressKind } from '../net/address.js';
 import { COLUMNS, fact, formatMs, type EvidenceFact, type EvidenceShape, type PanelBlock, type PanelCell, type ProbeKind } from './descriptor.js';
 
 // `data` is a union over layers, and a reason code may come from any layer: check it first.
@@ -10,13 +11,13 @@ function dnsData(check: LayerResult): DnsData | undefined {
   return check.layer === 'dns' ? (check.data as DnsData | undefined) : undefined;
 }
 
-/** "10.0.0.5 (private)", "10.0.0.5 +1 (private)", "20.1.2.3 (public)", "... (mixed)". */
+/** "10.0.0.5 (private)", "10.0.0.5 +1 (private)", "20.1.2.3 (public)", "127.0.0.1 (loopback)", "... (mixed)". */
 function describeAddresses(addresses: readonly AddressInfo[], verdict?: string): string | undefined {
   const first = addresses[0];
   if (first === undefined) return undefined;
   const more = addresses.length > 1 ? ` +${addresses.length - 1}` : '';
   const kind =
-    verdict ?? (addresses.every((a) => a.private) ? 'private' : addresses.some((a) => a.private) ? 'mixed' : 'public');
+    verdict ?? (addresses.every((a) => addressKind(a) === 'loopback') ? 'loopback' : addresses.every((a) => a.private) ? 'private' : addresses.some((a) => a.private) ? 'mixed' : 'public');
   return `${first.address}${more} (${kind})`;
 }
 
@@ -73,7 +74,7 @@ function dnsPanel(data: DnsData): PanelBlock[] {
   const authority = data.literal ? 'IP literal, no lookup' : `${data.authority} answer decides`;
   const addresses = data.addresses.map((a): PanelCell[] => [
     { code: a.address },
-    { value: a.private ? 'private' : 'public', class: a.private ? 'k-private' : 'k-public' },
+    { value: addressKind(a), class: a.private ? 'k-private' : 'k-public' },
     a.range ?? '',
   ]);
   const resolvers: PanelCell[][] = [];

@@ -9,7 +9,7 @@ import { buildCheckPlan, readCheckInputs } from '../plan/build-check-plan.js';
 import { planReportOutputs } from '../output/report-outputs.js';
 import type { ParsedArgs } from './args.js';
 import { checkPlanOptions } from './plan-options.js';
-import { probeAndReport } from './probe-and-report.js';
+import { checkQuietAndVerbose, probeAndReport } from './probe-and-report.js';
 
 /** Runs `check` and returns the exit code. */
 export async function checkCommand(args: ParsedArgs): Promise<number> {
@@ -22,10 +22,11 @@ export async function checkCommand(args: ParsedArgs): Promise<number> {
     );
   }
   const outputs = planReportOutputs(flags);
+  checkQuietAndVerbose(flags, outputs);
   const { config } = inputs;
   if (config !== undefined && config.endpoints.length > 0) {
     process.stderr.write(
-      `amlprobe: note: 'check' probes the targets on its command line, not the ${config.endpoints.length} endpoint(s) of ${flags.config}; run 'amlprobe run --config ${flags.config}' for those.\n`,
+      `amlprobe: note: 'check' probes the targets on its command line, not the ${config.endpoints.length} endpoint(s) of ${options.config}; run 'amlprobe run --config ${options.config}' for those.\n`,
     );
   }
   return probeAndReport(await buildCheckPlan(options, inputs), outputs, flags);

@@ -80,6 +80,23 @@ given, learning the workspace included; prints nothing when healthy.`,
     exit: `  0  no required endpoint fails in NEW that did not in OLD
   1  a required endpoint fails in NEW and did not in OLD`,
   },
+  init: {
+    usage: 'amlprobe init [FILE] [options]',
+    summary: 'write a commented starter config (default ./amlprobe.yaml), filled with what amlprobe can learn here',
+    about: `Fills the workspace profile from --workspace-json and, on a compute instance, from its markers
+(/mnt/azmnt/.nbvm, CI_* variables); everything else is commented out, ready to edit. The first line
+points editors (yaml-language-server) at the config schema by absolute path, so completion keeps
+working wherever the file is copied on this machine. Never replaces a file without --force; FILE -
+writes to stdout. Every command that reads --config then finds ./amlprobe.yaml by itself.`,
+    exit: '  0  the file was written',
+  },
+  completion: {
+    usage: 'amlprobe completion bash|zsh',
+    summary: "print a shell completion script: source <(amlprobe completion bash), or add that line to ~/.bashrc",
+    about: `Generated from the commands and the table of options, so every flag of this version completes.
+zsh: source <(amlprobe completion zsh) in ~/.zshrc (after compinit).`,
+    exit: '  0  the script was printed',
+  },
 };
 
 /** Exit codes 2 and 3, the same for every command. */

@@ -3,14 +3,14 @@
 // read, help.ts prints each command's options from here, so the two cannot drift apart.
 
 /** The subcommands amlprobe knows. */
-export type Command = 'run' | 'check' | 'catalog' | 'lab' | 'serve' | 'healthcheck' | 'diff' | 'help' | 'version';
+export type Command = 'run' | 'check' | 'catalog' | 'lab' | 'serve' | 'healthcheck' | 'diff' | 'init' | 'completion' | 'help' | 'version';
 
-export const COMMANDS: readonly Command[] = ['run', 'check', 'catalog', 'lab', 'serve', 'healthcheck', 'diff', 'help', 'version'];
+export const COMMANDS: readonly Command[] = ['run', 'check', 'catalog', 'lab', 'serve', 'healthcheck', 'diff', 'init', 'completion', 'help', 'version'];
 
 /** The commands that read options (help and version accept any and read none). */
 export type OptionReader = Exclude<Command, 'help' | 'version'>;
 
-export const OPTION_READERS: readonly OptionReader[] = ['run', 'serve', 'healthcheck', 'check', 'catalog', 'lab', 'diff'];
+export const OPTION_READERS: readonly OptionReader[] = ['run', 'serve', 'healthcheck', 'check', 'catalog', 'lab', 'diff', 'init', 'completion'];
 
 /** Where an option is listed in a command's help. */
 export type OptionSection = 'probe' | 'profile' | 'learning' | 'serve' | 'lab' | 'output' | 'global';
@@ -72,7 +72,7 @@ export const OPTIONS = {
   },
   config: {
     type: 'string', example: 'amlprobe.yaml', short: 'c', value: 'FILE', readBy: [...SETTINGS, 'catalog'], section: 'probe',
-    help: 'YAML config (endpoints, expectations, settings, workspace profile); see config/example.yaml and config/amlprobe.schema.json',
+    help: "YAML config (endpoints, expectations, settings, workspace profile); see config/example.yaml and config/amlprobe.schema.json. Without --config: ./amlprobe.yaml when there is one, else the file AMLPROBE_CONFIG names (named on stderr); 'amlprobe init' writes a starter",
     helpFor: {
       check: 'YAML config: \'check\' takes its settings, CA files and private-endpoint files only (not its endpoints or workspace profile); see config/example.yaml',
       catalog: 'YAML config: its workspace profile and scenarios fill the catalog; see config/example.yaml',
@@ -148,8 +148,9 @@ export const OPTIONS = {
   'private-endpoints': { type: 'boolean', readBy: PROFILE, section: 'profile', help: 'the workspace is reached through private endpoints' },
   'no-private-endpoints': { type: 'boolean', readBy: PROFILE, section: 'profile', help: 'the workspace is not reached through private endpoints' },
   'workspace-json': {
-    type: 'string', example: 'workspace.json', value: 'FILE', readBy: PROFILE, section: 'profile',
+    type: 'string', example: 'workspace.json', value: 'FILE', readBy: [...PROFILE, 'init'], section: 'profile',
     help: "read the profile from 'az ml workspace show -o json' output (region, name, ID, storage, key vault, registry, cloud, public access); flags and config keys win over it",
+    helpFor: { init: "fill the starter config's workspace profile from 'az ml workspace show -o json' output" },
   },
   // Known only so that it can be refused without echoing its value (see refuseTokenFlag in args.ts).
   token: { type: 'string', readBy: [], section: 'learning', help: 'refused: a token on the command line shows in ps and shell history', hidden: true },
@@ -180,6 +181,15 @@ export const OPTIONS = {
     type: 'boolean', readBy: ['run', 'check', 'lab'], section: 'output',
     help: 'under each failed row of the table and Markdown reports, the standard commands that reproduce it with the same server, address, name and proxy (dig, nc, openssl s_client, curl), quoted for the shell; the JSON report always has them (reproduce), the HTML report in each row\'s evidence',
   },
+  quiet: {
+    type: 'boolean', short: 'q', readBy: ['run', 'check'], section: 'output',
+    help: 'print only the verdict line (the exit code says the rest); no progress or notes on stderr. --output files are still written whole',
+  },
+  verbose: {
+    type: 'boolean', short: 'v', readBy: ['run', 'check'], section: 'output',
+    help: "table: under every row, passed ones too, each layer's time and each resolver's answer",
+  },
+  force: { type: 'boolean', readBy: ['init'], section: 'output', help: 'replace FILE when it exists (without it, init never overwrites a file)' },
   'no-color': {
     type: 'boolean', readBy: ['run', 'check', 'lab'], global: true, section: 'output',
     help: 'no colour (also NO_COLOR=1; colour is off when not a terminal)',

@@ -1,9 +1,11 @@
 // Flags into the plan builder's options (src/plan/plan-options.ts): names only, no decision.
-// Every value stays as typed; the plan validates it once and names the flag in its errors.
+// Every value stays as typed; the plan validates it once and names the flag in its errors. The
+// config path is the one src/plan/config-discovery.ts chooses (--config, ./amlprobe.yaml, AMLPROBE_CONFIG).
 
 import type { CheckPlanOptions, ProfileOptions, RunPlanOptions, SettingsOptions } from '../plan/plan-options.js';
 import type { LabOptions } from '../lab/lab-command.js';
 import type { Flags, ParsedArgs } from './args.js';
+import { configFile } from './config-file.js';
 
 /** The run settings the flags ask for. */
 export function settingsOptions(flags: Flags): SettingsOptions {
@@ -48,7 +50,7 @@ export function runPlanOptions(flags: Flags, extra: Pick<RunPlanOptions, 'starte
     settings: { ...settingsOptions(flags), ...(maxDeadlineMs !== undefined ? { maxDeadlineMs } : {}) },
     profile: profileOptions(flags),
     learning: { tokenFile: flags['token-file'], noImds: flags['no-imds'], noDiscovery: flags['no-discovery'], noAzureDns: flags['no-azure-dns'] },
-    config: flags.config,
+    config: configFile(flags),
     scenarios: flags.scenario,
     privateEndpointsJson: flags['private-endpoints-json'],
     privateDependencies: flags['private-dependency'],
@@ -61,7 +63,7 @@ export function checkPlanOptions(flags: Flags, targets: string[]): CheckPlanOpti
   return {
     settings: settingsOptions(flags),
     targets,
-    config: flags.config,
+    config: configFile(flags),
     privateEndpointsJson: flags['private-endpoints-json'],
     privateDependencies: flags['private-dependency'],
   };

@@ -10,21 +10,36 @@ import { layersOf } from '../checks/kinds.js';
 import type { ReportOutput } from '../output/report-outputs.js';
 import { writeReportOutputs } from '../output/report-outputs.js';
 import type { Flags } from './args.js';
+import { UsageError } from '../errors.js';
+
+/**
+ * --quiet replaces the report on stdout with its verdict line, so it does not go with a report
+ * format on stdout, nor with --verbose. Checked with the outputs, before any packet.
+ */
+export function checkQuietAndVerbose(flags: Flags, outputs: readonly ReportOutput[]): void {
+  if (flags.quiet !== true) return;
+  if (flags.verbose === true) throw new UsageError('--quiet prints only the verdict line and --verbose adds lines to every row: choose one.', '--quiet');
+  const onStdout = outputs.find((o) => o.path === undefined);
+  if (onStdout !== undefined && onStdout.format !== 'table') {
+    throw new UsageError(`--quiet prints only the verdict line, so a ${onStdout.format} report needs a file: add --output FILE (it is written whole).`, '--quiet');
+  }
+}
 
 /** Probes the plan, writes the report to `outputs` and returns the exit code (0 or 1). */
 export async function probeAndReport(plan: ResolvedPlan, outputs: ReportOutput[], flags: Flags): Promise<number> {
   const { endpoints, settings } = plan;
-  for (const note of plan.notes) process.stderr.write(note);
+  const quiet = flags.quiet === true;
+  if (!quiet) for (const note of plan.notes) process.stderr.write(note);
   // The store itself is built by the first TLS handshake, off the start-up path. A run without TLS
   // does not even load node:tls and the trust store code.
   const needsTls = endpoints.some((e) => layersOf(e.protocol).includes('tls'));
   const secureContext = needsTls || plan.caFiles.length > 0 ? (await import('../net/trust-store.js')).trustStoreFor(plan.caFiles) : undefined;
 
-  if (settings.concurrencyLowered) process.stderr.write(loweredNote(settings.concurrencyLowered, settings.concurrency));
-  const progress = process.stderr.isTTY && endpoints.length > 1 ? createProgress(process.stderr, endpoints.length) : undefined;
+  if (settings.concurrencyLowered && !quiet) process.stderr.write(loweredNote(settings.concurrencyLowered, settings.concurrency));
+  const progress = process.stderr.isTTY && endpoints.length > 1 && !quiet ? createProgress(process.stderr, endpoints.length) : undefined;
   const report = await probeToReport(plan, {
     ...(secureContext ? { secureContext } : {}),
-    ...(progress ? { onProgress: (p) => progress.update(p.done, p.running) } : {}),
+    ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
   });
   progress?.done();
 
@@ -32,6 +47,12 @@ export async function probeAndReport(plan: ResolvedPlan, outputs: ReportOutput[]
   const { renderReportChunks } = await import('../report/render.js');
   const { shouldUseColour } = await import('../report/table.js');
   const colour = !flags['no-color'] && shouldUseColour(process.stdout, process.env);
-  await writeReportOutputs(outputs, (format, withColour) => renderReportChunks(report, format, { colour: withColour, compact: flags.compact === true, showCommands: flags['show-commands'] === true }), colour);
+  const verbose = flags.verbose === true;
+  const render = (format: Parameters<typeof renderReportChunks>[1], withColour: boolean): Iterable<string> =>
+    renderReportChunks(report, format, { colour: withColour, compact: flags.compact === true, verbose, showCommands: flags['show-commands'] === true });
+  // Quiet: the files are written whole; stdout gets the verdict line instead of the report.
+  const files = quiet ? outputs.filter((o) => o.path !== undefined) : outputs;
+  if (files.length > 0) await writeReportOutputs(files, render, colour);
+  if (quiet) process.stdout.write((await import('../report/table.js')).renderVerdict(report, { colour }));
   return exitCodeFor(report.summary);
 }

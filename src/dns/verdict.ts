@@ -1,7 +1,7 @@
 // The DNS verdict: which view is authoritative and what it means for the endpoint. Pure: takes
 // the two views of a name (NameResolution) and the expectations, returns status, reason and evidence.
 
-import { canonicalAddress, classifyAddress, privateRangeLabel } from '../net/address.js';
+import { addressKind, canonicalAddress, classifyAddress, privateRangeLabel } from '../net/address.js';
 import type { ParsedCidr } from '../net/cidr.js';
 import type { Reason, Status } from '../model/reason.js';
 import type { AddressInfo, DirectAnswer, DnsData, NameResolution } from '../model/evidence.js';
@@ -37,6 +37,7 @@ function systemView(resolution: NameResolution): View | undefined {
 /** "10.0.0.5 (private: 10.0.0.0/8, RFC 1918)" or "20.1.2.3 (public)". */
 function describeAddress(info: AddressInfo): string {
   if (!info.private) return `${info.address} (public)`;
+  if (addressKind(info) === 'loopback') return `${info.address} (loopback)`;
   const label = info.range === null ? undefined : privateRangeLabel(info.range);
   return `${info.address} (private: ${info.range}${label === undefined ? '' : `, ${label}`})`;
 }
@@ -240,7 +241,12 @@ function judgeViews(
   const expectation = expectationVerdict(addresses, expectPrivate, expected, chainEnd, zone);
   if (expectation !== undefined) return { ...expectation, detail: `${expectation.detail}; ${detail}`, data, address };
 
-  const disagreeing = others.find((v) => v.reason !== 'ok' || !sameSet(v.addresses, auth.addresses));
+  // A loopback answer (localhost, a hosts-file pin to 127.0.0.1) is this machine's own business: a
+  // DNS server that does not know the name, or knows its public address, is not disagreeing with it.
+  // Unless the name must be private: a private endpoint's name pinned to loopback is a hosts-file
+  // override worth its warning (the diagnosis names it).
+  const loopback = !expectPrivate && addresses.every((a) => addressKind(a) === 'loopback');
+  const disagreeing = loopback ? undefined : others.find((v) => v.reason !== 'ok' || !sameSet(v.addresses, auth.addresses));
   if (disagreeing !== undefined) {
     return {
       status: 'warn',

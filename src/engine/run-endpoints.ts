@@ -16,11 +16,16 @@ import type { PlannedSettings } from '../model/settings.js';
 import { toEndpointResult } from '../verdict.js';
 import { finishEndpoints } from '../plan/finish-endpoints.js';
 
-/** Progress of a run, for the TTY progress line. */
+/**
+ * Progress of a run, for the TTY progress line: done + running + queued = total, always (an
+ * endpoint counts as running from its first layer to its result, not while p-limit winds down).
+ */
 export interface Progress {
   done: number;
   running: number;
   total: number;
+  /** The ids of the endpoints in flight, in plan order: what the run is still waiting for. */
+  waiting: string[];
 }
 
 /** What the engine needs besides endpoints and settings. */
@@ -129,14 +134,24 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
   const perEndpoint: (EndpointResult[] | undefined)[] = new Array(endpoints.length);
   const limit = pLimit(settings.concurrency);
   let done = 0;
-  const report = (): void => options.onProgress?.({ done, running: limit.activeCount, total: endpoints.length });
+  // Counted here, not with limit.activeCount: p-limit still counts a task whose result is in
+  // until its promise settles, so "done" and "running" would add up to one more than the total.
+  const inFlight = new Set<number>();
+  const report = (): void =>
+    options.onProgress?.({ done, running: inFlight.size, total: endpoints.length, waiting: [...inFlight].sort((a, b) => a - b).map((i) => endpoints[i]?.id ?? '') });
 
   const all = Promise.all(
     endpoints.map((endpoint, index) =>
       limit(async () => {
         // Checked by the clock, not only by the signal: a late timer must not let more probes start.
         if (pastDeadline()) return;
-        perEndpoint[index] = await probeOnce(endpoint);
+        inFlight.add(index);
+        report();
+        try {
+          perEndpoint[index] = await probeOnce(endpoint);
+        } finally {
+          inFlight.delete(index);
+        }
         done += 1;
         report();
       }),

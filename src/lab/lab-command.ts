@@ -121,7 +121,7 @@ export async function labCommand(options: LabOptions): Promise<number> {
         settings: lab.settings,
         workspace: { profile: { ...LAB_PROFILE }, origin: Object.fromEntries(Object.keys(LAB_PROFILE).map((k) => [k, 'lab'])) },
       },
-      { secureContext: labSecureContext(certs), ...(progress ? { onProgress: (p) => progress.update(p.done, p.running) } : {}) },
+      { secureContext: labSecureContext(certs), ...(progress ? { onProgress: (p) => progress.update(p) } : {}) },
     );
     progress?.done();
   } finally {

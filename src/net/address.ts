@@ -33,6 +33,20 @@ export const PRIVATE_RANGES: readonly PrivateRange[] = [
   range('fe80::/10', 'link-local'),
 ];
 
+/** How reports name an address: loopback is private for every verdict, but said as what it is. */
+export type AddressKind = 'loopback' | 'private' | 'public';
+
+const LOOPBACK_RANGES: ReadonlySet<string> = new Set(['127.0.0.0/8', '::1/128']);
+
+/**
+ * "loopback" for 127.0.0.0/8 and ::1 (localhost, a hosts-file pin, a local proxy): calling such an
+ * answer "private" sends the reader looking for a private endpoint that is not there.
+ */
+export function addressKind(info: Pick<AddressInfo, 'private' | 'range'>): AddressKind {
+  if (!info.private) return 'public';
+  return info.range !== null && LOOPBACK_RANGES.has(info.range) ? 'loopback' : 'private';
+}
+
 const V4_MAPPED = parseCidr('::ffff:0:0/96', 'built-in range');
 
 /** The label of a built-in private range given its canonical text, e.g. "RFC 1918" for "10.0.0.0/8". */

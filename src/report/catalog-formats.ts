@@ -25,11 +25,11 @@ export function parseCatalogFormat(text: string): CatalogFormat {
   throw new UsageError(`unknown catalog format '${text}'${hint}${hint ? ' ' : '. '}Formats: ${CATALOG_FORMATS.join(', ')}.`, '--format');
 }
 
-/** Renders the expanded catalog in `format`; the result ends with a newline. */
-export function renderCatalog(expansion: CatalogExpansion, profile: WorkspaceProfile, format: CatalogFormat): string {
+/** Renders the expanded catalog in `format` (the table fitted to `width` cells); the result ends with a newline. */
+export function renderCatalog(expansion: CatalogExpansion, profile: WorkspaceProfile, format: CatalogFormat, width = Infinity): string {
   switch (format) {
     case 'table':
-      return renderCatalogTable(expansion, profile);
+      return renderCatalogTable(expansion, profile, width);
     case 'json':
       return renderCatalogJson(expansion, profile);
     case 'csv':

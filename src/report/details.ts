@@ -3,7 +3,7 @@
 // catalog's remediation and sources. Plain text; the table wraps and colours it.
 
 import { kindOf } from '../checks/kinds.js';
-import type { EvidenceFact } from '../checks/descriptor.js';
+import { formatMs, type EvidenceFact } from '../checks/descriptor.js';
 import type { EndpointResult, LayerResult } from '../model/result.js';
 
 /** What a detail line is, so the table can style labels like "fix:" differently. */
@@ -58,6 +58,23 @@ export function detailLines(result: EndpointResult, target?: string): DetailLine
   if (meta?.note !== undefined && meta.note !== '') lines.push({ kind: 'note', label: 'note', text: meta.note });
   if (meta?.sources !== undefined && meta.sources.length > 0) {
     lines.push({ kind: 'source', label: 'source', text: meta.sources.join(', ') });
+  }
+  return lines;
+}
+
+/**
+ * The lines --verbose adds under every row, passed ones too: each layer's time, and each
+ * resolver's answer (unless the row's details already gave them, its DNS layer having decided it).
+ */
+export function verboseLines(result: EndpointResult): DetailLine[] {
+  if (result.checks.length === 0) return [];
+  const lines: DetailLine[] = [];
+  const layers = result.checks.filter((c) => c.status !== 'skip').map((c) => `${c.layer} ${formatMs(c.ms)}`);
+  if (layers.length > 0) lines.push({ kind: 'evidence', label: 'time', text: `${layers.join(', ')} (endpoint ${formatMs(result.ms)})` });
+  const dns = result.checks.find((c) => c.layer === 'dns');
+  const decidedHere = needsDetails(result) && result.layer === 'dns';
+  if (dns !== undefined && !decidedHere) {
+    for (const { label, text } of evidence(dns)) lines.push({ kind: 'evidence', label, text });
   }
   return lines;
 }

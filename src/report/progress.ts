@@ -1,4 +1,4 @@
-// The one updating line on stderr while probes run ("probing 12/60 endpoints… (8 running)").
+// The one updating line on stderr while probes run ("probing: 58/60 done, waiting for 2: acr, mcr").
 // Throttled because 60 endpoints finishing within a millisecond would otherwise redraw the line
 // 60 times; the latest numbers are always drawn eventually, by a trailing timer.
 
@@ -8,10 +8,18 @@ export interface ProgressStream {
   columns?: number;
 }
 
+/** A moment of the run, as the engine counts it (src/engine/run-endpoints.ts). */
+export interface ProgressCounts {
+  done: number;
+  running: number;
+  /** The ids of the endpoints in flight: what the run is waiting for. */
+  waiting?: readonly string[];
+}
+
 /** A live progress line. */
 export interface Progress {
-  /** Reports how many endpoints are finished and how many are in flight. */
-  update(done: number, running: number): void;
+  /** Reports how many endpoints are finished and which are in flight. */
+  update(counts: ProgressCounts): void;
   /** Stops updating and erases the line so the report starts on a clean line. */
   done(): void;
 }
@@ -25,10 +33,28 @@ export interface ProgressOptions {
 // Carriage return then "erase whole line": the line is redrawn in place.
 const CLEAR_LINE = '\r\x1b[2K';
 
-/** The progress text, without control characters. */
-export function progressText(done: number, total: number, running: number): string {
+/**
+ * The progress text, without control characters: done, running and queued add up to the total,
+ * and the ids in flight follow as long as the width allows ("+3 more" for the rest).
+ */
+export function progressText(total: number, counts: ProgressCounts, width = Infinity): string {
+  const { done, running } = counts;
+  const queued = Math.max(0, total - done - running);
   const noun = total === 1 ? 'endpoint' : 'endpoints';
-  return `probing ${done}/${total} ${noun}…` + (running > 0 ? ` (${running} running)` : '');
+  const head = `probing ${total} ${noun}: ${done} done` + (queued > 0 ? `, ${queued} queued` : '');
+  const waiting = counts.waiting ?? [];
+  if (running === 0) return head;
+  if (waiting.length === 0) return `${head}, ${running} running`;
+  let text = `${head}, waiting for ${running}: ${waiting[0]}`;
+  for (let i = 1; i < waiting.length; i += 1) {
+    const rest = waiting.length - i;
+    const next = `${text}, ${waiting[i]}`;
+    // Room must remain for the "+N more" that a later cut would need.
+    const tail = rest > 1 ? ` +${rest - 1} more`.length : 0;
+    if (next.length + tail > width) return `${text} +${rest} more`;
+    text = next;
+  }
+  return text;
 }
 
 /** A throttled single-line progress display; the CLI uses it only when stderr is a TTY. */
@@ -37,15 +63,16 @@ export function createProgress(stream: ProgressStream, total: number, options: P
   let lastDraw = -Infinity;
   let drawn = false;
   let finished = false;
-  let pending: { done: number; running: number } | null = null;
+  let pending: ProgressCounts | null = null;
   let timer: NodeJS.Timeout | null = null;
 
   const draw = (): void => {
     if (pending === null) return;
-    let text = progressText(pending.done, total, pending.running);
     // A line longer than the terminal wraps, and \r then only clears its last part.
     const columns = stream.columns;
-    if (columns !== undefined && columns > 1 && text.length > columns - 1) text = text.slice(0, columns - 1);
+    const width = columns !== undefined && columns > 1 ? columns - 1 : Infinity;
+    let text = progressText(total, pending, width);
+    if (text.length > width) text = text.slice(0, width);
     stream.write(CLEAR_LINE + text);
     drawn = true;
     pending = null;
@@ -53,9 +80,9 @@ export function createProgress(stream: ProgressStream, total: number, options: P
   };
 
   return {
-    update(done, running) {
+    update(counts) {
       if (finished) return;
-      pending = { done, running };
+      pending = counts;
       const wait = lastDraw + intervalMs - performance.now();
       if (wait <= 0) {
         draw();

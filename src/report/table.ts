@@ -9,11 +9,12 @@ import type { Report } from '../model/report.js';
 import type { Column } from '../checks/descriptor.js';
 import { cellText } from './cell-text.js';
 import { createPaint, type Paint } from './colour.js';
-import { detailLines, needsDetails, type DetailLine } from './details.js';
+import { detailLines, needsDetails, verboseLines, type DetailLine } from './details.js';
 import { columnOf, emptyCells, layerColumns, type LayerColumn } from './layer-columns.js';
 import { symbolsFor, type SymbolSet } from './symbols.js';
 import { tableWidth } from './terminal.js';
-import { padCells, stripAnsi, truncateEnd, truncateMiddle, visibleWidth, wrapText } from './text.js';
+import { padCells, stripAnsi, truncateEnd, visibleWidth, wrapText } from './text.js';
+import { shortenDistinct, truncateDistinct, wordCounts } from './distinct-truncate.js';
 
 // The CLI picks colour with the table's own module; the logic lives with the other terminal facts.
 export { shouldUseColour } from './terminal.js';
@@ -31,6 +32,8 @@ export interface TableOptions {
   ascii?: boolean;
   /** Print each failed row's proof commands (its `reproduce`) under it: --show-commands. */
   showCommands?: boolean;
+  /** --verbose: each layer's time and each resolver's answer under every row. */
+  verbose?: boolean;
 }
 
 const GAP = '  ';
@@ -45,7 +48,12 @@ interface Cell {
 
 interface Row {
   result: EndpointResult;
+  /** The id --scenario, diff, the HTML and the JSON report use. */
+  id: string;
+  /** What the endpoint column shows: name, then suffix (" -> address", " (optional)"), never cut. */
   endpoint: string;
+  name: string;
+  suffix: string;
   /** The concrete URL, set when the row shows a label instead. */
   target?: string;
   cells: Record<LayerColumn, Cell | null>;
@@ -80,7 +88,7 @@ function buildRow(result: EndpointResult, severalRows: boolean, columns: readonl
   // A catalog row never probed says why in its first cell; the lines under it say what to do.
   if (result.checks.length === 0 && result.reason === 'needs_input') cells[columnOf('dns')] = { status: 'skip', text: 'needs input' };
   if (result.checks.length === 0 && result.reason === 'informational') cells[columnOf('dns')] = { status: 'skip', text: 'not probed' };
-  const row: Row = { result, endpoint: base + arrow + optional, cells };
+  const row: Row = { result, id: result.id, endpoint: base + arrow + optional, name: base, suffix: arrow + optional, cells };
   // A row never probed (needs input, informational) has no concrete target to show.
   if (base !== url && result.checks.length > 0) row.target = url;
   return row;
@@ -92,26 +100,35 @@ function cellPlain(cell: Cell | null, symbols: SymbolSet): string {
   return cell.text === '' ? mark : `${mark} ${cell.text}`;
 }
 
+/** What a table column holds, for fitWidths: each kind shrinks at its own turn. */
+type ColumnKind = 'mark' | 'id' | 'endpoint' | 'layer';
+
 /**
  * Shrinks column widths until the line fits: layer cells down to 24 cells (an address and its
- * kind still fit), long endpoints down to 32, layer cells to 12 ("✗ NXDOMAIN"), endpoints to
- * 20, layer cells to 8, then everything to its floor. Each step trims the widest eligible column
- * so no single column is sacrificed while others stay wide; the endpoint goes late because it
- * names what failed (and a cut name is given in full under a failed row).
+ * kind still fit), long endpoints down to 32, layer cells to 18, ids to 20 and endpoints to 24,
+ * layer cells to 12, ids to 16 and endpoints to 20, layer cells to 10 ("✗ NXDOMAIN"), ids to 12
+ * and endpoints to 15, layer cells to 8, then everything to its floor. Each step trims the widest
+ * eligible column so no single column is sacrificed while others stay wide; the id and the
+ * endpoint go late because they name what failed (and a cut name is given in full under a failed row).
  */
-function fitWidths(natural: number[], width: number): number[] {
+function fitWidths(natural: number[], kinds: readonly ColumnKind[], width: number): number[] {
   const widths = [...natural];
   const total = (): number => widths.reduce((a, b) => a + b, 0) + GAP.length * (widths.length - 1);
-  // Column 0 is the status mark (never shrunk), 1 the endpoint, the rest layer columns.
-  const phases: ((index: number) => number)[] = [
-    (i) => (i >= 2 ? 24 : Infinity),
-    (i) => (i === 1 ? 32 : Infinity),
-    (i) => (i >= 2 ? 12 : Infinity),
-    (i) => (i === 1 ? 20 : Infinity),
-    (i) => (i >= 2 ? 8 : Infinity),
-    (i) => (i === 0 ? Infinity : i === 1 ? 10 : 3),
+  const floors: Partial<Record<ColumnKind, number>>[] = [
+    { layer: 24 },
+    { endpoint: 32 },
+    // 18: "✓ 120 ms via proxy" and "✓ 10.1.0.4 (private)" still whole.
+    { layer: 18 },
+    { id: 20, endpoint: 24 },
+    { layer: 12 },
+    { id: 16, endpoint: 20 },
+    { layer: 10 },
+    { id: 12, endpoint: 15 },
+    { layer: 8 },
+    { endpoint: 10, id: 8, layer: 3 },
   ];
-  for (const floor of phases) {
+  for (const phase of floors) {
+    const floor = (i: number): number => phase[kinds[i] ?? 'mark'] ?? Infinity;
     while (total() > width) {
       let widest = -1;
       for (let i = 0; i < widths.length; i += 1) {
@@ -186,6 +203,11 @@ function workspaceLines(report: Report): string[] {
   return lines;
 }
 
+/** The verdict line alone (--quiet): the summary that closes the table, with the deadline line when it struck. */
+export function renderVerdict(report: Report, opts: Pick<TableOptions, 'colour' | 'width'>): string {
+  return `${summaryLines(report, createPaint(opts.colour), opts.width ?? tableWidth(process.stdout)).join('\n')}\n`;
+}
+
 /** The matrix for a terminal or a log, ending with a newline. */
 export function renderTable(report: Report, opts: TableOptions): string {
   const symbols = symbolsFor(opts.ascii ?? process.env['TERM'] === 'dumb');
@@ -201,17 +223,35 @@ export function renderTable(report: Report, opts: TableOptions): string {
     // Columns no row uses (a DNS-only run has no CONNECT, TLS or APP) are left out.
     const columns = all.filter((c) => rows.some((row) => row.cells[c.key] != null)).map((c) => c.key);
     const titles = new Map(all.map((c) => [c.key, c.title]));
+    // The id column is left out when every id is its row's own target (check's ad hoc targets).
+    const showIds = rows.some((row) => row.id !== row.endpoint && row.id !== endpointUrl(row.result));
     const plain = rows.map((row) => [
       symbols.status[row.result.status],
+      ...(showIds ? [row.id] : []),
       row.endpoint,
       ...columns.map((c) => cellPlain(row.cells[c] ?? null, symbols)),
     ]);
-    const header = ['', 'ENDPOINT', ...columns.map((c) => titles.get(c) ?? c)];
+    const header = ['', ...(showIds ? ['ID'] : []), 'ENDPOINT', ...columns.map((c) => titles.get(c) ?? c)];
+    const kinds: ColumnKind[] = ['mark', ...(showIds ? (['id'] as const) : []), 'endpoint', ...columns.map(() => 'layer' as const)];
+    const endpointIndex = showIds ? 2 : 1;
     const natural = header.map((h, i) => Math.max(visibleWidth(h), ...plain.map((cells) => visibleWidth(cells[i] ?? ''))));
-    const widths = fitWidths(natural, width);
-    const fit = (text: string, i: number): string => {
+    const widths = fitWidths(natural, kinds, width);
+    // Names and ids are cut where they repeat their neighbours, so what is left tells the rows apart.
+    const idWords = wordCounts(rows.map((row) => row.id));
+    const nameWords = wordCounts(rows.map((row) => row.name));
+    const endpointWords = wordCounts(rows.map((row) => row.endpoint));
+    const fit = (text: string, i: number, row?: Row): string => {
       const w = widths[i] ?? 0;
-      return i === 1 ? truncateMiddle(text, w, symbols.ellipsis) : truncateEnd(text, w, symbols.ellipsis);
+      if (kinds[i] === 'id') return truncateDistinct(text, w, symbols.ellipsis, idWords);
+      if (kinds[i] !== 'endpoint') return truncateEnd(text, w, symbols.ellipsis);
+      // The suffix (" (optional)", " -> 10.0.0.5") stays whole while the name has room to give.
+      const suffix = row?.suffix ?? '';
+      const name = row?.name ?? text;
+      if (suffix !== '' && w - visibleWidth(suffix) >= 10) {
+        const short = shortenDistinct(name, w - visibleWidth(suffix), symbols.ellipsis, nameWords);
+        if (short.distinctKept) return short.text + suffix;
+      }
+      return truncateDistinct(text, w, symbols.ellipsis, endpointWords);
     };
     const join = (cells: string[]): string =>
       cells.map((c, i) => (i === cells.length - 1 ? c : padCells(c, widths[i] ?? 0))).join(GAP).trimEnd();
@@ -219,24 +259,27 @@ export function renderTable(report: Report, opts: TableOptions): string {
     out.push(paint.dim(join(header.map((h, i) => fit(h, i)))));
     rows.forEach((row, r) => {
       const cells = plain[r] ?? [];
-      const statuses: (Status | null)[] = [row.result.status, null, ...columns.map((c) => row.cells[c]?.status ?? null)];
+      const statuses: (Status | null)[] = [row.result.status, ...(showIds ? [null] : []), null, ...columns.map((c) => row.cells[c]?.status ?? null)];
       out.push(
         join(
           cells.map((text, i) => {
             const status = statuses[i];
-            const shown = fit(text, i);
+            const shown = fit(text, i, row);
             return status === null || status === undefined ? shown : paint.status(status, shown);
           }),
         ),
       );
+      const details: DetailLine[] = [];
       if (needsDetails(row.result)) {
         // A cut endpoint hides part of the name; the full URL goes under the row instead.
-        const cut = fit(row.endpoint, 1) !== row.endpoint && row.result.checks.length > 0;
+        const cut = fit(row.endpoint, endpointIndex, row) !== row.endpoint && row.result.checks.length > 0;
         const target = row.target ?? (cut ? endpointUrl(row.result) : undefined);
-        for (const line of detailLines(row.result, target)) out.push(...renderDetail(line, row.result.status, width, paint));
-        // Never wrapped: a command cut in two cannot be pasted.
-        if (opts.showCommands === true) for (const command of row.result.reproduce ?? []) out.push(`${DETAIL_INDENT}${paint.dim('$')} ${command}`);
+        details.push(...detailLines(row.result, target));
       }
+      if (opts.verbose === true) details.push(...verboseLines(row.result));
+      for (const line of details) out.push(...renderDetail(line, row.result.status, width, paint));
+      // Never wrapped: a command cut in two cannot be pasted.
+      if (opts.showCommands === true) for (const command of row.result.reproduce ?? []) out.push(`${DETAIL_INDENT}${paint.dim('$')} ${command}`);
     });
     out.push('');
   }

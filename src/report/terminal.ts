@@ -25,8 +25,13 @@ export function shouldUseAscii(env: Env): boolean {
   return env['TERM'] === 'dumb';
 }
 
-/** The width to render for: the terminal's columns on a TTY, else DEFAULT_TABLE_WIDTH. */
-export function tableWidth(stream: { isTTY?: boolean; columns?: number }): number {
+/**
+ * The width to render for: COLUMNS when set to a whole number (as `COLUMNS=200 amlprobe ...` asks,
+ * for a log or a pipe), else the terminal's columns on a TTY, else DEFAULT_TABLE_WIDTH.
+ */
+export function tableWidth(stream: { isTTY?: boolean; columns?: number }, env: Env = process.env): number {
+  const asked = env['COLUMNS']?.trim();
+  if (asked !== undefined && /^\d+$/.test(asked) && Number(asked) >= 20) return Number(asked);
   if (stream.isTTY === true && typeof stream.columns === 'number' && stream.columns > 0) return stream.columns;
   return DEFAULT_TABLE_WIDTH;
 }
