@@ -3,6 +3,8 @@
 //
 //   10.88.0.2    client: amlprobe and the other tools
 //   10.88.0.53   dnsmasq (bench.test is local: unknown names are NXDOMAIN, never forwarded)
+//   10.88.0.54   dnsmasq answering EVERY name with 10.88.2.10 (the main-job case: the whole
+//                catalog resolves, privately, and every connection is dropped)
 //   10.88.1.10   TCP 443 listener
 //   10.88.1.11   HTTPS 443, certificate from the bench CA (trusted with --ca-file)
 //   10.88.1.12   HTTPS 443, self-signed certificate (untrusted)
@@ -20,6 +22,8 @@ import { createPair, findProgram } from './netns.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DNS = '10.88.0.53';
+/** The catch-all DNS server of the main-job case: every name -> ADDR.dropped. */
+export const DNS_ALL_DROPPED = '10.88.0.54';
 export const ADDR = { open: '10.88.1.10', good: '10.88.1.11', self: '10.88.1.12', refused: '10.88.1.13', dropped: '10.88.2.10', public: '198.51.100.20' };
 
 /** More TCP listeners (port 443) for the large case, so its connections spread over 40 addresses. */
@@ -47,7 +51,7 @@ const NFT_RULES = `
 table inet amlpb {
   chain input {
     type filter hook input priority 0; policy accept;
-    ip daddr ${ADDR.dropped} meta l4proto tcp drop
+    ip daddr ${ADDR.dropped} drop
     ip daddr ${ADDR.refused} meta l4proto tcp reject with tcp reset
   }
 }
@@ -82,18 +86,24 @@ export async function startLab(hosts) {
     await writeFile(join(dir, 'dnsmasq.conf'), [
       'port=53', `listen-address=${DNS}`, 'bind-interfaces', 'no-resolv', 'no-hosts', 'no-poll', 'no-negcache',
       'user=root', `pid-file=${join(dir, 'dnsmasq.pid')}`, 'local=/bench.test/', `addn-hosts=${join(dir, 'hosts')}`,
-      'dns-forward-max=10000', '',
+      'local=/bt/', 'dns-forward-max=10000', '',
+    ].join('\n'));
+    await writeFile(join(dir, 'dnsmasq-all.conf'), [
+      'port=53', `listen-address=${DNS_ALL_DROPPED}`, 'bind-interfaces', 'no-resolv', 'no-hosts', 'no-poll',
+      'user=root', `pid-file=${join(dir, 'dnsmasq-all.pid')}`, `address=/#/${ADDR.dropped}`, 'dns-forward-max=10000', '',
     ].join('\n'));
 
     pair = await createPair({
       clientAddress: '10.88.0.2/16',
-      serviceAddresses: [`${DNS}/16`, ...['open', 'good', 'self', 'refused', 'dropped'].map((k) => `${ADDR[k]}/16`), ...SPREAD.map((a) => `${a}/16`)],
+      serviceAddresses: [`${DNS}/16`, `${DNS_ALL_DROPPED}/16`, ...['open', 'good', 'self', 'refused', 'dropped'].map((k) => `${ADDR[k]}/16`), ...SPREAD.map((a) => `${a}/16`)],
       resolvConf: `nameserver ${DNS}\n`,
     });
     await pair.exec(pair.service, findProgram('nft'), ['-f', join(dir, 'rules.nft')]);
     const dnsmasq = pair.spawnDaemon(pair.service, findProgram('dnsmasq'), ['--keep-in-foreground', '--log-facility=-', `--conf-file=${join(dir, 'dnsmasq.conf')}`]);
+    const dnsmasqAll = pair.spawnDaemon(pair.service, findProgram('dnsmasq'), ['--keep-in-foreground', '--log-facility=-', `--conf-file=${join(dir, 'dnsmasq-all.conf')}`]);
     const servers = pair.spawnDaemon(pair.service, process.execPath, [join(ROOT, 'bench/servers.mjs'), dir]);
     await pair.waitForListener(pair.service, 'udp', DNS, 53, dnsmasq);
+    await pair.waitForListener(pair.service, 'udp', DNS_ALL_DROPPED, 53, dnsmasqAll);
     for (const k of ['open', 'good', 'self']) await pair.waitForListener(pair.service, 'tcp', ADDR[k], 443, servers);
   } catch (error) {
     await stop();

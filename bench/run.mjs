@@ -6,22 +6,33 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ADDR, DNS, ROOT, SPREAD, startLab } from './lab.mjs';
 import { IP, findProgram } from './netns.mjs';
 import { startupFormsSection } from './startup-forms.mjs';
-import { DEFAULT_CONCURRENCY } from '../dist/src/plan/build-settings.js';
+import { caseLargeSizes, caseMainJob, caseTls, largeEndpoints, median } from './scale-cases.mjs';
 
 const SMOKE = process.argv.includes('--smoke');
+/** --only large,main,dns,tls,catalog,startup,tools: run these cases only (nothing is written). */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const wanted = (name) => ONLY === undefined || ONLY.includes(name);
+/** --base=DIR: a second build (e.g. a worktree of main, built) measured side by side with this one. */
+const BASE = process.argv.find((a) => a.startsWith('--base='))?.slice('--base='.length);
 const T = SMOKE ? 1000 : 2000;
-const RUNS = SMOKE ? 1 : 5;
-const LARGE_RUNS = SMOKE ? 1 : 3;
-const TOOL_RUNS = SMOKE ? 1 : 3;
-const LARGE_N = SMOKE ? 100 : 5000;
-const DNS_N = SMOKE ? 50 : 1000;
-const CONCURRENCIES = SMOKE ? [undefined, 1024] : [undefined, 512, 1024, 2048];
+/** --runs=N: every case N times (default: 5 for the short cases, 3 for the long ones). */
+const RUNS_ASKED = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? NaN);
+const RUNS = SMOKE ? 1 : RUNS_ASKED || 5;
+const LARGE_RUNS = SMOKE ? 1 : RUNS_ASKED || 3;
+const TOOL_RUNS = SMOKE ? 1 : RUNS_ASKED || 3;
+/** --sizes=5000,20000: the large cases' sizes. */
+const SIZES_ASKED = process.argv.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length).split(',').map(Number);
+const LARGE_SIZES = SIZES_ASKED ?? (SMOKE ? [100, 200] : [5000, 20000, 50000]);
+const DNS_N = SMOKE ? 50 : 10000;
+const TLS_N = SMOKE ? 20 : 1000;
+const CONCURRENCIES = SMOKE || SIZES_ASKED ? [undefined] : [undefined, 512, 2048];
 const CLI = join(ROOT, 'dist/src/cli.js');
+const CLIS = [{ label: 'this', entry: CLI }, ...(BASE ? [{ label: 'base', entry: join(BASE, 'dist/src/cli.js') }] : [])];
 const log = (...a) => console.error('[bench]', ...a);
 
 // ---- targets --------------------------------------------------------------------------------
@@ -56,24 +67,18 @@ for (const [prefix, count] of Object.entries(COUNTS)) {
   }
 }
 // A fifth dropped, spread evenly (every fifth endpoint), as a firewall would drop one service's hosts.
-const large = Array.from({ length: LARGE_N }, (_, i) => {
-  const host = `big-${i}.bench.test`;
-  return { host, addr: i % 5 === 0 ? ADDR.dropped : SPREAD[i % SPREAD.length], target: `tcp://${host}:443` };
-});
+const large = largeEndpoints(Math.max(...LARGE_SIZES));
 const dnsNames = Array.from({ length: DNS_N }, (_, i) => `dns-${i}.bench.test`);
+const tlsNames = Array.from({ length: TLS_N }, (_, i) => `t${i}.bench.test`);
 
 const hosts = new Map();
 for (const e of catalog) if (e.addr) hosts.set(e.host, e.addr);
 for (const e of large) hosts.set(e.host, e.addr);
 for (const n of dnsNames) hosts.set(n, ADDR.open);
+for (const n of tlsNames) hosts.set(n, ADDR.good);
 
 // ---- helpers --------------------------------------------------------------------------------
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const fmt = (ms) => `${(ms / 1000).toFixed(3)} s`;
 const ratio = (ms) => `${(ms / T).toFixed(2)} T`;
 
@@ -95,13 +100,14 @@ function inClient(lab, program, args, { timeoutMs = 600_000 } = {}) {
   });
 }
 
-/** One amlprobe process under /usr/bin/time: wall (measured here), peak RSS (KiB) and the JSON report. */
-async function amlprobe(lab, args, entry = CLI) {
+/** One amlprobe process under /usr/bin/time: wall (measured here), peak RSS (KiB), CPU (ms) and the JSON report. */
+async function amlprobe(lab, args, entry = CLI, env = {}) {
   const tfile = join(lab.dir, 'time.txt');
-  const r = await inClient(lab, findProgram('time'), ['-f', '%e %M', '-o', tfile, process.execPath, entry, ...args]);
-  const [, rss] = readFileSync(tfile, 'utf8').trim().split(/\s+/).slice(-2);
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  const r = await inClient(lab, '/usr/bin/env', [...vars, findProgram('time'), '-f', '%e %M %U %S', '-o', tfile, process.execPath, entry, ...args]);
+  const [, rss, user, sys] = readFileSync(tfile, 'utf8').trim().split(/\s+/).slice(-4);
   if (r.code !== 0 && r.code !== 1) throw new Error(`amlprobe exited ${r.code}: ${r.stderr.slice(0, 2000)}`);
-  return { ...r, rssKb: Number(rss) };
+  return { ...r, rssKb: Number(rss), cpuMs: (Number(user) + Number(sys)) * 1000 };
 }
 
 function commonArgs(lab) {
@@ -141,25 +147,19 @@ async function caseCatalog(lab) {
       log(`catalog run ${i + 1} (bundle): ${fmt(r.ms)} (engine ${JSON.parse(r.stdout).durationMs} ms)`);
     }
   }
-  return { walls, median: median(walls), bundleMedian: bundleWalls.length ? median(bundleWalls) : undefined, rssKb: last.rssKb, statuses: countStatuses(last.stdout), report: last.stdout };
-}
-
-async function caseLarge(lab) {
-  const rows = [];
-  for (const c of CONCURRENCIES) {
-    const args = ['check', ...large.map((e) => e.target), ...commonArgs(lab), ...(c ? ['--concurrency', String(c)] : [])];
-    const walls = [];
-    const rss = [];
-    let last;
-    for (let i = 0; i < LARGE_RUNS; i++) {
-      last = await amlprobe(lab, args);
-      walls.push(last.ms);
-      rss.push(last.rssKb);
-      log(`large c=${c ?? 'default'} run ${i + 1}: ${fmt(last.ms)} (engine ${JSON.parse(last.stdout).durationMs} ms) rss ${(last.rssKb / 1024).toFixed(0)} MiB`);
+  // The same targets with the --base build, when given (before/after).
+  const baseWalls = [];
+  for (const cli of CLIS.filter((c) => c.label !== 'this')) {
+    for (let i = 0; i < RUNS; i++) {
+      const r = await amlprobe(lab, args, cli.entry);
+      baseWalls.push(r.ms);
+      log(`catalog run ${i + 1} [${cli.label}]: ${fmt(r.ms)} (engine ${JSON.parse(r.stdout).durationMs} ms)`);
     }
-    rows.push({ concurrency: c ?? `default (${DEFAULT_CONCURRENCY})`, median: median(walls), walls, rssMb: Math.max(...rss) / 1024, statuses: countStatuses(last.stdout) });
   }
-  return rows;
+  return {
+    walls, median: median(walls), bundleMedian: bundleWalls.length ? median(bundleWalls) : undefined, baseMedian: baseWalls.length ? median(baseWalls) : undefined,
+    rssKb: last.rssKb, statuses: countStatuses(last.stdout), report: last.stdout,
+  };
 }
 
 async function caseStartup(lab) {
@@ -176,25 +176,35 @@ async function caseStartup(lab) {
 
 async function caseDns(lab) {
   const args = (names) => ['check', ...names.map((n) => `dns://${n}`), ...commonArgs(lab)];
-  const many = [];
-  const engine = [];
+  const per = Object.fromEntries(CLIS.map((c) => [c.label, { many: [], engine: [], one: [], cpu: [], rss: [], statuses: {} }]));
   const resolver = [];
-  const one = [];
   const floor = [];
-  let last;
   for (let i = 0; i < RUNS; i++) {
-    one.push((await amlprobe(lab, args(dnsNames.slice(0, 1)))).ms);
-    last = await amlprobe(lab, args(dnsNames));
-    many.push(last.ms);
-    engine.push(JSON.parse(last.stdout).durationMs);
+    for (const cli of CLIS) {
+      const row = per[cli.label];
+      row.one.push((await amlprobe(lab, args(dnsNames.slice(0, 1)), cli.entry)).ms);
+      const last = await amlprobe(lab, args(dnsNames), cli.entry);
+      row.many.push(last.ms);
+      row.cpu.push(last.cpuMs);
+      row.rss.push(last.rssKb);
+      row.engine.push(JSON.parse(last.stdout).durationMs);
+      row.statuses = countStatuses(last.stdout);
+      log(`dns [${cli.label}] run ${i + 1}: ${DNS_N} names ${fmt(row.many.at(-1))} (engine ${row.engine.at(-1)} ms, CPU ${last.cpuMs.toFixed(0)} ms), 1 name ${fmt(row.one.at(-1))} ${JSON.stringify(row.statuses)}`);
+    }
     const blast = await inClient(lab, process.execPath, [join(ROOT, 'bench/dns-blast.mjs'), DNS, '100', ...dnsNames]);
     floor.push(JSON.parse(blast.stdout).ms);
     const alone = await inClient(lab, process.execPath, [join(ROOT, 'bench/dns-resolve.mjs'), DNS, String(T), ...dnsNames]);
     if (alone.code !== 0) throw new Error(`bench/dns-resolve.mjs failed: ${alone.stdout}${alone.stderr}`);
     resolver.push(JSON.parse(alone.stdout).ms);
-    log(`dns run ${i + 1}: ${DNS_N} names ${fmt(many.at(-1))} (engine ${engine.at(-1)} ms), 1 name ${fmt(one.at(-1))}, resolver alone ${fmt(resolver.at(-1))}, raw UDP floor ${fmt(floor.at(-1))}`);
+    log(`dns run ${i + 1}: resolver alone ${fmt(resolver.at(-1))}, raw UDP floor ${fmt(floor.at(-1))}`);
   }
-  return { many: median(many), engine: median(engine), resolver: median(resolver), one: median(one), floor: median(floor), rssKb: last.rssKb, statuses: countStatuses(last.stdout) };
+  const builds = CLIS.map((cli) => {
+    const row = per[cli.label];
+    const many = median(row.many);
+    const one = median(row.one);
+    return { build: cli.label, many, one, engine: median(row.engine), cpuMs: median(row.cpu), rssKb: Math.max(...row.rss), statuses: row.statuses, namesPerSecond: DNS_N / ((many - one) / 1000) };
+  });
+  return { builds, resolver: median(resolver), floor: median(floor) };
 }
 
 // ---- side by side ---------------------------------------------------------------------------
@@ -353,22 +363,137 @@ function verdictTable(tools) {
 
 // ---- report ---------------------------------------------------------------------------------
 
+/** A row of a build ('this' or 'base'), or undefined. */
+const ofBuild = (rows, build) => rows?.find((r) => r.build === build);
+const pct = (x) => `${(x * 100).toFixed(0)} %`;
+
 function markdown(m) {
-  const { catalogCase, largeRows, startup, dnsCase, tools, table } = m;
-  const nodeBare = startup[0].medianMs;
-  const versionOver = startup[1].medianMs - nodeBare;
-  const amlMedian = catalogCase.median;
-  const toolRow = (label, walls, note) => `| ${label} | ${fmt(median(walls))} | ${ratio(median(walls))} | ${(median(walls) / amlMedian).toFixed(1)}x | ${note} |`;
-  // The smallest concurrency that meets the time target (RSS is reported beside it).
-  const best = largeRows.find((r) => r.median <= 3 * T);
-  const dnsShare = dnsCase.many - dnsCase.one;
+  const { catalogCase, mainJob, largeRows, startup, dnsCase, tlsCase, tools, table } = m;
   const esc = (s) => s.replaceAll('|', '\\|');
+  const mib = (kb) => `${(kb / 1024).toFixed(0)} MiB`;
+  const side = BASE !== undefined;
+  /** "after (before)" when a base build was measured beside this one. */
+  const ab = (after, before) => (before === undefined ? after : `${after} (before: ${before})`);
+  const large = (n, build) => largeRows?.find((r) => r.n === n && r.asked === 'default' && r.build === build);
+  const met = (ok) => (ok ? 'yes' : '**no**');
+  const rows = [];
+  if (mainJob) {
+    const a = ofBuild(mainJob, 'this');
+    const b = ofBuild(mainJob, 'base');
+    rows.push(`| \`run\` with the catalog (${a.endpoints ?? 'all'} endpoints), everything dropped | ${ab(`**${ratio(a.median)}** (engine ${ratio(a.engine)})`, b && `${ratio(b.median)}, engine ${ratio(b.engine)}`)} | ≤ 1.15 T | ${met(a.median <= 1.15 * T)} |`);
+  }
+  if (catalogCase) {
+    rows.push(`| ${catalog.length} endpoints (${catalog.filter((e) => e.cat.startsWith('timeout')).length} dropped), \`check\` | ${ab(`**${ratio(catalogCase.median)}**`, catalogCase.baseMedian && ratio(catalogCase.baseMedian))} | ≤ 1.10 T | ${met(catalogCase.median <= 1.1 * T)} |`);
+  }
+  for (const [n, limit, mem] of [[5000, 1.5, 120], [20000, 2, undefined], [50000, 3, 400]]) {
+    const a = large(n, 'this');
+    if (!a) continue;
+    const b = large(n, 'base');
+    const probed = (r) => `${pct(1 - r.notProbed / n)} probed, ${r.wrong} wrong`;
+    rows.push(`| ${n.toLocaleString('en')} endpoints, a fifth dropped, default concurrency (${a.concurrency}) | ${ab(`**${ratio(a.median)}**, ${a.rssMb.toFixed(0)} MiB, ${probed(a)}`, b && `${ratio(b.median)}, ${b.rssMb.toFixed(0)} MiB, ${probed(b)}`)} | ≤ ${limit} T${mem ? `, ≤ ${mem} MiB` : ''}, all probed | ${met(a.median <= limit * T && (mem === undefined || a.rssMb <= mem) && a.notProbed === 0 && a.wrong === 0)} |`);
+  }
+  if (dnsCase) {
+    const a = ofBuild(dnsCase.builds, 'this');
+    const b = ofBuild(dnsCase.builds, 'base');
+    const x = (r) => (r.many - r.one) / dnsCase.floor;
+    rows.push(`| ${DNS_N.toLocaleString('en')} DNS names vs the raw-UDP floor on the same server (wall, above a 1-name run) | ${ab(`**${x(a).toFixed(1)} x**, ${a.namesPerSecond.toFixed(0)} names/s`, b && `${x(b).toFixed(1)} x, ${b.namesPerSecond.toFixed(0)} names/s`)} | ≤ 2 x, ≥ 5,000 names/s | ${met(x(a) <= 2 && a.namesPerSecond >= 5000)} |`);
+  }
+  if (tlsCase) {
+    const a = ofBuild(tlsCase.builds, 'this');
+    const b = ofBuild(tlsCase.builds, 'base');
+    rows.push(`| TLS client CPU per handshake (bare \`tls.connect\`: ${tlsCase.floor.cpuPerHandshake.toFixed(2)} ms) | ${ab(`**${a.cpuPerHandshake.toFixed(2)} ms**`, b && `${b.cpuPerHandshake.toFixed(2)} ms`)} | ≤ 2 ms | ${met(a.cpuPerHandshake <= 2)} |`);
+  }
+
+  const largeTable = largeRows === undefined ? '' : `### Large runs (every fifth endpoint dropped)
+
+The endpoints are \`lN.bt:443\` targets (short, so that 50,000 fit one command line), every fifth
+resolving to the dropped address, the others spread over 40 listening addresses. "wrong" counts
+endpoints whose reason is not the one its target was built to give (tcp_timeout for the dropped,
+ok for the others), "not probed" those the deadline (default 5 T) cut before they started.
+
+| endpoints | --concurrency (used) | build | median wall | / T | engine / T | CPU | peak RSS | wrong | not probed | runs |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${largeRows.map((r) => `| ${r.n} | ${r.asked} (${r.concurrency}) | ${r.build} | ${fmt(r.median)} | ${ratio(r.median)} | ${ratio(r.engine)} | ${fmt(r.cpuMs)} | ${r.rssMb.toFixed(0)} MiB | ${r.wrong}${r.wrong ? ` ${esc(JSON.stringify(r.wrongReasons))}` : ''} | ${r.notProbed} | ${r.walls.map(fmt).join(', ')} |`).join('\n')}
+`;
+  const mainTable = mainJob === undefined ? '' : `### The main job: \`amlprobe run\` with the catalog, everything dropped
+
+\`run --region eastus --workspace-name benchws --workspace-id ... --storage-account ... --key-vault ...
+--container-registry ... --private-endpoints --dns-server 10.88.0.54 --no-system-resolver --no-azure-dns
+--no-proxy --timeout 2s\` with \`AMLPROBE_IMDS_URL=off\`: every name resolves (privately) to the
+dropped address, so every endpoint waits out its timeout; the floor is one T plus start-up.
+
+| build | median wall | / T | engine (durationMs) / T | CPU | peak RSS | endpoints | reasons (last run) |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${mainJob.map((r) => `| ${r.build} | ${fmt(r.median)} | ${ratio(r.median)} | ${ratio(r.engine)} | ${fmt(r.cpuMs)} | ${r.rssMb.toFixed(0)} MiB | ${r.endpoints ?? ''} | ${esc(JSON.stringify(r.reasons ?? {}))} |`).join('\n')}
+`;
+  const dnsTable = dnsCase === undefined ? '' : `### DNS: ${DNS_N.toLocaleString('en')} distinct names
+
+| | ${dnsCase.builds.map((b) => b.build).join(' | ')} |
+| --- | ${dnsCase.builds.map(() => '---').join(' | ')} |
+| whole process, ${DNS_N} \`dns://\` names | ${dnsCase.builds.map((b) => `${fmt(b.many)} (CPU ${fmt(b.cpuMs)}, ${mib(b.rssKb)})`).join(' | ')} |
+| whole process, 1 name | ${dnsCase.builds.map((b) => fmt(b.one)).join(' | ')} |
+| the names' share (difference) | ${dnsCase.builds.map((b) => `${fmt(b.many - b.one)} = ${((b.many - b.one) / dnsCase.floor).toFixed(1)} x the floor, ${b.namesPerSecond.toFixed(0)} names/s`).join(' | ')} |
+| engine alone (durationMs) | ${dnsCase.builds.map((b) => `${fmt(b.engine)} = ${(b.engine / dnsCase.floor).toFixed(1)} x the floor`).join(' | ')} |
+| reasons | ${dnsCase.builds.map((b) => esc(JSON.stringify(b.statuses))).join(' | ')} |
+
+The floor: the same ${DNS_N * 2} questions (A and AAAA per name) as raw UDP, 100 in flight on one
+socket, no verdicts (bench/dns-blast.mjs, node start-up excluded): **${fmt(dnsCase.floor)}**.
+amlprobe's resolver alone (bench/dns-resolve.mjs: resolveName for every name at once, no pipeline,
+verdicts or report): ${fmt(dnsCase.resolver)}.
+`;
+  const tlsTable = tlsCase === undefined ? '' : `### TLS: CPU per handshake
+
+${tlsCase.n} \`tls://tN.bench.test:443\` endpoints (distinct names, one HTTPS server, certificate from
+the bench CA); the TLS layer's CPU per handshake is (CPU of that run − CPU of the same names as
+\`tcp://\`) / ${tlsCase.n}, from \`/usr/bin/time\` (user + system).
+
+| | wall | CPU | CPU per handshake |
+| --- | --- | --- | --- |
+${tlsCase.builds.map((b) => `| amlprobe [${b.build}], ${tlsCase.n} tls:// | ${fmt(b.tls.median)} | ${fmt(b.tls.cpuMs)} | **${b.cpuPerHandshake.toFixed(2)} ms** (${b.cpuPerEndpoint.toFixed(2)} ms per endpoint with DNS and TCP) |
+| amlprobe [${b.build}], the same names as tcp:// | ${fmt(b.tcp.median)} | ${fmt(b.tcp.cpuMs)} | |`).join('\n')}
+| bare \`tls.connect\` loop, 100 at once, one secure context (bench/tls-floor.mjs, start-up excluded) | ${fmt(tlsCase.floor.ms)} | | **${tlsCase.floor.cpuPerHandshake.toFixed(2)} ms** |
+| \`curl --parallel --parallel-max 100\` over the same names (HTTPS GET, start-up included) | ${fmt(tlsCase.curl.ms)} | | ${tlsCase.curl.cpuPerRequest.toFixed(2)} ms per request |
+`;
+  const startupTable = startup === undefined ? '' : `### Start-up (hyperfine, ${SMOKE ? 3 : 30} runs after 3 warm-ups, in the client namespace)
+
+| command | median | mean ± σ | / \`node -e 0\` |
+| --- | --- | --- | --- |
+${startup.map((x) => `| \`${x.command}\` | ${x.medianMs.toFixed(1)} ms | ${x.meanMs.toFixed(1)} ± ${x.stddevMs.toFixed(1)} ms | ${(x.medianMs / startup[0].medianMs).toFixed(2)} x |`).join('\n')}
+`;
+  const toolRow = (label, walls, note) => `| ${label} | ${fmt(median(walls))} | ${ratio(median(walls))} | ${(median(walls) / catalogCase.median).toFixed(1)}x | ${note} |`;
+  const toolsTable = tools === undefined ? '' : `### Side by side: same ${catalog.length} targets, same run
+
+| tool | median wall (${TOOL_RUNS} runs) | / T | wall / amlprobe's | how |
+| --- | --- | --- | --- | --- |
+| amlprobe | ${fmt(catalogCase.median)} | ${ratio(catalogCase.median)} | 1.0x | \`check\` with every target, one process |
+${toolRow('dig + nc + curl loop', tools.loop.walls, 'sequential bash loop: dig for every name, then `nc -vz -w T` (tcp) or `curl --connect-timeout T --max-time T --cacert` (https)')}
+${toolRow('prometheus-blackbox-exporter', tools.blackbox.walls, 'one GET /probe per target, all in parallel (small node driver, node start-up included); tcp / http / one dns module per name')}
+${toolRow('nmap', tools.nmap.walls, `\`nmap -n -Pn -p 443 --max-retries 1 -T4\` over the ${catalog.filter((e) => e.kind !== 'dns').length} endpoints that have a port`)}
+
+What each tool's output tells apart (the signature each produced per category, this run):
+
+| category | ${table.order.join(' | ')} |
+| --- | ${table.order.map(() => '---').join(' | ')} |
+${CATEGORIES.map((c) => `| ${c} | ${table.order.map((t) => esc(table.perTool[t][c])).join(' | ')} |`).join('\n')}
+| **categories told apart** | ${table.order.map((t) => table.distinct[t]).join(' | ')} |
+
+The loop tells most apart only because it parses dig's status line and reads nc's and curl's
+messages, and only a reader who knows 198.51.100.20 is public sees that verdict; it costs one full
+T per dropped endpoint, sequentially. The blackbox exporter's time excludes its own start-up (a
+daemon started before the timing). Its output is probe_success and a few metrics: a dropped
+endpoint differs from a refused one only by probe_duration_seconds; an https target that refuses
+shows the same probe_success=0 http_status=0 as an untrusted certificate. nmap sees TCP port state
+only: an untrusted certificate is "open", and dns:// targets do not apply.
+`;
   return `# Benchmarks
 
-Measured by \`npm run bench\` (bench/run.mjs) on ${m.date}. Real numbers from one machine; rerun to
-compare. Speed is a feature: a compute instance's startup script, a health check every few
-seconds, a person on a jump box. The floor is physical: a dropped endpoint costs one full timeout
-T, so the best possible run takes about one T however many endpoints are dropped.
+Measured by \`npm run bench\` (bench/run.mjs) on ${m.date}${side ? `, this build side by side with the build in \`${BASE}\` ("before")` : ''}.
+The floor is physical: a dropped endpoint costs one full timeout T, so the best possible run
+takes about one T however many endpoints are dropped, once they can all wait at once.
+
+<!-- quiet-machine rerun: the lead replaces everything above "## Engine fixes" by rerunning
+     \`npm run bench -- --base=DIR\` (DIR: a built checkout of the commit before issue 15) on a quiet
+     machine; the command prints every figure this page shows (JSON on stdout) and rewrites it. -->
 
 ## Machine
 
@@ -386,96 +511,43 @@ ${m.sharedNote}
 
 \`\`\`sh
 apt-get install -y iproute2 nftables dnsmasq-base openssl procps time hyperfine dnsutils netcat-openbsd curl nmap prometheus-blackbox-exporter
-npm run bench             # as root: builds, measures (≈ 5 minutes), writes docs/benchmarks.md
-npm run bench -- --smoke  # tiny version of every case, nothing written (CI)
+npm run bench                       # as root: builds, measures, writes docs/benchmarks.md
+npm run bench -- --base=../before   # the same, side by side with another built checkout ("before")
+npm run bench -- --only=large,dns --runs=1 --sizes=20000   # some cases only (nothing written)
+npm run bench -- --smoke            # tiny version of every case, nothing written (CI)
 \`\`\`
 
 The bench builds its own targets: two network namespaces \`amlpb-<pid>-client\` / \`amlpb-<pid>-svc\`
-joined by a veth pair, 10.88.0.0/16 only, no route out; dnsmasq (${hosts.size} names under
-\`bench.test\`, anything else NXDOMAIN), nftables dropping every TCP packet to 10.88.2.10 (timeout)
-and resetting 10.88.1.13 (refused), TCP listeners (10.88.1.10; the large case's open endpoints spread
-over 10.88.4.1-40 so that repeated runs do not run out of ephemeral ports to one address), two HTTPS servers (certificate from a bench
-CA given with \`--ca-file\`, and a self-signed one). The public address 198.51.100.20 exists only
-as a DNS answer for \`dns://\` targets. Everything is torn down by pid, also on failure. Every
+joined by a veth pair, 10.88.0.0/16 only, no route out; dnsmasq (${hosts.size} names, anything else
+in \`bench.test\` NXDOMAIN) and a second dnsmasq answering every name with the dropped address (the
+main job), nftables dropping everything to 10.88.2.10 (timeout) and resetting TCP to 10.88.1.13
+(refused), TCP listeners (10.88.1.10 and 10.88.4.1-40 for the large cases), two HTTPS servers
+(certificate from a bench CA given with \`--ca-file\`, and a self-signed one). The public address
+198.51.100.20 exists only as a DNS answer. Everything is torn down by pid, also on failure. Every
 amlprobe run is the whole process, \`node dist/src/cli.js check ... --timeout ${T / 1000}s --dns-server 10.88.0.53
---no-system-resolver --format json\`, timed from spawn to exit (this includes \`ip netns exec\` and
-\`/usr/bin/time\`, a few ms), T = ${T / 1000} s.
+--no-system-resolver --format json\`, timed from spawn to exit, with \`/usr/bin/time\` for CPU and
+peak RSS; T = ${T / 1000} s; every case is the median of several runs (peak RSS: the highest).
 
-## Results
+## Results against the targets of issue 15
 
 | case | measured (median) | target | met |
 | --- | --- | --- | --- |
-| 1. catalog-sized run, ${catalog.length} endpoints, ${catalog.filter((e) => e.cat.startsWith('timeout')).length} dropped | ${fmt(amlMedian)} = **${ratio(amlMedian)}** | ≤ 1.15 T | ${amlMedian <= 1.15 * T ? 'yes' : '**no**'} |
-| 2. large run, ${LARGE_N} endpoints, a fifth dropped, default concurrency | ${fmt(largeRows[0].median)} = **${ratio(largeRows[0].median)}**, ${largeRows[0].rssMb.toFixed(0)} MiB peak RSS | ≤ 3 T, ≤ 150 MB | ${largeRows[0].median <= 3 * T && largeRows[0].rssMb <= 150 ? 'yes' : '**no**'} |
-| 2'. same, smallest concurrency measured that meets 3 T | ${best ? `--concurrency ${best.concurrency}: ${fmt(best.median)} = **${ratio(best.median)}**, ${best.rssMb.toFixed(0)} MiB` : 'none met 3 T'} | ≤ 3 T, ≤ 150 MB | ${best ? `time yes, RSS ${best.rssMb <= 150 ? 'yes' : '**no**'}` : '**no**'} |
-| 3. \`amlprobe --version\` above bare \`node -e 0\` | **${versionOver.toFixed(1)} ms** | ≤ 60 ms | ${versionOver <= 60 ? 'yes' : '**no**'} |
-| 4. ${DNS_N} dns:// names against the local DNS server | ${fmt(dnsCase.many)} whole process; ${fmt(dnsShare)} above a 1-name run; the server alone answers them in ${fmt(dnsCase.floor)} | well under 1 s, bounded by the server | ${dnsShare < 500 ? 'under 1 s: yes' : '**no**'}; bounded by the server: ${dnsShare <= 3 * dnsCase.floor ? 'yes' : `**no** (amlprobe's share is ${(dnsShare / dnsCase.floor).toFixed(0)}× the server's time)`} |
+${rows.join('\n')}
 
-### 1. Catalog-sized run
+${mainTable}
+${catalogCase ? `### ${catalog.length} endpoints (\`check\`)
 
-${catalog.length} endpoints: ${Object.entries(COUNTS).map(([k, n]) => `${n} ${KINDS[k].kind} ${KINDS[k].cat}`).join(', ')}; \`--expect-private\`.
-Runs (${RUNS}): ${catalogCase.walls.map(fmt).join(', ')}. Median **${fmt(amlMedian)} = ${ratio(amlMedian)}**, peak RSS ${(catalogCase.rssKb / 1024).toFixed(0)} MiB.
+${Object.entries(COUNTS).map(([k, n]) => `${n} ${KINDS[k].kind} ${KINDS[k].cat}`).join(', ')}; \`--expect-private\`.
+Runs (${catalogCase.walls.length}): ${catalogCase.walls.map(fmt).join(', ')}. Median **${fmt(catalogCase.median)} = ${ratio(catalogCase.median)}**${catalogCase.baseMedian === undefined ? '' : ` (before: ${fmt(catalogCase.baseMedian)} = ${ratio(catalogCase.baseMedian)})`}, peak RSS ${mib(catalogCase.rssKb)}.
 Reasons: ${JSON.stringify(catalogCase.statuses)}.
-${catalogCase.bundleMedian === undefined ? '' : `The same run with the jump-box bundle (\`node dist/amlprobe.mjs\`, one file): median **${fmt(catalogCase.bundleMedian)} = ${ratio(catalogCase.bundleMedian)}**.`}
-
-### 2. Large run (${LARGE_N} endpoints, every fifth dropped)
-
-| --concurrency | median wall | / T | peak RSS | runs | reasons (last run) |
-| --- | --- | --- | --- | --- | --- |
-${largeRows.map((r) => `| ${r.concurrency} | ${fmt(r.median)} | ${ratio(r.median)} | ${r.rssMb.toFixed(0)} MiB | ${r.walls.map(fmt).join(', ')} | ${esc(JSON.stringify(r.statuses))} |`).join('\n')}
-
-Why: a dropped endpoint holds its concurrency slot for one full T. With ${LARGE_N / 5} dropped
-endpoints and C slots the run needs about ⌈${LARGE_N / 5} / C⌉ timeouts (plus the fast ones),
-so the default ${DEFAULT_CONCURRENCY} needs about ${Math.ceil(LARGE_N / 5 / DEFAULT_CONCURRENCY)} T, and the default deadline (5 T) cuts it
-short when it is exceeded (endpoints then report "not started"). ${m.largeNote}
-
-### 3. Start-up (hyperfine, ${SMOKE ? 3 : 30} runs after 3 warm-ups, in the client namespace)
-
-| command | median | mean ± σ | above bare node |
-| --- | --- | --- | --- |
-${startup.map((x) => `| \`${x.command}\` | ${x.medianMs.toFixed(1)} ms | ${x.meanMs.toFixed(1)} ± ${x.stddevMs.toFixed(1)} ms | ${(x.medianMs - nodeBare).toFixed(1)} ms |`).join('\n')}
-
-### 4. DNS: ${DNS_N} distinct names
-
-| | median |
-| --- | --- |
-| amlprobe, ${DNS_N} \`dns://\` names, whole process | ${fmt(dnsCase.many)} (peak RSS ${(dnsCase.rssKb / 1024).toFixed(0)} MiB) |
-| amlprobe, 1 name, whole process | ${fmt(dnsCase.one)} |
-| difference: the ${DNS_N} names' share | ${fmt(dnsCase.many - dnsCase.one)} |
-| amlprobe's engine alone (the report's durationMs: first query to last verdict, no start-up, no report) | ${fmt(dnsCase.engine)} |
-| amlprobe's resolver alone (bench/dns-resolve.mjs: resolveName for every name at once; no pipeline, verdicts or report) | ${fmt(dnsCase.resolver)} |
-| the server's floor: the same ${DNS_N * 2} questions (A and AAAA per name) as raw UDP, 100 in flight on one socket (bench/dns-blast.mjs: no verdicts, no node start-up) | ${fmt(dnsCase.floor)} |
-
-Reasons: ${JSON.stringify(dnsCase.statuses)}.
-
-${m.dnsNote}
-
-### 5. Side by side: same ${catalog.length} targets, same run
-
-| tool | median wall (${TOOL_RUNS} runs) | / T | wall / amlprobe's | how |
-| --- | --- | --- | --- | --- |
-| amlprobe | ${fmt(amlMedian)} | ${ratio(amlMedian)} | 1.0x | \`check\` with every target, one process |
-${toolRow('dig + nc + curl loop', tools.loop.walls, 'sequential bash loop: dig for every name, then `nc -vz -w T` (tcp) or `curl --connect-timeout T --max-time T --cacert` (https)')}
-${toolRow('prometheus-blackbox-exporter', tools.blackbox.walls, 'one GET /probe per target, all in parallel (small node driver, node start-up included); tcp / http / one dns module per name')}
-${toolRow('nmap', tools.nmap.walls, `\`nmap -n -Pn -p 443 --max-retries 1 -T4\` over the ${catalog.filter((e) => e.kind !== 'dns').length} endpoints that have a port`)}
-
-What each tool's output tells apart (the signature each produced per category, this run):
-
-| category | ${table.order.join(' | ')} |
-| --- | ${table.order.map(() => '---').join(' | ')} |
-${CATEGORIES.map((c) => `| ${c} | ${table.order.map((t) => esc(table.perTool[t][c])).join(' | ')} |`).join('\n')}
-| **categories told apart** | ${table.order.map((t) => table.distinct[t]).join(' | ')} |
-
-The loop tells most apart only because it parses dig's status line and reads nc's and curl's
-messages (what \`dig +short\` or \`nc -z\` without \`-v\` show is far less), and only a reader who knows
-198.51.100.20 is public sees that verdict; it costs one full T per dropped endpoint, sequentially.
-The blackbox exporter's time excludes its own start-up (it is a daemon, started before the
-timing; amlprobe's includes node start-up and its trust store). Its output is probe_success and a
-few metrics: a dropped endpoint differs from a refused one only by probe_duration_seconds, and
-refused vs untrusted differ above only because they were probed with different modules (tcp vs
-http); an https target that refuses shows the same probe_success=0 http_status=0 as an untrusted
-certificate (the reason is only in &debug=true logs). nmap sees TCP port state only: an untrusted
-certificate is "open", and dns:// targets do not apply.
+${catalogCase.bundleMedian === undefined ? '' : `The same run with the jump-box bundle (\`node dist/amlprobe.mjs\`): median **${fmt(catalogCase.bundleMedian)} = ${ratio(catalogCase.bundleMedian)}**.`}
+` : ''}
+${largeTable}
+${dnsTable}
+${tlsTable}
+${startupTable}
+${toolsTable}
+${m.scaleNote ?? ''}
 ${m.fixNote}
 ${m.fuzzNote}
 ${m.hardeningNote}`;
@@ -483,51 +555,98 @@ ${m.hardeningNote}`;
 
 // ---- main -----------------------------------------------------------------------------------
 
+/** Writes docs/benchmarks.md from the measurements `m` and bench/notes.json. */
+function writePage(m) {
+  const notes = JSON.parse(readFileSync(join(ROOT, 'bench/notes.json'), 'utf8'));
+  const md = markdown({
+    ...m,
+    nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown',
+    sharedNote: notes.shared, scaleNote: notes.scale, fixNote: notes.fix, fuzzNote: notes.fuzz ?? '',
+    // Measured by their own scripts (bench/deadline-load.mjs, bench/soak-serve.mjs), kept across reruns.
+    hardeningNote: notes.hardening ? `\n${notes.hardening}\n` : '',
+  });
+  // The jump-box forms' start-up is measured apart (bench/startup-forms.mjs): keep its section.
+  const kept = startupFormsSection(readFileSync(join(ROOT, 'docs/benchmarks.md'), 'utf8'));
+  writeFileSync(join(ROOT, 'docs/benchmarks.md'), kept === '' ? md : `${md.trimEnd()}\n\n${kept}\n`);
+  log('wrote docs/benchmarks.md');
+}
+
 async function main() {
+  // --render=FILE: rewrite the page from a run's saved measurements (after editing bench/notes.json).
+  const render = process.argv.find((a) => a.startsWith('--render='))?.slice('--render='.length);
+  if (render !== undefined) return writePage(JSON.parse(readFileSync(render, 'utf8')));
   const loadBefore = loadavg()[0].toFixed(2);
-  log(`building targets (${hosts.size} names)...`);
+  log(`building targets (${hosts.size} names)...${BASE ? ` (side by side with ${BASE})` : ''}`);
   const lab = await startLab(hosts);
+  const ctx = { lab, clis: CLIS, amlprobe, inClient, commonArgs, T, SMOKE, log };
+  const m = {};
   try {
-    log('case 1: catalog-sized run');
-    const catalogCase = await caseCatalog(lab);
-    log('case 2: large run');
-    const largeRows = await caseLarge(lab);
-    log('case 3: start-up');
-    const startup = await caseStartup(lab);
-    log('case 4: DNS');
-    const dnsCase = await caseDns(lab);
-    log('case 5: side by side');
-    const tools = await caseSideBySide(lab, catalogCase);
-    const table = verdictTable(tools);
-    const loadAfter = loadavg()[0].toFixed(2);
-    const summary = {
-      catalog: `${fmt(catalogCase.median)} = ${ratio(catalogCase.median)}${catalogCase.bundleMedian === undefined ? '' : `; bundle ${fmt(catalogCase.bundleMedian)}`}`,
-      large: largeRows.map((r) => `c=${r.concurrency}: ${fmt(r.median)} = ${ratio(r.median)}, ${r.rssMb.toFixed(0)} MiB, ${JSON.stringify(r.statuses)}`),
-      startup: startup.map((x) => `${x.command}: ${x.medianMs.toFixed(1)} ms`),
-      dns: `${DNS_N} names ${fmt(dnsCase.many)} (engine ${dnsCase.engine} ms), 1 name ${fmt(dnsCase.one)}, floor ${fmt(dnsCase.floor)}, ${JSON.stringify(dnsCase.statuses)}`,
-      tools: Object.fromEntries(Object.entries(tools).map(([k, v]) => [k, fmt(median(v.walls))])),
-      distinct: table.distinct,
-      ...(SMOKE ? { table: table.perTool } : {}),
-    };
-    console.log(JSON.stringify(summary, null, 2));
-    if (!SMOKE) {
-      const notes = JSON.parse(readFileSync(join(ROOT, 'bench/notes.json'), 'utf8'));
-      const md = markdown({
-        catalogCase, largeRows, startup, dnsCase, tools, table, loadBefore, loadAfter,
-        date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-        nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown',
-        sharedNote: notes.shared, largeNote: notes.large, fixNote: notes.fix, dnsNote: notes.dns ?? '', fuzzNote: notes.fuzz ?? '',
-        // Measured by their own scripts (bench/deadline-load.mjs, bench/soak-serve.mjs), kept across reruns.
-        hardeningNote: notes.hardening ? `\n${notes.hardening}\n` : '',
-      });
-      // The jump-box forms' start-up is measured apart (bench/startup-forms.mjs): keep its section.
-      const kept = startupFormsSection(readFileSync(join(ROOT, 'docs/benchmarks.md'), 'utf8'));
-      writeFileSync(join(ROOT, 'docs/benchmarks.md'), kept === '' ? md : `${md.trimEnd()}\n\n${kept}\n`);
-      log('wrote docs/benchmarks.md');
+    if (wanted('catalog') || wanted('tools')) {
+      log('case 1: catalog-sized run');
+      m.catalogCase = await caseCatalog(lab);
     }
+    if (wanted('main')) {
+      log('case 1b: the main job (run, whole catalog, everything dropped)');
+      m.mainJob = await caseMainJob(ctx, RUNS);
+    }
+    if (wanted('large')) {
+      log('case 2: large runs');
+      m.largeRows = await caseLargeSizes(ctx, LARGE_SIZES, CONCURRENCIES, LARGE_RUNS);
+    }
+    if (wanted('startup')) {
+      log('case 3: start-up');
+      m.startup = await caseStartup(lab);
+    }
+    if (wanted('dns')) {
+      log('case 4: DNS');
+      m.dnsCase = await caseDns(lab);
+    }
+    if (wanted('tls')) {
+      log('case 4b: TLS');
+      m.tlsCase = await caseTls(ctx, tlsNames, TOOL_RUNS);
+    }
+    if (wanted('tools')) {
+      log('case 5: side by side');
+      m.tools = await caseSideBySide(lab, m.catalogCase);
+      m.table = verdictTable(m.tools);
+    }
+    m.loadBefore = loadBefore;
+    m.loadAfter = loadavg()[0].toFixed(2);
+    console.log(JSON.stringify(summaryOf(m), null, 2));
+    m.date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+    const saved = join(tmpdir(), 'amlprobe-bench-last.json');
+    writeFileSync(saved, JSON.stringify(m, (_k, v) => (v instanceof Set ? [...v] : v)));
+    log(`measurements saved to ${saved} (--render=${saved} rewrites the page from them)`);
+    if (!SMOKE && ONLY === undefined) writePage(m);
   } finally {
     await lab.stop();
   }
+}
+
+/** Everything measured, one JSON object on stdout (what docs/benchmarks.md is written from). */
+function summaryOf(m) {
+  const out = { load: `${m.loadBefore} / ${m.loadAfter}` };
+  if (m.catalogCase) out.catalog = `${fmt(m.catalogCase.median)} = ${ratio(m.catalogCase.median)}${m.catalogCase.bundleMedian === undefined ? '' : `; bundle ${fmt(m.catalogCase.bundleMedian)}`}`;
+  if (m.mainJob) out.mainJob = m.mainJob.map((r) => `[${r.build}] ${fmt(r.median)} = ${ratio(r.median)} (engine ${ratio(r.engine)}), c=${r.concurrency}, not probed ${r.notProbed}`);
+  if (m.largeRows) {
+    out.large = m.largeRows.map((r) => `[${r.build}] n=${r.n} c=${r.asked}->${r.concurrency}: ${fmt(r.median)} = ${ratio(r.median)} (engine ${ratio(r.engine)}), CPU ${fmt(r.cpuMs)}, ${r.rssMb.toFixed(0)} MiB, wrong ${r.wrong}, not probed ${r.notProbed}${r.wrong ? ` ${JSON.stringify(r.wrongReasons)}` : ''}`);
+  }
+  if (m.startup) out.startup = m.startup.map((x) => `${x.command}: ${x.medianMs.toFixed(1)} ms`);
+  if (m.dnsCase) {
+    out.dns = m.dnsCase.builds.map((b) => `[${b.build}] ${DNS_N} names ${fmt(b.many)} (engine ${b.engine} ms, CPU ${fmt(b.cpuMs)}), 1 name ${fmt(b.one)}: ${(b.many - b.one) / m.dnsCase.floor >= 0 ? ((b.many - b.one) / m.dnsCase.floor).toFixed(2) : '?'}x the raw-UDP floor (engine ${(b.engine / m.dnsCase.floor).toFixed(2)}x), ${b.namesPerSecond.toFixed(0)} names/s, ${(b.rssKb / 1024).toFixed(0)} MiB, ${JSON.stringify(b.statuses)}`);
+    out.dnsFloor = `raw UDP ${fmt(m.dnsCase.floor)}, resolver alone ${fmt(m.dnsCase.resolver)}`;
+  }
+  if (m.tlsCase) {
+    const t = m.tlsCase;
+    out.tls = t.builds.map((b) => `[${b.build}] ${t.n} tls:// ${fmt(b.tls.median)}, CPU ${fmt(b.tls.cpuMs)}; tcp:// ${fmt(b.tcp.median)}, CPU ${fmt(b.tcp.cpuMs)}: ${b.cpuPerHandshake.toFixed(2)} ms CPU per handshake (${b.cpuPerEndpoint.toFixed(2)} ms per tls:// endpoint), wrong ${b.tls.wrong}`);
+    out.tlsFloor = `bare tls.connect: ${fmt(t.floor.ms)}, ${t.floor.cpuPerHandshake.toFixed(2)} ms CPU per handshake (${t.floor.failed} failed); curl --parallel: ${fmt(t.curl.ms)}, ${t.curl.cpuPerRequest.toFixed(2)} ms CPU per request`;
+  }
+  if (m.tools) {
+    out.tools = Object.fromEntries(Object.entries(m.tools).map(([k, v]) => [k, fmt(median(v.walls))]));
+    out.distinct = m.table.distinct;
+    if (SMOKE) out.table = m.table.perTool;
+  }
+  return out;
 }
 
 main().catch((error) => {

@@ -1,6 +1,7 @@
 // The CLI's garbage-collector tuning (src/cli/gc-tuning.ts): imported first by the entry point (after the version guard),
-// it keeps V8's young generation at its starting size and caps old-generation growth. Checked in
-// a child process, since it changes process-wide V8 flags.
+// it caps old-generation growth and leaves the young generation free to grow (issue 15: pinned, it
+// made garbage collection most of a 20,000-endpoint run). Checked in a child process, since it
+// changes process-wide V8 flags.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,10 +12,11 @@ import { test } from 'node:test';
 const tuning = fileURLToPath(new URL('../src/cli/gc-tuning.js', import.meta.url));
 const entry = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 
-test('after the tuning, a workload whose objects survive does not grow the young generation', () => {
-  // 40 MB of small objects that all stay alive, allocated in steps: V8's default answer is to
-  // double the young generation (to 32 MB on a 64-bit machine with plenty of memory); with the
-  // tuning it stays at its start size (1 MB per semi-space, 2 MB in all once both are in use).
+test('after the tuning, a workload whose objects survive may still grow the young generation', () => {
+  // 40 MB of small objects that all stay alive, allocated in steps: V8 answers by doubling the
+  // young generation (to 32 MB on a 64-bit machine with plenty of memory), which is what keeps
+  // thousands of probes in flight from being copied and promoted at every scavenge. Pinned at its
+  // start size (1 MB per semi-space) it would stay at 2 MB.
   const script = `
     const v8 = await import('node:v8');
     await import(${JSON.stringify(tuning)});
@@ -25,7 +27,7 @@ test('after the tuning, a workload whose objects survive does not grow the young
     console.log(JSON.stringify({ start, end, kept: kept.length }));
   `;
   const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as { start: number; end: number };
-  assert.ok(out.end <= 4 * 2 ** 20, `young generation grew from ${out.start} to ${out.end} bytes`);
+  assert.ok(out.end > 4 * 2 ** 20, `young generation stayed at ${out.end} bytes (from ${out.start})`);
 });
 
 test('the entry point imports the tuning before anything else but the Node.js version guard', () => {

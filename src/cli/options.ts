@@ -92,7 +92,7 @@ export const OPTIONS = {
   },
   concurrency: {
     type: 'string', example: '64', value: 'N', readBy: [...SETTINGS, 'lab'], section: 'probe',
-    help: 'endpoints probed at once (default 512; lowered to fit the open-files limit, ulimit -n, with a note)',
+    help: 'endpoints probed at once (default: as many as the open-files limit, ulimit -n, allows; a larger value is lowered to fit it, with a note)',
     helpFor: { lab: 'endpoints probed at once (default 8 here)' },
   },
   'dns-server': {

@@ -94,7 +94,7 @@ export interface PipelineEnv {
    */
   pastDeadline?: () => boolean;
   /** Resolves when this layer may start: the engine lets a bounded number start per turn of the event loop. */
-  startTurn?: () => Promise<void>;
+  startTurn?: (continuing?: boolean) => Promise<void>;
 }
 
 /** Probes one endpoint; one result, or one per address with settings.allAddresses. Never rejects. */
@@ -209,7 +209,8 @@ export async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeSta
   // time, nor part of the layer's timeout (a failure to load is the call's internal_error below).
   const own = checkOf(layer);
   if (check === own && !own.loaded) await own.prefetch().catch(() => {});
-  if (env.startTurn !== undefined) await env.startTurn();
+  // A layer after the first (DNS) continues an endpoint already under way: it goes first.
+  if (env.startTurn !== undefined) await env.startTurn(layer !== 'dns');
   const started = performance.now();
   if (env.runSignal.aborted || env.pastDeadline?.() === true) {
     return { layer, status: 'fail', reason: 'deadline', ms: 0, message: 'not started before the run deadline' };

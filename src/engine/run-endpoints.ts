@@ -15,6 +15,7 @@ import type { EndpointResult } from '../model/result.js';
 import type { PlannedSettings } from '../model/settings.js';
 import { toEndpointResult } from '../verdict.js';
 import { finishEndpoints } from '../plan/finish-endpoints.js';
+import { startTurns } from './start-turns.js';
 
 /**
  * Progress of a run, for the TTY progress line: done + running + queued = total, always (an
@@ -57,15 +58,6 @@ const DEADLINE_FENCE_MS = 250;
 /** Endpoints started between two turns of the event loop (see runEndpoints). */
 const START_BATCH = 64;
 
-/**
- * Resolves in the check phase (setImmediate): the next batch then starts one loop iteration later,
- * after that iteration's timers phase, where a due deadline strikes. Unlike setTimeout(0) it pays
- * no 1 ms timer floor per batch.
- */
-function yieldToTimers(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /** Probes every endpoint concurrently and returns when all are done or the deadline has struck. */
 export async function runEndpoints(planned: readonly Endpoint[], given: PlannedSettings, options: EngineOptions = {}): Promise<EngineOutcome> {
   // A resolved plan's settings and endpoints come finished (parsed values; route, expectations)
@@ -97,18 +89,7 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
   // phase, each starting a TLS handshake: 2,048 of them in one go were a stall of a second or more
   // during which the deadline could not strike (11-15 s against a 10 s deadline). The pipeline
   // waits for a turn before each layer (PipelineEnv.startTurn).
-  let startedThisTurn = 0;
-  let nextTurn: Promise<void> | undefined;
-  const startTurn = async (): Promise<void> => {
-    while (startedThisTurn >= START_BATCH) {
-      nextTurn ??= yieldToTimers().then(() => {
-        startedThisTurn = 0;
-        nextTurn = undefined;
-      });
-      await nextTurn;
-    }
-    startedThisTurn += 1;
-  };
+  const startTurn = startTurns(START_BATCH);
   const pastDeadline = (): boolean => {
     if (run.signal.aborted) return true;
     if (performance.now() < deadlineAt) return false;

@@ -7,7 +7,7 @@ import { parseDnsServer } from '../dns/server-address.js';
 import { systemDnsServers } from '../dns/system-servers.js';
 import { AZURE_DNS_ADDRESS } from '../dns/privatelink-zones.js';
 import { parseDuration } from './duration.js';
-import { fitConcurrency, readOpenFiles } from './open-files.js';
+import { defaultConcurrency, fitConcurrency, readOpenFiles } from './open-files.js';
 import { parseProxyUrl, readProxyEnv, validateProxyEnv } from '../net/proxy-env.js';
 import type { RunSettings } from '../model/settings.js';
 import type { SettingsOptions } from './plan-options.js';
@@ -22,13 +22,10 @@ export const DEFAULT_TIMEOUT_MS = 3000;
 export const DEADLINE_TIMEOUTS = 5;
 
 /**
- * Default concurrency: the whole catalog at once, and large configs in few rounds: each dropped
- * endpoint holds a slot for a full timeout. 512 kept 5,000 endpoints (a fifth dropped) near 3 T
- * with exact verdicts; 1,024 started flooding a single DNS server (docs/benchmarks.md).
+ * The most --concurrency accepts, and the most the default (derived from the open-files limit,
+ * src/plan/open-files.ts defaultConcurrency) takes: far above any workspace, a bound on a typo.
  */
-export const DEFAULT_CONCURRENCY = 512;
-
-const MAX_CONCURRENCY = 10_000;
+export const MAX_CONCURRENCY = 100_000;
 
 /**
  * Builds the run's settings from the options, the config file's `settings` section and the proxy
@@ -54,10 +51,6 @@ export function buildSettings(options: SettingsOptions, fromConfig: Partial<RunS
   const cut = options.maxDeadlineMs !== undefined && options.deadline === undefined;
   const deadlineMs = cut ? Math.min(askedDeadline, options.maxDeadlineMs ?? askedDeadline) : askedDeadline;
   const timeoutMs = cut ? Math.min(asked, deadlineMs) : asked;
-  const requested = options.concurrency !== undefined ? parseConcurrency(options.concurrency) : (fromConfig.concurrency ?? DEFAULT_CONCURRENCY);
-  // Never more sockets at once than the open-files limit allows: an EMFILE is no network verdict.
-  const { concurrency, lowered } = fitConcurrency(requested, readOpenFiles());
-
   const flagServers = options.dnsServers ?? [];
   const configServers = fromConfig.dnsServers ?? [];
   const explicitServers = flagServers.length > 0 ? flagServers : configServers;
@@ -65,6 +58,14 @@ export function buildSettings(options: SettingsOptions, fromConfig: Partial<RunS
   for (const server of explicitServers) parseDnsServer(server, flagServers.length > 0 ? '--dns-server' : 'settings.dnsServers');
   const dnsServers = explicitServers.length > 0 ? explicitServers : systemDnsServers({ env });
   const azureDns = azureDnsSetting(options);
+
+  // Never more sockets at once than the open-files limit allows: an EMFILE is no network verdict.
+  // Asked for none: as many as that limit allows, so that every dropped endpoint waits at once.
+  const allAddresses = options.allAddresses ?? fromConfig.allAddresses ?? false;
+  const files = readOpenFiles();
+  const shape = { dnsServers: dnsServers.length + (azureDns === undefined ? 0 : 1), allAddresses };
+  const requested = options.concurrency !== undefined ? parseConcurrency(options.concurrency) : fromConfig.concurrency;
+  const { concurrency, lowered } = requested === undefined ? { concurrency: defaultConcurrency(files, shape, MAX_CONCURRENCY), lowered: undefined } : fitConcurrency(requested, files, shape);
 
   const privateCidrs = [...(fromConfig.privateCidrs ?? []), ...(options.privateCidrs ?? [])];
   for (const cidr of privateCidrs) parseCidr(cidr, '--private-cidr');
@@ -85,7 +86,7 @@ export function buildSettings(options: SettingsOptions, fromConfig: Partial<RunS
     ...(azureDns === undefined ? {} : { azureDns }),
     systemResolver: options.noSystemResolver ? false : (fromConfig.systemResolver ?? true),
     privateCidrs,
-    allAddresses: options.allAddresses ?? fromConfig.allAddresses ?? false,
+    allAddresses,
     expectPrivate: options.expectPrivate ?? fromConfig.expectPrivate ?? false,
   };
 }
