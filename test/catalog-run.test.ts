@@ -19,8 +19,10 @@ import type { EndpointResult } from '../src/model/result.js';
 import type { RunSettings } from '../src/model/settings.js';
 import type { Cloud, WorkspaceProfile } from '../src/model/profile.js';
 import { startDnsServer, type TestDnsServer, type Zone } from './helpers/dns-server.js';
+import { startHttpServer } from './helpers/http-servers.js';
 import { closedTcpPort, closedUdpPort, LOOPBACK, startTlsServer, type Listener } from './helpers/listeners.js';
 import { testSettings } from './helpers/settings.js';
+import { pemFingerprint256 } from '../src/net/public-roots.js';
 import { planHosts, redirectsFor, startWorkspaceServices, workspaceZone, type HostPlan, type WorkspaceServices } from './helpers/simulated-workspace.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';
 
@@ -151,6 +153,9 @@ describe('the full catalog against a simulated workspace network', () => {
       dnsServersExplicit: true,
       redirects: redirectsFor(expansion.endpoints, plans, services.ports),
       redirectOnly: true,
+      // The test CA plays the public PKI Microsoft's certificates chain to: the healthy rows pass,
+      // and a CA not declared here (trusted or not) is TLS inspection.
+      publicRoots: [pemFingerprint256(ca.caCert)],
     });
   });
 
@@ -284,5 +289,35 @@ describe('the full catalog against a simulated workspace network', () => {
     assert.equal(tls.authorized, false);
     // Nothing else moved: a fault on one host does not leak into another row.
     assert.deepEqual(mismatches(outcome.results, want.endpoints, new Set(faults.map((f) => f.id))), []);
+  });
+
+  it('an inspecting firewall whose CA this machine trusts: tls_inspected on Microsoft rows only', async (t) => {
+    const want = expectedFromCatalog(scenarios, CLOUD);
+    const mcr = expansion.endpoints.find((e) => e.id === 'mcr:443');
+    const pypi = expansion.endpoints.find((e) => e.host === 'pypi.org' && e.protocol === 'https');
+    assert.ok(mcr && pypi, 'the catalog no longer has mcr:443 or an https row for pypi.org: pick other rows');
+    // An inspecting firewall answers the request itself once it has decrypted it.
+    const interceptor = await startHttpServer((_req, res) => res.end('inspected'), await rogueCa.issue({ names: [mcr.host, pypi.host] }));
+    t.after(() => interceptor.close());
+    const inspected: RunSettings = {
+      ...settings,
+      redirects: {
+        ...settings.redirects,
+        [redirectKey('tcp', plans.get(mcr.host)!.address, 443)]: `${LOOPBACK}:${interceptor.port}`,
+        [redirectKey('tcp', plans.get(pypi.host)!.address, 443)]: `${LOOPBACK}:${interceptor.port}`,
+      },
+    };
+    // The inspection CA is trusted here (as --ca-file or NODE_EXTRA_CA_CERTS would), but not public.
+    const trustingBoth = createSecureContext({ ca: [ca.caCert, rogueCa.caCert] });
+    const outcome = await runEndpoints(expansion.endpoints, inspected, { secureContext: trustingBoth });
+    const byId = new Map(outcome.results.map((r) => [r.id, r]));
+    const mcrResult = byId.get(mcr.id)!;
+    assert.deepEqual([mcrResult.status, mcrResult.layer, mcrResult.reason], ['warn', 'tls', 'tls_inspected'], mcrResult.message);
+    assert.match(mcrResult.message, /TLS inspected: certificate issued by Contoso TLS Inspection CA/);
+    assert.equal((layerOf(mcrResult, 'tls').data as TlsData).authorized, true);
+    // pypi.org is not Microsoft's: a CA this machine trusts is its business, and the row passes.
+    assert.equal(byId.get(pypi.id)?.status, 'pass', byId.get(pypi.id)?.message);
+    // Nothing else moved.
+    assert.deepEqual(mismatches(outcome.results, want.endpoints, new Set([mcr.id])), []);
   });
 });

@@ -48,7 +48,8 @@ describe('the plan decides, the run obeys', () => {
       assert.deepEqual(routes, {
         'https://api.contoso.test:443/': 'http://10.9.9.9:3128',
         'https://direct.contoso.test:443/': 'direct',
-        'tcp://10.0.0.5:445': 'direct',
+        // A proxy named for the run tunnels tcp:// targets too (the proxy variables alone would not).
+        'tcp://10.0.0.5:445': 'http://10.9.9.9:3128',
         'https://own.contoso.test:443/': 'http://10.9.9.8:8080',
       });
       assert.ok(plan.endpoints.every((e) => e.expect.private === true), '--expect-private is on every endpoint');

@@ -45,11 +45,12 @@ const byId = (endpoints: Endpoint[], id: string): Endpoint => {
 describe('private expectations are the plan\'s data', () => {
   it('catalog rows carry their zone; dependencies stay public-allowed; workspace names are private by the catalog', async () => {
     const endpoints = await plan();
-    assert.deepEqual(byId(endpoints, 'storage-blob:443').expect, { private: false, privateZone: 'privatelink.blob.core.windows.net' });
-    assert.deepEqual(byId(endpoints, 'keyvault:443').expect, { private: false, privateZone: 'privatelink.vaultcore.azure.net' });
-    assert.deepEqual(byId(endpoints, 'acr-data:443').expect, { private: false, privateZone: 'privatelink.azurecr.io' });
+    // Every row here is a Microsoft endpoint: its certificate must chain to a public root too (tls_inspected).
+    assert.deepEqual(byId(endpoints, 'storage-blob:443').expect, { private: false, privateZone: 'privatelink.blob.core.windows.net', publicRoot: true });
+    assert.deepEqual(byId(endpoints, 'keyvault:443').expect, { private: false, privateZone: 'privatelink.vaultcore.azure.net', publicRoot: true });
+    assert.deepEqual(byId(endpoints, 'acr-data:443').expect, { private: false, privateZone: 'privatelink.azurecr.io', publicRoot: true });
     assert.equal(byId(endpoints, 'acr-data:443').host, 'contosoacr.eastus.data.azurecr.io');
-    assert.deepEqual(byId(endpoints, 'workspace-api:443').expect, { private: true, privateSource: 'catalog', privateZone: 'privatelink.api.azureml.ms' });
+    assert.deepEqual(byId(endpoints, 'workspace-api:443').expect, { private: true, privateSource: 'catalog', privateZone: 'privatelink.api.azureml.ms', publicRoot: true });
     // The sign-in name's chain passes a privatelink label for everyone: its row records no zone.
     assert.equal(byId(endpoints, 'entra-login:443').expect.privateZone, undefined);
   });
@@ -82,14 +83,16 @@ describe('private expectations are the plan\'s data', () => {
       ].join('\n'),
     );
     const endpoints = await plan({ config, scenarios: undefined });
-    assert.deepEqual(byId(endpoints, 'https://other.blob.core.windows.net:443/').expect, { privateZone: 'privatelink.blob.core.windows.net' });
-    assert.deepEqual(byId(endpoints, 'https://login.microsoftonline.com:443/').expect, {});
-    assert.deepEqual(byId(endpoints, 'https://management.azure.com:443/').expect, {});
-    assert.deepEqual(byId(endpoints, 'https://se.blob.core.windows.net:443/').expect, { private: false });
+    // Microsoft hosts all: their certificates must chain to a public root too (tls_inspected).
+    assert.deepEqual(byId(endpoints, 'https://other.blob.core.windows.net:443/').expect, { privateZone: 'privatelink.blob.core.windows.net', publicRoot: true });
+    assert.deepEqual(byId(endpoints, 'https://login.microsoftonline.com:443/').expect, { publicRoot: true });
+    assert.deepEqual(byId(endpoints, 'https://management.azure.com:443/').expect, { publicRoot: true });
+    assert.deepEqual(byId(endpoints, 'https://se.blob.core.windows.net:443/').expect, { private: false, publicRoot: true });
     assert.deepEqual(byId(endpoints, 'https://contoso-kv.vault.azure.net:443/').expect, {
       privateZone: 'privatelink.vaultcore.azure.net',
       private: true,
       privateSource: 'private-dependency',
+      publicRoot: true,
     });
   });
 

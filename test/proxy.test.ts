@@ -29,11 +29,18 @@ import { startHttpServer, startWsServer, testEndpoint, type TestServer, type WsT
 import { closedTcpPort } from './helpers/listeners.js';
 import { testSettings } from './helpers/settings.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';
+import { pemFingerprint256 } from '../src/net/public-roots.js';
+import { routeOf } from '../src/plan/routes.js';
 
 const TIMEOUT = 600;
 /** A name only the proxy can resolve: this machine's (test) DNS server answers NXDOMAIN. */
 const HIDDEN = 'svc.example.test';
 const PASSWORD = 's3cr3t-Pa55word';
+/** A name in a Microsoft zone: its certificate must chain to a public root. */
+const MICROSOFT = 'mlws01.blob.core.windows.net';
+/** Names that resolve to private addresses here (the test DNS server); nothing ever dials them but the loopback proxy. */
+const PRIVATE_BLOB = 'mlwsprivate.blob.core.windows.net';
+const PRIVATE_OTHER = 'db.internal.test';
 
 function settings(overrides: Partial<RunSettings> = {}): RunSettings {
   return testSettings({ timeoutMs: TIMEOUT, concurrency: 8, dnsServers: [dns.server], dnsServersExplicit: true, ...overrides });
@@ -68,7 +75,10 @@ let ws: WsTestServer;
 let closedPort: number;
 
 before(async () => {
-  dns = await startDnsServer({ 'proxy.test': { kind: 'records', a: ['127.0.0.1'] } });
+  dns = await startDnsServer({ 'proxy.test': { kind: 'records', a: ['127.0.0.1'] }, [MICROSOFT]: { kind: 'records', a: ['198.51.100.7'] },
+    [PRIVATE_BLOB]: { kind: 'records', a: ['10.1.2.3'] },
+    [PRIVATE_OTHER]: { kind: 'records', a: ['10.1.2.4'] },
+  });
   ca = await createTestCa('amlprobe Proxy Test CA');
   trusted = createSecureContext({ ca: ca.caCert });
   const leaf = await ca.issue({ names: [HIDDEN] });
@@ -163,7 +173,11 @@ describe('proxy environment', () => {
     { case: 'tls takes https_proxy', protocol: 'tls', expect: 'http://secure.proxy:3128' },
     { case: 'http takes http_proxy', protocol: 'http', expect: 'http://plain.proxy:3128' },
     { case: 'ws takes http_proxy', protocol: 'ws', expect: 'http://plain.proxy:3128' },
-    { case: 'raw tcp goes direct', protocol: 'tcp', expect: undefined },
+    { case: 'raw tcp goes direct with only the proxy variables', protocol: 'tcp', expect: undefined },
+    { case: 'raw tcp takes --proxy', protocol: 'tcp', run: { proxy: 'http://flag.proxy:8080' }, expect: 'http://flag.proxy:8080' },
+    { case: 'no_proxy applies to raw tcp with --proxy', protocol: 'tcp', host: 'db.internal.corp', run: { proxy: 'http://flag.proxy:8080' }, expect: undefined },
+    { case: 'raw tcp goes direct with --no-proxy', protocol: 'tcp', run: { proxy: 'none' }, expect: undefined },
+    { case: 'udp never takes --proxy', protocol: 'udp', run: { proxy: 'http://flag.proxy:8080' }, expect: undefined },
     { case: 'udp goes direct', protocol: 'udp', expect: undefined },
     { case: 'dns goes direct', protocol: 'dns', expect: undefined },
     { case: 'no_proxy exempts a subdomain', protocol: 'https', host: 'api.internal.corp', expect: undefined },
@@ -238,6 +252,23 @@ describe('through a forward proxy', () => {
     const result = await probe(testEndpoint('https', HIDDEN, secureWeb.port), viaProxy(proxy), createSecureContext({}));
     assert.equal(result.reason, 'tls_untrusted', JSON.stringify(result.checks));
     assert.match((layer(result, 'tls').data as TlsData).chain?.[0]?.issuer ?? '', /amlprobe Proxy Test CA/);
+  });
+
+  it('tunnels tcp:// with --proxy; a proxy that allows only one port is proxy_denied on another', async () => {
+    const proxy = await proxyWith({ allow: (target) => target === `127.0.0.1:${web.port}` });
+    const allowed = await probe(testEndpoint('tcp', '127.0.0.1', web.port), viaProxy(proxy));
+    assert.equal(allowed.status, 'pass', JSON.stringify(allowed.checks));
+    assert.equal((layer(allowed, 'tcp').data as ConnectData).proxy, proxy.url);
+    const denied = await probe(testEndpoint('tcp', '127.0.0.1', ws.port), viaProxy(proxy));
+    assert.equal(denied.status, 'fail', JSON.stringify(denied.checks));
+    assert.equal(denied.reason, 'proxy_denied');
+    assert.match(layer(denied, 'tcp').message, new RegExp(`refused the tunnel to 127\\.0\\.0\\.1:${ws.port} \\(HTTP 403\\)`));
+    assert.deepEqual(proxy.requests.map((r) => r.target), [`127.0.0.1:${web.port}`, `127.0.0.1:${ws.port}`]);
+    // The proxy variables alone keep tcp:// direct: the port is open, so it passes without the proxy.
+    const direct = await probe(testEndpoint('tcp', '127.0.0.1', ws.port), settings({ proxyEnv: { httpProxy: proxy.url, httpsProxy: proxy.url } }));
+    assert.equal(direct.status, 'pass', JSON.stringify(direct.checks));
+    assert.equal((layer(direct, 'tcp').data as ConnectData).proxy, undefined);
+    assert.equal(proxy.requests.length, 2);
   });
 
   it('passes a WebSocket upgrade through the tunnel', async () => {
@@ -373,6 +404,117 @@ describe('through a forward proxy', () => {
   });
 });
 
+describe('a private name sent to the proxy', () => {
+  const via = (proxy: ForwardProxy, extra: Partial<RunSettings> = {}): RunSettings => settings({ proxy: proxy.url, ...extra });
+
+  it('the proxy cannot reach it: proxy_private_name fails on the dns layer, naming the NO_PROXY entries', async () => {
+    const proxy = await proxyWith({});
+    const result = await probe(testEndpoint('https', PRIVATE_BLOB, secureWeb.port), via(proxy), trusted);
+    const dnsLayer = layer(result, 'dns');
+    assert.deepEqual([result.status, result.layer, result.reason], ['fail', 'dns', 'proxy_private_name'], JSON.stringify(result.checks));
+    assert.match(dnsLayer.message, new RegExp(`${PRIVATE_BLOB.replace(/\./g, '\\.')} resolves to private 10\\.1\\.2\\.3 here but goes to the proxy ${proxy.url}: add \\.blob\\.core\\.windows\\.net to NO_PROXY`));
+    assert.match(dnsLayer.detail ?? '', /Add \.blob\.core\.windows\.net,169\.254\.169\.254 to NO_PROXY/);
+    assert.match(dnsLayer.detail ?? '', /proxy_target_failed/);
+    // The proxy's own answer stays on the tcp layer as the evidence.
+    assert.equal(layer(result, 'tcp').reason, 'proxy_target_failed');
+    assert.deepEqual(proxy.requests.map((r) => r.target), [`${PRIVATE_BLOB}:${secureWeb.port}`]);
+  });
+
+  it('the proxy reaches it: a warning, and the probe goes on', async () => {
+    const proxy = await proxyWith({ hosts: { [PRIVATE_OTHER]: '127.0.0.1' } });
+    const result = await probe(testEndpoint('http', PRIVATE_OTHER, web.port), via(proxy));
+    assert.deepEqual([result.status, result.reason], ['warn', 'proxy_private_name'], JSON.stringify(result.checks));
+    // Outside the privatelink suffixes, the name itself is the entry.
+    assert.match(layer(result, 'dns').message, /add db\.internal\.test to NO_PROXY/);
+    assert.equal(layer(result, 'http').message, 'HTTP 200');
+  });
+
+  it('an endpoint with its own proxy URL is told to set proxy: none (NO_PROXY does not apply to it)', async () => {
+    const proxy = await proxyWith({});
+    const endpoint = testEndpoint('https', PRIVATE_BLOB, secureWeb.port, { proxy: proxy.url });
+    const result = await probe(endpoint, settings(), trusted);
+    assert.equal(result.reason, 'proxy_private_name', JSON.stringify(result.checks));
+    assert.match(layer(result, 'dns').detail ?? '', /Set proxy: none on this endpoint/);
+  });
+
+  it('a public name through the proxy, or a private IP literal, is no finding', async () => {
+    const proxy = await proxyWith({ hosts: { [MICROSOFT]: '127.0.0.1' } });
+    const named = await probe(testEndpoint('http', MICROSOFT, web.port), via(proxy));
+    assert.equal(layer(named, 'dns').reason, 'ok', JSON.stringify(named.checks));
+    const literal = await probe(testEndpoint('http', '127.0.0.1', web.port), via(proxy));
+    assert.equal(literal.status, 'pass', JSON.stringify(literal.checks));
+  });
+
+  it('no_proxy with the suggested entry takes the name off the proxy (the plan routes it direct)', () => {
+    const endpoint = testEndpoint('https', PRIVATE_BLOB, 443);
+    const proxyEnv = { httpsProxy: 'http://proxy.corp:3128' };
+    assert.equal(routeOf(endpoint, settings({ proxyEnv })).via, 'proxy');
+    assert.deepEqual(routeOf(endpoint, settings({ proxyEnv: { ...proxyEnv, noProxy: '.blob.core.windows.net,169.254.169.254' } })), { via: 'direct' });
+  });
+});
+
+describe('through a TLS-inspecting proxy', () => {
+  let inspection: TestCa;
+  let inspecting: ForwardProxy;
+  let dir: string;
+  let caPath: string;
+  before(async () => {
+    inspection = await createTestCa('Contoso Inspection CA');
+    inspecting = await proxyWith({ hosts: { [MICROSOFT]: '127.0.0.1', [HIDDEN]: '127.0.0.1' }, inspect: await inspection.issue({ names: [MICROSOFT, HIDDEN] }) });
+    dir = await mkdtemp(join(tmpdir(), 'amlprobe-inspect-test-'));
+    caPath = join(dir, 'inspection-ca.pem');
+    await writeFile(caPath, inspection.caCert);
+  });
+  after(async () => {
+    await inspection.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const trustingInspection = (): SecureContext => createSecureContext({ ca: [ca.caCert, inspection.caCert] });
+  const via = (extra: Partial<RunSettings> = {}): RunSettings => settings({ proxy: inspecting.url, ...extra });
+
+  it('a Microsoft endpoint whose chain verifies only through the added inspection CA is tls_inspected (warn), naming the issuer', async () => {
+    const result = await probe(testEndpoint('https', MICROSOFT, secureWeb.port), via(), trustingInspection());
+    const tls = layer(result, 'tls');
+    assert.equal(tls.status, 'warn', JSON.stringify(tls));
+    assert.equal(tls.reason, 'tls_inspected');
+    assert.match(tls.message, /TLS inspected: certificate issued by Contoso Inspection CA, a CA added on this machine/);
+    assert.match(tls.detail ?? '', /exempt Azure Machine Learning endpoints/);
+    assert.equal((tls.data as TlsData).authorized, true);
+    // The connection works: HTTP still runs over it, and the row is a warning.
+    assert.equal(layer(result, 'http').message, 'HTTP 200');
+    assert.deepEqual([result.status, result.reason], ['warn', 'tls_inspected']);
+  });
+
+  it('the same chain, untrusted here, stays tls_untrusted', async () => {
+    const result = await probe(testEndpoint('https', MICROSOFT, secureWeb.port), via(), trusted);
+    assert.equal(result.reason, 'tls_untrusted', JSON.stringify(result.checks));
+  });
+
+  it('a host that is not Microsoft\'s may chain to any trusted CA', async () => {
+    const result = await probe(testEndpoint('https', HIDDEN, secureWeb.port), via(), trustingInspection());
+    assert.equal(layer(result, 'tls').status, 'pass', JSON.stringify(result.checks));
+  });
+
+  it('a root the plan declares public (settings.publicRoots) is no inspection', async () => {
+    const result = await probe(testEndpoint('https', MICROSOFT, secureWeb.port), via({ publicRoots: [pemFingerprint256(inspection.caCert)] }), trustingInspection());
+    assert.equal(result.status, 'pass', JSON.stringify(result.checks));
+  });
+
+  it('the CLI with --ca-file: exit 0, the table says inspected and names the CA', async () => {
+    const args = ['check', `https://${MICROSOFT}:${secureWeb.port}/`, ...dnsFlags(dns), '--proxy', inspecting.url, '--ca-file', caPath];
+    const table = await runCli([...args, '--no-color']);
+    assert.equal(table.code, 0, describeRun(table));
+    assert.match(table.stdout, /! inspected \(Contoso In/);
+    assert.match(table.stdout, /tls: TLS inspected: certificate issued by Contoso Inspection CA/);
+    const json = await runCli([...args, '--format', 'json']);
+    const report = parseJsonOutput<Report>(json);
+    assert.equal(report.results[0]?.reason, 'tls_inspected', describeRun(json));
+    const without = await runCli(args.filter((a) => a !== '--ca-file' && a !== caPath));
+    assert.equal(without.code, 1, describeRun(without));
+    assert.match(without.stdout, /untrusted/);
+  });
+});
+
 describe('the CLI with a proxy', () => {
   let proxy: ForwardProxy;
   let dir: string;
@@ -407,6 +549,18 @@ describe('the CLI with a proxy', () => {
     for (const result of report.results) {
       assert.equal((result.checks.find((c) => c.layer === 'tcp')?.data as ConnectData).proxy, `http://127.0.0.1:${proxy.port}`);
     }
+  });
+
+  it('check tcp:// takes --proxy, never the proxy variables alone', async () => {
+    const tcpTarget = `tcp://127.0.0.1:${web.port}`;
+    const through = await runCli(['check', tcpTarget, ...dnsFlags(dns), '--format', 'json', '--proxy', secretUrl()]);
+    assert.equal(through.code, 0, describeRun(through));
+    const tcpOf = (run: typeof through): ConnectData | undefined =>
+      parseJsonOutput<Report>(run).results[0]?.checks.find((c) => c.layer === 'tcp')?.data as ConnectData | undefined;
+    assert.equal(tcpOf(through)?.proxy, `http://127.0.0.1:${proxy.port}`);
+    const direct = await runCli(['check', tcpTarget, ...dnsFlags(dns), '--format', 'json'], { env: { http_proxy: secretUrl(), https_proxy: secretUrl() } });
+    assert.equal(direct.code, 0, describeRun(direct));
+    assert.equal(tcpOf(direct)?.proxy, undefined);
   });
 
   it('--no-proxy connects directly despite the environment', async () => {
@@ -496,7 +650,6 @@ async function listening(port: number, withinMs = 3000): Promise<void> {
 // A real proxy from Debian (package tinyproxy; CI installs it). Targets are IP literals only:
 // tinyproxy resolves names with getaddrinfo, which would ask this machine's real DNS server.
 describe('through tinyproxy (Debian package tinyproxy)', () => {
-  let child: ChildProcess | undefined;
   let port: number;
   let dir: string;
   let ipWeb: TestServer;
@@ -508,26 +661,34 @@ describe('through tinyproxy (Debian package tinyproxy)', () => {
       throw new Error('tinyproxy is not installed: these tests need the Debian package tinyproxy (apt-get install -y tinyproxy)');
     }
     dir = await mkdtemp(join(tmpdir(), 'amlprobe-tinyproxy-'));
-    port = await freePort();
     await writeFile(join(dir, 'filter'), '^127\\.0\\.0\\.2$\n');
-    await writeFile(join(dir, 'tinyproxy.conf'), [
-      `Port ${port}`,
+    ({ port } = await startTinyproxy('tinyproxy.conf', [`Filter "${join(dir, 'filter')}"`]));
+    const leaf = await ca.issue({ names: ['127.0.0.1'] });
+    ipWeb = await startHttpServer((_req, res) => res.end('ip hello'), leaf);
+    ipTrusted = trusted;
+  });
+  /** A tinyproxy with these extra configuration lines, on a free loopback port, stopped after the tests. */
+  async function startTinyproxy(file: string, extra: string[]): Promise<{ port: number; child: ChildProcess }> {
+    const listen = await freePort();
+    await writeFile(join(dir, file), [
+      `Port ${listen}`,
       'Listen 127.0.0.1',
       'Timeout 5',
       'Allow 127.0.0.1',
       'MaxClients 20',
       'LogLevel Error',
-      `Filter "${join(dir, 'filter')}"`,
+      ...extra,
       '',
     ].join('\n'));
-    child = spawn('tinyproxy', ['-d', '-c', join(dir, 'tinyproxy.conf')], { stdio: 'ignore' });
-    await listening(port);
-    const leaf = await ca.issue({ names: ['127.0.0.1'] });
-    ipWeb = await startHttpServer((_req, res) => res.end('ip hello'), leaf);
-    ipTrusted = trusted;
-  });
+    const started = spawn('tinyproxy', ['-d', '-c', join(dir, file)], { stdio: 'ignore' });
+    others.push(started);
+    await listening(listen);
+    return { port: listen, child: started };
+  }
+  const others: ChildProcess[] = [];
+
   after(async () => {
-    child?.kill();
+    for (const other of others) other.kill();
     await ipWeb?.close();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
@@ -547,6 +708,19 @@ describe('through tinyproxy (Debian package tinyproxy)', () => {
     const tcp = layer(result, 'tcp');
     assert.equal(tcp.reason, 'proxy_denied', JSON.stringify(tcp));
     assert.match(tcp.detail ?? '', /403 Filtered.*Server: tinyproxy/);
+  });
+
+  it('with ConnectPort, tcp:// to another port through --proxy is proxy_denied, the allowed port passes', async () => {
+    // ConnectPort 443 on a real proxy; the loopback web server stands in for port 443.
+    const only = await startTinyproxy('connectport.conf', [`ConnectPort ${ipWeb.port}`]);
+    const viaOnly = settings({ proxy: `http://127.0.0.1:${only.port}` });
+    const allowed = await probe(testEndpoint('tcp', '127.0.0.1', ipWeb.port), viaOnly);
+    assert.equal(allowed.status, 'pass', JSON.stringify(allowed.checks));
+    assert.match((layer(allowed, 'tcp').data as ConnectData).proxyAgent ?? '', /^tinyproxy\//);
+    const denied = await probe(testEndpoint('tcp', '127.0.0.1', web.port), viaOnly);
+    const tcp = layer(denied, 'tcp');
+    assert.equal(tcp.reason, 'proxy_denied', JSON.stringify(tcp));
+    assert.match(tcp.detail ?? '', /403 Access violation.*Server: tinyproxy/);
   });
 
   it('an unreachable target is proxy_target_failed ("500 Unable to connect")', async () => {

@@ -137,6 +137,7 @@ export const dnsKind: ProbeKind<'dns'> = {
     dns_not_forwarded: publicCell('not forwarded'),
     zone_not_linked: publicCell('zone not linked'),
     hosts_override: () => 'hosts file',
+    proxy_private_name: (check) => describeAddresses(dnsData(check)?.addresses.filter((a) => a.private) ?? [], 'private, to proxy') ?? 'private, to proxy',
   },
   facts: dnsFacts,
   panel: dnsPanel,

@@ -76,6 +76,13 @@ function tlsPanel(data: TlsData): PanelBlock[] {
   ];
 }
 
+// tls_inspected (warn): a Microsoft endpoint's chain verified, but ends at a root that is not public.
+declare module '../model/reason.js' {
+  interface KindReasons {
+    tls_inspected: true;
+  }
+}
+
 export const tlsKind: ProbeKind<'tls'> = {
   layer: 'tls',
   schemes: { tls: { layers: ['dns', 'tcp', 'tls'], defaultPort: 443 } },
@@ -99,6 +106,7 @@ export const tlsKind: ProbeKind<'tls'> = {
   cells: {
     tls_untrusted: (check) => withIssuer('untrusted', check),
     tls_name_mismatch: (check) => withIssuer('wrong name', check),
+    tls_inspected: (check) => withIssuer('inspected', check),
     tls_expired: () => 'expired',
     tls_timeout: () => 'timeout',
     tls_failed: (check) => evidenceCode(check) ?? 'failed',

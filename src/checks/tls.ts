@@ -9,12 +9,17 @@
 // found goes into `detail`. Node's own identity check is switched off because it only runs after
 // a clean verification and, without SNI (IP literal hosts), would check the name 'localhost'.
 //
+// A verified chain on a Microsoft endpoint (endpoint.expect.publicRoot, decided by the plan) must
+// end at a public root (src/net/public-roots.ts); one that ends at a CA added on this machine is
+// tls_inspected, a warning: the connection works, but a middlebox decrypts it.
+//
 // When its signal fires it only stops: the engine reports tls_timeout or the deadline.
 
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { toCertificateInfo } from '../net/certificate.js';
+import { isPublicRoot } from '../net/public-roots.js';
 import type { Reason, Status } from '../model/reason.js';
 import type { CertificateInfo, TlsData } from '../model/evidence.js';
 import type { LayerResult } from '../model/result.js';
@@ -122,8 +127,9 @@ export const checkTls: Check = (endpoint, state, ctx) => {
         const cipher = socket.getCipher();
         if (cipher?.name) data.cipher = cipher.name;
         if (typeof socket.alpnProtocol === 'string') data.alpn = socket.alpnProtocol;
-        const verdict = judge(endpoint.host, socket, data);
-        settle(result(verdict.status, verdict.reason, verdict.message, verdict.detail), verdict.status === 'pass');
+        const judged = judge(endpoint.host, socket, data);
+        const verdict = judged.status === 'pass' && endpoint.expect.publicRoot === true ? inspected(data, ctx.settings.publicRoots) ?? judged : judged;
+        settle(result(verdict.status, verdict.reason, verdict.message, verdict.detail), verdict.status !== 'fail');
       } catch (error) {
         settle(result('fail', 'internal_error', 'amlprobe bug while judging the certificate', errorMessage(error)), false);
       }
@@ -224,6 +230,35 @@ function judge(host: string, socket: TLSSocket, data: TlsData): Verdict {
     return { status: 'fail', reason: 'tls_untrusted', message: untrustedMessage(verifyError, chain), detail };
   }
   return { status: 'fail', reason: 'tls_name_mismatch', message: `certificate does not cover ${host} (it names ${namesOf(leaf)})`, detail };
+}
+
+/**
+ * A verified chain that ends at a root which is not public: trusted only through an added CA
+ * (NODE_EXTRA_CA_CERTS, --ca-file, the system store), which on a Microsoft endpoint means a
+ * middlebox re-signs the traffic. Undefined when the root is public.
+ */
+function inspected(data: TlsData, declaredPublic: readonly string[] | undefined): Verdict | undefined {
+  const chain = data.chain ?? [];
+  // Node hands over the verified chain, which ends at the trust anchor from the store.
+  const root = chain[chain.length - 1];
+  if (root === undefined || isPublicRoot(root.fingerprint256, declaredPublic)) return undefined;
+  const issuer = chain[0]?.issuer ?? root.subject;
+  const through = commonName(issuer) === commonName(root.subject) ? '' : `, which chains to ${commonName(root.subject)}`;
+  return {
+    status: 'warn',
+    reason: 'tls_inspected',
+    message: `TLS inspected: certificate issued by ${commonName(issuer)}${through}, a CA added on this machine, not a public root`,
+    detail:
+      `The chain ends at ${root.subject} (SHA-256 ${root.fingerprint256}), which is not one of the public roots Microsoft's certificates chain to: ` +
+      `it is trusted here only through NODE_EXTRA_CA_CERTS, --ca-file or a CA added to the system store. The presented certificate was issued by ${issuer}: ` +
+      'a firewall or proxy decrypts and re-signs this traffic. Services that pin certificates or expect the Microsoft chain break behind inspection, ' +
+      'and Microsoft asks to exempt Azure Machine Learning endpoints from it: exclude this FQDN from TLS inspection on the firewall or proxy.',
+  };
+}
+
+/** "Contoso Inspection CA" from "CN=Contoso Inspection CA,O=Contoso"; the whole name without a CN. */
+function commonName(name: string): string {
+  return /CN=((?:\\.|[^,])+)/.exec(name)?.[1]?.replace(/\\(.)/g, '$1') ?? name;
 }
 
 /** The matrix sentence for an untrusted chain, naming who presented it. */

@@ -117,11 +117,11 @@ export const OPTIONS = {
   'all-addresses': { type: 'boolean', readBy: SETTINGS, section: 'probe', help: 'probe every address a name resolves to, not only the first' },
   'ca-file': {
     type: 'string', example: 'corporate-root.pem', multiple: true, value: 'FILE', readBy: SETTINGS, section: 'probe',
-    help: 'trust this CA bundle too (repeatable), besides the system CAs and NODE_EXTRA_CA_CERTS',
+    help: 'trust this CA bundle too (repeatable), besides the system CAs and NODE_EXTRA_CA_CERTS; a Microsoft endpoint that verifies only through such a CA warns tls_inspected',
   },
   proxy: {
     type: 'string', example: 'http://proxy.corp:3128', value: 'URL', readBy: SETTINGS, section: 'probe',
-    help: 'tunnel http(s)/ws(s)/tls endpoints through this HTTP proxy (http://[user:pass@]host:port, CONNECT); default: https_proxy / http_proxy / no_proxy from the environment',
+    help: 'tunnel http(s)/ws(s)/tls and tcp:// endpoints through this HTTP proxy (http://[user:pass@]host:port, CONNECT); default: https_proxy / http_proxy / no_proxy from the environment (never for tcp://)',
   },
   'no-proxy': { type: 'boolean', readBy: SETTINGS, section: 'probe', help: 'connect directly, ignoring the proxy variables' },
   'private-endpoints-json': {

@@ -3,6 +3,7 @@
 // runLayer returns a LayerResult within the layer's timeout plus a short grace.
 
 import { asLocalLimit } from './local-limit.js';
+import { judgePrivateNameViaProxy } from './proxied-private-name.js';
 import { layerSignal } from '../abort.js';
 import { abortedResult, ownedResult } from './abort-result.js';
 import { PROBE_KINDS, kindOf, layersOf } from '../checks/kinds.js';
@@ -108,7 +109,9 @@ export async function probeEndpoint(endpoint: Endpoint, env: PipelineEnv): Promi
   if (proxied && rest.length > 0) {
     // The proxy resolves the name and picks the address: one probe, through the tunnel; the
     // result's address stays null because this machine never learns where the proxy connected.
-    return [toEndpointResult(endpoint, null, [dns, ...(await probeAddress(endpoint, state.address, rest, env))])];
+    // A name that is private here should not have gone to the proxy at all (proxied-private-name.ts).
+    const connection = await probeAddress(endpoint, state.address, rest, env);
+    return [toEndpointResult(endpoint, null, [judgePrivateNameViaProxy(endpoint, dns, connection), ...connection])];
   }
   if (dns.status === 'fail') {
     return [toEndpointResult(endpoint, null, [dns, ...rest.map((l) => skippedLayer(l, 'DNS failed'))])];

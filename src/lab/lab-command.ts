@@ -7,6 +7,7 @@
 // planted fault, whether amlprobe caught it and what to fix. Exit 0 means amlprobe caught every
 // fault with the right reason and passed every healthy row: the lab checks amlprobe itself.
 
+import { pemFingerprint256 } from '../net/public-roots.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../report/progress.js';
 import { renderReport } from '../report/render.js';
@@ -90,6 +91,9 @@ async function startLab(network: LabNetwork, certs: LabCerts, base: RunSettings)
     expectPrivate: false,
     redirects,
     redirectOnly: true,
+    // The lab CA stands in for the public PKI that Microsoft's certificates chain to: the healthy
+    // rows pass, and only a CA the lab did not declare public reads as TLS inspection.
+    publicRoots: [pemFingerprint256(certs.labCa)],
   };
   return { settings, close: async () => void (await Promise.all([dns.close(), listeners.close()])) };
 }

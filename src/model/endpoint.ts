@@ -47,6 +47,12 @@ export interface Expectations {
   httpStatus?: number[];
   /** UDP: silence is a failure rather than a warning. */
   udpReply?: boolean;
+  /**
+   * A Microsoft endpoint (a catalog row with a service tag, or a host in a Microsoft zone): its
+   * certificate chains to a public root, so a chain that verifies only through an added CA is
+   * tls_inspected (a warning). Set by the plan (src/plan/finish-endpoints.ts).
+   */
+  publicRoot?: boolean;
 }
 
 /** Free-form facts carried from the catalog to the reports (scenario, remediation, source, ...). */

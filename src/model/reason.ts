@@ -46,6 +46,7 @@ export type Reason =
   | 'proxy_denied' // 403 or another 4xx/5xx: the proxy's policy refused the CONNECT
   | 'proxy_target_failed' // 502/503/504 or no answer: the proxy could not reach the target
   | 'proxy_failed' // the proxy's answer was not HTTP, or it closed without answering
+  | 'proxy_private_name' // the name resolves to a private address here but goes to the proxy (no NO_PROXY entry matches)
   // udp
   | 'udp_closed'
   | 'udp_open_or_filtered'

@@ -17,4 +17,16 @@ export interface ProxyServer {
  * endpoint built by hand can carry one: flags and config are validated first): the TCP layer
  * reports it as the bug it is, and the DNS layer treats the endpoint as direct.
  */
-export type Route = { via: 'direct' } | { via: 'proxy'; proxy: ProxyServer } | { via: 'unusable'; error: unknown };
+export type Route = { via: 'direct' } | ProxyRoute | { via: 'unusable'; error: unknown };
+
+/** Through a forward proxy, and how to take this endpoint off it should it prove private (proxy_private_name). */
+export interface ProxyRoute {
+  via: 'proxy';
+  proxy: ProxyServer;
+  /**
+   * The NO_PROXY entry that would send this endpoint direct: the public suffix its privatelink zone
+   * backs (".blob.core.windows.net"), else the host itself. Absent when the endpoint names its own
+   * proxy in the config, which NO_PROXY does not override (its `proxy: none` does).
+   */
+  noProxyEntry?: string;
+}

@@ -43,6 +43,12 @@ export interface RunSettings {
   /** Lab only: refuse to dial any address without a redirect, so nothing leaves loopback. */
   redirectOnly?: boolean;
   /**
+   * Lab and tests only: SHA-256 fingerprints ("AB:CD:...") of root CAs that count as public besides
+   * Node's bundled roots (src/net/public-roots.ts), so a simulated workspace's own CA stands in for
+   * the public PKI. Any other root that a Microsoft endpoint's chain ends at is tls_inspected.
+   */
+  publicRoots?: string[];
+  /**
    * Forward proxy for the run (--proxy / --no-proxy / settings.proxy): 'none', a URL, or absent
    * ('auto': proxyEnv decides). Endpoints with their own `proxy` ignore it. Reports show it without credentials.
    */

@@ -5,8 +5,11 @@
 //   2. the run setting: --no-proxy / `settings.proxy: none` (direct), --proxy URL / `settings.proxy: URL`;
 //   3. the environment as read at start: https_proxy for https/wss/tls, http_proxy for http/ws,
 //      lower-case before upper-case as curl reads them.
-// NO_PROXY applies to 2 and 3 (as curl applies it to -x too). Only HTTP-speaking endpoints and TLS
-// ones take a proxy from 2 and 3: raw tcp:// targets only through their own `proxy:`, and dns/udp never.
+// NO_PROXY applies to 2 and 3 (as curl applies it to -x too). HTTP-speaking endpoints and TLS ones
+// take a proxy from 2 and 3; raw tcp:// targets from 1 and 2 only, because the proxy variables
+// are read by HTTP clients and never by a plain socket, while a proxy named for the run is the
+// one way to ask "does the proxy let this port through?" (a CONNECT tunnel to any port); smb,
+// dns and udp never.
 // Redirect-only runs (the lab) take only an endpoint's own `proxy:` (the lab's simulated proxy, dialled
 // through the redirects like any target); the run's and the environment's proxies are real machines
 // the run does not simulate, so they are ignored there: nothing may leave loopback.
@@ -199,11 +202,13 @@ export function selectProxy(endpoint: Endpoint, settings: RunSettings): ProxySer
     return own === 'none' ? undefined : parseProxyUrl(own, `the proxy of endpoint '${endpoint.id}'`);
   }
   if (settings.redirectOnly === true) return undefined;
-  if (!HTTPS_SCHEMES.has(endpoint.protocol) && !HTTP_SCHEMES.has(endpoint.protocol)) return undefined;
   const run = settings.proxy;
+  const named = run !== undefined && run !== 'auto' && run !== 'none';
+  const viaHttp = HTTPS_SCHEMES.has(endpoint.protocol) || HTTP_SCHEMES.has(endpoint.protocol);
+  if (!viaHttp && !(endpoint.protocol === 'tcp' && named)) return undefined;
   if (run === 'none') return undefined;
   let chosen: { text: string; source: string } | undefined;
-  if (run !== undefined && run !== 'auto') {
+  if (named) {
     chosen = { text: run, source: '--proxy' };
   } else {
     const env = settings.proxyEnv;

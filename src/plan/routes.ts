@@ -3,6 +3,7 @@
 // registry discovery read the decision; none of them applies the rules again.
 
 import { selectProxy } from '../net/proxy-env.js';
+import { noProxyEntryFor } from './no-proxy-entry.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { Route } from '../model/route.js';
 import type { RunSettings } from '../model/settings.js';
@@ -13,7 +14,10 @@ const DIRECT: Route = Object.freeze({ via: 'direct' });
 export function routeOf(endpoint: Endpoint, settings: RunSettings): Route {
   try {
     const proxy = selectProxy(endpoint, settings);
-    return proxy === undefined ? DIRECT : { via: 'proxy', proxy };
+    if (proxy === undefined) return DIRECT;
+    // An endpoint's own proxy URL ignores NO_PROXY: only its `proxy: none` takes it off.
+    const own = endpoint.proxy !== undefined && endpoint.proxy !== 'auto';
+    return own ? { via: 'proxy', proxy } : { via: 'proxy', proxy, noProxyEntry: noProxyEntryFor(endpoint) };
   } catch (error) {
     return { via: 'unusable', error };
   }

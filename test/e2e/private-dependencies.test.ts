@@ -174,7 +174,7 @@ describe('e2e: dependencies behind private endpoints and TCP 53 blocked (dnsmasq
 
   const common = (server: string): string[] => ['--format', 'json', '--no-system-resolver', '--dns-server', server, '--timeout', '2s'];
 
-  it('privatelink CNAMEs ending public fail naming the zone; service endpoints and the sign-in name pass over HTTPS', async () => {
+  it('privatelink CNAMEs ending public fail naming the zone; service endpoints and the sign-in name connect over HTTPS', async () => {
     assert.ok(pair);
     const failing = BEHIND_PE.map((d) => `https://${d.name}/`);
     const passing = PUBLIC_NAMES.map((n) => `https://${n}/`);
@@ -191,7 +191,10 @@ describe('e2e: dependencies behind private endpoints and TCP 53 blocked (dnsmasq
     }
     for (const name of PUBLIC_NAMES) {
       const r = byLabel(report, `https://${name}/`);
-      assert.deepEqual({ status: r.status, reason: r.reason, address: r.address }, { status: 'pass', reason: 'ok', address: ADDR.web }, JSON.stringify(r, null, 2));
+      // Connected and answered; the test CA is trusted only through --ca-file and these are
+      // Microsoft names, which is what TLS inspection looks like: a warning, not a failure.
+      assert.deepEqual({ status: r.status, reason: r.reason, address: r.address }, { status: 'warn', reason: 'tls_inspected', address: ADDR.web }, JSON.stringify(r, null, 2));
+      assert.ok(r.checks.every((c) => c.status !== 'fail' && c.status !== 'skip'), JSON.stringify(r.checks));
       assert.equal(dnsOf(r).privateBecause, undefined);
     }
     const login = byLabel(report, 'https://login.microsoftonline.com/');

@@ -51,12 +51,25 @@ function assertChain(result: EndpointResult, chain: string[], address: string): 
   assert.deepEqual(dns.addresses.map((a) => a.address), [address]);
 }
 
+/**
+ * The test CA is trusted only through --ca-file, and these are Microsoft names: exactly what a
+ * TLS-inspecting middlebox looks like, so the TLS layer warns, naming the CA, and the probe goes on.
+ */
+function assertInspected(result: EndpointResult): void {
+  const tls = result.checks.find((c) => c.layer === 'tls');
+  assert.equal(tls?.reason, 'tls_inspected', JSON.stringify(result.checks));
+  assert.match(tls?.message ?? '', /certificate issued by amlprobe e2e Test CA/);
+  assert.equal(layerData<TlsData>(result, 'tls').authorized, true);
+  assert.ok(result.checks.every((c) => c.status !== 'fail' && c.status !== 'skip'), JSON.stringify(result.checks));
+}
+
 const CASES: Case[] = [
   {
-    name: 'workspace API over HTTPS: CNAME chain to a private address, TLS with the test CA, 200',
+    name: 'workspace API over HTTPS: CNAME chain to a private address, TLS with the test CA (--ca-file, so inspected), 200',
     target: `https://${HOSTS.workspace}/`,
-    status: 'pass', layer: null, reason: 'ok',
+    status: 'warn', layer: 'tls', reason: 'tls_inspected',
     evidence: (r) => {
+      assertInspected(r);
       assertChain(r, [HOSTS.workspace, HOSTS.workspacePrivatelink], ADDR.web);
       assert.equal(r.address, ADDR.web);
       assert.equal(layerData<TlsData>(r, 'tls').authorized, true);
@@ -66,8 +79,11 @@ const CASES: Case[] = [
   {
     name: 'workspace API, plain TLS layer',
     target: `tls://${HOSTS.workspace}:443`,
-    status: 'pass', layer: null, reason: 'ok',
-    evidence: (r) => assert.match(layerData<TlsData>(r, 'tls').chain?.[0]?.issuer ?? '', /amlprobe e2e Test CA/),
+    status: 'warn', layer: 'tls', reason: 'tls_inspected',
+    evidence: (r) => {
+      assertInspected(r);
+      assert.match(layerData<TlsData>(r, 'tls').chain?.[0]?.issuer ?? '', /amlprobe e2e Test CA/);
+    },
   },
   {
     name: 'workspace API over plain HTTP',
@@ -78,8 +94,9 @@ const CASES: Case[] = [
   {
     name: 'registry discovery path answers 200 (nginx, JSON body)',
     target: `https://${HOSTS.regional}${DISCOVERY_PATH}`,
-    status: 'pass', layer: null, reason: 'ok',
+    status: 'warn', layer: 'tls', reason: 'tls_inspected',
     evidence: (r) => {
+      assertInspected(r);
       assert.equal(r.path, DISCOVERY_PATH);
       assert.equal(layerData<HttpData>(r, 'http').status, 200);
     },
@@ -87,8 +104,9 @@ const CASES: Case[] = [
   {
     name: 'notebooks WebSocket through nginx to the ws backend: upgraded',
     target: `wss://${HOSTS.notebooks}/ws`,
-    status: 'pass', layer: null, reason: 'ws_upgraded',
+    status: 'warn', layer: 'tls', reason: 'tls_inspected',
     evidence: (r) => {
+      assertInspected(r);
       assertChain(r, [HOSTS.notebooks, HOSTS.notebooksPrivatelink], ADDR.web);
       assert.equal(layerData<WebSocketData>(r, 'websocket').status, 101);
     },
@@ -173,7 +191,7 @@ describe('e2e: amlprobe in a network namespace against dnsmasq, nginx and nftabl
 
   it('only the healthy endpoints: exit 0', async () => {
     assert.ok(lab);
-    const healthy = CASES.filter((c) => c.status === 'pass');
+    const healthy = CASES.filter((c) => c.status !== 'fail');
     const run = await lab.runAmlprobe(['check', ...healthy.map((c) => c.target), ...common(), '--expect-private', '--ca-file', lab.caFile]);
     assert.equal(run.code, 0, describeRun(run));
     const report = parseJsonOutput<Report>(run);
@@ -193,7 +211,7 @@ describe('e2e: amlprobe in a network namespace against dnsmasq, nginx and nftabl
     assert.equal(layerData<HttpData | undefined>(r, 'http') === undefined || r.checks.find((c) => c.layer === 'http')?.reason === 'skipped', true);
   });
 
-  it('through tinyproxy (--proxy): allowed tunnel ok, denied host proxy_denied, dropped target proxy_target_failed', async () => {
+  it('through tinyproxy (--proxy): private names sent to it are proxy_private_name (warn where it reached them, fail where it could not), a denied host proxy_denied', async () => {
     assert.ok(lab);
     const allowed = `https://${HOSTS.workspace}/`;
     const denied = `https://${HOSTS.blob}/`;
@@ -205,7 +223,13 @@ describe('e2e: amlprobe in a network namespace against dnsmasq, nginx and nftabl
       const r = byLabel(report, target);
       return { status: r.status, layer: r.layer, reason: r.reason };
     };
-    assert.deepEqual(verdict(allowed), { status: 'pass', layer: null, reason: 'ok' }, describeRun(run));
+    // The workspace and the registry resolve to private addresses here, yet went to the proxy:
+    // proxy_private_name on the dns layer, a warning where the proxy reached the name, a failure
+    // where it could not, naming the NO_PROXY entries; the tcp layer keeps the proxy's answer.
+    assert.deepEqual(verdict(allowed), { status: 'warn', layer: 'dns', reason: 'proxy_private_name' }, describeRun(run));
+    const allowedDns = byLabel(report, allowed).checks.find((c) => c.layer === 'dns');
+    assert.match(allowedDns?.message ?? '', /resolves to private 10\.20\.0\.10 here but goes to the proxy http:\/\/10\.20\.0\.30:3128: add \.api\.azureml\.ms to NO_PROXY/);
+    assert.match(allowedDns?.detail ?? '', /Add \.api\.azureml\.ms,169\.254\.169\.254 to NO_PROXY/);
     const tcp = layerData<ConnectData>(byLabel(report, allowed), 'tcp');
     assert.equal(tcp.proxy, PROXY.filtering);
     assert.match(tcp.proxyStatus ?? '', /^HTTP\/1\.[01] 200/);
@@ -213,7 +237,46 @@ describe('e2e: amlprobe in a network namespace against dnsmasq, nginx and nftabl
     assert.equal(layerData<HttpData>(byLabel(report, allowed), 'http').status, 200);
     assert.deepEqual(verdict(denied), { status: 'fail', layer: 'tcp', reason: 'proxy_denied' }, describeRun(run));
     assert.match(layerData<ConnectData>(byLabel(report, denied), 'tcp').proxyStatus ?? '', / 403 /);
-    assert.deepEqual(verdict(dropped), { status: 'fail', layer: 'tcp', reason: 'proxy_target_failed' }, describeRun(run));
+    assert.deepEqual(verdict(dropped), { status: 'fail', layer: 'dns', reason: 'proxy_private_name' }, describeRun(run));
+    const droppedResult = byLabel(report, dropped);
+    assert.equal(droppedResult.checks.find((c) => c.layer === 'tcp')?.reason, 'proxy_target_failed');
+    assert.match(droppedResult.message, /add \.azurecr\.io to NO_PROXY/);
+  });
+
+  it('with the NO_PROXY entries amlprobe named, the private names go direct', async () => {
+    assert.ok(lab);
+    const target = `https://${HOSTS.workspace}/`;
+    const run = await lab.runAmlprobe(['check', target, ...common(), '--ca-file', lab.caFile], {
+      https_proxy: PROXY.filtering,
+      no_proxy: '.api.azureml.ms,169.254.169.254',
+    });
+    assert.equal(run.code, 0, describeRun(run));
+    const r = byLabel(parseJsonOutput<Report>(run), target);
+    assert.deepEqual({ status: r.status, layer: r.layer, reason: r.reason }, { status: 'warn', layer: 'tls', reason: 'tls_inspected' }, describeRun(run));
+    assert.equal(layerData<ConnectData>(r, 'tcp').proxy, undefined);
+    assert.equal(r.address, ADDR.web);
+  });
+
+  it('tcp:// through --proxy: tinyproxy with ConnectPort 443 refuses 8787 and 18881 (proxy_denied); the proxy variables alone keep tcp:// direct', async () => {
+    assert.ok(lab);
+    const targets = [8787, 18881].map((port) => `tcp://${HOSTS.publicRegional}:${port}`);
+    const run = await lab.runAmlprobe(['check', ...targets, ...common(), '--proxy', PROXY.filtering]);
+    assert.equal(run.code, 1, describeRun(run));
+    const report = parseJsonOutput<Report>(run);
+    for (const target of targets) {
+      const r = byLabel(report, target);
+      assert.deepEqual({ status: r.status, layer: r.layer, reason: r.reason }, { status: 'fail', layer: 'tcp', reason: 'proxy_denied' }, describeRun(run));
+      const tcp = layerData<ConnectData>(r, 'tcp');
+      assert.equal(tcp.proxy, PROXY.filtering);
+      assert.match(tcp.proxyStatus ?? '', / 403 /);
+      assert.match(tcp.proxyAgent ?? '', /tinyproxy/);
+    }
+    // https_proxy alone: a plain socket never reads it, so tcp:// connects directly (and, with
+    // nothing at the public address, times out).
+    const direct = await lab.runAmlprobe(['check', targets[0] ?? '', ...common()], { https_proxy: PROXY.filtering, http_proxy: PROXY.filtering });
+    const r = byLabel(parseJsonOutput<Report>(direct), targets[0] ?? '');
+    assert.equal(layerData<ConnectData>(r, 'tcp').proxy, undefined, describeRun(direct));
+    assert.equal(layerData<ConnectData>(r, 'tcp').address, ADDR.public);
   });
 
   it('proxy wanting credentials (https_proxy from the environment): proxy_auth_required; no proxy listening: proxy_unreachable', async () => {

@@ -3,8 +3,11 @@
 // an unreachable target) and can misbehave on demand (stay silent, speak garbage, hang up, answer
 // a WebSocket upgrade itself). It resolves target names through its own `hosts` map only, so that
 // a name this machine cannot resolve still works through it, and never dials anything but loopback.
+// With `inspect` it is a TLS-inspecting proxy: it ends the client's TLS inside the tunnel with a
+// certificate of its own for the name asked, and opens its own TLS to the target.
 
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect as tlsConnect, TLSSocket } from 'node:tls';
 
 /** How the proxy behaves towards every client. */
 export type ProxyMode = 'normal' | 'silent' | 'garbage' | 'hang-up' | 'answer-upgrades';
@@ -18,6 +21,8 @@ export interface ForwardProxyOptions {
   /** The proxy's own name resolution: name -> loopback address. Unknown names fail as 502. */
   hosts?: Record<string, string>;
   mode?: ProxyMode;
+  /** TLS inspection: the key and forged certificate (with its CA after it) presented inside every tunnel. */
+  inspect?: { key: string; cert: string };
 }
 
 /** One CONNECT request as the proxy received it. */
@@ -104,6 +109,7 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
       if (address === undefined || (address !== '127.0.0.1' && address !== '::1')) {
         return void client.end(page('502 Bad Gateway', `cannot resolve ${host}`));
       }
+      if (options.inspect !== undefined) return inspect(client, options.inspect, address, Number(match?.[2]), host);
       const upstream = track(connect({ host: address, port: Number(match?.[2]) }));
       upstream.once('error', () => client.end(page('502 Bad Gateway', `connection to ${target} failed`)));
       upstream.once('connect', () => {
@@ -131,6 +137,19 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
       });
     });
   });
+  /** Ends the client's TLS here with the forged certificate and relays the plaintext over its own TLS to the target. */
+  function inspect(client: Socket, forged: { key: string; cert: string }, address: string, port: number, servername: string): void {
+    client.write(`HTTP/1.1 200 Connection established\r\nProxy-Agent: ${PROXY_AGENT}\r\n\r\n`);
+    client.resume();
+    const inner = new TLSSocket(client, { isServer: true, key: forged.key, cert: forged.cert });
+    track(inner);
+    // The inspecting proxy trusts whatever the target presents: it is the client it shields that must not.
+    const upstream = track(tlsConnect({ host: address, port, servername, rejectUnauthorized: false }));
+    upstream.once('error', () => inner.destroy());
+    inner.pipe(upstream);
+    upstream.pipe(inner);
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -65,6 +65,8 @@ export const HOSTS = {
   /** CNAME into privatelink.azurecr.io, A 10.20.0.11 (every TCP packet dropped). */
   registry: 'contosoacr.azurecr.io',
   registryPrivatelink: 'contosoacr.privatelink.azurecr.io',
+  /** A 198.51.100.20: a public name here, allowed by the filtering proxy (CONNECT to 443 only). */
+  publicRegional: 'westus.api.azureml.ms',
   /** A 10.20.0.13 (UDP rejected / no listener). */
   tundra: `${REGION}.tundra.azureml.ms`,
 } as const;
@@ -86,7 +88,7 @@ export const ADDR = {
 
 /** Forward proxies (tinyproxy) in the service namespace. */
 export const PROXY = {
-  /** Allows CONNECT to the workspace and registry hosts on 443 only; denies everything else (403). */
+  /** Allows CONNECT to the workspace, registry and public regional hosts on 443 only; denies everything else (403). */
   filtering: `http://${ADDR.proxy}:3128`,
   /** Wants Basic credentials (407). */
   auth: `http://${ADDR.proxy}:3129`,
@@ -143,6 +145,7 @@ function dnsmasqConfig(dir: string): string {
     host(HOSTS.registryPrivatelink, ADDR.dropped),
     cname(HOSTS.registry, HOSTS.registryPrivatelink),
     host(HOSTS.tundra, ADDR.udp),
+    host(HOSTS.publicRegional, ADDR.public),
     '',
   ].join('\n');
 }
@@ -214,7 +217,7 @@ function tinyproxyConfig(port: number, extra: string[]): string {
 /** The filtering proxy's allow-list (extended regular expressions on the CONNECT host). */
 function proxyAllowList(): string {
   const escape = (host: string): string => host.replace(/[.]/g, '\\.');
-  return [`^${escape(HOSTS.workspace)}$`, `^${escape(HOSTS.registry)}$`, ''].join('\n');
+  return [`^${escape(HOSTS.workspace)}$`, `^${escape(HOSTS.registry)}$`, `^${escape(HOSTS.publicRegional)}$`, ''].join('\n');
 }
 
 const NFT_RULES = `
