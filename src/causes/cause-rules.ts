@@ -142,6 +142,12 @@ export const CAUSE_RULES: Partial<Record<Reason, CauseRule>> = {
   proxy_denied: proxyRule('refuses to tunnel', (s) => `Allow ${hostPorts(s)} on ${s.value} (its allow list, or an Azure Firewall application rule when the firewall is the proxy); or send them direct with NO_PROXY and allow them on the NSG.`),
   proxy_target_failed: proxyRule('cannot reach the targets', (s) => `Allow ${hostPorts(s)} on the proxy's own way out (its firewall, DNS and routes).`),
   proxy_failed: proxyRule('does not answer CONNECT as an HTTP proxy', () => 'Check that the proxy address names an HTTP forward proxy that supports CONNECT.'),
+  proxy_private_name: {
+    group: 'no-proxy',
+    key: proxyOf,
+    summary: (s) => `Names that resolve to private addresses here are sent to the proxy ${s.value} instead of direct (${names(s)}).`,
+    fix: (s) => `Add their suffixes to NO_PROXY on every client (the message under each row names them), so ${hosts(s)} go direct to the private endpoints.`,
+  },
   tls_untrusted: {
     group: 'tls-issuer',
     key: issuerOf,
