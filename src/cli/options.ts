@@ -185,6 +185,10 @@ export const OPTIONS = {
     },
   },
   compact: { type: 'boolean', readBy: ['run', 'check'], section: 'output', help: 'with JSON: the report on one line, for line-based log collectors' },
+  'show-commands': {
+    type: 'boolean', readBy: ['run', 'check', 'lab'], section: 'output',
+    help: 'under each failed row of the table and Markdown reports, the standard commands that reproduce it with the same server, address, name and proxy (dig, nc, openssl s_client, curl), quoted for the shell; the JSON report always has them (reproduce), the HTML report in each row\'s evidence',
+  },
   quiet: {
     type: 'boolean', short: 'q', readBy: ['run', 'check'], section: 'output',
     help: 'print only the verdict line (the exit code says the rest); no progress or notes on stderr. --output files are still written whole',

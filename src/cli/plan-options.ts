@@ -80,5 +80,6 @@ export function labOptions(args: ParsedArgs): LabOptions {
     noColor: flags['no-color'] === true,
     settings: { timeout: flags.timeout, deadline: flags.deadline, concurrency: flags.concurrency },
     faults: flags['no-faults'] !== true,
+    showCommands: flags['show-commands'] === true,
   };
 }

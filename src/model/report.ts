@@ -1,5 +1,6 @@
 // A whole run as the JSON report prints it (docs/report.schema.json's shape; bump the version on a breaking change).
 
+import type { Cause } from './cause.js';
 import type { WorkspaceProfile } from './profile.js';
 import type { EndpointResult, Summary } from './result.js';
 import type { RunSettings } from './settings.js';
@@ -14,6 +15,8 @@ export interface Report {
   deadlineHit: boolean;
   settings: RunSettings;
   summary: Summary;
+  /** The failures grouped by what fixes them, the one unblocking most required endpoints first (src/causes/). */
+  causes?: Cause[];
   results: EndpointResult[];
   /** The workspace profile the catalog was expanded with, and where each value came from (run only). */
   workspace?: {

@@ -56,6 +56,9 @@ export const HOSTS = {
   blob: 'contosomlsa.blob.core.windows.net',
   blobPrivatelink: 'contosomlsa.privatelink.blob.core.windows.net',
   blobPublic: 'blob.bl5prdstr09a.store.core.windows.net',
+  /** A second account under the same unlinked zone: its chain ends at the same public address (one cause, two names). */
+  blob2: 'contosomlsb.blob.core.windows.net',
+  blob2Privatelink: 'contosomlsb.privatelink.blob.core.windows.net',
   /** CNAME into privatelink.file, A 10.20.0.12 (445 open, 443 reset). */
   file: 'contosomlsa.file.core.windows.net',
   filePrivatelink: 'contosomlsa.privatelink.file.core.windows.net',
@@ -141,6 +144,8 @@ function dnsmasqConfig(dir: string): string {
     host(HOSTS.blobPublic, ADDR.public),
     cname(HOSTS.blobPrivatelink, HOSTS.blobPublic),
     cname(HOSTS.blob, HOSTS.blobPrivatelink),
+    cname(HOSTS.blob2Privatelink, HOSTS.blobPublic),
+    cname(HOSTS.blob2, HOSTS.blob2Privatelink),
     host(HOSTS.filePrivatelink, ADDR.file),
     cname(HOSTS.file, HOSTS.filePrivatelink),
     host(HOSTS.registryPrivatelink, ADDR.dropped),
