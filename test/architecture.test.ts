@@ -18,7 +18,7 @@ const MAX_LINES = 300;
 
 /** Folders (or root files) and the folders they must not import. */
 const FORBIDDEN: readonly { from: readonly string[]; to: readonly string[] }[] = [
-  { from: ['checks', 'engine'], to: ['cli', 'report'] },
+  { from: ['checks', 'engine', 'causes'], to: ['cli', 'report'] },
   { from: ['plan', 'lab', 'serve'], to: ['cli'] },
 ];
 

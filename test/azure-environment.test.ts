@@ -158,3 +158,69 @@ describe('run reports what it learned', () => {
     assert.equal(imds.requests.length, asked);
   });
 });
+
+describe('IMDS never overrides the workspace region, and tells the cloud', () => {
+  const dnsFakes: TestDnsServer[] = [];
+  const fakes: Fake[] = [];
+  after(async () => {
+    await Promise.all([...fakes.map((f) => f.close()), ...dnsFakes.map((d) => d.close())]);
+  });
+  /** A run of the studio scenario with IMDS answering `compute`; returns the JSON report and stderr. */
+  async function runWithImds(compute: Record<string, unknown>, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ report: Report; stderr: string; table: string }> {
+    const imds = await startImdsFake(compute);
+    const dns = await startDnsServer({});
+    fakes.push(imds);
+    dnsFakes.push(dns);
+    const env = { AMLPROBE_IMDS_URL: `${imds.url}/metadata/instance?api-version=2021-02-01`, AMLPROBE_AZURE_DNS_ADDRESS: dns.server, ...extraEnv };
+    const base = ['run', '--scenario', 'studio', '--no-system-resolver', '--dns-server', dns.server, '--timeout', '300ms', '--deadline', '10s', ...args];
+    const [json, table] = await Promise.all([runCli([...base, '--format', 'json'], { env }), runCli(base, { env })]);
+    assert.notEqual(json.code, 2, json.stderr);
+    return { report: JSON.parse(json.stdout) as Report, stderr: json.stderr, table: table.stdout };
+  }
+  const workspaceJson = join(dir, 'workspace-eastus.json');
+  writeFileSync(workspaceJson, JSON.stringify({ name: 'ws-east', location: 'eastus', id: '/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws-east' }));
+
+  it('IMDS in another region than the workspace JSON: the workspace region stays, and the run says so', async () => {
+    const { report, stderr, table } = await runWithImds({ ...COMPUTE, location: 'westeurope' }, ['--workspace-json', workspaceJson]);
+    assert.equal(report.workspace?.profile.region, 'eastus');
+    assert.equal(report.workspace?.origin.region, 'workspace-json');
+    const said = /IMDS places this machine in westeurope, but the workspace region is eastus \(from the workspace JSON\); the run uses eastus\..*seed 000/;
+    assert.match(stderr, new RegExp(`amlprobe: note: ${said.source}`));
+    assert.ok(report.workspace?.notes?.some((n) => said.test(n)), JSON.stringify(report.workspace?.notes));
+    assert.match(table, /^Note: IMDS places this machine in westeurope/m);
+  });
+
+  it("IMDS in another region than the compute instance's markers: the markers win, with the note", async () => {
+    const nbvm = join(dir, 'nbvm-cross-region');
+    writeFileSync(nbvm, 'instance=ci-dave\ndomainsuffix=northeurope.instances.azureml.ms\n');
+    const { report, stderr } = await runWithImds({ ...COMPUTE, location: 'westeurope' }, [], { AMLPROBE_NBVM_FILE: nbvm });
+    assert.deepEqual([report.workspace?.profile.region, report.workspace?.origin.region], ['northeurope', 'compute-instance']);
+    assert.match(stderr, /IMDS places this machine in westeurope, but the workspace region is northeurope \(from the compute instance's markers\)/);
+  });
+
+  it('IMDS alone: its region is used and the note says it is where this machine runs', async () => {
+    const { report, stderr } = await runWithImds({ ...COMPUTE, location: 'westeurope' }, []);
+    assert.deepEqual([report.workspace?.profile.region, report.workspace?.origin.region], ['westeurope', 'imds']);
+    assert.match(stderr, /note: the workspace region westeurope comes from IMDS, which tells where this machine runs/);
+  });
+
+  const clouds: { case: string; compute: Record<string, unknown>; cloud: string; region: string; studio: string }[] = [
+    { case: 'China (azEnvironment AzureChinaCloud)', compute: { ...COMPUTE, location: 'chinaeast2', azEnvironment: 'AzureChinaCloud' }, cloud: 'china', region: 'chinaeast2', studio: 'studio.ml.azure.cn' },
+    { case: 'US Government (azEnvironment AzureUSGovernmentCloud)', compute: { ...COMPUTE, location: 'usgovvirginia', azEnvironment: 'AzureUSGovernmentCloud' }, cloud: 'usgov', region: 'usgovvirginia', studio: 'ml.azure.us' },
+  ];
+  for (const c of clouds) {
+    it(`the cloud from IMDS: ${c.case}, probed with that cloud's names`, async () => {
+      const { report } = await runWithImds(c.compute, []);
+      assert.deepEqual([report.workspace?.profile.cloud, report.workspace?.origin.cloud], [c.cloud, 'imds']);
+      assert.equal(report.workspace?.profile.region, c.region);
+      assert.ok(report.results.some((r) => r.host === c.studio), report.results.map((r) => r.host).join(' '));
+    });
+  }
+
+  it('a region from IMDS outside the given cloud is not used; the note says why', async () => {
+    const { report, stderr } = await runWithImds({ ...COMPUTE, location: 'chinaeast2' }, ['--cloud', 'public']);
+    assert.equal(report.workspace?.profile.region, undefined);
+    assert.equal(report.workspace?.profile.cloud, 'public');
+    assert.match(stderr, /IMDS names the region chinaeast2, a region of Azure operated by 21Vianet \(China\), but the cloud is Azure public cloud \(flag\)/);
+  });
+});

@@ -179,6 +179,8 @@ const SAMPLE: Record<string, string> = {
   computeInstance: 'ci1',
   registryId: REGISTRY_ID,
   registryName: 'sharedreg',
+  registryStorageAccount: 'sharedregstorage',
+  registryContainerRegistry: 'sharedregacr',
 };
 /** Seed and reference spellings of the same placeholders; '*' stands for a name no profile gives. */
 const ANGLE: Record<string, string> = {

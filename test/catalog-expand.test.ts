@@ -453,3 +453,17 @@ describe('the real catalog in probes/', () => {
     }
   });
 });
+
+describe('21Vianet output names no AzureFrontDoor.FrontEnd (seeds 000/002: not needed there)', () => {
+  const catalog = loadCatalog();
+  it('no row of any format for China names the tag; the studio is still listed; public still names it', () => {
+    const china: WorkspaceProfile = { cloud: 'china', region: 'chinaeast2' };
+    const x = expandCatalog(catalog, china);
+    for (const format of ['table', 'json', 'csv', 'markdown'] as const) {
+      assert.doesNotMatch(renderCatalog(x, china, format), /AzureFrontDoor\.FrontEnd/, format);
+    }
+    assert.ok(x.endpoints.some((e) => e.host === 'studio.ml.azure.cn'), 'the 21Vianet studio is probed');
+    const pub: WorkspaceProfile = { cloud: 'public', region: 'eastus' };
+    assert.match(renderCatalog(expandCatalog(catalog, pub), pub, 'csv'), /studio-web,ml\.azure\.com,.*AzureFrontDoor\.FrontEnd/);
+  });
+});

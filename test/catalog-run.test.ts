@@ -36,7 +36,7 @@ const PROFILE: WorkspaceProfile = {
   keyVault: 'mlws-kv',
   containerRegistry: 'mlwsacr01',
   computeInstance: 'ci-dev',
-  registries: [{ name: 'shared', region: 'westeurope', id: '11111111-2222-3333-4444-555555555555' }],
+  registries: [{ name: 'shared', region: 'westeurope', id: '11111111-2222-3333-4444-555555555555', storageAccount: 'sharedregsa', containerRegistry: 'sharedregacr01' }],
   privateEndpoints: true,
 };
 

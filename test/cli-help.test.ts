@@ -39,7 +39,7 @@ const BAD_VALUE: Partial<Record<OptionName, string>> = {
   'expect-blocked': 'ftp://canary.invalid', 'managed-network': 'closed-network',
   scenario: 'nosuchscenario', cloud: 'mars', region: 'not a region', 'workspace-name': 'bad name!', 'workspace-id': 'not-a-guid',
   'storage-account': 'Bad_Account!', 'key-vault': 'bad vault!', 'container-registry': 'bad registry!', 'compute-instance': 'bad ci!',
-  registry: 'bad registry!', 'workspace-json': '/nonexistent-hh/ws.json', 'token-file': '/nonexistent-hh/token', interval: 'often',
+  registry: 'bad registry!', 'registry-storage-account': 'Bad_Account!', 'registry-acr': 'bad acr!', 'workspace-json': '/nonexistent-hh/ws.json', 'token-file': '/nonexistent-hh/token', interval: 'often',
   listen: 'nowhere', 'serve-state': '',
 };
 

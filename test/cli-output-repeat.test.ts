@@ -47,6 +47,13 @@ describe('cli: repeatable --output', { concurrency: 4 }, () => {
     assert.match(read('a.txt'), /^2 endpoints: 1 pass, 1 fail/m);
     // The same run: every report carries the same start time.
     assert.ok(read('a.html').includes(report.startedAt), 'the HTML report is of the same run as the JSON one');
+    // And the same causes: the refused port is the one cause, named alike in every text format.
+    const [cause, ...others] = report.causes ?? [];
+    assert.ok(cause !== undefined && others.length === 0, JSON.stringify(report.causes));
+    assert.deepEqual(cause.endpoints, [report.results[1]?.id]);
+    assert.ok(read('a.txt').startsWith(`What to fix first (1 cause):\n  1. ${cause.summary}`), read('a.txt'));
+    assert.ok(read('a.md').includes(`## What to fix first\n\n1. ${cause.summary}`), read('a.md'));
+    assert.ok(read('a.html').includes(`<li data-cause="${cause.id}"><p class="c-summary">${cause.summary}`), 'the HTML lists the cause');
   });
 
   it('--format applies to a single --output without a known extension', async () => {

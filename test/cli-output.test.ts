@@ -113,7 +113,10 @@ describe('cli output', { concurrency: 4 }, () => {
     assert.equal(run.stderr, '');
     const text = run.stdout;
     assert.doesNotMatch(text, ANSI, 'NO_COLOR=1 and a pipe: no colour');
-    const lines = text.split('\n');
+    // The table opens with the causes (issue 16), then a blank line, then the matrix.
+    const all = text.split('\n');
+    assert.equal(all[0], 'What to fix first (1 cause):');
+    const lines = all.slice(all.indexOf('') + 1);
     assert.match(lines[0] ?? '', /ENDPOINT\s+DNS\s+CONNECT/);
     const rowOf = (id: string): string => {
       const row = lines.find((line) => line.includes(id));

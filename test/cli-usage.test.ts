@@ -112,6 +112,8 @@ describe('cli: bad input exits 2 with one clear paragraph', { concurrency: 4 }, 
     { case: 'unknown --scenario (catalog)', args: () => ['catalog', '--scenario', 'studo'], says: [/unknown scenario 'studo'/, /did you mean 'studio'\?/] },
     { case: 'bad --workspace-id', args: () => ['--workspace-id', 'not-a-guid', ...local()], says: [/--workspace-id/, /'not-a-guid'/, /GUID/] },
     { case: 'unknown --cloud', args: () => ['catalog', '--cloud', 'mars'], says: [/'mars'/, /public/] },
+    { case: 'misspelt --region (run)', args: () => ['--region', 'eastuss', ...local()], says: [/^amlprobe: error: --region: 'eastuss' is not a region of any Azure cloud; did you mean 'eastus'\?/] },
+    { case: 'a region of another cloud (catalog)', args: () => ['catalog', '--cloud', 'usgov', '--region', 'chinaeast2'], says: [/--region: 'chinaeast2' is a region of Azure operated by 21Vianet \(China\), not of Azure US Government/] },
     { case: '"catalog" with an argument', args: () => ['catalog', 'studio'], says: [/'catalog' takes no arguments, got 'studio'/] },
     {
       case: '--output into a missing directory (before any probe)',

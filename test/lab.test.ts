@@ -202,6 +202,31 @@ describe('amlprobe lab (faults planted)', () => {
     assert.equal(report.lab.healthy.passed, healthy.length);
   });
 
+  it('the planted faults come out as causes: one each, with the expected reason and exactly its endpoints', () => {
+    const causes = report.causes ?? [];
+    assert.equal(causes.length, report.lab.faults.length, JSON.stringify(causes, null, 2));
+    for (const fault of report.lab.faults) {
+      const ids = fault.endpoints.map((e) => e.id).sort();
+      const cause = causes.find((c) => c.endpoints.some((id) => ids.includes(id)));
+      assert.ok(cause, `no cause for the fault ${fault.id}`);
+      assert.deepEqual([...cause.endpoints].sort(), ids, `${fault.id}: ${cause.id}`);
+      assert.equal(cause.reason, fault.expected);
+      assert.equal(cause.required, ids.length);
+      assert.notEqual(cause.fix, '');
+    }
+    assert.deepEqual(causes.map((c) => c.required), [...causes.map((c) => c.required)].sort((a, b) => b - a), 'ranked by required endpoints');
+    const failed = report.results.filter((r) => r.status === 'fail');
+    for (const r of failed) assert.ok((r.reproduce ?? []).length > 0, `${r.id}: no proof commands`);
+    assert.equal(report.results.filter((r) => r.reproduce !== undefined).length, failed.length, 'only failed rows carry reproduce');
+  });
+
+  it('the table opens with "What to fix first", one entry per cause, before the matrix', () => {
+    const text = table.stdout;
+    const first = text.indexOf(`What to fix first (${LAB_FAULTS.length} causes):`);
+    assert.ok(first > 0 && first < text.indexOf('ENDPOINT'), 'the causes come before the matrix');
+    for (const cause of report.causes ?? []) assert.ok(text.replace(/\s+/g, ' ').includes(cause.summary), cause.summary);
+  });
+
   it('never leaves loopback: lab DNS only, no system resolver, every dial redirected to 127.0.0.1', () => {
     assert.equal(report.settings.systemResolver, false);
     assert.equal(report.settings.redirectOnly, true);

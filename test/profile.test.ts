@@ -219,3 +219,42 @@ describe('cloud table', () => {
     assert.throws(() => cloudValue('public', 'amlApiZon'), (error: unknown) => !isUsageError(error) && /did you mean 'amlApiZone'/.test(String(error)));
   });
 });
+
+describe('the region tells the cloud, and a region of no cloud is refused', () => {
+  const build = (flags: Partial<WorkspaceProfile>, env: NodeJS.ProcessEnv = {}) => buildProfile({ flags, env });
+
+  it('chinaeast2 without --cloud is 21Vianet; usgovvirginia and usdodeast are US Government; origin "region"', () => {
+    for (const [region, cloud] of [['chinaeast2', 'china'], ['chinanorth3', 'china'], ['usgovvirginia', 'usgov'], ['usdodeast', 'usgov']] as const) {
+      const { profile, origin } = build({ region });
+      assert.equal(profile.cloud, cloud, region);
+      assert.equal(origin.cloud, 'region', region);
+    }
+  });
+
+  it('a public region keeps the default cloud and its origin', () => {
+    const { profile, origin } = build({ region: 'westeurope' });
+    assert.deepEqual([profile.cloud, origin.cloud], ['public', 'default']);
+  });
+
+  it('a given cloud that agrees with the region is kept as given', () => {
+    const { profile, origin } = build({ cloud: 'china', region: 'chinaeast2' });
+    assert.deepEqual([profile.cloud, origin.cloud], ['china', 'flag']);
+  });
+
+  const refused: { case: string; flags: Partial<WorkspaceProfile>; env?: NodeJS.ProcessEnv; where: string; message: RegExp }[] = [
+    { case: 'misspelt region -> did you mean', flags: { region: 'eastuss' }, where: '--region', message: /^'eastuss' is not a region of any Azure cloud; did you mean 'eastus'\? .*az account list-locations/ },
+    { case: 'misspelt China region with --cloud china', flags: { cloud: 'china', region: 'chinaeast4' }, where: '--region', message: /not a region of Azure operated by 21Vianet \(China\); did you mean 'chinaeast'/ },
+    { case: 'misspelt region from the environment', flags: {}, env: { AMLPROBE_REGION: 'westeurop' }, where: 'AMLPROBE_REGION', message: /did you mean 'westeurope'/ },
+    { case: 'a public region with --cloud usgov', flags: { cloud: 'usgov', region: 'eastus' }, where: '--region', message: /'eastus' is a region of Azure public cloud, not of Azure US Government \(--cloud usgov\)/ },
+    { case: 'a China region with --cloud public', flags: { cloud: 'public', region: 'chinaeast2' }, where: '--region', message: /'chinaeast2' is a region of Azure operated by 21Vianet \(China\), not of Azure public cloud/ },
+    { case: 'a registry in another cloud than the workspace', flags: { region: 'chinaeast2', registries: [{ name: 'reg1', region: 'eastus' }] }, where: '--registry', message: /'eastus' is a region of Azure public cloud, not of Azure operated by 21Vianet \(China\) \(the region chinaeast2\)/ },
+    { case: 'a misspelt registry region', flags: { registries: [{ name: 'reg1', region: 'swedencentrl' }] }, where: '--registry', message: /did you mean 'swedencentral'/ },
+  ];
+  for (const c of refused) {
+    it(`exit 2: ${c.case}`, () => {
+      const error = usageErrorOf(() => build(c.flags, c.env));
+      assert.equal(error.where, c.where);
+      assert.match(error.message, c.message);
+    });
+  }
+});

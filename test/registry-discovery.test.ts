@@ -22,6 +22,10 @@ import { startDnsServer } from './helpers/dns-server.js';
 import { runCli } from './helpers/cli.js';
 import { startHttpServer } from './helpers/http-servers.js';
 import { startForwardProxy } from './helpers/forward-proxy.js';
+import { createTestCa } from './helpers/test-ca.js';
+import { buildRunPlan } from '../src/plan/build-run-plan.js';
+import { runEndpoints } from '../src/engine/run-endpoints.js';
+import { pemFingerprint256 } from '../src/net/public-roots.js';
 
 const TOKEN = 'test-token-aaaaaaaaaaaaaaaaaaaa';
 const token: TokenProvider = async () => ({ ok: true, token: TOKEN, origin: 'AMLPROBE_TOKEN' });
@@ -195,5 +199,81 @@ describe('registry discovery', () => {
     assert.ok(report.results.some((r) => r.host === privateName && r.reason !== 'needs_input'), 'private FQDN row probed');
     assert.ok(dns.queries.some((q) => q.name === privateName), 'private FQDN asked of the DNS server');
     assert.ok(!run.stdout.includes(TOKEN) && !run.stderr.includes(TOKEN));
+  });
+});
+
+describe('registries end to end: discovery, then the returned FQDNs on 443 (loopback)', () => {
+  // The discovery fake answers the documented shape (eastus primary, westeurope replica); the fake
+  // DNS points each returned FQDN through its privatelink CNAME to a private address, which the
+  // run's redirects send to one loopback HTTPS server holding a certificate for both names.
+  const PE = { eastus: '10.1.2.3', westeurope: '10.1.2.4' } as const;
+  const fqdn = (region: string) => `${REGISTRY_GUID}.registry.${region}.api.azureml.ms`;
+  const privatelink = (region: string) => `${REGISTRY_GUID}.registry.${region}.privatelink.api.azureml.ms`;
+
+  it('plans and probes the registry FQDN of every region (TCP, TLS, HTTPS), its privatelink DNS name, and the named storage and ACR', async (t) => {
+    const discovery = await startDiscoveryFake((request, res) =>
+      request.headers.authorization === `Bearer ${TOKEN}` ? sendJson(res, 200, documentedAnswer('good')) : sendJson(res, 401, {}),
+    );
+    t.after(() => discovery.close());
+    const ca = await createTestCa('amlprobe registry test CA');
+    t.after(() => ca.cleanup());
+    // The first name is also the CN, which may hold 64 characters at most: not a registry FQDN.
+    const names = ['regacr001.azurecr.io', fqdn('eastus'), fqdn('westeurope'), 'regstore1.blob.core.windows.net', 'regacr001.eastus.data.azurecr.io'];
+    const registryHost = await startHttpServer((_request, res) => res.writeHead(401, { 'www-authenticate': 'Bearer' }).end(), await ca.issue({ names }));
+    t.after(() => registryHost.close());
+    const dir = await mkdtemp(join(tmpdir(), 'amlprobe-registry-e2e-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const tokenFile = join(dir, 'token');
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(tokenFile, `${TOKEN}\n`);
+    writeFileSync(caFile, ca.caCert);
+    const dns = await startDnsServer({
+      [fqdn('eastus')]: { kind: 'cname', target: privatelink('eastus') },
+      [privatelink('eastus')]: { kind: 'records', a: [PE.eastus] },
+      [fqdn('westeurope')]: { kind: 'cname', target: privatelink('westeurope') },
+      [privatelink('westeurope')]: { kind: 'records', a: [PE.westeurope] },
+      'regstore1.blob.core.windows.net': { kind: 'records', a: ['10.1.2.5'] },
+      'regacr001.azurecr.io': { kind: 'records', a: ['10.1.2.6'] },
+      'regacr001.eastus.data.azurecr.io': { kind: 'records', a: ['10.1.2.7'] },
+    });
+    t.after(() => dns.close());
+
+    const plan = await buildRunPlan(
+      {
+        settings: { dnsServers: [dns.server], noSystemResolver: true, timeout: '2s', deadline: '20s', caFiles: [discovery.caFile, caFile] },
+        profile: { registries: ['good@eastus'], registryStorageAccounts: ['regstore1'], registryContainerRegistries: ['good=regacr001'], privateEndpoints: true },
+        learning: { tokenFile },
+        scenarios: ['registry-private'],
+      },
+      { AMLPROBE_DISCOVERY_URL: discovery.url, AMLPROBE_IMDS_URL: 'off' },
+    );
+    const planned = new Map(plan.endpoints.map((e) => [e.id, e]));
+    assert.equal(planned.get('registry-fqdn:443')?.host, fqdn('eastus'));
+    assert.equal(planned.get('registry-fqdn@westeurope:443')?.host, fqdn('westeurope'));
+    assert.equal(planned.get('registry-private-fqdn@westeurope')?.host, privatelink('westeurope'));
+    assert.equal(planned.get('registry-storage-private:443')?.host, 'regstore1.blob.core.windows.net');
+    assert.equal(planned.get('registry-acr-private:443')?.host, 'regacr001.azurecr.io');
+    assert.equal(planned.get('registry-acr-data-private:443')?.host, 'regacr001.eastus.data.azurecr.io');
+
+    const to = `127.0.0.1:${registryHost.port}`;
+    plan.settings.redirects = Object.fromEntries(['10.1.2.3', '10.1.2.4', '10.1.2.5', '10.1.2.6', '10.1.2.7'].map((a) => [`tcp/${a}:443`, to]));
+    plan.settings.redirectOnly = true;
+    // The test CA stands in for a public root here: these are Microsoft names (src/net/public-roots.ts).
+    plan.settings.publicRoots = [pemFingerprint256(ca.caCert)];
+    const ids = ['registry-fqdn:443', 'registry-fqdn@westeurope:443', 'registry-private-fqdn', 'registry-private-fqdn@westeurope', 'registry-storage-private:443', 'registry-acr-private:443', 'registry-acr-data-private:443'];
+    const outcome = await runEndpoints(ids.map((id) => planned.get(id)!), plan.settings, { secureContext: buildSecureContext({ extraCaFiles: plan.caFiles }) });
+    for (const result of outcome.results) {
+      assert.equal(result.status, 'pass', `${result.id}: ${result.reason} ${result.message}`);
+      assert.deepEqual(result.checks.map((c) => c.layer), result.protocol === 'dns' ? ['dns'] : ['dns', 'tcp', 'tls', 'http'], result.id);
+    }
+    assert.equal(outcome.results.find((r) => r.id === 'registry-fqdn:443')?.address, PE.eastus);
+    assert.equal(outcome.results.find((r) => r.id === 'registry-fqdn@westeurope:443')?.address, PE.westeurope);
+  });
+
+  it('refuses a registry part that names no given registry, with a did-you-mean (exit 2)', async () => {
+    await assert.rejects(
+      buildRunPlan({ settings: { noSystemResolver: true }, profile: { registries: ['good@eastus'], registryContainerRegistries: ['godo=regacr001'] }, learning: { noDiscovery: true }, scenarios: ['registry-private'] }, { AMLPROBE_IMDS_URL: 'off' }),
+      (error: unknown) => error instanceof Error && /--registry-acr/.test(String((error as { where?: string }).where)) && /no registry 'godo' is given; did you mean 'good'\?/.test(error.message),
+    );
   });
 });

@@ -168,7 +168,8 @@ describe('html report in a browser', () => {
     const statuses = new Set(report.results.map((r) => r.status));
     assert.deepEqual([...statuses].sort(), ['fail', 'pass', 'skip', 'warn'], 'the run should mix every status');
     assert.doesNotMatch(html, /<(link|img|iframe|object|embed)\b/i, 'no linked resource');
-    assert.doesNotMatch(html, /\b(src|href)\s*=\s*["']?(https?:)?\/\//i, 'no external URL in an attribute');
+    // A cited document is a link the reader may follow (<a href>, never fetched by the page); nothing else names a URL.
+    assert.doesNotMatch(html.replace(/<a href="https:\/\/[^"]*" rel="noopener noreferrer" target="_blank">/g, '<a>'), /\b(src|href)\s*=\s*["']?(https?:)?\/\//i, 'no external URL in an attribute');
     assert.equal((html.match(/<script\b/g) ?? []).length, 2, 'only the JSON block and the page script');
   });
 

@@ -127,7 +127,11 @@ describe('markdown: escaping and sources', () => {
     const fix = fixSection(text);
     assert.match(fix, /### notebooks: `nxdomain`/);
     assert.match(fix, /- \*\*Fix:\*\* Link privatelink\.notebooks\.azure\.net to this VNet\./);
-    assert.match(fix, /- \*\*Sources:\*\*\n {2}- <000_419b64f19bf3dfc6\.txt>\n {2}- <dns2026>/);
+    // Cited by title, linked (probes/sources.json), not by internal id.
+    assert.match(
+      fix,
+      /- \*\*Sources:\*\*\n {2}- \[[^\]\n]+\]\(https:\/\/learn\.microsoft\.com\/ja-jp\/azure\/machine-learning\/how-to-secure-training-vnet\)\n {2}- \[How to use your workspace with a custom DNS server\]\(https:\/\/github\.com\/MicrosoftDocs\/azure-ai-docs\/blob\/[0-9a-f]{40}\/articles\/machine-learning\/how-to-custom-dns\.md\)/,
+    );
   });
 
   it('shows the workspace profile and missing inputs when present', () => {

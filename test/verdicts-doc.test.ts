@@ -94,7 +94,7 @@ describe('docs/verdicts.md', () => {
     assert.ok(version !== undefined);
     const [, json = ''] = doc.split(new RegExp(`^## JSON report, schemaVersion ${version}$`, 'm'));
     assert.notEqual(json, '', `no "## JSON report, schemaVersion ${version}" section`);
-    const types = ['Report', 'Summary', 'RunSettings', 'EndpointResult', 'LayerResult', 'EndpointMeta', 'DnsData',
+    const types = ['Report', 'Cause', 'Summary', 'RunSettings', 'EndpointResult', 'LayerResult', 'EndpointMeta', 'DnsData',
       'ConnectData', 'UdpData', 'TlsData', 'HttpData', 'WebSocketData', 'CertificateInfo', 'DirectAnswer', 'SystemAnswer', 'AddressInfo'];
     for (const type of types) {
       for (const field of interfaceFields(typesSource, type)) {

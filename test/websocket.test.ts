@@ -21,6 +21,8 @@ import {
 } from './helpers/http-servers.js';
 import type { ClientTls, ContextOptions, TestServer } from './helpers/http-servers.js';
 import { localhostTls, probeOverSocket, RELAXED } from './helpers/app-probe.js';
+import { expandCatalog } from '../src/plan/catalog-expand.js';
+import { loadCatalog } from '../src/plan/catalog-load.js';
 
 /** Runs checkWebSocket once over a fresh probe socket to `server` (see probeOverSocket for what it asserts). */
 function probe(server: TestServer, endpoint: Endpoint, options?: ContextOptions, tls?: ClientTls): Promise<LayerResult & { data: WebSocketData }> {
@@ -236,4 +238,45 @@ describe('checkWebSocket over TLS', () => {
     const result = await probe(server, endpoint, { timeoutMs: 5000, abortAfterMs: 300 }, tls.client());
     assert.equal(result.reason, 'ws_timeout', result.message);
   });
+});
+
+describe("the catalog's compute-instance WebSocket row (ci-websocket)", () => {
+  // The row as the plan builds it, pointed at a loopback peer: the path and the statuses that
+  // prove the path are the catalog's, not the test's.
+  const [row] = expandCatalog(loadCatalog(), { cloud: 'public', region: 'eastus', computeInstance: 'ci-one' }, { scenarios: ['studio'] })
+    .endpoints.filter((e) => e.id === 'ci-websocket:443');
+
+  it('asks for the Jupyter kernel channels path on the instance name', () => {
+    assert.ok(row, 'the studio scenario has ci-websocket:443');
+    assert.equal(row.host, 'ci-one.eastus.instances.azureml.ms');
+    assert.match(row.path, /^\/api\/kernels\/[0-9a-f-]{36}\/channels$/);
+  });
+
+  const cases: { answer: string; status: Status; reason: Reason }[] = [
+    { answer: 'HTTP/1.1 302 Found\r\nLocation: https://login.microsoftonline.com/\r\nContent-Length: 0\r\n\r\n', status: 'pass', reason: 'ws_rejected' },
+    { answer: 'HTTP/1.1 307 Temporary Redirect\r\nLocation: /login\r\nContent-Length: 0\r\n\r\n', status: 'pass', reason: 'ws_rejected' },
+    { answer: 'HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n', status: 'pass', reason: 'ws_rejected' },
+    { answer: 'HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n', status: 'pass', reason: 'ws_rejected' },
+    { answer: 'HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n', status: 'fail', reason: 'http_status' },
+    { answer: 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', status: 'fail', reason: 'http_status' },
+  ];
+  for (const c of cases) {
+    it(`${c.answer.slice(9, 12)} to the upgrade -> ${c.status} ${c.reason}`, async (t) => {
+      const heads: string[] = [];
+      const server = await startRawServer((socket) =>
+        afterRequestHead(socket as Socket, (head) => {
+          heads.push(head);
+          (socket as Socket).write(c.answer);
+        }),
+      );
+      t.after(() => server.close());
+      assert.ok(row);
+      const endpoint: Endpoint = { ...row, protocol: 'ws', host: 'localhost', port: server.port };
+      const result = await probe(server, endpoint);
+      assert.equal(result.reason, c.reason, result.message);
+      assert.equal(result.status, c.status);
+      assert.match(heads[0] ?? '', /^GET \/api\/kernels\/[0-9a-f-]{36}\/channels HTTP\/1\.1\r\n/);
+      assert.match(heads[0] ?? '', /\r\nupgrade: websocket\r\n/i);
+    });
+  }
 });

@@ -18,6 +18,8 @@ export interface ImdsFacts {
   subscriptionId?: string;
   resourceGroupName?: string;
   name?: string;
+  /** The cloud of this VM as IMDS spells it: AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud. */
+  azEnvironment?: string;
 }
 
 /** What asking IMDS gave: facts, or why not (for the report's "detected" line). */
@@ -44,7 +46,7 @@ export async function queryImds(url: string, timeoutMs: number = IMDS_TIMEOUT_MS
   if (typeof compute !== 'object' || compute === null) return { ok: false, message: 'the IMDS answer has no compute section' };
   const c = compute as Record<string, unknown>;
   const facts: ImdsFacts = {};
-  for (const key of ['location', 'subscriptionId', 'resourceGroupName', 'name'] as const) {
+  for (const key of ['location', 'subscriptionId', 'resourceGroupName', 'name', 'azEnvironment'] as const) {
     const value = c[key];
     if (typeof value === 'string' && value.trim() !== '') facts[key] = value.trim();
   }

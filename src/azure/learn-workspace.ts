@@ -13,6 +13,7 @@ import { IMDS_TIMEOUT_MS, IMDS_URL, queryImds } from './imds.js';
 import { raceAbort } from '../abort.js';
 import { discoverRegistry } from './registry-discovery.js';
 import { createTokenProvider } from './token-source.js';
+import { adoptRegion, learnFromImds } from './learned-region.js';
 
 /** Switches and inputs of learnWorkspace. */
 export interface LearnOptions {
@@ -41,6 +42,8 @@ export interface Learned {
   results: EndpointResult[];
   /** How amlprobe knows it runs inside Azure (IMDS answered, or compute instance markers), if it does. */
   inAzure?: 'imds' | 'compute-instance';
+  /** What the user should know about the learned region and cloud (IMDS disagreeing with the workspace), as sentences. */
+  notes: string[];
 }
 
 /**
@@ -50,8 +53,7 @@ export interface Learned {
 export const DISCOVERY_MIN_TIMEOUT_MS = 3000;
 
 // Same shapes as the profile's own rules (src/plan/profile.ts): a learned value that does not fit
-// is ignored rather than turned into a usage error the user cannot fix.
-const REGION = /^[a-z0-9]+$/;
+// is ignored rather than turned into a usage error the user cannot fix (regions: learned-region.ts).
 const WORKSPACE = /^[a-z0-9][a-z0-9_-]{2,32}$/;
 const INSTANCE = /^[a-z][a-z0-9-]{2,23}$/;
 
@@ -62,9 +64,17 @@ const INSTANCE = /^[a-z][a-z0-9-]{2,23}$/;
 export async function learnWorkspace(built: BuiltProfile, options: LearnOptions): Promise<Learned> {
   const env = options.env ?? process.env;
   const { profile, origin } = built;
-  const cloud = profile.cloud ?? 'public';
-  const tokenSource = createTokenProvider({ cloud, env, ...(options.tokenFile !== undefined ? { tokenFile: options.tokenFile } : {}) });
   const signal = options.signal;
+  const notes: string[] = [];
+  // The token file is checked now; the token's audience is read when a token is asked for, after
+  // IMDS may have told the cloud.
+  const tokenSource = createTokenProvider({
+    get cloud() {
+      return profile.cloud ?? 'public';
+    },
+    env,
+    ...(options.tokenFile !== undefined ? { tokenFile: options.tokenFile } : {}),
+  });
   // The identity chain takes no signal (and may try for 10 s): it is raced against the budget instead.
   const token: typeof tokenSource = signal === undefined
     ? tokenSource
@@ -72,7 +82,7 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
 
   const nbvmPath = env.AMLPROBE_NBVM_FILE?.trim() || NBVM_PATH;
   const ci = detectComputeInstance(env, nbvmPath);
-  const take = (field: 'region' | 'workspaceName' | 'computeInstance', fact: { value: string } | undefined, rule: RegExp): void => {
+  const take = (field: 'workspaceName' | 'computeInstance', fact: { value: string } | undefined, rule: RegExp): void => {
     const value = fact?.value.toLowerCase();
     if (profile[field] !== undefined || value === undefined || !rule.test(value)) return;
     profile[field] = value;
@@ -80,26 +90,30 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
   };
   take('computeInstance', ci?.instance, INSTANCE);
   take('workspaceName', ci?.workspaceName, WORKSPACE);
-  take('region', ci?.region, REGION);
+  const ciRegion = ci?.region?.value.toLowerCase();
+  if (profile.region === undefined && ciRegion !== undefined) adoptRegion(built, ciRegion, 'compute-instance', notes);
 
   // Only the .nbvm file proves a compute instance: CI_NAME and CI_WORKSPACE are names any CI system
   // or shell may set, and "in Azure" switches on queries to Azure DNS.
   const nbvmSeen = ci !== undefined && Object.values(ci).some((fact) => fact?.source.startsWith(nbvmPath));
   let inAzure: Learned['inAzure'] = nbvmSeen ? 'compute-instance' : undefined;
   const imdsUrl = env.AMLPROBE_IMDS_URL?.trim() || IMDS_URL;
-  if (profile.region === undefined && !options.noImds && imdsUrl.toLowerCase() !== 'off') {
+  // A region the user typed is not second-guessed (and costs no IMDS wait off Azure); one read from
+  // a file or the instance's markers is compared with where this machine really is.
+  const compare = origin.region === 'workspace-json' || origin.region === 'compute-instance';
+  if ((profile.region === undefined || compare) && !options.noImds && imdsUrl.toLowerCase() !== 'off') {
     const imds = await queryImds(imdsUrl, IMDS_TIMEOUT_MS, signal);
-    if (imds.ok) inAzure ??= 'imds';
-    const location = imds.ok ? imds.facts.location?.toLowerCase() : undefined;
-    if (location !== undefined && REGION.test(location)) {
-      profile.region = location;
-      origin.region = 'imds';
+    if (imds.ok) {
+      inAzure ??= 'imds';
+      learnFromImds(built, imds.facts, notes);
     }
   }
 
+  const cloud = profile.cloud ?? 'public';
   const results: EndpointResult[] = [];
   const unknown = (profile.registries ?? []).filter((r) => r.id === undefined);
-  if (options.noDiscovery || unknown.length === 0) return { results, ...(inAzure ? { inAzure } : {}) };
+  const facts = { notes, ...(inAzure ? { inAzure } : {}) };
+  if (options.noDiscovery || unknown.length === 0) return { results, ...facts };
   const baseUrl = env.AMLPROBE_DISCOVERY_URL?.trim() || undefined;
   const secureContext = options.secureContext?.();
   const found = await Promise.all(
@@ -122,12 +136,18 @@ export async function learnWorkspace(built: BuiltProfile, options: LearnOptions)
     if (discovery.id === undefined) return;
     registry.id = discovery.id;
     origin.registryIds = 'discovery';
+    // Each region's FQDN is probed (src/plan/catalog-template.ts expands the registry rows per region).
+    if (discovery.regions !== undefined && discovery.regions.length > 0) registry.regions = discovery.regions;
+    if (registry.region === undefined && discovery.primaryRegion === undefined && registry.regions !== undefined) {
+      registry.region = registry.regions[0];
+      origin.registryRegions = 'discovery';
+    }
     if (registry.region === undefined && discovery.primaryRegion !== undefined) {
       registry.region = discovery.primaryRegion;
       origin.registryRegions = 'discovery';
     }
   });
-  return { results, ...(inAzure ? { inAzure } : {}) };
+  return { results, ...facts };
 }
 
 /** Why a signal aborted, as a sentence. */

@@ -27,6 +27,8 @@ export interface RegistryDiscovery {
   primaryRegion?: string;
   /** Private FQDNs, one per region of registryFqdns: <guid>.registry.<region>.privatelink.<amlApiZone>. */
   privateFqdns: string[];
+  /** Every region registryFqdns names (the registry answers on <guid>.registry.<region>.<amlApiZone> in each). */
+  regions?: string[];
 }
 
 /** Inputs of one discovery call. */
@@ -96,7 +98,7 @@ export async function discoverRegistry(options: DiscoveryOptions): Promise<Regis
   if (typeof parsed === 'string') return { result: row('warn', 'discovery_malformed', `200 but ${parsed}`, data, outcome.ms), privateFqdns: [] };
   const regions = parsed.regions.join(', ');
   const result = row('pass', 'ok', `registry '${name}': id ${parsed.id}, regions ${regions}`, data, outcome.ms, parsed.privateFqdns.join(' '));
-  return { result, id: parsed.id, privateFqdns: parsed.privateFqdns, ...(parsed.primaryRegion ? { primaryRegion: parsed.primaryRegion } : {}) };
+  return { result, id: parsed.id, privateFqdns: parsed.privateFqdns, regions: parsed.regions, ...(parsed.primaryRegion ? { primaryRegion: parsed.primaryRegion } : {}) };
 }
 
 /** What a usable answer gives. */
@@ -120,7 +122,8 @@ export function parseDiscoveryAnswer(body: string, cloud: Cloud): ParsedAnswer |
   const fqdns = answer.registryFqdns;
   if (fqdns === undefined) return 'the answer has no registryFqdns.';
   if (typeof fqdns !== 'object' || fqdns === null || Array.isArray(fqdns)) return 'registryFqdns is not an object keyed by region.';
-  const regions = Object.keys(fqdns).map((r) => r.toLowerCase()).filter((r) => /^[a-z0-9]+$/.test(r));
+  // Region names go into host names: bounded in length and number (the answer is untrusted).
+  const regions = Object.keys(fqdns).map((r) => r.toLowerCase()).filter((r) => /^[a-z0-9]{1,40}$/.test(r)).slice(0, 32);
   if (regions.length === 0) return 'registryFqdns names no region.';
   const ids = new Set<string>();
   for (const value of Object.values(fqdns as Record<string, unknown>)) {

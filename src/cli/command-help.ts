@@ -115,9 +115,11 @@ export const SECTION_HELP: Record<OptionSection, { title: string; about?: string
   learning: {
     title: 'Learned by amlprobe itself (shown as "Sources:" at the top of the report):',
     about: `  On a compute instance: its name, workspace and region from /mnt/azmnt/.nbvm and CI_* variables.
-  No region given: asks IMDS (169.254.169.254, 1 s; AMLPROBE_IMDS_URL=off disables).
-  A --registry without ID: GETs its discovery URL with an access token for the registry ID
-  (AMLPROBE_DISCOVERY_URL replaces the host). Token from AMLPROBE_TOKEN, AMLPROBE_TOKEN_FILE or
+  No region given, or one read from --workspace-json or the instance: asks IMDS (169.254.169.254,
+  1 s; AMLPROBE_IMDS_URL=off disables) where this machine runs; a different region is a note, never
+  the workspace's. The region tells the cloud (chinaeast2: china); an unknown region is refused.
+  A --registry without ID: GETs its discovery URL with an access token for the registry ID and
+  regions, then probes each region's registry FQDN on 443 (AMLPROBE_DISCOVERY_URL replaces the host). Token from AMLPROBE_TOKEN, AMLPROBE_TOKEN_FILE or
   --token-file, else Azure CLI login / managed identity / AZURE_* service principal.`,
   },
   serve: { title: 'Serve options:' },

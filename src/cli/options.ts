@@ -149,6 +149,14 @@ export const OPTIONS = {
   'container-registry': { type: 'string', value: 'NAME', readBy: PROFILE, section: 'profile', help: "the workspace's container registry" },
   'compute-instance': { type: 'string', value: 'NAME', readBy: PROFILE, section: 'profile', help: 'the compute instance (adds the VS Code remote scenario)' },
   registry: { type: 'string', multiple: true, value: 'NAME[@REGION]', readBy: PROFILE, section: 'profile', help: 'an Azure ML registry (repeatable)' },
+  'registry-storage-account': {
+    type: 'string', multiple: true, value: '[REGISTRY=]NAME', readBy: PROFILE, section: 'profile',
+    help: "a registry's own storage account, probed on 443 (REGISTRY= when several registries are given)",
+  },
+  'registry-acr': {
+    type: 'string', multiple: true, value: '[REGISTRY=]NAME', readBy: PROFILE, section: 'profile',
+    help: "a registry's own container registry, probed on 443 (REGISTRY= when several registries are given)",
+  },
   'private-endpoints': { type: 'boolean', readBy: PROFILE, section: 'profile', help: 'the workspace is reached through private endpoints' },
   'no-private-endpoints': { type: 'boolean', readBy: PROFILE, section: 'profile', help: 'the workspace is not reached through private endpoints' },
   'managed-network': {
@@ -186,6 +194,10 @@ export const OPTIONS = {
     },
   },
   compact: { type: 'boolean', readBy: ['run', 'check'], section: 'output', help: 'with JSON: the report on one line, for line-based log collectors' },
+  'show-commands': {
+    type: 'boolean', readBy: ['run', 'check', 'lab'], section: 'output',
+    help: 'under each failed row of the table and Markdown reports, the standard commands that reproduce it with the same server, address, name and proxy (dig, nc, openssl s_client, curl), quoted for the shell; the JSON report always has them (reproduce), the HTML report in each row\'s evidence',
+  },
   quiet: {
     type: 'boolean', short: 'q', readBy: ['run', 'check'], section: 'output',
     help: 'print only the verdict line (the exit code says the rest); no progress or notes on stderr. --output files are still written whole',

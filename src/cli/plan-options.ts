@@ -38,6 +38,8 @@ export function profileOptions(flags: Flags): ProfileOptions {
     containerRegistry: flags['container-registry'],
     computeInstance: flags['compute-instance'],
     registries: flags.registry,
+    registryStorageAccounts: flags['registry-storage-account'],
+    registryContainerRegistries: flags['registry-acr'],
     privateEndpoints: flags['no-private-endpoints'] ? false : flags['private-endpoints'] ? true : undefined,
     managedNetwork: flags['managed-network'],
     workspaceJson: flags['workspace-json'],
@@ -81,5 +83,6 @@ export function labOptions(args: ParsedArgs): LabOptions {
     settings: { timeout: flags.timeout, deadline: flags.deadline, concurrency: flags.concurrency },
     faults: flags['no-faults'] !== true,
     managedNetwork: flags['managed-network'],
+    showCommands: flags['show-commands'] === true,
   };
 }

@@ -49,7 +49,7 @@ export async function probeAndReport(plan: ResolvedPlan, outputs: ReportOutput[]
   const colour = !flags['no-color'] && shouldUseColour(process.stdout, process.env);
   const verbose = flags.verbose === true;
   const render = (format: Parameters<typeof renderReportChunks>[1], withColour: boolean): Iterable<string> =>
-    renderReportChunks(report, format, { colour: withColour, compact: flags.compact === true, verbose });
+    renderReportChunks(report, format, { colour: withColour, compact: flags.compact === true, verbose, showCommands: flags['show-commands'] === true });
   // Quiet: the files are written whole; stdout gets the verdict line instead of the report.
   const files = quiet ? outputs.filter((o) => o.path !== undefined) : outputs;
   if (files.length > 0) await writeReportOutputs(files, render, colour);

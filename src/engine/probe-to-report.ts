@@ -2,6 +2,8 @@
 // summary. Shared by `check`, `run`, serve mode and the lab; knows nothing of flags or output.
 
 import type { SecureContext } from 'node:tls';
+import { groupCauses } from '../causes/group-causes.js';
+import { reproduceCommands } from '../causes/reproduce.js';
 import { runEndpoints } from './run-endpoints.js';
 import type { Progress } from './run-endpoints.js';
 import { redactProxySettings } from '../net/proxy-env.js';
@@ -17,7 +19,7 @@ import { VERSION } from '../version.js';
  * What the engine probes: a resolved plan (src/plan/run-plan.ts), or the part of one a caller that
  * plans by hand (tests) gives. The report copies the plan's run-level facts as they are.
  */
-export type RunPlan = Pick<ResolvedPlan, 'endpoints' | 'settings'> & Partial<Pick<ResolvedPlan, 'startedAt' | 'notProbed' | 'workspace' | 'missingInputs'>>;
+export type RunPlan = Pick<ResolvedPlan, 'endpoints' | 'settings'> & Partial<Pick<ResolvedPlan, 'startedAt' | 'notProbed' | 'workspace' | 'missingInputs' | 'caFiles'>>;
 
 /** Probes the plan and returns the report; never throws for network failures. */
 export async function probeToReport(plan: RunPlan, options: { secureContext?: SecureContext | (() => SecureContext); onProgress?: (p: Progress) => void } = {}): Promise<Report> {
@@ -26,6 +28,11 @@ export async function probeToReport(plan: RunPlan, options: { secureContext?: Se
   // Probed rows were cleaned layer by layer; rows made without a probe (registry discovery's
   // answer, files from az) are cleaned here.
   const results = [...outcome.results, ...(plan.notProbed ?? []).map(cleanEndpointResult)];
+  // Each failure's proof, from its own evidence (cleaned above): what the network team can rerun.
+  for (const result of results) {
+    const commands = reproduceCommands(result, { timeoutMs: plan.settings.timeoutMs, caFile: plan.caFiles?.[0] });
+    if (commands.length > 0) result.reproduce = commands;
+  }
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'amlprobe', version: VERSION },
@@ -35,10 +42,14 @@ export async function probeToReport(plan: RunPlan, options: { secureContext?: Se
     // Proxy URLs may carry credentials: a report shows scheme, host and port only.
     settings: redactProxySettings(documentedSettings(plan.settings)),
     summary: summarize(results),
+    causes: groupCauses(results),
     results,
   };
   // After the results, as the JSON report has always ordered them.
-  if (plan.workspace !== undefined) report.workspace = { profile: plan.workspace.profile, origin: plan.workspace.origin };
+  if (plan.workspace !== undefined) {
+    const { profile, origin, notes } = plan.workspace;
+    report.workspace = { profile, origin, ...(notes !== undefined && notes.length > 0 ? { notes } : {}) };
+  }
   if (plan.missingInputs !== undefined) report.missingInputs = plan.missingInputs;
   return report;
 }

@@ -24,7 +24,8 @@ import { finishEndpoints } from '../plan/finish-endpoints.js';
 import type { SettingsOptions } from '../plan/plan-options.js';
 import { hostsNotCovered, labSecureContext, loadLabCerts, type LabCerts } from './lab-certs.js';
 import { startLabDns } from './lab-dns.js';
-import { labBanner, labJson, renderLabExplanation } from './lab-explain.js';
+import { labBanner, labHtmlExtras, labJson, renderLabExplanation } from './lab-explain.js';
+import { renderHtml } from '../report/html.js';
 import { LAB_FAULTS, MANAGED_NETWORK_FAULTS, type LabFault } from './lab-faults.js';
 import { parseIsolationMode } from '../azure/managed-network-json.js';
 import type { IsolationMode } from '../model/managed-network.js';
@@ -51,6 +52,8 @@ export interface LabOptions {
   faults: boolean;
   /** --managed-network MODE: simulate the workspace's managed virtual network in this mode. */
   managedNetwork?: string | undefined;
+  /** --show-commands: each failed row's proof commands under it in the table and Markdown. */
+  showCommands?: boolean;
 }
 
 function checkLabArgs(options: LabOptions): void {
@@ -150,13 +153,15 @@ export async function labCommand(options: LabOptions): Promise<number> {
 
   const width = tableWidth(process.stdout);
   const ascii = shouldUseAscii(process.env);
+  const showCommands = options.showCommands === true;
   const render = (format: RunFormat, colour: boolean): string => {
     if (format === 'table') {
-      return labBanner(verdict) + renderTable(report, { colour, width, ascii }) + renderLabExplanation(verdict, { colour, width, ascii });
+      return labBanner(verdict) + renderTable(report, { colour, width, ascii, showCommands }) + renderLabExplanation(verdict, { colour, width, ascii });
     }
+    if (format === 'html') return renderHtml(report, labHtmlExtras(verdict, report.summary.requiredFailed));
     // The JSON report keeps unknown top-level keys after the known ones: the lab's verdict rides along.
     const withLab = format === 'json' ? ({ ...report, lab: labJson(verdict) } as Report) : report;
-    return renderReport(withLab, format, { colour: false });
+    return renderReport(withLab, format, { colour: false, showCommands });
   };
   await writeReportOutputs(outputs, render, !options.noColor && shouldUseColour(process.stdout, process.env));
   return verdict.ok ? 0 : 1;

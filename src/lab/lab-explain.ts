@@ -8,6 +8,7 @@ import type { EndpointResult } from '../model/result.js';
 import { createPaint, type Paint } from '../report/colour.js';
 import { symbolsFor } from '../report/symbols.js';
 import { wrapText } from '../report/text.js';
+import type { HtmlExtras } from '../report/html/sections.js';
 import type { LabFault } from './lab-faults.js';
 import { observed, type FaultOutcome, type LabVerdict } from './lab-verdict.js';
 
@@ -87,7 +88,7 @@ function faultLines(outcome: FaultOutcome, paint: Paint, opts: ExplainOptions): 
   return lines;
 }
 
-function verdictLine(verdict: LabVerdict): string {
+export function verdictLine(verdict: LabVerdict): string {
   const n = verdict.faults.length;
   const healthy = verdict.healthy;
   if (verdict.ok && !verdict.faultsPlanted) return `No faults planted (--no-faults): all ${healthy.total} endpoints passed. Exit code 0.`;
@@ -191,5 +192,32 @@ export function labJson(verdict: LabVerdict): LabJson {
     healthy: verdict.healthy,
     unexpected: verdict.unexpected.map(touched),
     uncoveredHosts: verdict.uncoveredHosts,
+  };
+}
+
+/**
+ * The lab's page: its own verdict in the banner (the lab exits 0 when it caught every planted
+ * fault, though the planted faults fail required endpoints), and what it broke under the causes.
+ */
+export function labHtmlExtras(verdict: LabVerdict, requiredFailed: number): HtmlExtras {
+  const lab = labJson(verdict);
+  const note =
+    requiredFailed > 0 && verdict.faultsPlanted
+      ? `The ${requiredFailed} failing required endpoint${requiredFailed === 1 ? ' is' : 's are'} the lab's planted faults: on a real network these failures would make amlprobe exit 1.`
+      : undefined;
+  const items = lab.faults.map((f) => ({
+    ok: f.caught,
+    title: `${f.caught ? 'caught' : 'MISSED'}: ${f.title}`,
+    paragraphs: [
+      f.simulates,
+      ...f.endpoints.slice(0, 1).map((r) => `amlprobe saw: ${r.observed} (${r.reason})${f.endpoints.length > 1 ? ` and ${f.endpoints.length - 1} more alike` : ''}.`),
+      f.fix,
+      ...(f.caveat === undefined ? [] : [`Lab note: ${f.caveat}`]),
+    ],
+  }));
+  for (const r of lab.unexpected) items.push({ ok: false, title: `should have passed: ${r.id}`, paragraphs: [`${r.status} (${r.reason}): ${r.observed}`] });
+  return {
+    verdict: { ok: verdict.ok, text: `amlprobe lab: ${verdictLine(verdict)}`, ...(note === undefined ? {} : { note }) },
+    ...(verdict.faultsPlanted || items.length > 0 ? { appendix: { id: 'lab', title: 'What the lab broke, and what amlprobe found', items } } : {}),
   };
 }

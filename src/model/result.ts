@@ -39,6 +39,11 @@ export interface EndpointResult {
   checks: LayerResult[];
   label?: string;
   meta?: EndpointMeta;
+  /**
+   * A failed result's proof: the standard commands (dig, nc, openssl, curl) that reproduce the
+   * finding with the same server, address, name and proxy, each quoted for a POSIX shell.
+   */
+  reproduce?: string[];
 }
 
 /** Counts over a run's results. */

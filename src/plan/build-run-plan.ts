@@ -53,12 +53,14 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
   const clock: RunClock = { startedAt, deadlineMs: asked.deadlineMs };
   const rows: { endpoints: Endpoint[]; notProbed?: EndpointResult[] } = { endpoints };
   let catalogFacts: Pick<ResolvedPlan, 'workspace' | 'missingInputs'> = {};
+  let profileNotes: string[] = [];
 
   if (useCatalog) {
     const preRun = preRunSignal(clock);
     // Discovery takes the road the probes take: the route the run's settings give an https endpoint on its host.
     const routing: RunSettings = { ...asked };
     const learned = await learnWorkspace(built, {
+      env,
       signal: preRun.signal,
       noImds: options.learning.noImds === true,
       noDiscovery: options.learning.noDiscovery === true,
@@ -78,7 +80,8 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
     const seen = new Set(endpoints.map((e) => e.id));
     for (const endpoint of expansion.endpoints) if (!seen.has(endpoint.id)) endpoints.push(endpoint);
     rows.notProbed = [...learned.results, ...expansion.notProbed.map(notProbedResult)];
-    catalogFacts = { workspace: { profile, origin }, missingInputs: expansion.missing };
+    catalogFacts = { workspace: { profile, origin, ...(learned.notes.length > 0 ? { notes: learned.notes } : {}) }, missingInputs: expansion.missing };
+    profileNotes = learned.notes.map((note) => `amlprobe: note: ${note}\n`);
   }
   // The managed network's canaries, FQDN-rule rows, private endpoints and findings (src/plan/managed-network-plan.ts).
   applyManagedNetwork(rows, built);
@@ -94,7 +97,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
     notProbed: rows.notProbed ?? [],
     ...catalogFacts,
     caFiles,
-    notes: finished.notes,
+    notes: [...profileNotes, ...finished.notes],
   };
 }
 

@@ -75,6 +75,12 @@ export interface ExpandOptions {
   scenarios?: string[];
 }
 
+/** The registry's own resources only the user can name (src/plan/registry-parts.ts). */
+const REGISTRY_PARTS = [
+  { placeholder: 'registryStorageAccount', noun: 'storage account name', flag: '--registry-storage-account', configKey: 'workspace.registries[].storageAccount' },
+  { placeholder: 'registryContainerRegistry', noun: 'container registry name', flag: '--registry-acr', configKey: 'workspace.registries[].containerRegistry' },
+] as const;
+
 const REQUIREMENT_RANK: Record<CatalogRequirement, number> = { required: 3, conditional: 2, optional: 1, informational: 0 };
 
 /** What every row's expansion shares. */
@@ -198,6 +204,11 @@ function expandInstance(row: CatalogRow, scenarioNames: string[], instance: { id
     return skip('informational', `not probed: no stored source documents ${keys} for ${CLOUD_TITLES[cloud]}, and amlprobe does not guess names`);
   }
   const unknown = new Set([...target.missing, ...(path?.missing ?? [])]);
+  const part = REGISTRY_PARTS.find((p) => unknown.has(p.placeholder));
+  if (part !== undefined && bindings.registryName !== undefined) {
+    // The registry is known; only its own storage or ACR name is not, which no other input gives.
+    return skip('needs_input', `needs registry ${bindings.registryName}'s ${part.noun}: set ${part.flag} ${bindings.registryName}=NAME (or ${part.configKey} in the config)`);
+  }
   if (unknown.size > 0) {
     const fields = missingFields(unknown, bindings);
     for (const field of fields) missing.set(field, (missing.get(field) ?? new Set<string>()).add(id));
@@ -221,7 +232,10 @@ function expandInstance(row: CatalogRow, scenarioNames: string[], instance: { id
       protocol,
       path: httpLike ? (path?.text ?? '/') : '',
       required: row.requirement === 'required',
-      expect: expectationsOf(row.expectPrivate && profile.privateEndpoints !== false, zone),
+      expect: {
+        ...expectationsOf(row.expectPrivate && profile.privateEndpoints !== false, zone),
+        ...(httpLike && row.httpStatus !== undefined ? { httpStatus: row.httpStatus } : {}),
+      },
       // A wildcard row is shown as its rule (*.blob.core.windows.net: what the admin allows); any
       // other row as the concrete URL probed, so no label.
       ...(wildcardTemplate === undefined ? {} : { label: ruleHost.text }),

@@ -48,6 +48,8 @@ export interface CatalogRow {
   verify?: string;
   /** Request path for https/wss rows; defaults to '/'. */
   path?: string;
+  /** Statuses that prove the path for https/wss rows (endpoint.expect.httpStatus); absent: the probe kind's rule. */
+  httpStatus?: number[];
   /** "probes/file.yaml:12" where the row starts, for messages about it. */
   at?: string;
 }
@@ -157,7 +159,7 @@ function withDefaults(row: CatalogRow, at: string): CatalogRow {
 }
 
 /** The fields that decide what is probed: a row repeated in several scenarios must agree on them. */
-const IDENTITY_FIELDS = ['host', 'probe', 'ports', 'transport', 'direction', 'wildcard', 'wellKnownHost', 'clouds', 'expectPrivate', 'path'] as const;
+const IDENTITY_FIELDS = ['host', 'probe', 'ports', 'transport', 'direction', 'wildcard', 'wellKnownHost', 'clouds', 'expectPrivate', 'path', 'httpStatus'] as const;
 
 function checkIdsAcrossFiles(scenarios: CatalogScenario[]): void {
   const first = new Map<string, CatalogRow>();

@@ -21,6 +21,8 @@ const PROFILE_PLACEHOLDERS: Readonly<Record<string, readonly ProfileField[]>> = 
   registryId: ['registries'],
   registryName: ['registries'],
   registryRegion: ['registries'],
+  registryStorageAccount: ['registries'],
+  registryContainerRegistry: ['registries'],
   notebooksLabel: ['workspaceName', 'region', 'workspaceId'],
 };
 
@@ -61,12 +63,23 @@ export function instancesOf(row: CatalogRow, profile: WorkspaceProfile, base: Bi
     );
   }
   const registries = profile.registries ?? [];
-  if (/\{registry(Id|Name|Region)\}/.test(text) && registries.length > 0) {
+  if (/\{registry(Id|Name|Region|StorageAccount|ContainerRegistry)\}/.test(text) && registries.length > 0) {
     instances = instances.flatMap((inst) =>
-      registries.map((reg) => ({
-        id: registries.length > 1 ? `${inst.id}@${reg.name}` : inst.id,
-        bindings: { ...inst.bindings, registryName: reg.name, registryRegion: reg.region, registryId: reg.id },
-      })),
+      registries.flatMap((reg) => {
+        const bindings = {
+          ...inst.bindings,
+          registryName: reg.name,
+          registryRegion: reg.region,
+          registryId: reg.id,
+          registryStorageAccount: reg.storageAccount,
+          registryContainerRegistry: reg.containerRegistry,
+        };
+        const id = registries.length > 1 ? `${inst.id}@${reg.name}` : inst.id;
+        // A registry answers on its own FQDN in every region discovery named (replicas): a row
+        // built on the registry ID is probed once per region, the primary one keeping the plain id.
+        const replicas = text.includes('{registryId}') && reg.id !== undefined ? (reg.regions ?? []).filter((r) => r !== reg.region) : [];
+        return [{ id, bindings }, ...replicas.map((region) => ({ id: `${id}@${region}`, bindings: { ...bindings, registryRegion: region } }))];
+      }),
     );
   }
   return instances;

@@ -13,7 +13,7 @@ import { parseCidr } from '../net/cidr.js';
 import { checkProxyValue } from '../net/proxy-env.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { RunSettings } from '../model/settings.js';
-import type { WorkspaceProfile } from '../model/profile.js';
+import type { RegistryProfile, WorkspaceProfile } from '../model/profile.js';
 import { ConfigError, describePath, YamlLocator, type ConfigProblem } from './config-errors.js';
 import { readEndpoints } from './config-endpoints.js';
 import { asBoolean, asRecord, asString, ProblemCollector, stringItems } from './config-read.js';
@@ -180,11 +180,15 @@ function readProfile(raw: Record<string, unknown>): WorkspaceProfile {
       const entry = asRecord(item);
       const name = asString(entry?.['name']);
       if (entry === undefined || name === undefined) return [];
-      const registry: { name: string; region?: string; id?: string } = { name };
+      const registry: RegistryProfile = { name };
       const region = asString(entry['region']);
       const id = asString(entry['id']);
       if (region !== undefined) registry.region = region;
       if (id !== undefined) registry.id = id.toLowerCase();
+      const storageAccount = asString(entry['storageAccount']);
+      const containerRegistry = asString(entry['containerRegistry']);
+      if (storageAccount !== undefined) registry.storageAccount = storageAccount;
+      if (containerRegistry !== undefined) registry.containerRegistry = containerRegistry;
       return [registry];
     });
   }

@@ -37,6 +37,9 @@ export interface ProfileOptions {
   containerRegistry?: string | undefined;
   computeInstance?: string | undefined;
   registries?: string[] | undefined;
+  /** --registry-storage-account and --registry-acr: "[REGISTRY=]NAME" each. */
+  registryStorageAccounts?: string[] | undefined;
+  registryContainerRegistries?: string[] | undefined;
   privateEndpoints?: boolean | undefined;
   /** --managed-network: the managed virtual network's isolation mode. */
   managedNetwork?: string | undefined;

@@ -3,12 +3,14 @@
 // validated with errors that name the flag, variable or key that carried the bad value.
 
 import { UsageError } from '../errors.js';
-import type { BuiltProfile, Cloud, ProfileField, ProfileOrigin, WorkspaceProfile } from '../model/profile.js';
+import type { BuiltProfile, Cloud, ProfileField, ProfileOrigin, RegistryProfile, WorkspaceProfile } from '../model/profile.js';
 
 export type { BuiltProfile, DetectedOrigin, ProfileField, ProfileOrigin } from '../model/profile.js';
 import { parseCloud } from '../azure/clouds.js';
 import { parseIsolationMode } from '../azure/managed-network-json.js';
 import type { ManagedNetworkState } from '../model/managed-network.js';
+import { settleRegionCloud } from './region-cloud.js';
+import { attachRegistryParts, type RegistryParts } from './registry-parts.js';
 
 /** How a user provides one profile field: the CLI, the config and the "missing input" notes share it. */
 export interface ProfileFieldInfo {
@@ -61,6 +63,8 @@ export interface ProfileSources {
   /** Values read from `az ml workspace show` output (--workspace-json), each with where it was in the file. */
   workspaceJson?: { values: Partial<WorkspaceProfile>; where: Partial<Record<ProfileField, string>>; managedNetwork?: ManagedNetworkState };
   env: NodeJS.ProcessEnv;
+  /** --registry-storage-account and --registry-acr values, "[REGISTRY=]NAME" each (src/plan/registry-parts.ts). */
+  registryParts?: RegistryParts;
 }
 
 /**
@@ -70,17 +74,26 @@ export interface ProfileSources {
 export function buildProfile(sources: ProfileSources): BuiltProfile {
   const profile: WorkspaceProfile = {};
   const origin: Record<string, ProfileOrigin> = {};
+  const where: Partial<Record<ProfileField, string>> = {};
   const target = profile as Record<ProfileField, unknown>;
   for (const fieldInfo of PROFILE_FIELDS) {
     const picked = pick(fieldInfo, sources);
     if (picked === undefined) continue;
     target[fieldInfo.field] = normalizeField(fieldInfo.field, picked.value, picked.where);
     origin[fieldInfo.field] = picked.origin;
+    where[fieldInfo.field] = picked.where;
   }
   if (profile.cloud === undefined) {
     profile.cloud = 'public';
     origin.cloud = 'default';
   }
+  if (sources.registryParts !== undefined) {
+    attachRegistryParts(profile, origin, sources.registryParts, {
+      storageAccount: (raw, at) => checkName(raw, at, STORAGE_RULE),
+      containerRegistry: (raw, at) => checkName(raw, at, ACR_RULE),
+    });
+  }
+  settleRegionCloud({ profile, origin }, where);
   const state = sources.workspaceJson?.managedNetwork;
   return state === undefined ? { profile, origin } : { profile, origin, managedNetworkState: state };
 }
@@ -219,10 +232,12 @@ function toRegistries(raw: unknown, where: string): NonNullable<WorkspaceProfile
     if (typeof item === 'string') {
       for (const part of toList(item, where)) out.push(parseRegistrySpec(part, where));
     } else if (typeof item === 'object' && item !== null && 'name' in item) {
-      const obj = item as { name: unknown; region?: unknown; id?: unknown };
-      const entry: { name: string; region?: string; id?: string } = { name: checkName(obj.name, where, REGISTRY_NAME_RULE) };
+      const obj = item as { name: unknown; region?: unknown; id?: unknown; storageAccount?: unknown; containerRegistry?: unknown };
+      const entry: RegistryProfile = { name: checkName(obj.name, where, REGISTRY_NAME_RULE) };
       if (obj.region !== undefined) entry.region = checkName(obj.region, where, REGION_RULE);
       if (obj.id !== undefined) entry.id = checkName(obj.id, where, { ...GUID_RULE, what: 'registry ID' });
+      if (obj.storageAccount !== undefined) entry.storageAccount = checkName(obj.storageAccount, where, STORAGE_RULE);
+      if (obj.containerRegistry !== undefined) entry.containerRegistry = checkName(obj.containerRegistry, where, ACR_RULE);
       out.push(entry);
     } else {
       throw new UsageError(`expected NAME[@REGION] or {name, region}, got ${describe(item)}.`, where);

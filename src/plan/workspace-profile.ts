@@ -16,10 +16,11 @@ export function profileFromOptions(
   env: NodeJS.ProcessEnv = process.env,
   workspaceJsonFromConfig?: string,
 ): BuiltProfile {
-  const { workspaceJson: ownJson, ...fields } = options;
+  const { workspaceJson: ownJson, registryStorageAccounts, registryContainerRegistries, ...fields } = options;
   // Raw strings: buildProfile validates and normalises every source alike, naming the flag on error.
   const given = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
   const jsonFile = ownJson ?? workspaceJsonFromConfig;
   const workspaceJson = jsonFile === undefined ? {} : { workspaceJson: readWorkspaceJson(jsonFile) };
-  return buildProfile({ flags: given as Partial<WorkspaceProfile>, ...(fromConfig ? { config: fromConfig } : {}), ...workspaceJson, env });
+  const registryParts = { storageAccount: registryStorageAccounts ?? [], containerRegistry: registryContainerRegistries ?? [] };
+  return buildProfile({ flags: given as Partial<WorkspaceProfile>, ...(fromConfig ? { config: fromConfig } : {}), ...workspaceJson, env, registryParts });
 }

@@ -14,6 +14,7 @@ import { cellText } from './cell-text.js';
 import { missingLines, profileLine } from './catalog-table.js';
 import { originLine } from './origin-line.js';
 import { detailHtml } from './html/detail.js';
+import { appendixHtml, causesHtml, type HtmlExtras } from './html/sections.js';
 import { escapeHtml as e, jsonForScript } from './html/escape.js';
 import { REPORT_JS } from './html/script.js';
 import { REPORT_CSS } from './html/style.js';
@@ -56,12 +57,14 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function headerHtml(report: Report): string {
+function headerHtml(report: Report, extras: HtmlExtras): string {
   const s = report.summary;
   const count = (cls: string, n: number, word: string): string =>
     `<span class="count ${cls}${n === 0 ? ' zero' : ''}" data-count="${cls}"><b>${n}</b>${word}</span>`;
-  const verdict =
-    s.requiredFailed > 0
+  const verdict = extras.verdict !== undefined
+    ? `<div class="banner ${extras.verdict.ok ? 'ok' : 'fail'}" id="verdict">${e(extras.verdict.text)}</div>` +
+      (extras.verdict.note === undefined ? '' : `<div class="profile">${e(extras.verdict.note)}</div>`)
+    : s.requiredFailed > 0
       ? `<div class="banner fail">${plural(s.requiredFailed, 'required endpoint')} failing: exit code 1</div>`
       : `<div class="banner ok">Every required endpoint passes${s.fail > 0 ? ` (${s.fail} optional failing)` : ''}</div>`;
   const unfinished = report.results.filter((r) => r.reason === 'deadline').length;
@@ -72,7 +75,8 @@ function headerHtml(report: Report): string {
   const sources = report.workspace ? originLine(report.workspace.origin) : undefined;
   const profile = report.workspace
     ? `<div class="profile"><strong>Workspace:</strong> ${e(profileLine(report.workspace.profile))}</div>` +
-      (sources === undefined ? '' : `<div class="profile" id="sources"><strong>Sources:</strong> ${e(sources.replace(/^Sources: /, ''))}</div>`)
+      (sources === undefined ? '' : `<div class="profile" id="sources"><strong>Sources:</strong> ${e(sources.replace(/^Sources: /, ''))}</div>`) +
+      (report.workspace.notes ?? []).map((note) => `<div class="profile note"><strong>Note:</strong> ${e(note)}</div>`).join('')
     : '';
   const missing = missingLines(report.missingInputs ?? []);
   const missingHtml =
@@ -160,7 +164,7 @@ function sha256(text: string): string {
 }
 
 /** The whole HTML page of a run report, ending with a newline. */
-export function renderHtml(report: Report): string {
+export function renderHtml(report: Report, extras: HtmlExtras = {}): string {
   const csp =
     `default-src 'none'; script-src ${sha256(REPORT_JS)}; style-src ${sha256(REPORT_CSS)}; ` +
     `img-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'`;
@@ -173,8 +177,9 @@ export function renderHtml(report: Report): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${e(title)}</title>`,
     `<style>${REPORT_CSS}</style></head><body>`,
-    headerHtml(report),
-    toolbarHtml(report),
+    headerHtml(report, extras),
+    // Before the toolbar on the same line: a run without causes or extras keeps its page as it was.
+    causesHtml(report.causes) + appendixHtml(extras) + toolbarHtml(report),
     `<main>${gridHtml(report)}</main>`,
     `<footer>Click a row for its evidence and the rule to add. Reason codes: docs/verdicts.md. ` +
       `The JSON report is embedded in this file (Save JSON).</footer>`,

@@ -100,14 +100,15 @@ const META: Shape = {
 const ENDPOINT_RESULT: Shape = {
   order: [
     'id', 'label', 'protocol', 'host', 'port', 'path', 'address', 'required',
-    'status', 'layer', 'reason', 'message', 'ms', 'checks', 'meta',
+    'status', 'layer', 'reason', 'message', 'ms', 'checks', 'meta', 'reproduce',
   ],
   children: { checks: listOf(LAYER_RESULT), meta: as(META) },
 };
 
 const REPORT: Shape = {
-  order: ['schemaVersion', 'tool', 'startedAt', 'durationMs', 'deadlineHit', 'summary', 'settings', 'results'],
+  order: ['schemaVersion', 'tool', 'startedAt', 'durationMs', 'deadlineHit', 'summary', 'causes', 'settings', 'results'],
   children: {
+    causes: listOf({ order: ['id', 'summary', 'fix', 'reason', 'endpoints', 'required'] }),
     tool: as({ order: ['name', 'version'] }),
     summary: as({ order: ['total', 'pass', 'fail', 'warn', 'skip', 'requiredFailed'] }),
     settings: as({

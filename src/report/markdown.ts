@@ -15,6 +15,9 @@ import type { LayerColumn } from './layer-columns.js';
 import type { Column } from '../checks/descriptor.js';
 import { endpointUrl, formatDuration } from './table.js';
 import { originLine } from './origin-line.js';
+import { unblocksText } from './causes-text.js';
+import { sourceTitle } from './source-titles.js';
+import type { Cause } from '../model/cause.js';
 
 const MARK: Record<Status, string> = { pass: '✓', fail: '✗', warn: '!', skip: '–' };
 
@@ -85,6 +88,7 @@ function header(report: Report): string[] {
     if (parts.length > 0) lines.push(`- **Workspace:** ${parts.join(', ')}`);
     const sources = originLine(report.workspace?.origin ?? {});
     if (sources !== undefined) lines.push(`- **${sources.replace(/^Sources:/, 'Sources:**')}`);
+    for (const note of report.workspace?.notes ?? []) lines.push(`- **Note:** ${inline(note)}`);
   }
   const missing = report.missingInputs ?? [];
   if (missing.length > 0) {
@@ -94,7 +98,33 @@ function header(report: Report): string[] {
   return lines;
 }
 
-function fixSection(result: EndpointResult): string[] {
+/** A cited source as its document's title, linked when it has an address; an id the table lacks as code. */
+function sourceLink(id: string): string {
+  const source = sourceTitle(id);
+  if (source === undefined) return code(id);
+  return source.url === undefined ? inline(source.title) : `[${inline(source.title)}](${source.url.replace(/[()<>\s]/g, encodeURIComponent)})`;
+}
+
+/** "What to fix first": the ranked causes, each with its fix and the endpoints it unblocks. */
+function causesSection(causes: readonly Cause[] | undefined): string[] {
+  if (causes === undefined || causes.length === 0) return [];
+  const lines = ['## What to fix first', ''];
+  causes.forEach((cause, i) => {
+    lines.push(`${i + 1}. ${inline(cause.summary)} (${code(cause.reason)})`);
+    lines.push(`   - **Fix:** ${inline(cause.fix)}`);
+    lines.push(`   - ${inline(unblocksText(cause))}`);
+  });
+  return [...lines, ''];
+}
+
+/** A fenced shell block, its fence longer than any run of backticks inside (a name from the network cannot close it). */
+function shellBlock(commands: readonly string[]): string[] {
+  const longest = Math.max(2, ...commands.map((c) => Math.max(0, ...(c.match(/`+/g) ?? []).map((run) => run.length))));
+  const fence = '`'.repeat(longest + 1);
+  return [`${fence}sh`, ...commands.map((c) => c.replace(/[\r\n]+/g, ' ')), fence];
+}
+
+function fixSection(result: EndpointResult, showCommands: boolean): string[] {
   const lines = [`### ${inline(result.id)}: ${code(result.reason)}`, ''];
   lines.push(`- **Target:** ${code(endpointUrl(result))}${result.address !== null ? ` (${code(result.address)})` : ''}`);
   if (result.layer !== null) lines.push(`- **Layer:** ${result.layer}`);
@@ -108,16 +138,19 @@ function fixSection(result: EndpointResult): string[] {
   lines.push(`- **Fix:** ${meta?.remediation ? inline(meta.remediation) : 'see the reason code in docs/verdicts.md'}`);
   if (meta?.sources !== undefined && meta.sources.length > 0) {
     lines.push(`- **Sources:**`);
-    for (const source of meta.sources) lines.push(`  - <${source.replace(/[<>\s]/g, encodeURIComponent)}>`);
+    for (const source of meta.sources) lines.push(`  - ${sourceLink(source)}`);
+  }
+  if (showCommands && result.reproduce !== undefined && result.reproduce.length > 0) {
+    lines.push('- **Reproduce:**', '', ...shellBlock(result.reproduce).map((l) => `  ${l}`));
   }
   return [...lines, ''];
 }
 
 /** The report as Markdown, for a ticket or a wiki page. */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(report: Report, opts: { showCommands?: boolean } = {}): string {
   const idCount = new Map<string, number>();
   for (const r of report.results) idCount.set(r.id, (idCount.get(r.id) ?? 0) + 1);
-  const lines = [...header(report), ''];
+  const lines = [...header(report), '', ...causesSection(report.causes)];
   const columns = layerColumns();
   const heads = ['endpoint', ...columns.map((c) => c.markdownTitle), 'verdict'];
   lines.push(`| ${heads.join(' | ')} |`, `| ${heads.map(() => '---').join(' | ')} |`);
@@ -128,7 +161,7 @@ export function renderMarkdown(report: Report): string {
   const required = failed.filter((r) => r.required);
   lines.push('## What to fix', '');
   if (required.length === 0) lines.push('No required endpoint failed.', '');
-  for (const result of required) lines.push(...fixSection(result));
+  for (const result of required) lines.push(...fixSection(result, opts.showCommands === true));
   const optional = failed.filter((r) => !r.required);
   if (optional.length > 0) {
     lines.push('Optional endpoints that failed (they do not fail the run):', '');

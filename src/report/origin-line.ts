@@ -11,6 +11,8 @@ const SOURCES: readonly [string, string][] = [
   ['compute-instance', 'compute instance'],
   ['imds', 'IMDS'],
   ['discovery', 'registry discovery'],
+  // The cloud a region name belongs to (chinaeast2: 21Vianet), src/plan/region-cloud.ts.
+  ['region', 'region name'],
   ['default', 'default'],
 ];
 

@@ -14,17 +14,19 @@ export interface RenderOptions {
   colour: boolean;
   /** JSON only: the whole report on one line (a CronJob's log line), instead of indented. */
   compact?: boolean;
+  /** Table and Markdown: each failed row's proof commands under it (--show-commands); JSON and HTML always carry them. */
+  showCommands?: boolean;
   /** Table only: each layer's time and each resolver's answer under every row. */
   verbose?: boolean;
 }
 
 /** Every report format of a probe run (src/report/formats.ts), with its renderer. */
 const RENDERERS: Record<RunFormat, (report: Report, opts: RenderOptions) => string> = {
-  table: (report: Report, opts: RenderOptions) => renderTable(report, { colour: opts.colour, ...(opts.verbose === true ? { verbose: true } : {}) }),
+  table: (report: Report, opts: RenderOptions) => renderTable(report, { colour: opts.colour, showCommands: opts.showCommands === true, ...(opts.verbose === true ? { verbose: true } : {}) }),
   json: (report: Report) => renderJson(report),
   html: (report: Report) => renderHtml(report),
   junit: (report: Report) => renderJunit(report),
-  markdown: (report: Report) => renderMarkdown(report),
+  markdown: (report: Report, opts: RenderOptions) => renderMarkdown(report, { showCommands: opts.showCommands === true }),
 };
 
 export { RUN_FORMATS, isRunFormat, type RunFormat } from './formats.js';

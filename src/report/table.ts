@@ -19,6 +19,7 @@ import { shortenDistinct, truncateDistinct, wordCounts } from './distinct-trunca
 // The CLI picks colour with the table's own module; the logic lives with the other terminal facts.
 export { shouldUseColour } from './terminal.js';
 import { missingLines, profileLine } from './catalog-table.js';
+import { causeLines } from './causes-text.js';
 import { originLine } from './origin-line.js';
 
 /** How to draw the table. */
@@ -29,6 +30,8 @@ export interface TableOptions {
   width?: number;
   /** ASCII marks instead of ✓ ✗ …; when absent, true only when TERM=dumb. */
   ascii?: boolean;
+  /** Print each failed row's proof commands (its `reproduce`) under it: --show-commands. */
+  showCommands?: boolean;
   /** --verbose: each layer's time and each resolver's answer under every row. */
   verbose?: boolean;
 }
@@ -191,6 +194,7 @@ function workspaceLines(report: Report): string[] {
   const lines = [`Workspace: ${profileLine(report.workspace.profile)}`];
   const sources = originLine(report.workspace.origin);
   if (sources !== undefined) lines.push(sources);
+  for (const note of report.workspace.notes ?? []) lines.push(`Note: ${note}`);
   const missing = missingLines(report.missingInputs ?? []);
   if (missing.length > 0) {
     lines.push('Missing input (rows needing these are listed as skipped; set them to probe those rows):');
@@ -210,7 +214,7 @@ export function renderTable(report: Report, opts: TableOptions): string {
   const symbols = symbolsFor(opts.ascii ?? process.env['TERM'] === 'dumb');
   const paint = createPaint(opts.colour);
   const width = opts.width ?? tableWidth(process.stdout);
-  const out: string[] = workspaceLines(report);
+  const out: string[] = [...causeLines(report.causes, width, paint), ...workspaceLines(report)];
 
   if (report.results.length > 0) {
     const rowsPerId = new Map<string, number>();
@@ -275,6 +279,8 @@ export function renderTable(report: Report, opts: TableOptions): string {
       }
       if (opts.verbose === true) details.push(...verboseLines(row.result));
       for (const line of details) out.push(...renderDetail(line, row.result.status, width, paint));
+      // Never wrapped: a command cut in two cannot be pasted.
+      if (opts.showCommands === true) for (const command of row.result.reproduce ?? []) out.push(`${DETAIL_INDENT}${paint.dim('$')} ${command}`);
     });
     out.push('');
   }

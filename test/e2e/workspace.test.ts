@@ -6,6 +6,9 @@
 // The suite needs root and the programs listed in helpers/workspace-lab.ts: without them it FAILS.
 
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Reason, Status } from '../../src/model/reason.js';
 import type { Layer } from '../../src/model/endpoint.js';
@@ -13,7 +16,7 @@ import type { ConnectData, DnsData, HttpData, TlsData, UdpData, WebSocketData } 
 import type { EndpointResult } from '../../src/model/result.js';
 import type { Report } from '../../src/model/report.js';
 import { describeRun, parseJsonOutput } from '../helpers/cli.js';
-import { ADDR, DISCOVERY_PATH, HOSTS, PROXY, startWorkspaceLab } from './helpers/workspace-lab.js';
+import { ADDR, DISCOVERY_PATH, HOSTS, PROXY, REGISTRY, REGISTRY_HOSTS, REGISTRY_ID, startWorkspaceLab } from './helpers/workspace-lab.js';
 import type { WorkspaceLab } from './helpers/workspace-lab.js';
 
 /** One target and what amlprobe must say about it. */
@@ -291,6 +294,40 @@ describe('e2e: amlprobe in a network namespace against dnsmasq, nginx and nftabl
       const r = byLabel(parseJsonOutput<Report>(run), target);
       assert.deepEqual({ status: r.status, layer: r.layer, reason: r.reason }, { status: 'fail', layer: 'tcp', reason }, describeRun(run));
       assert.equal(layerData<ConnectData>(r, 'tcp').proxy, proxy);
+    }
+  });
+
+  it('registry end to end: discovery (nginx) returns the FQDN, which resolves through its privatelink CNAME and answers on 443', async () => {
+    assert.ok(lab);
+    const dir = await mkdtemp(join(tmpdir(), 'amlprobe-e2e-token-'));
+    try {
+      const tokenFile = join(dir, 'token');
+      await writeFile(tokenFile, 'e2e-token-aaaaaaaaaaaaaaaa\n');
+      // The discovery host by address (the client namespace's own resolver is not dnsmasq); the
+      // registry's FQDN then goes through dnsmasq like every probe.
+      const run = await lab.runAmlprobe(
+        ['run', '--scenario', 'registry-private', '--registry', `${REGISTRY}@eastus`, '--private-endpoints', '--token-file', tokenFile, ...common(), '--ca-file', lab.caFile],
+        { AMLPROBE_DISCOVERY_URL: `https://${ADDR.web}` },
+      );
+      const report = parseJsonOutput<Report>(run);
+      const row = (id: string): EndpointResult => {
+        const found = report.results.find((r) => r.id === id);
+        assert.ok(found, `no ${id}: ${describeRun(run)}`);
+        return found;
+      };
+      assert.equal(row(`registry-discovery-auth-${REGISTRY}`).reason, 'ok', describeRun(run));
+      assert.equal(report.workspace?.profile.registries?.[0]?.id, REGISTRY_ID);
+      const fqdn = row('registry-fqdn:443');
+      // A Microsoft name served with the --ca-file test CA: TLS warns tls_inspected and the probe goes on.
+      assert.deepEqual([fqdn.host, fqdn.address], [REGISTRY_HOSTS.fqdn, ADDR.web], JSON.stringify(fqdn, null, 2));
+      assert.deepEqual(fqdn.checks.map((c) => c.layer), ['dns', 'tcp', 'tls', 'http']);
+      assertInspected(fqdn);
+      assert.equal(layerData<HttpData>(fqdn, 'http').status, 200);
+      assert.deepEqual(layerData<DnsData>(fqdn, 'dns').direct?.[0]?.cname.map((r) => r.data), [REGISTRY_HOSTS.privatelink]);
+      const dnsRow = row('registry-private-fqdn');
+      assert.deepEqual([dnsRow.host, dnsRow.status, dnsRow.address], [REGISTRY_HOSTS.privatelink, 'pass', ADDR.web]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

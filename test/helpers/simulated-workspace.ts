@@ -55,6 +55,12 @@ export function planHosts(endpoints: readonly Endpoint[]): Map<string, HostPlan>
     if (privateCount > 250 || publicCount > 250) throw new Error('more names than the simulated /24 ranges hold');
     if (!plan.private) delete plan.cname;
   }
+  // A name whose privatelink target is itself a catalog host (registry-fqdn's CNAME is
+  // registry-private-fqdn's name) answers with that host's address, as Azure DNS does: one record.
+  for (const plan of plans.values()) {
+    const target = plan.cname === undefined ? undefined : plans.get(plan.cname);
+    if (target !== undefined) plan.address = target.address;
+  }
   return plans;
 }
 

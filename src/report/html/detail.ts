@@ -9,6 +9,9 @@ import type { EndpointResult, LayerResult } from '../../model/result.js';
 import { formatMs } from '../cell-text.js';
 import { endpointUrl } from '../table.js';
 import { escapeHtml as e } from './escape.js';
+import { pathOf } from './path-hops.js';
+import { pathSvg } from './path-svg.js';
+import { sourceTitle } from '../source-titles.js';
 
 /** A label and an already escaped value; rows whose value is undefined are left out. */
 type Fact = [label: string, html: string | undefined];
@@ -25,11 +28,6 @@ function section(title: string, body: string): string {
 
 function text(value: string | number | boolean | undefined): string | undefined {
   return value === undefined ? undefined : e(String(value));
-}
-
-function list(values: readonly string[] | undefined): string | undefined {
-  if (values === undefined || values.length === 0) return undefined;
-  return values.map((v) => `<code>${e(v)}</code>`).join(' ');
 }
 
 function span(value: Span): string {
@@ -59,6 +57,27 @@ function blockHtml(block: PanelBlock): string {
   }
   // The one titled group so far is a certificate of the presented chain.
   return `<div class="cert"><div class="cert-title">${e(block.title)}</div>${block.blocks.map(blockHtml).join('')}</div>`;
+}
+
+/** Source ids as their documents' titles, linked where the document has an address; an unknown id as it is. */
+function sourcesHtml(ids: readonly string[] | undefined): string | undefined {
+  if (ids === undefined || ids.length === 0) return undefined;
+  const items = ids.map((id) => {
+    const source = sourceTitle(id);
+    if (source === undefined) return `<li><code>${e(id)}</code></li>`;
+    const title = e(source.title);
+    return `<li>${source.url === undefined ? title : `<a href="${e(source.url)}" rel="noopener noreferrer" target="_blank">${title}</a>`} <span class="src-id">${e(id)}</span></li>`;
+  });
+  return `<ul class="sources">${items.join('')}</ul>`;
+}
+
+/** The path picture and the proof commands of a failed result (nothing for the others). */
+function proofHtml(result: EndpointResult): string {
+  if (result.status !== 'fail' || result.checks.length === 0) return '';
+  const picture = `<div class="path-wrap">${pathSvg(pathOf(result), `The path to ${result.host}: where it stopped`)}</div>`;
+  const commands = result.reproduce ?? [];
+  const proof = commands.length === 0 ? '' : section('Reproduce with', `<pre class="cmds"><code>${commands.map((c) => e(c)).join('\n')}</code></pre>`);
+  return section('Path', picture) + proof;
 }
 
 /** The evidence of one layer, as its probe kind lays it out; nothing for a layer this build does not know. */
@@ -103,10 +122,10 @@ export function detailHtml(result: EndpointResult): string {
     ['service tag', meta.serviceTag === undefined ? undefined : `<code>${e(meta.serviceTag)}</code>`],
     ['private DNS zone', meta.privateDnsZone === undefined ? undefined : `<code>${e(meta.privateDnsZone)}</code>`],
     ['note', text(meta.note)],
-    ['sources', list(meta.sources)],
+    ['sources', sourcesHtml(meta.sources)],
   ]);
   return (
-    `<div class="detail-body">${verdict}${fix}<div class="cols">` +
+    `<div class="detail-body">${verdict}${fix}${proofHtml(result)}<div class="cols">` +
     `<div class="col">${layers}</div>` +
     `<div class="col">${section('Timings', timings(result))}${section('Endpoint', about)}</div>` +
     `</div></div>`

@@ -77,6 +77,25 @@ table.timings td:nth-child(-n+4){white-space:nowrap}table.timings td:nth-child(-
 .cert-title{font-size:11px;color:var(--muted);font-weight:600}
 .fp{font-size:11px}
 .empty{padding:16px;color:var(--muted)}
+.causes,.appendix{padding:8px 16px;border-bottom:1px solid var(--line)}
+.causes h2,.appendix h2{font-size:14px;margin:2px 0 6px}
+.causes ol{margin:0;padding-left:22px}.causes li{margin:0 0 8px}
+.causes p,.appendix p{margin:1px 0}.c-summary{font-weight:600}.c-eps{color:var(--muted);font-size:12px}
+.appendix ul{list-style:none;margin:0;padding:0}.appendix li{margin:0 0 8px;padding-left:8px;border-left:4px solid var(--line)}
+.appendix li.pass{border-color:var(--pass)}.appendix li.fail{border-color:var(--fail)}
+.appendix li.pass strong{color:var(--pass)}.appendix li.fail strong{color:var(--fail)}.a-footer{color:var(--muted)}
+.path-wrap{overflow-x:auto;margin:2px 0 6px}
+svg.path .hop rect{fill:#fff;stroke:var(--line);stroke-width:1.5}
+svg.path .hop.pass rect{fill:var(--pass-bg);stroke:var(--pass)}
+svg.path .hop.stop rect{fill:var(--fail-bg);stroke:var(--fail);stroke-width:3}
+svg.path .hop.unreached rect{fill:#fff;stroke:var(--skip);stroke-dasharray:4 3}
+svg.path .hop.unreached text{fill:var(--skip)}
+svg.path text{font:12px system-ui,sans-serif;fill:var(--ink)}
+svg.path .p-role{font-size:10px;fill:var(--muted);text-transform:uppercase}svg.path .hop.stop .p-role{fill:var(--fail);font-weight:700}
+svg.path .p-name{font-weight:600}svg.path .p-line{font:11px ui-monospace,Menlo,Consolas,monospace}
+svg.path .arrow{fill:none;stroke:var(--ink);stroke-width:1.5}svg.path .arrow.unreached{stroke:var(--skip);stroke-dasharray:3 3}
+pre.cmds{margin:2px 0 6px;padding:6px 8px;background:#f6f8fa;border:1px solid var(--line);border-radius:4px;white-space:pre-wrap}
+ul.sources{margin:0;padding-left:16px}.src-id{color:var(--muted);font-size:11px}
 footer{padding:8px 16px;color:var(--muted);font-size:11px;border-top:1px solid var(--line)}
 @media print{.toolbar{display:none}tr.detail[hidden]{display:none}}
 `;

@@ -56,6 +56,9 @@ export const HOSTS = {
   blob: 'contosomlsa.blob.core.windows.net',
   blobPrivatelink: 'contosomlsa.privatelink.blob.core.windows.net',
   blobPublic: 'blob.bl5prdstr09a.store.core.windows.net',
+  /** A second account under the same unlinked zone: its chain ends at the same public address (one cause, two names). */
+  blob2: 'contosomlsb.blob.core.windows.net',
+  blob2Privatelink: 'contosomlsb.privatelink.blob.core.windows.net',
   /** CNAME into privatelink.file, A 10.20.0.12 (445 open, 443 reset). */
   file: 'contosomlsa.file.core.windows.net',
   filePrivatelink: 'contosomlsa.privatelink.file.core.windows.net',
@@ -70,6 +73,12 @@ export const HOSTS = {
 
 /** The registry whose discovery document nginx serves. */
 export const REGISTRY = 'contoso-registry';
+export const REGISTRY_ID = 'f1e2d3c4-0000-4000-8000-00000000e2e0';
+/** The FQDN discovery returns for the registry (CNAME into privatelink.api.azureml.ms, A 10.20.0.10), and its private name. */
+export const REGISTRY_HOSTS = {
+  fqdn: `${REGISTRY_ID}.registry.${REGION}.api.azureml.ms`,
+  privatelink: `${REGISTRY_ID}.registry.${REGION}.privatelink.api.azureml.ms`,
+} as const;
 export const DISCOVERY_PATH = `/registrymanagement/v1.0/registries/${REGISTRY}/discovery`;
 
 export const ADDR = {
@@ -135,22 +144,28 @@ function dnsmasqConfig(dir: string): string {
     host(HOSTS.blobPublic, ADDR.public),
     cname(HOSTS.blobPrivatelink, HOSTS.blobPublic),
     cname(HOSTS.blob, HOSTS.blobPrivatelink),
+    cname(HOSTS.blob2Privatelink, HOSTS.blobPublic),
+    cname(HOSTS.blob2, HOSTS.blob2Privatelink),
     host(HOSTS.filePrivatelink, ADDR.file),
     cname(HOSTS.file, HOSTS.filePrivatelink),
     host(HOSTS.registryPrivatelink, ADDR.dropped),
     cname(HOSTS.registry, HOSTS.registryPrivatelink),
     host(HOSTS.tundra, ADDR.udp),
+    host(REGISTRY_HOSTS.privatelink, ADDR.web),
+    cname(REGISTRY_HOSTS.fqdn, REGISTRY_HOSTS.privatelink),
     host(HOSTS.publicRegional, ADDR.public),
     '',
   ].join('\n');
 }
 
 function nginxConfig(dir: string): string {
+  // The documented shape: registryFqdns keyed by region, each {uri} (src/azure/registry-discovery.ts).
   const discoveryBody = JSON.stringify({
     registryName: REGISTRY,
     primaryRegion: REGION,
     regions: [REGION],
-    registryId: 'f1e2d3c4-0000-4000-8000-00000000e2e0',
+    registryId: REGISTRY_ID,
+    registryFqdns: { [REGION]: { uri: `https://${REGISTRY_HOSTS.fqdn}` } },
   });
   return `
 worker_processes 1;
@@ -238,7 +253,7 @@ export async function startWorkspaceLab(): Promise<WorkspaceLab> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const leaf = await ca.issue({ names: [HOSTS.regional, HOSTS.workspace, HOSTS.notebooks] }); // the first is the CN: at most 64 characters
+    const leaf = await ca.issue({ names: [HOSTS.regional, HOSTS.workspace, HOSTS.notebooks, REGISTRY_HOSTS.fqdn, ADDR.web] }); // the first is the CN: at most 64 characters
     const caFile = join(dir, 'ca.pem');
     await writeFile(caFile, ca.caCert);
     await writeFile(join(dir, 'leaf.pem'), leaf.cert);
