@@ -9,6 +9,7 @@
 
 import { UsageError } from '../errors.js';
 import { ISOLATION_MODES, type IsolationMode, type ManagedNetworkState, type OutboundRule, type OutboundRuleType } from '../model/managed-network.js';
+import { asObject, describeJsonValue } from './json-shape.js';
 
 /** The managed network read from a file: its mode (with the key it came from) and its state. */
 export interface ManagedNetworkJson {
@@ -22,7 +23,7 @@ export function readManagedNetworkJson(doc: Record<string, unknown>, props: Reco
   const [key, raw] = found.find(([, value]) => value !== undefined && value !== null) ?? [];
   if (key === undefined) return undefined;
   const net = asObject(raw);
-  if (net === undefined) throw new UsageError(`'${key}' should be an object, got ${describe(raw)}.`, file);
+  if (net === undefined) throw new UsageError(`'${key}' should be an object, got ${describeJsonValue(raw)}.`, file);
   const out: ManagedNetworkJson = { state: { rules: [], file } };
   const modeKey = net['isolation_mode'] !== undefined ? 'isolation_mode' : 'isolationMode';
   const mode = net[modeKey];
@@ -43,7 +44,7 @@ export function parseIsolationMode(raw: unknown, where: string): IsolationMode {
   const squeezed = typed.toLowerCase().replace(/[\s_-]+/g, '');
   const found = ISOLATION_MODES.find((mode) => mode.replace(/-/g, '') === squeezed);
   if (found !== undefined) return found;
-  const shown = typeof raw === 'string' ? `'${raw}'` : describe(raw);
+  const shown = typeof raw === 'string' ? `'${raw}'` : describeJsonValue(raw);
   throw new UsageError(`${shown} is not a managed network isolation mode: use ${ISOLATION_MODES.join(', ')} (Azure's Disabled, AllowInternetOutbound, AllowOnlyApprovedOutbound are read too).`, where);
 }
 
@@ -52,12 +53,12 @@ function readRules(raw: unknown, key: string, file: string): OutboundRule[] {
   if (raw === undefined || raw === null) return [];
   const entries: [string | undefined, unknown][] = Array.isArray(raw)
     ? raw.map((item) => [undefined, item])
-    : Object.entries(asObject(raw) ?? fail(`'${key}' should be a list or a map of rules, got ${describe(raw)}.`, file));
+    : Object.entries(asObject(raw) ?? fail(`'${key}' should be a list or a map of rules, got ${describeJsonValue(raw)}.`, file));
   return entries.map(([name, item], index) => readRule(item, name, `${key}${name === undefined ? `[${index}]` : `.${name}`}`, file));
 }
 
 function readRule(raw: unknown, mapName: string | undefined, key: string, file: string): OutboundRule {
-  const rule = asObject(raw) ?? fail(`'${key}' should be an object, got ${describe(raw)}.`, file);
+  const rule = asObject(raw) ?? fail(`'${key}' should be an object, got ${describeJsonValue(raw)}.`, file);
   // The ARM child resource outboundRules/NAME nests them under properties.
   const body = asObject(rule['properties']) ?? rule;
   const name = text(rule['name']) ?? mapName ?? key;
@@ -65,9 +66,9 @@ function readRule(raw: unknown, mapName: string | undefined, key: string, file: 
   const out: OutboundRule = { name, type, destination: '' };
   const destination = body['destination'];
   if (type === 'fqdn') {
-    out.destination = text(destination) ?? fail(`'${key}.destination' of an FQDN rule should be a host name, got ${describe(destination)}.`, file);
+    out.destination = text(destination) ?? fail(`'${key}.destination' of an FQDN rule should be a host name, got ${describeJsonValue(destination)}.`, file);
   } else {
-    const dest = asObject(destination) ?? fail(`'${key}.destination' should be an object, got ${describe(destination)}.`, file);
+    const dest = asObject(destination) ?? fail(`'${key}.destination' should be an object, got ${describeJsonValue(destination)}.`, file);
     const pick = (snake: string, camel: string): string | undefined => text(dest[snake]) ?? text(dest[camel]);
     if (type === 'service_tag') {
       out.destination = pick('service_tag', 'serviceTag') ?? fail(`'${key}.destination' has no service tag.`, file);
@@ -93,7 +94,7 @@ function ruleType(raw: unknown, key: string, file: string): OutboundRuleType {
   if (squeezed === 'fqdn') return 'fqdn';
   if (squeezed === 'servicetag') return 'service_tag';
   if (squeezed === 'privateendpoint') return 'private_endpoint';
-  return fail(`'${key}' should be fqdn, service_tag or private_endpoint (ARM: FQDN, ServiceTag, PrivateEndpoint), got ${describe(raw)}.`, file);
+  return fail(`'${key}' should be fqdn, service_tag or private_endpoint (ARM: FQDN, ServiceTag, PrivateEndpoint), got ${describeJsonValue(raw)}.`, file);
 }
 
 function fail(message: string, where: string): never {
@@ -102,15 +103,4 @@ function fail(message: string, where: string): never {
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-function asObject(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `the string '${value.slice(0, 40)}'`;
-  return `a ${typeof value}`;
 }

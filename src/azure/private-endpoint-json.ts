@@ -16,6 +16,7 @@ import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 import { readJsonFile } from './json-file.js';
 import { INPUT_LIMITS } from '../bounded-read.js';
+import { asObject, describeJsonValue } from './json-shape.js';
 
 /** The flag that names the files, for messages. */
 export const PRIVATE_ENDPOINTS_JSON_FLAG = '--private-endpoints-json';
@@ -63,7 +64,7 @@ type Json = Record<string, unknown>;
 /** The mappings of one list item: a private endpoint, a NIC or a DNS zone group. */
 function readItem(item: unknown, at: string, file: string): PrivateFqdn[] {
   const doc = asObject(item);
-  if (doc === undefined) throw new UsageError(`${at || 'the file'} should be a JSON object (a private endpoint), got ${describe(item)}.`, file);
+  if (doc === undefined) throw new UsageError(`${at || 'the file'} should be a JSON object (a private endpoint), got ${describeJsonValue(item)}.`, file);
   const props = { ...doc, ...(asObject(doc['properties']) ?? {}) };
   const prefix = (key: string): string => `${at}${at && '.'}${doc['properties'] !== undefined && !(key in doc) ? 'properties.' : ''}${key}`;
   const type = typeof doc['type'] === 'string' ? doc['type'].toLowerCase() : '';
@@ -96,7 +97,7 @@ function readItem(item: unknown, at: string, file: string): PrivateFqdn[] {
 /** customDnsConfigs[i] or recordSets[i]: {fqdn, ipAddresses[]}. */
 function recordOf(entry: unknown, at: string, file: string, source: string, groupIds: string[]): PrivateFqdn[] {
   const obj = asObject(entry);
-  if (obj === undefined) throw new UsageError(`'${at}' should be an object {fqdn, ipAddresses}, got ${describe(entry)}.`, file);
+  if (obj === undefined) throw new UsageError(`'${at}' should be an object {fqdn, ipAddresses}, got ${describeJsonValue(entry)}.`, file);
   const fqdn = checkFqdn(obj['fqdn'], `${at}.fqdn`, file);
   const addresses = list(obj['ipAddresses'], `${at}.ipAddresses`, file).map(([i, a]) => checkAddress(a, `${at}.ipAddresses[${i}]`, file));
   if (addresses.length === 0) throw new UsageError(`'${at}.ipAddresses' is empty for '${fqdn}'; an entry needs at least one address.`, file);
@@ -157,7 +158,7 @@ function connectionGroupIds(props: Json): string[] {
 const FQDN = /^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 function checkFqdn(value: unknown, at: string, file: string): string {
-  if (typeof value !== 'string') throw new UsageError(`'${at}' should be a host name, got ${describe(value)}.`, file);
+  if (typeof value !== 'string') throw new UsageError(`'${at}' should be a host name, got ${describeJsonValue(value)}.`, file);
   const fqdn = value.trim().toLowerCase().replace(/\.$/, '');
   if (!FQDN.test(fqdn)) throw new UsageError(`'${at}' is not a host name: '${value}'.`, file);
   return fqdn;
@@ -165,7 +166,7 @@ function checkFqdn(value: unknown, at: string, file: string): string {
 
 function checkAddress(value: unknown, at: string, file: string): string {
   if (typeof value !== 'string' || isIP(value.trim()) === 0) {
-    throw new UsageError(`'${at}' is not an IP address: ${typeof value === 'string' ? `'${value}'` : describe(value)}.`, file);
+    throw new UsageError(`'${at}' is not an IP address: ${typeof value === 'string' ? `'${value}'` : describeJsonValue(value)}.`, file);
   }
   return value.trim().toLowerCase();
 }
@@ -173,7 +174,7 @@ function checkAddress(value: unknown, at: string, file: string): string {
 /** [index, item] pairs of an optional list; absent or null is empty, anything else is an error. */
 function list(value: unknown, at: string, file: string): [number, unknown][] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new UsageError(`'${at}' should be a list, got ${describe(value)}.`, file);
+  if (!Array.isArray(value)) throw new UsageError(`'${at}' should be a list, got ${describeJsonValue(value)}.`, file);
   return value.map((item, i) => [i, item]);
 }
 
@@ -181,15 +182,4 @@ function list(value: unknown, at: string, file: string): [number, unknown][] {
 function nameOf(item: unknown, at: string): string {
   const name = asObject(item)?.['name'];
   return typeof name === 'string' ? `'${name}'` : at || 'the object';
-}
-
-function asObject(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `the string '${value.slice(0, 40)}'`;
-  return `a ${typeof value}`;
 }

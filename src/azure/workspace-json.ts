@@ -13,6 +13,7 @@ import { readJsonFile } from './json-file.js';
 import { INPUT_LIMITS } from '../bounded-read.js';
 import { readManagedNetworkJson } from './managed-network-json.js';
 import type { ManagedNetworkState } from '../model/managed-network.js';
+import { asObject, describeJsonValue } from './json-shape.js';
 
 /** The flag that names the file, for messages. */
 export const WORKSPACE_JSON_FLAG = '--workspace-json';
@@ -40,7 +41,7 @@ export function readWorkspaceJson(path: string): WorkspaceJsonProfile {
 export function parseWorkspaceJson(data: unknown, file: string): WorkspaceJsonProfile {
   const doc = asObject(data);
   if (doc === undefined) {
-    const many = Array.isArray(data) ? ` holds a list of ${data.length} item(s) (the output of a 'list' command?)` : ` holds ${describe(data)}`;
+    const many = Array.isArray(data) ? ` holds a list of ${data.length} item(s) (the output of a 'list' command?)` : ` holds ${describeJsonValue(data)}`;
     throw new UsageError(`'${file}'${many}; expected one workspace object: save 'az ml workspace show --name NAME --resource-group RG -o json'.`, WORKSPACE_JSON_FLAG);
   }
   checkKind(doc, file);
@@ -53,7 +54,7 @@ export function parseWorkspaceJson(data: unknown, file: string): WorkspaceJsonPr
   const lookup = (snake: string, camel: string): { key: string; value: string } | undefined => {
     for (const [key, value] of [[snake, doc[snake]], [camel, doc[camel]], [`properties.${camel}`, props[camel]]] as const) {
       if (value === undefined || value === null || value === '') continue;
-      if (typeof value !== 'string') throw new UsageError(`'${key}' should be a string, got ${describe(value)}.`, file);
+      if (typeof value !== 'string') throw new UsageError(`'${key}' should be a string, got ${describeJsonValue(value)}.`, file);
       return { key, value };
     }
     return undefined;
@@ -149,15 +150,4 @@ function cloudOf(found: { key: string; value: string } | undefined): { key: stri
     return zone !== null && host.endsWith(`.${zone}`);
   });
   return cloud === undefined ? undefined : { key: found.key, value: cloud };
-}
-
-function asObject(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `the string '${value.slice(0, 40)}'`;
-  return `a ${typeof value}`;
 }

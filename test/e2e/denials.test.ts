@@ -18,6 +18,7 @@ import type { EndpointResult, LayerResult } from '../../src/model/result.js';
 import type { Report } from '../../src/model/report.js';
 import type { ConnectData, HttpData } from '../../src/model/evidence.js';
 import { assertPrerequisites, createNamespacePair, findProgram, IP, type NamespacePair } from './helpers/netns.js';
+import { nginxWith } from './helpers/nginx-config.js';
 
 const ADDR = { client: '10.61.0.2', dns: '10.61.0.53', vault: '10.61.0.10', proxy: '10.61.0.3', storage: '198.51.100.20', registry: '198.51.100.21', firewall: '198.51.100.22' };
 const HOSTS = {
@@ -52,13 +53,7 @@ function answering(listen: string, name: string, status: number, type: string, b
 
 function nginxConfig(dir: string): string {
   const xml = (code: string, message: string): string => `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-  return `
-worker_processes 1; daemon off; master_process on; user root; pid ${dir}/nginx.pid; error_log stderr warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/cb; proxy_temp_path ${dir}/px; fastcgi_temp_path ${dir}/fc; uwsgi_temp_path ${dir}/uw; scgi_temp_path ${dir}/sc;
-  ${answering(ADDR.storage, HOSTS.storage, 403, 'application/xml', xml('AuthorizationFailure', `This request is not authorized to perform this operation. RequestId:${REQUEST_ID} Time:2026-12-06T02:00:00.0000000Z`),
+  return nginxWith(dir, `  ${answering(ADDR.storage, HOSTS.storage, 403, 'application/xml', xml('AuthorizationFailure', `This request is not authorized to perform this operation. RequestId:${REQUEST_ID} Time:2026-12-06T02:00:00.0000000Z`),
     { 'x-ms-error-code': 'AuthorizationFailure', 'x-ms-request-id': REQUEST_ID, Server: 'Windows-Azure-Blob/1.0 Microsoft-HTTPAPI/2.0' })}
   ${answering(ADDR.vault, HOSTS.vault, 403, 'application/json; charset=utf-8',
     '{"error":{"code":"Forbidden","message":"Client address is not authorized and caller is not a trusted service.\\\\r\\\\nClient address: 10.61.0.2","innererror":{"code":"ForbiddenByFirewall"}}}')}
@@ -70,9 +65,7 @@ http {
     '{"errors":[{"code":"UNAUTHORIZED","message":"authentication required, visit https://aka.ms/acr/authorization for more information."}]}',
     { 'Www-Authenticate': `Bearer realm="https://${HOSTS.registryAuth}/oauth2/token",service="${HOSTS.registryAuth}"` })}
   ${answering(ADDR.firewall, '_', 470, 'text/plain; charset=utf-8',
-    `HTTP  request from ${ADDR.client}:40000 to ${HOSTS.firewalled}:80. Url: ${HOSTS.firewalled}. Action: Deny. Reason: No rule matched. Proceeding with default action.`)}
-}
-`;
+    `HTTP  request from ${ADDR.client}:40000 to ${HOSTS.firewalled}:80. Url: ${HOSTS.firewalled}. Action: Deny. Reason: No rule matched. Proceeding with default action.`)}`);
 }
 
 function squidConfig(dir: string): string {

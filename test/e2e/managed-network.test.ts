@@ -26,6 +26,7 @@ import { createTestCa, type TestCa } from '../helpers/test-ca.js';
 import type { Report } from '../../src/model/report.js';
 import type { EndpointResult } from '../../src/model/result.js';
 import { IP, assertPrerequisites, createNamespacePair, findProgram, type NamespacePair } from './helpers/netns.js';
+import { nginxWith } from './helpers/nginx-config.js';
 
 const DNS = '10.30.0.53';
 const PE = '10.30.0.20';
@@ -66,30 +67,13 @@ function dnsmasqConfig(dir: string): string {
 
 function nginxConfig(dir: string): string {
   const listens = [PE, ...Object.values(PUBLIC)].map((a) => `    listen ${a}:443 ssl;`).join('\n');
-  return `
-worker_processes 1;
-daemon off;
-master_process on;
-user root;
-pid ${dir}/nginx.pid;
-error_log stderr warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/client_body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  server {
+  return nginxWith(dir, `  server {
 ${listens}
     server_name _;
     ssl_certificate ${dir}/leaf.pem;
     ssl_certificate_key ${dir}/leaf.key;
     location / { default_type text/plain; return 200 'managed network stand-in\\n'; }
-  }
-}
-`;
+  }`);
 }
 
 /** `az ml workspace show` of a workspace in a managed network: approved only, one FQDN rule, the storage private endpoint. */

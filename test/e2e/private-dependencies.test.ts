@@ -28,6 +28,7 @@ import { CLI_PATH, cliEnv, describeRun, parseJsonOutput, type CliResult } from '
 import { createTestCa, type TestCa } from '../helpers/test-ca.js';
 import { IP, assertPrerequisites, createNamespacePair, findProgram, type NamespacePair } from './helpers/netns.js';
 import { REQUIREMENTS } from './helpers/workspace-lab.js';
+import { nginxWith } from './helpers/nginx-config.js';
 
 const ADDR = {
   client: '10.21.0.2',
@@ -77,30 +78,13 @@ function dnsmasqConfig(dir: string, name: string, listen: string, azure: boolean
 }
 
 function nginxConfig(dir: string): string {
-  return `
-worker_processes 1;
-daemon off;
-master_process on;
-user root;
-pid ${dir}/nginx.pid;
-error_log stderr warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/client_body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  server {
+  return nginxWith(dir, `  server {
     listen ${ADDR.web}:443 ssl;
     server_name _;
     ssl_certificate ${dir}/leaf.pem;
     ssl_certificate_key ${dir}/leaf.key;
     location / { default_type text/plain; return 200 'public service\\n'; }
-  }
-}
-`;
+  }`);
 }
 
 const NFT_RULES = `

@@ -24,6 +24,7 @@ import type { CliResult } from '../../helpers/cli.js';
 import { createTestCa } from '../../helpers/test-ca.js';
 import { IP, assertPrerequisites, createNamespacePair, findProgram } from './netns.js';
 import type { NamespacePair, Requirement } from './netns.js';
+import { nginxWith } from './nginx-config.js';
 
 /** The programs the suite runs, with the Debian packages CI installs for them. */
 export const REQUIREMENTS: readonly Requirement[] = [
@@ -167,22 +168,7 @@ function nginxConfig(dir: string): string {
     registryId: REGISTRY_ID,
     registryFqdns: { [REGION]: { uri: `https://${REGISTRY_HOSTS.fqdn}` } },
   });
-  return `
-worker_processes 1;
-daemon off;
-master_process on;
-user root;
-pid ${dir}/nginx.pid;
-error_log stderr warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/client_body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  server {
+  return nginxWith(dir, `  server {
     listen ${ADDR.web}:443 ssl;
     listen ${ADDR.web}:80;
     server_name _;
@@ -203,9 +189,7 @@ http {
       default_type text/plain;
       return 200 'amlprobe e2e nginx\\n';
     }
-  }
-}
-`;
+  }`);
 }
 
 /** tinyproxy's configuration; `extra` adds the filter or the credentials. */
