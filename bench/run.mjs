@@ -491,9 +491,8 @@ Measured by \`npm run bench\` (bench/run.mjs) on ${m.date}${side ? `, this build
 The floor is physical: a dropped endpoint costs one full timeout T, so the best possible run
 takes about one T however many endpoints are dropped, once they can all wait at once.
 
-<!-- quiet-machine rerun: the lead replaces everything above "## Engine fixes" by rerunning
-     \`npm run bench -- --base=DIR\` (DIR: a built checkout of the commit before issue 15) on a quiet
-     machine; the command prints every figure this page shows (JSON on stdout) and rewrites it. -->
+<!-- Everything above "## Engine fixes" is written by \`npm run bench\` (\`-- --base=DIR\` adds the
+     "before" figures of another built checkout); it prints every figure as JSON on stdout too. -->
 
 ## Machine
 
