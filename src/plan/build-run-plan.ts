@@ -26,6 +26,7 @@ import { routeOf } from './routes.js';
 import { commandStartedAt, preRunSignal, type RunClock } from './run-clock.js';
 import type { ResolvedPlan } from './run-plan.js';
 import { profileFromOptions } from './workspace-profile.js';
+import { unprobedResult } from './unprobed-result.js';
 
 /**
  * Builds the plan of `run` from the options, the config file and the environment. Throws a
@@ -119,21 +120,5 @@ function discoveryProxy(url: URL, settings: RunSettings): ProxyServer | undefine
 
 /** A catalog row that was not probed, as a result row with status skip. */
 function notProbedResult(row: NotProbedRow): EndpointResult {
-  return {
-    id: row.id,
-    host: row.label,
-    port: 0,
-    protocol: 'dns',
-    path: '',
-    required: row.required,
-    address: null,
-    status: 'skip',
-    layer: null,
-    reason: row.reason,
-    message: row.message,
-    ms: 0,
-    checks: [],
-    label: row.label,
-    meta: row.meta,
-  };
+  return unprobedResult({ id: row.id, host: row.label, port: 0, protocol: 'dns', required: row.required, reason: row.reason, message: row.message, label: row.label, meta: row.meta });
 }

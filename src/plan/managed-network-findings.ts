@@ -6,6 +6,7 @@ import type { ManagedNetworkState, OutboundRule } from '../model/managed-network
 import type { EndpointResult } from '../model/result.js';
 import type { Reason } from '../model/reason.js';
 import { inactive } from './managed-network-canaries.js';
+import { unprobedResult } from './unprobed-result.js';
 
 /** The finding rows for a managed network's state. */
 export function managedNetworkFindings(state: ManagedNetworkState): EndpointResult[] {
@@ -41,21 +42,5 @@ function ruleFinding(rule: OutboundRule, file: string): EndpointResult {
 }
 
 function finding(id: string, label: string, reason: Reason, message: string, meta: NonNullable<EndpointResult['meta']>): EndpointResult {
-  return {
-    id,
-    host: label,
-    port: 0,
-    protocol: 'dns',
-    path: '',
-    required: false,
-    address: null,
-    status: 'warn',
-    layer: null,
-    reason,
-    message,
-    ms: 0,
-    checks: [],
-    label,
-    meta: { scenario: 'managed-network', ...meta },
-  };
+  return unprobedResult({ id, host: label, port: 0, protocol: 'dns', required: false, reason, message, label, meta: { scenario: 'managed-network', ...meta } }, 'warn');
 }

@@ -13,6 +13,7 @@ import type { EndpointResult } from '../model/result.js';
 import { canaryEndpoints, inactive } from './managed-network-canaries.js';
 import { managedNetworkFindings } from './managed-network-findings.js';
 import type { PlanRows } from './private-endpoint-expectations.js';
+import { unprobedResult } from './unprobed-result.js';
 
 /** Adds the managed network's rows to a plan being built; nothing when the profile has no managed network. */
 export function applyManagedNetwork(rows: PlanRows, built: BuiltProfile): void {
@@ -65,23 +66,17 @@ function fqdnRuleEndpoint(rule: OutboundRule, file: string): Endpoint {
 
 /** A wildcard FQDN rule: shown, since amlprobe does not invent a name under it. */
 function wildcardRuleRow(rule: OutboundRule, file: string): EndpointResult {
-  return {
+  return unprobedResult({
     id: `fqdn-rule:${rule.name}`,
     host: rule.destination,
     port: 443,
     protocol: 'https',
-    path: '',
     required: false,
-    address: null,
-    status: 'skip',
-    layer: null,
     reason: 'informational',
     message: `FQDN rule '${rule.name}' allows ${rule.destination}: add an endpoint under it (https://NAME${rule.destination.slice(1)}/ in --config) to check it`,
-    ms: 0,
-    checks: [],
     label: rule.destination,
     meta: { scenario: 'managed-network', purpose: `allowed by the managed network's FQDN rule '${rule.name}'`, sources: [file, 'mvnet2024'] },
-  };
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { readPrivateEndpointJson, type PrivateFqdn } from '../azure/private-endpoint-json.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { EndpointResult } from '../model/result.js';
+import { unprobedResult } from './unprobed-result.js';
 
 /** One private FQDN after merging every file: its addresses and who said so. */
 export interface ExpectedName {
@@ -145,21 +146,15 @@ function dnsEndpoint(id: string, name: ExpectedName): Endpoint {
 /** A wildcard FQDN no endpoint of the plan falls under: shown, with how to check it. */
 function wildcardRow(name: ExpectedName): EndpointResult {
   const example = `dns://NAME${name.fqdn.slice(1)}`;
-  return {
+  return unprobedResult({
     id: `private-endpoint:${name.fqdn}`,
     host: name.fqdn,
     port: 0,
     protocol: 'dns',
-    path: '',
     required: false,
-    address: null,
-    status: 'skip',
-    layer: null,
     reason: 'informational',
     message: `wildcard -> ${name.addresses.join(', ')}: add an endpoint under it to check it (target ${example} in --config)`,
-    ms: 0,
-    checks: [],
     label: name.fqdn,
     meta: meta(name),
-  };
+  });
 }
