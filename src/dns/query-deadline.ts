@@ -5,6 +5,7 @@
 // Node's AbortController/EventTarget machinery was a measurable share of that run's CPU
 // (docs/benchmarks.md). Nothing outside src/dns sees it.
 
+import { performance } from 'node:perf_hooks';
 import { onAbort, strikeAfterPendingIo } from '../abort.js';
 
 /** Why a deadline fired: the query's own time limit, or the caller's abort. */
@@ -14,6 +15,7 @@ export class QueryDeadline {
   #fired: DeadlineCause | undefined;
   #listeners: (() => void)[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #startedAt: number | undefined;
   #immediate: NodeJS.Immediate | undefined;
   #detachOuter: () => void;
   readonly #timeoutMs: number;
@@ -29,16 +31,36 @@ export class QueryDeadline {
     return this.#fired !== undefined;
   }
 
-  /** Starts the query's own clock; later calls do nothing (TCP after UDP shares the UDP clock). */
+  /**
+   * Starts the query's own clock with a timer of its own; after startWatched() it arms the time
+   * left; later calls do nothing (TCP after UDP shares the UDP clock).
+   */
   start(): void {
     if (this.#fired !== undefined || this.#timer !== undefined) return;
+    const left = this.#startedAt === undefined ? this.#timeoutMs : Math.max(0, this.#startedAt + this.#timeoutMs - performance.now());
+    this.#startedAt ??= performance.now();
     // After pending I/O: an answer already in the socket must win over a timer that ran late.
     this.#timer = setTimeout(() => {
       this.#immediate = strikeAfterPendingIo(() => this.#fire('timeout'));
-    }, this.#timeoutMs);
+    }, left);
   }
 
-  /** Ends the query as unanswered now: the server stayed silent while it waited for a slot. */
+  /**
+   * Starts the clock without a timer: the caller watches dueAt and calls expire() (after pending
+   * I/O) when it passes. A UDP channel watches all its queries with one timer (udp-channel.ts):
+   * a timer per query was a measurable share of a 10,000-name run's CPU and garbage (issue 15).
+   */
+  startWatched(now: number): void {
+    if (this.#fired !== undefined || this.#startedAt !== undefined) return;
+    this.#startedAt = now;
+  }
+
+  /** When the clock runs out (performance.now() time); Infinity before it starts. */
+  get dueAt(): number {
+    return this.#startedAt === undefined ? Infinity : this.#startedAt + this.#timeoutMs;
+  }
+
+  /** Ends the query as unanswered now: its watched clock ran out, or the server stayed silent while it waited for a slot. */
   expire(): void {
     this.#fire('timeout');
   }

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { QueryDeadline } from './query-deadline.js';
 import { exchangeTcp, type ExchangeResult, type IgnoredCounts } from './transport.js';
-import { exchangeUdp } from './udp-channel.js';
+import { exchangeUdp } from './udp-exchange.js';
 import { formatDnsServer, parseDnsServer, type DnsServerAddress } from './server-address.js';
 import { summarizeDirect } from './direct-answer.js';
 import type { DirectAnswer } from '../model/evidence.js';
