@@ -5,7 +5,7 @@
 
 import { performance } from 'node:perf_hooks';
 import type { RecordType } from 'dns-packet';
-import type { QueryDeadline } from './query-deadline.js';
+import type { DeadlineWatcher, QueryDeadline } from './query-deadline.js';
 import { formatDnsServer, type DnsServerAddress } from './server-address.js';
 import { abortResult, type DnsResponse, type ExchangeResult, type IgnoredCounts, type QueryQuestion } from './transport.js';
 import type { TurnQueue, TurnWaiter } from './turn-queue.js';
@@ -17,7 +17,7 @@ const EMPTY = Buffer.alloc(0);
 /** Where a query is: waiting for a turn, sent, out of the queue without a turn (silent server), or over. */
 type Stage = 'waiting' | 'sent' | 'left' | 'done';
 
-class UdpQuery implements TurnWaiter, ChannelQuery {
+class UdpQuery implements TurnWaiter, ChannelQuery, DeadlineWatcher {
   // What the channel reads and sets.
   id = 0;
   readonly name: string;
@@ -38,7 +38,6 @@ class UdpQuery implements TurnWaiter, ChannelQuery {
   readonly #slots: TurnQueue;
   #stage: Stage = 'waiting';
   #channel: UdpChannel | undefined;
-  #detach: () => void = () => {};
 
   constructor(
     target: DnsServerAddress,
@@ -64,7 +63,7 @@ class UdpQuery implements TurnWaiter, ChannelQuery {
       forgetIfIdle(this.#server, this.#slots);
       return this.#finish(abortResult(this.deadline, this.#server, 'UDP'));
     }
-    this.#detach = this.deadline.onFire(() => this.#onDeadline());
+    this.deadline.watch(this);
     if (this.#stage === 'waiting' && this.#slots.enter(this)) this.#send();
   }
 
@@ -100,7 +99,8 @@ class UdpQuery implements TurnWaiter, ChannelQuery {
     this.#channel.add(this, now);
   }
 
-  #onDeadline(): void {
+  /** The deadline fired: the caller's abort, the query's own time limit, or a silent server. */
+  deadlineFired(): void {
     if (this.#stage === 'done') return;
     if (this.#stage === 'waiting') {
       this.#slots.withdraw(this);
@@ -124,7 +124,7 @@ class UdpQuery implements TurnWaiter, ChannelQuery {
     this.#stage = 'done';
     this.#channel = undefined;
     this.payload = EMPTY;
-    this.#detach();
+    this.deadline.unwatch(this);
     this.#resolve(result);
   }
 }
