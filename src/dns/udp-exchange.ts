@@ -95,8 +95,15 @@ class UdpQuery implements TurnWaiter, ChannelQuery, DeadlineWatcher {
     this.#stage = 'sent';
     const now = performance.now();
     this.deadline.startWatched(now);
-    this.#channel = channelTo(this.#target, this.#server);
-    this.#channel.add(this, now);
+    try {
+      this.#channel = channelTo(this.#target, this.#server);
+      this.#channel.add(this, now);
+    } catch (error) {
+      // An amlprobe bug, or a socket Node would not make: this query's failure, never a crash of
+      // the event handler that handed it its turn.
+      this.#channel?.remove(this);
+      this.failed({ kind: 'fail', failure: 'error', message: `UDP query to ${this.#server} failed: ${error instanceof Error ? error.message : String(error)}` });
+    }
   }
 
   /** The deadline fired: the caller's abort, the query's own time limit, or a silent server. */
@@ -129,13 +136,17 @@ class UdpQuery implements TurnWaiter, ChannelQuery, DeadlineWatcher {
   }
 }
 
-/** Asks `question` over UDP (again while unanswered) and waits for the matching answer. Never rejects. */
+/**
+ * Asks `question` over UDP (again while unanswered) and calls `done` once with the matching answer
+ * or why there is none; never throws. A callback, not a promise: see the top of this file.
+ */
 export function exchangeUdp(
   target: DnsServerAddress,
   question: QueryQuestion,
   deadline: QueryDeadline,
   timeoutMs: number,
   ignored: IgnoredCounts,
-): Promise<ExchangeResult> {
-  return new Promise((resolve) => new UdpQuery(target, question, deadline, timeoutMs, ignored, resolve).begin());
+  done: (result: ExchangeResult) => void,
+): void {
+  new UdpQuery(target, question, deadline, timeoutMs, ignored, done).begin();
 }
