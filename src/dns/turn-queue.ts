@@ -32,11 +32,10 @@ export interface TurnWaiter {
  * A bounded number of turns at once; the rest wait in arrival order. Built for bursts of
  * thousands of waiters (1,000 names are 2,000 queries for 100 slots): handing over a turn is
  * O(1) (a read index, not Array.shift), and one watchdog timer per queue, not one per waiter,
- * looks for waiters the resource left in silence. The capacity may change while turns are taken
- * (an adaptive window, src/dns/udp-slots.ts): a smaller one is reached as turns end.
+ * looks for waiters the resource left in silence.
  */
 export class TurnQueue {
-  #capacity: number;
+  readonly #capacity: number;
   #active = 0;
   #waiting: TurnWaiter[] = [];
   #head = 0;
@@ -51,26 +50,6 @@ export class TurnQueue {
   /** True when no turn is taken or awaited (the owner may forget the queue). */
   get idle(): boolean {
     return this.#active === 0 && this.#live === 0;
-  }
-
-  get capacity(): number {
-    return this.#capacity;
-  }
-
-  /** Turns taken now. */
-  get active(): number {
-    return this.#active;
-  }
-
-  /** Changes how many turns may be taken at once; a larger capacity hands turns to waiters now. */
-  set capacity(capacity: number) {
-    this.#capacity = Math.max(1, capacity);
-    while (this.#active < this.#capacity) {
-      const next = this.#nextWaiter();
-      if (next === undefined) break;
-      this.#active++;
-      next.onTurn();
-    }
   }
 
   /**
@@ -97,10 +76,10 @@ export class TurnQueue {
     this.#live--;
   }
 
-  /** Ends one turn taken through enter() or onTurn(); the next waiter gets it unless the capacity shrank. */
+  /** Ends one turn taken through enter() or onTurn(); the next waiter gets it. */
   leave(progress: boolean): void {
     if (progress) this.#lastProgressAt = performance.now();
-    const next = this.#active <= this.#capacity ? this.#nextWaiter() : undefined;
+    const next = this.#nextWaiter();
     // Handing over keeps #active unchanged: this turn becomes the next waiter's.
     if (next !== undefined) next.onTurn();
     else this.#active--;
