@@ -27,7 +27,15 @@ function listData(records: readonly DnsRecord[], dropped = 0): string {
   return more > 0 ? `${shown} and ${more} more` : shown;
 }
 
-const sameName = (a: string, b: string): boolean => a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
+/** One name in any case, with or without its final dot. */
+const bareName = (name: string): string => {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+};
+
+// Answers almost always repeat the name exactly as asked: comparing as-is first saves two strings
+// per record (10,000 names make 20,000 answers).
+const sameName = (a: string, b: string): boolean => a === b || bareName(a) === bareName(b);
 
 /** What one of the two queries (A or AAAA) said. */
 interface TypeView {

@@ -34,7 +34,10 @@ export interface IgnoredCounts {
 
 export type { DnsResponse, ExchangeResult } from './exchange-result.js';
 
-const normalizeName = (name: string): string => name.toLowerCase().replace(/\.$/, '');
+const normalizeName = (name: string): string => {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+};
 
 /**
  * Decodes a DNS message; throws when it is not one. dns-packet reads past the end of a message cut
@@ -68,7 +71,8 @@ export function echoesQuestion(packet: DnsResponse, expected: ExpectedQuestion):
   return (
     questions.length === 1 &&
     question !== undefined &&
-    normalizeName(question.name) === normalizeName(expected.name) &&
+    // The echo is almost always our own spelling: compared as-is first, no new strings.
+    (question.name === expected.name || normalizeName(question.name) === normalizeName(expected.name)) &&
     question.type === expected.type &&
     (question.class ?? 'IN') === 'IN'
   );
