@@ -7,6 +7,7 @@
 import net from 'node:net';
 import dnsPacket, { type Packet, type RecordType } from 'dns-packet';
 import type { QueryDeadline } from './query-deadline.js';
+import { decodeCommonAnswer } from './common-answer.js';
 import { randomQueryId } from './query-id.js';
 import type { DnsServerAddress } from './server-address.js';
 import { formatDnsServer } from './server-address.js';
@@ -46,6 +47,9 @@ const normalizeName = (name: string): string => {
  * a truncated message, not an answer.
  */
 export function decodeMessage(message: Buffer): DnsResponse {
+  // The usual answer, read directly; anything else, and anything broken, is dns-packet's.
+  const common = decodeCommonAnswer(message);
+  if (common !== undefined) return common;
   const packet = dnsPacket.decode(message) as DnsResponse;
   if (dnsPacket.decode.bytes > message.length) throw new RangeError(`DNS message of ${message.length} bytes ends inside a record`);
   return packet;
