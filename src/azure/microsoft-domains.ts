@@ -17,22 +17,30 @@ const OWNED_ZONES = [
   'aznbcontent.net', 'applicationinsights.io',
 ];
 
-let zones: readonly string[] | undefined;
+let zones: ReadonlySet<string> | undefined;
 
 /** Every zone above, the cloud table's host-like values and the privatelink table's suffixes. */
-function microsoftZones(): readonly string[] {
-  zones ??= [
-    ...new Set([
-      ...OWNED_ZONES,
-      ...Object.values(CLOUDS).flatMap((table) => Object.values(table)).filter((v): v is string => v !== null && v.includes('.') && !v.includes('{')),
-      ...Object.keys(PRIVATELINK_ZONES),
-    ]),
-  ];
+function microsoftZones(): ReadonlySet<string> {
+  zones ??= new Set([
+    ...OWNED_ZONES,
+    ...Object.values(CLOUDS).flatMap((table) => Object.values(table)).filter((v): v is string => v !== null && v.includes('.') && !v.includes('{')),
+    ...Object.keys(PRIVATELINK_ZONES),
+  ]);
   return zones;
 }
 
-/** True when `host` is a Microsoft zone or a name under one. */
+/**
+ * True when `host` is a Microsoft zone or a name under one. The name's own suffixes are looked up,
+ * one per label, rather than every zone tested against the name: the plan asks for each of
+ * 10,000-50,000 endpoints (issue 15).
+ */
 export function isMicrosoftHost(host: string): boolean {
-  const name = host.toLowerCase().replace(/\.$/, '');
-  return microsoftZones().some((zone) => name === zone || name.endsWith(`.${zone}`));
+  const lower = host.toLowerCase();
+  const name = lower.endsWith('.') ? lower.slice(0, -1) : lower;
+  const known = microsoftZones();
+  if (known.has(name)) return true;
+  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) {
+    if (known.has(name.slice(dot + 1))) return true;
+  }
+  return false;
 }
