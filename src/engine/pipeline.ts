@@ -30,12 +30,15 @@ interface LazyCheck extends Check {
  */
 function lazyCheck(load: () => Promise<Check>): LazyCheck {
   let loading: Promise<Check> | undefined;
+  let own: Check | undefined;
   const prefetch = (): Promise<Check> =>
     (loading ??= load().then((loaded) => {
+      own = loaded;
       lazy.loaded = true;
       return loaded;
     }));
-  const check: Check = async (endpoint, state, ctx) => (await prefetch())(endpoint, state, ctx);
+  // Once loaded, the check itself: no async wrapper and no extra turn per layer of every endpoint.
+  const check: Check = (endpoint, state, ctx) => (own !== undefined ? own(endpoint, state, ctx) : prefetch().then((loaded) => loaded(endpoint, state, ctx)));
   const lazy: LazyCheck = Object.assign(check, { prefetch, loaded: false });
   return lazy;
 }
@@ -250,7 +253,7 @@ export async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeSta
     const result = asLocalLimit(await settled);
     // The engine's clock, not the check's: every layer is timed the same way. Cleaned here, where a
     // check's evidence enters the run: nothing after this point sees raw text from a peer.
-    return cleanLayerResult({ ...result, ms: Math.round(performance.now() - started) });
+    return cleanLayerResult(result, Math.round(performance.now() - started));
   } finally {
     clearTimeout(grace);
     dispose();
