@@ -7,8 +7,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 const OUTPUT_MODULE = new URL('../src/output/output.js', import.meta.url).href;
+const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 
 const CHILD = `
 const { writeOutput } = await import(${JSON.stringify(OUTPUT_MODULE)});
@@ -47,5 +49,17 @@ describe('report to stdout', () => {
     const most = Number(stderr);
     assert.ok(Number.isFinite(most), stderr);
     assert.ok(most <= 300_000, `stdout held ${most} bytes queued at once`);
+  });
+
+  it('a reader that goes away (| head) ends the writing quietly, with the command\'s own exit code', async () => {
+    // The catalog as JSON (about 150 KB, more than a pipe holds) into a reader that takes 100 bytes and leaves.
+    const child = spawn('/bin/bash', ['-c', '"$NODE" "$CLI" catalog --format json | head -c 100 >/dev/null; echo "exit ${PIPESTATUS[0]}" >&2'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NODE: process.execPath, CLI },
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    await new Promise((resolve) => child.once('close', resolve));
+    assert.equal(stderr, 'exit 0\n');
   });
 });
