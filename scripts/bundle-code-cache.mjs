@@ -6,12 +6,14 @@
 //
 // Where: $XDG_CACHE_HOME/amlprobe, else ~/.cache/amlprobe, else <tmpdir>/amlprobe-<uid>; the file
 // is named by a digest of the program's text, the Node.js and V8 versions, the platform and the
-// V8 flags of the command line, so another build or another Node.js never finds it. V8 checks the
-// rest (its version, the source's length, the flags) and rejects what does not fit.
+// V8 flags of the command line, so another build or another Node.js never finds it, and by the
+// command: each command compiles functions of its own (a `check` started from the cache a `--help`
+// made compiled about 15 ms more than from its own). V8 checks the rest (its version, the
+// source's length, the flags) and rejects what does not fit.
 // Never at the run's expense: a cache that is missing, unreadable, corrupt or rejected means only
 // that the program is compiled as before; one that cannot be written is skipped in silence. It is
 // written once, when the run that compiled the program exits (so it holds every function that run
-// compiled), atomically (a temporary file, then a rename), and replaces older ones in the folder.
+// compiled), atomically (a temporary file, then a rename), and removes those of other builds.
 // A cache is code: it is read only from a folder and a file that belong to this user and that no
 // one else may write to (a shared temporary folder is the case this guards).
 // Lowered for old Node.js like the rest of the stub; reached only on a Node.js node-guard.ts allows.
@@ -67,33 +69,39 @@ function writeCache(folder, name, data) {
     const temporary = join(folder, `.${name}.${process.pid}.tmp`);
     writeFileSync(temporary, data, { mode: 0o600 });
     renameSync(temporary, join(folder, name));
-    // Caches of other builds or Node.js versions: one per user is enough.
+    // Caches of other builds or Node.js versions: only this one's are kept.
+    const build = name.slice(0, name.lastIndexOf('-') + 1);
     for (const other of readdirSync(folder)) {
-      if (other !== name && other.startsWith(PREFIX) && other.endsWith(SUFFIX)) unlinkSync(join(folder, other));
+      if (!other.startsWith(build) && other.startsWith(PREFIX) && other.endsWith(SUFFIX)) unlinkSync(join(folder, other));
     }
   } catch (error) {
     // A read-only home, a full disk, a folder of someone else's: the next run compiles again.
   }
 }
 
-/** The cache file's name for `source` on this Node.js with these flags. */
-function cacheName(source) {
+/** The cache file's name for `source` run as `command` on this Node.js with these flags. */
+function cacheName(source, command) {
   // Required here, not at the top: `--version` answers without it.
   const { createHash } = require('crypto');
   const hash = createHash('sha256');
   for (const part of [source, process.version, process.versions.v8, process.platform, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS || '']) {
     hash.update(part).update('\0');
   }
-  return `${PREFIX}${hash.digest('hex').slice(0, 40)}${SUFFIX}`;
+  // Only a command's name (anything else shares one file), so the folder stays small.
+  const variant = /^[a-z]{2,12}$/.test(command || '') ? command : 'other';
+  return `${PREFIX}${hash.digest('hex').slice(0, 40)}-${variant}${SUFFIX}`;
 }
 
-/** Compiles `source` (named `filename` in stack traces) with this user's cache, runs it and returns its value. */
-export function runCached(source, filename) {
+/**
+ * Compiles `source` (named `filename` in stack traces) with this user's cache for `command` (the
+ * first argument), runs it and returns its value.
+ */
+export function runCached(source, filename, command) {
   const folder = cacheFolder();
   let name;
   let cachedData;
   try {
-    name = cacheName(source);
+    name = cacheName(source, command);
     cachedData = readCache(folder, name);
   } catch (error) {
     name = undefined;

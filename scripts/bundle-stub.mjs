@@ -30,7 +30,7 @@ if (args.length === 1 && args[0] === '--version') {
   // under the flags it was made with, and the run that made it had set them (src/cli/gc-tuning.ts).
   require('v8').setFlagsFromString(GC_FLAGS);
   // Compiled with this user's V8 code cache when there is a usable one (./bundle-code-cache.mjs).
-  const program = runCached(`(function (require, module, exports, __amlprobeUrl, __amlprobeChunk) {${segment('program')}\n})`, file);
+  const program = runCached(`(function (require, module, exports, __amlprobeUrl, __amlprobeChunk) {${segment('program')}\n})`, file, args[0]);
   const module = { exports: {} };
   program(require, module, module.exports, url, segment);
 }
