@@ -2,8 +2,10 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalAddress, classifyAddress, isIpLiteral, privateRangeLabel } from '../src/net/address.js';
-import { CidrParseError, formatAddress, parseAddress, parseCidr } from '../src/net/cidr.js';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { canonicalAddress, classifyAddress, isIpLiteral, PRIVATE_RANGES, privateRangeLabel } from '../src/net/address.js';
+import { builtInCidr, CidrParseError, formatAddress, parseAddress, parseCidr } from '../src/net/cidr.js';
 import { isUsageError } from '../src/errors.js';
 
 describe('classifyAddress', () => {
@@ -132,5 +134,27 @@ describe('address text helpers', () => {
     assert.equal(isIpLiteral('[fd00::1]'), false);
     assert.equal(isIpLiteral('ml.azure.com'), false);
     assert.equal(canonicalAddress('ml.azure.com'), 'ml.azure.com');
+  });
+});
+
+describe('built-in ranges', () => {
+  test('parse exactly as parseCidr parses them', () => {
+    for (const text of [...PRIVATE_RANGES.map((r) => r.cidr.text), '::ffff:0:0/96']) assert.deepEqual(builtInCidr(text), parseCidr(text), text);
+  });
+
+  test("loading them runs no IPv6 check (node:net's compiles a regular expression of several kilobytes on first use)", () => {
+    const address = fileURLToPath(new URL('../src/net/address.js', import.meta.url));
+    const script = `
+      import net from 'node:net';
+      import { syncBuiltinESMExports } from 'node:module';
+      let calls = 0;
+      const isIPv6 = net.isIPv6;
+      net.isIPv6 = (text) => { calls += 1; return isIPv6(text); };
+      syncBuiltinESMExports();
+      const { classifyAddress } = await import(${JSON.stringify(pathToFileURL(address).href)});
+      classifyAddress('127.0.0.1', []);
+      console.log(calls);
+    `;
+    assert.equal(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim(), '0');
   });
 });

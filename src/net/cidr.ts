@@ -84,6 +84,18 @@ export function cidrContains(cidr: ParsedCidr, address: ParsedAddress): boolean 
 }
 
 /**
+ * A range amlprobe itself spells (src/net/address.ts PRIVATE_RANGES), parsed without validation:
+ * node:net's IPv6 check compiles a regular expression of several kilobytes on first use, 5-10 ms
+ * of every start-up, and a run of IPv4 targets never needs it otherwise. test/address.test.ts
+ * checks every built-in range against parseCidr.
+ */
+export function builtInCidr(text: string): ParsedCidr {
+  const [addressText = '', prefixText = ''] = text.split('/');
+  const family = addressText.includes(':') ? 6 : 4;
+  return { text, family, network: family === 4 ? ipv4ToBigInt(addressText) : ipv6ToBigInt(addressText), prefix: Number(prefixText) };
+}
+
+/**
  * Parses "10.0.0.0/8", "fd00::/8", or a bare address (a single-host range, /32 or /128).
  * Throws a CidrParseError naming the bad value, and `source` (the option or config key) when given.
  * Host bits set ("10.1.2.3/8") are rejected rather than silently masked: that is usually a typo for
