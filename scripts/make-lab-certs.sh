@@ -9,6 +9,9 @@
 #   lab-server.pem/.key         the lab's server certificate, for every host name of the lab
 #   inspection-ca.pem           "Contoso Firewall Inspection CA": the TLS-inspecting firewall's CA
 #   inspection-server.pem/.key  the certificate it forges for the intercepted host (leaf, then its CA)
+#   trusted-inspection-ca.pem   "Contoso Trusted Inspection CA": a second inspecting firewall, whose
+#                               CA the lab trusts but does not take for public (tls_inspected)
+#   trusted-inspection-server.pem/.key  the certificate it forges (leaf, then its CA)
 #
 # These are public test keys, committed on purpose: they protect nothing.
 
@@ -27,6 +30,11 @@ names_of() {
 }
 server_sans=$(names_of labCertificateNames)
 intercepted_sans=$(names_of labInterceptedHosts)
+inspected_sans=$(node --input-type=module -e "
+  const lab = await import('./dist/src/lab/lab-workspace.js');
+  console.log(lab.labInterceptedHosts('tls-inspected').map((n) => 'DNS:' + n).join(','));")
+first_inspected=${inspected_sans%%,*}
+first_inspected=${first_inspected#DNS:}
 first_intercepted=${intercepted_sans%%,*}
 first_intercepted=${first_intercepted#DNS:}
 
@@ -87,8 +95,13 @@ make_leaf lab-server lab-ca '/CN=amlprobe lab server/O=amlprobe lab (public test
 make_ca inspection-ca '/CN=Contoso Firewall Inspection CA/O=Contoso Ltd'
 make_leaf inspection-server inspection-ca "/CN=$first_intercepted/O=Contoso Ltd" "$intercepted_sans"
 
-cp "$work/lab-ca.pem" "$work/lab-server.pem" "$work/lab-server.key" "$work/inspection-ca.pem" "$work/inspection-server.key" "$out/"
+make_ca trusted-inspection-ca '/CN=Contoso Trusted Inspection CA/O=Contoso Ltd'
+make_leaf trusted-inspection-server trusted-inspection-ca "/CN=$first_inspected/O=Contoso Ltd" "$inspected_sans"
+
+cp "$work/lab-ca.pem" "$work/lab-server.pem" "$work/lab-server.key" "$work/inspection-ca.pem" "$work/inspection-server.key" \
+  "$work/trusted-inspection-ca.pem" "$work/trusted-inspection-server.key" "$out/"
 # Inspecting firewalls send their CA after the forged leaf: the chain then names who re-signed it.
 cat "$work/inspection-server.pem" "$work/inspection-ca.pem" >"$out/inspection-server.pem"
+cat "$work/trusted-inspection-server.pem" "$work/trusted-inspection-ca.pem" >"$out/trusted-inspection-server.pem"
 chmod 644 "$out"/*
-echo "make-lab-certs: wrote $out ($(echo "$server_sans" | tr ',' '\n' | wc -l) server names; intercepted: ${intercepted_sans//DNS:/})"
+echo "make-lab-certs: wrote $out ($(echo "$server_sans" | tr ',' '\n' | wc -l) server names; intercepted: ${intercepted_sans//DNS:/}; inspected: ${inspected_sans//DNS:/})"

@@ -217,6 +217,13 @@ describe('IMDS never overrides the workspace region, and tells the cloud', () =>
     });
   }
 
+  it('a region from IMDS that the region list lacks (opened since) is used as given, with a note', async () => {
+    const { report, stderr } = await runWithImds({ ...COMPUTE, location: 'mexiconorth' }, []);
+    assert.deepEqual([report.workspace?.profile.region, report.workspace?.origin.region, report.workspace?.profile.cloud], ['mexiconorth', 'imds', 'public']);
+    assert.match(stderr, /IMDS names the region mexiconorth, which amlprobe's region list does not have yet: used as Azure gave it, in Azure public cloud/);
+    assert.ok(report.results.some((r) => r.host.endsWith('.workspace.mexiconorth.api.azureml.ms')), report.results.map((r) => r.host).join(' '));
+  });
+
   it('a region from IMDS outside the given cloud is not used; the note says why', async () => {
     const { report, stderr } = await runWithImds({ ...COMPUTE, location: 'chinaeast2' }, ['--cloud', 'public']);
     assert.equal(report.workspace?.profile.region, undefined);

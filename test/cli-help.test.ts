@@ -35,7 +35,7 @@ const PLAN_SHARED: ReadonlySet<OptionReader> = new Set(['serve', 'healthcheck'])
 const BAD_VALUE: Partial<Record<OptionName, string>> = {
   format: 'nosuchformat', output: '/nonexistent-hh/report.json', config: '/nonexistent-hh/amlprobe.yaml', timeout: 'soon',
   deadline: 'later', concurrency: '0', 'dns-server': 'dns.corp.invalid', 'azure-dns-address': 'azure.dns.invalid',
-  'private-cidr': '10.0.0.0/33', 'ca-file': '/nonexistent-hh/ca.pem', proxy: 'ftp://proxy.invalid', 'private-endpoints-json': '/nonexistent-hh/pe.json', 'private-dependency': 'storgae',
+  'private-cidr': '10.0.0.0/33', 'ca-file': '/nonexistent-hh/ca.pem', proxy: 'ftp://proxy.invalid', 'private-endpoints-json': '/nonexistent-hh/pe.json', 'private-dependency': 'storgae', 'public-dependency': 'keyvalt',
   'expect-blocked': 'ftp://canary.invalid', 'managed-network': 'closed-network',
   scenario: 'nosuchscenario', cloud: 'mars', region: 'not a region', 'workspace-name': 'bad name!', 'workspace-id': 'not-a-guid',
   'storage-account': 'Bad_Account!', 'key-vault': 'bad vault!', 'container-registry': 'bad registry!', 'compute-instance': 'bad ci!',

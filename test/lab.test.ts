@@ -76,7 +76,7 @@ const byId = (report: Report, id: string): EndpointResult => {
 const layer = <T>(result: EndpointResult, name: string): T | undefined => result.checks.find((c) => c.layer === name)?.data as T | undefined;
 
 /** What the lab plants, written out independently of src/lab/lab-faults.ts. */
-const PLANTED: { case: string; endpoint: string; reason: string; evidence: (r: EndpointResult) => void }[] = [
+const PLANTED: { case: string; endpoint: string; reason: string; status?: 'warn'; evidence: (r: EndpointResult) => void }[] = [
   {
     case: 'privatelink zone not linked: the private name answers a public address',
     endpoint: 'notebooks:443',
@@ -157,7 +157,47 @@ const PLANTED: { case: string; endpoint: string; reason: string; evidence: (r: E
       assert.match(http?.detail ?? '', /public address 198\.51\.100\.\d+: the name does not resolve to a private endpoint/);
     },
   },
+  {
+    case: "a forward proxy that allows the host but cannot reach it (squid's 503 ERR_CONNECT_FAIL)",
+    endpoint: 'graph-notebooks:443',
+    reason: 'proxy_target_failed',
+    evidence: (r) => {
+      const tcp = layer<ConnectData>(r, 'tcp');
+      assert.equal(tcp?.proxy, 'http://10.1.250.4:3128');
+      assert.equal(tcp?.proxyStatus, 'HTTP/1.1 503 Service Unavailable');
+      assert.match(r.checks.find((c) => c.layer === 'tcp')?.message ?? '', /ERR_CONNECT_FAIL/);
+    },
+  },
+  {
+    case: 'a private endpoint name sent to the proxy (NO_PROXY lacks it): a warning, the tunnel works',
+    endpoint: 'storage-table:443',
+    reason: 'proxy_private_name',
+    status: 'warn',
+    evidence: (r) => {
+      const dns = layer<DnsData>(r, 'dns');
+      assert.match(dns?.addresses[0]?.address ?? '', /^10\.1\.\d+\.\d+$/);
+      assert.equal(r.layer, 'dns');
+      assert.equal(r.checks.find((c) => c.layer === 'tcp')?.status, 'pass');
+      assert.equal(r.checks.find((c) => c.layer === 'http')?.status, 'pass');
+      assert.match(r.message, /goes to the proxy http:\/\/10\.1\.250\.4:3128/);
+    },
+  },
+  {
+    case: 'TLS inspection by a CA this machine trusts but that is not public: a warning, the request works',
+    endpoint: 'studio-web:443',
+    reason: 'tls_inspected',
+    status: 'warn',
+    evidence: (r) => {
+      const chain = layer<TlsData>(r, 'tls')?.chain;
+      assert.match(chain?.[0]?.issuer ?? '', /CN=Contoso Trusted Inspection CA/);
+      assert.equal(r.checks.find((c) => c.layer === 'http')?.status, 'pass');
+    },
+  },
 ];
+
+/** The planted faults that fail (the others are warnings, which are no cause to fix first). */
+const FAILING = PLANTED.filter((p) => p.status === undefined);
+const WARNING = PLANTED.filter((p) => p.status === 'warn');
 
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -182,7 +222,7 @@ describe('amlprobe lab (faults planted)', () => {
   for (const planted of PLANTED) {
     it(`reports ${planted.reason} for ${planted.case}`, () => {
       const result = byId(report, planted.endpoint);
-      assert.equal(result.status, 'fail');
+      assert.equal(result.status, planted.status ?? 'fail', `${result.reason}: ${result.message}`);
       assert.equal(result.reason, planted.reason, result.message);
       planted.evidence(result);
       const fault = report.lab.faults.find((f) => f.endpoints.some((e) => e.id === planted.endpoint));
@@ -202,10 +242,13 @@ describe('amlprobe lab (faults planted)', () => {
     assert.equal(report.lab.healthy.passed, healthy.length);
   });
 
-  it('the planted faults come out as causes: one each, with the expected reason and exactly its endpoints', () => {
+  it('the planted failures come out as causes: one each, with the expected reason and exactly its endpoints', () => {
     const causes = report.causes ?? [];
-    assert.equal(causes.length, report.lab.faults.length, JSON.stringify(causes, null, 2));
-    for (const fault of report.lab.faults) {
+    const failing = report.lab.faults.filter((f) => FAILING.some((p) => p.reason === f.expected));
+    assert.equal(failing.length, FAILING.length);
+    // Two faults behind one proxy (a denied host, an unreachable one) are two causes with two fixes.
+    assert.equal(causes.length, failing.length, JSON.stringify(causes, null, 2));
+    for (const fault of failing) {
       const ids = fault.endpoints.map((e) => e.id).sort();
       const cause = causes.find((c) => c.endpoints.some((id) => ids.includes(id)));
       assert.ok(cause, `no cause for the fault ${fault.id}`);
@@ -222,7 +265,7 @@ describe('amlprobe lab (faults planted)', () => {
 
   it('the table opens with "What to fix first", one entry per cause, before the matrix', () => {
     const text = table.stdout;
-    const first = text.indexOf(`What to fix first (${LAB_FAULTS.length} causes):`);
+    const first = text.indexOf(`What to fix first (${FAILING.length} causes):`);
     assert.ok(first > 0 && first < text.indexOf('ENDPOINT'), 'the causes come before the matrix');
     for (const cause of report.causes ?? []) assert.ok(text.replace(/\s+/g, ' ').includes(cause.summary), cause.summary);
   });
@@ -244,7 +287,7 @@ describe('amlprobe lab (faults planted)', () => {
 
   it('routes only the proxied rows through the lab proxy: a healthy tunnel and the denied row', () => {
     const proxiedIds = report.results.filter((r) => layer<ConnectData>(r, 'tcp')?.proxy !== undefined).map((r) => r.id).sort();
-    assert.deepEqual(proxiedIds, ['automl-resources:443', 'graph:443']);
+    assert.deepEqual(proxiedIds, ['automl-resources:443', 'graph-notebooks:443', 'graph:443', 'storage-table:443']);
     const tunnelled = byId(report, 'automl-resources:443');
     assert.equal(tunnelled.status, 'pass');
     assert.equal(layer<ConnectData>(tunnelled, 'tcp')?.proxyStatus, 'HTTP/1.1 200 Connection established');
@@ -256,7 +299,7 @@ describe('amlprobe lab (faults planted)', () => {
     assert.equal(table.code, 0, table.stderr);
     const text = table.stdout;
     const matrix = text.indexOf('ENDPOINT');
-    const summary = text.search(new RegExp(`\\d+ endpoints: \\d+ pass, ${PLANTED.length} fail`));
+    const summary = text.search(new RegExp(`\\d+ endpoints: \\d+ pass, ${FAILING.length} fail \\(\\d+ required\\), ${WARNING.length} warn`));
     const explanation = text.indexOf('What the lab broke');
     assert.ok(matrix >= 0 && summary > matrix && explanation > summary, 'matrix, summary, explanation in that order');
     assert.equal(text.match(/^✓ caught {2}/gm)?.length, LAB_FAULTS.length);
@@ -349,11 +392,17 @@ describe('lab network and verdict', () => {
     for (const b of ['https', 'tcp-accept', 'silent-peer', 'tcp-refused', 'udp-closed', 'tls-intercept', 'forward-proxy'] as const) assert.ok(behaviours.has(b), b);
   });
 
-  it('proxies the denied row and the tunnelled row only, and allows only the tunnelled one', () => {
-    assert.deepEqual([...network.proxied].sort(), ['automl-resources:443', 'graph:443']);
+  it('proxies the denied row, the tunnelled row and the two proxy faults only, and allows all but the denied one', () => {
+    assert.deepEqual([...network.proxied].sort(), ['automl-resources:443', 'graph-notebooks:443', 'graph:443', 'storage-table:443']);
     assert.equal(network.dials.get(redirectKey('tcp', LAB_PROXY.address, LAB_PROXY.port))?.behaviour, 'forward-proxy');
-    assert.deepEqual([...network.proxyAllows], [['automlresources-prod.azureedge.net:443', 'https']]);
+    assert.deepEqual([...network.proxyAllows].sort(), [
+      ['automlresources-prod.azureedge.net:443', 'https'],
+      ['contosomlstore.table.core.windows.net:443', 'https'],
+      ['graph.microsoft.com:443', 'tcp-refused'],
+    ]);
     assert.equal(network.faultOf.get('graph:443')?.expected, 'proxy_denied');
+    assert.equal(network.faultOf.get('graph-notebooks:443')?.expected, 'proxy_target_failed');
+    assert.equal(network.faultOf.get('storage-table:443')?.expected, 'proxy_private_name');
     const healthy = buildLabNetwork(endpoints, []);
     assert.deepEqual([...healthy.proxied], ['automl-resources:443']);
   });
@@ -365,7 +414,7 @@ describe('lab network and verdict', () => {
   const allAsPlanted = (): EndpointResult[] =>
     endpoints.map((e) => {
       const fault = network.faultOf.get(e.id);
-      return fault === undefined ? result(e.id, 'pass', 'ok') : result(e.id, 'fail', fault.expected);
+      return fault === undefined ? result(e.id, 'pass', 'ok') : result(e.id, fault.expectedStatus ?? 'fail', fault.expected);
     });
 
   const verdicts: { case: string; change: (results: EndpointResult[]) => EndpointResult[]; ok: boolean }[] = [
@@ -374,6 +423,8 @@ describe('lab network and verdict', () => {
     { case: 'a fault not noticed at all', change: (r) => r.map((x) => (x.id === 'keyvault:443' ? result(x.id, 'pass', 'ok') : x)), ok: false },
     { case: 'a healthy row failing', change: (r) => r.map((x) => (x.id === 'acr:443' ? result(x.id, 'fail', 'tcp_timeout') : x)), ok: false },
     { case: 'a healthy row only warning', change: (r) => r.map((x) => (x.id === 'acr:443' ? result(x.id, 'warn', 'resolver_mismatch') : x)), ok: false },
+    { case: 'a warning fault reported as a failure', change: (r) => r.map((x) => (x.id === 'studio-web:443' ? result(x.id, 'fail', 'tls_inspected') : x)), ok: false },
+    { case: 'a warning fault not noticed', change: (r) => r.map((x) => (x.id === 'storage-table:443' ? result(x.id, 'pass', 'ok') : x)), ok: false },
   ];
   for (const v of verdicts) {
     it(`judges ${v.case}: ${v.ok ? 'exit 0' : 'exit 1'}`, () => {
@@ -451,9 +502,9 @@ describe('the lab forward proxy ("Contoso egress proxy")', () => {
       expect: [/^HTTP\/1\.1 403 Forbidden\r\n/, /Proxy-Agent: squid\/6\.6\r\n/, /Content-Type: text\/html/, /Contoso egress proxy/, /CONNECT to graph\.windows\.net:443 is not allowed/],
     },
     {
-      case: 'CONNECT to an allowed authority whose target refuses: 502',
+      case: "CONNECT to an allowed authority whose target refuses: squid's 503 ERR_CONNECT_FAIL",
       request: 'CONNECT 198.51.100.21:443 HTTP/1.1\r\nHost: 198.51.100.21:443\r\n\r\n',
-      expect: [/^HTTP\/1\.1 502 Bad Gateway\r\n/],
+      expect: [/^HTTP\/1\.1 503 Service Unavailable\r\n/, /X-Squid-Error: ERR_CONNECT_FAIL 111\r\n/, /Proxy-Agent: squid\/6\.6\r\n/],
     },
     { case: 'a plain GET: 405', request: 'GET http://example.test/ HTTP/1.1\r\nHost: example.test\r\n\r\n', expect: [/^HTTP\/1\.1 405 /] },
     { case: 'not HTTP at all: 400', request: 'hello\r\n\r\n', expect: [/^HTTP\/1\.1 400 /] },

@@ -7,6 +7,9 @@
 // dns_not_forwarded or zone_not_linked; --private-dependency makes a name private by declaration.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DnsData } from '../src/model/evidence.js';
 import type { Report } from '../src/model/report.js';
@@ -150,6 +153,38 @@ describe('dependency truth from DNS: a privatelink CNAME that ends public fails,
     const run = await runCli(['check', `dns://${NAMES.plainVault}`, '--no-system-resolver', '--dns-server', custom.server, '--private-dependency', NAMES.plainVault]);
     assert.equal(run.code, 1, describeRun(run));
     assert.match(run.stdout, /private because: --private-dependency \(zone privatelink\.vaultcore\.azure\.net\)/);
+  });
+
+  it('--public-dependency: a storage account with a private endpoint elsewhere, reached publicly here, passes; the undeclared vault still fails', async () => {
+    const report = await check([NAMES.blob, NAMES.vault], ['--public-dependency', 'blob']);
+    const [blob, vault] = [byLabel(report, `dns://${NAMES.blob}`), byLabel(report, `dns://${NAMES.vault}`)];
+    assert.deepEqual([blob.status, blob.reason], ['pass', 'ok'], blob.message);
+    assert.equal(dnsOf(blob).privateBecause, undefined);
+    assert.deepEqual([vault.status, vault.reason], ['fail', 'public_ip']);
+  });
+
+  it('--public-dependency HOST wins over --expect-private for that name only', async () => {
+    const report = await check([NAMES.plainBlob, NAMES.plainVault], ['--expect-private', '--public-dependency', NAMES.plainBlob]);
+    assert.deepEqual([byLabel(report, `dns://${NAMES.plainBlob}`).status, byLabel(report, `dns://${NAMES.plainVault}`).reason], ['pass', 'public_ip']);
+  });
+
+  it('workspace.publicDependencies in a config file does the same as the flag', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amlprobe-public-dep-'));
+    try {
+      const config = join(dir, 'amlprobe.yaml');
+      writeFileSync(config, `version: 1\nworkspace:\n  publicDependencies: ["*.vault.azure.net"]\n`);
+      const report = await check([NAMES.vault, NAMES.blob], ['--config', config]);
+      assert.deepEqual([byLabel(report, `dns://${NAMES.vault}`).status, byLabel(report, `dns://${NAMES.blob}`).reason], ['pass', 'public_ip']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a name declared both private and public is exit 2, one paragraph naming both flags', async () => {
+    const run = await runCli(['check', `dns://${NAMES.blob}`, '--no-system-resolver', '--dns-server', custom?.server ?? '', '--private-dependency', 'storage', '--public-dependency', NAMES.blob]);
+    assert.equal(run.code, 2, describeRun(run));
+    assert.match(run.stderr, /contosomlsa\.blob\.core\.windows\.net is declared both private \(--private-dependency\) and public \(--public-dependency\)/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
 
   it('a misspelt --private-dependency is exit 2 with a did-you-mean, one paragraph', async () => {

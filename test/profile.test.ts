@@ -257,4 +257,18 @@ describe('the region tells the cloud, and a region of no cloud is refused', () =
       assert.match(error.message, c.message);
     });
   }
+
+  // 'mexiconorth' stands for a region Azure opens after the list was written.
+  it('a region missing from the list is refused when typed, with the way to give a new one', () => {
+    const error = usageErrorOf(() => build({ region: 'mexiconorth' }));
+    assert.match(error.message, /^'mexiconorth' is not a region of any Azure cloud.*taken as Azure states it: from --workspace-json/);
+  });
+
+  it('the same region from the workspace JSON (Azure\'s own word) is taken as given, in the given or default cloud', () => {
+    const json = { values: { region: 'mexiconorth', workspaceName: 'ws-one' }, where: { region: 'location' } };
+    const { profile, origin } = buildProfile({ flags: {}, env: {}, workspaceJson: json });
+    assert.deepEqual([profile.region, origin.region, profile.cloud], ['mexiconorth', 'workspace-json', 'public']);
+    // A typed value still wins over the file, and is still checked.
+    assert.match(usageErrorOf(() => buildProfile({ flags: { region: 'eastuss' }, env: {}, workspaceJson: json })).message, /did you mean 'eastus'/);
+  });
 });

@@ -38,8 +38,14 @@ const SAYS: Record<'imds' | 'compute-instance', string> = {
 export function adoptRegion(built: BuiltProfile, region: string, source: 'imds' | 'compute-instance', notes: string[]): boolean {
   const { profile, origin } = built;
   const home = cloudOfRegion(region);
-  if (home === undefined) return false;
   const cloud = profile.cloud ?? 'public';
+  if (home === undefined) {
+    // Azure itself names it, so it is no typo: a region opened after the list was written.
+    profile.region = region;
+    origin.region = source;
+    notes.push(`${SAYS[source]} names the region ${region}, which amlprobe's region list does not have yet: used as Azure gave it, in ${CLOUD_TITLES[cloud]}.`);
+    return true;
+  }
   if (home !== cloud) {
     if (origin.cloud !== 'default') {
       notes.push(`${SAYS[source]} names the region ${region}, a region of ${CLOUD_TITLES[home]}, but the cloud is ${CLOUD_TITLES[cloud]} (${origin.cloud}): the region is not used; give --region.`);

@@ -9,7 +9,8 @@
 // - china: "Azure regions list" of Azure operated by 21Vianet, docs.azure.cn/en-us/reliability/regions-list.
 // - usgov: the same SDK region lists (USGovVirginia, USGovTexas, USGovArizona, USDoDEast,
 //   USDoDCentral) and "Regions for virtual machines in Azure" (US Gov Iowa).
-// Azure opens regions often: a region missing here is refused until the list is updated.
+// Azure opens regions often: a region missing here is refused when typed (a typo is likelier), but
+// taken as Azure states it in a workspace's JSON or in IMDS (src/plan/region-cloud.ts, learned-region.ts).
 
 import type { Cloud } from '../model/profile.js';
 

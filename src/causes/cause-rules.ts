@@ -66,8 +66,12 @@ function blockedRule(what: string): CauseRule {
   };
 }
 
-function proxyRule(what: string, fix: (s: Shared) => string): CauseRule {
-  return { group: 'proxy', key: proxyOf, summary: (s) => `The proxy ${s.value} ${what} (${hostPorts(s)}).`, fix };
+/**
+ * One proxy's failures of one kind. Each kind has its own group: a proxy that refuses some hosts
+ * and cannot reach others has two causes with two fixes (its allow list, its own way out).
+ */
+function proxyRule(group: string, what: string, fix: (s: Shared) => string): CauseRule {
+  return { group, key: proxyOf, summary: (s) => `The proxy ${s.value} ${what} (${hostPorts(s)}).`, fix };
 }
 
 /** The same fix for the whole run: deadline, bugs, this machine's limits, registry discovery. */
@@ -137,11 +141,11 @@ export const CAUSE_RULES: Partial<Record<Reason, CauseRule>> = {
   dns_tcp_blocked: dnsServerRule('answers over UDP, but TCP 53 to it is blocked (large answers are truncated)', 'Allow TCP 53 (not only UDP) from the clients to the DNS server on every NSG and firewall.'),
   dns_error: dnsServerRule('answers with an error', 'Check the DNS server\'s logs for the names below; see dns_error in docs/verdicts.md.'),
   ...blocked,
-  proxy_unreachable: proxyRule('cannot be reached', () => 'Check the proxy address (--proxy, https_proxy) and allow TCP to it from the clients.'),
-  proxy_auth_required: proxyRule('wants credentials', () => 'Give the proxy\'s credentials in the proxy URL (http://user:password@proxy:port), or exempt these hosts from authentication.'),
-  proxy_denied: proxyRule('refuses to tunnel', (s) => `Allow ${hostPorts(s)} on ${s.value} (its allow list, or an Azure Firewall application rule when the firewall is the proxy); or send them direct with NO_PROXY and allow them on the NSG.`),
-  proxy_target_failed: proxyRule('cannot reach the targets', (s) => `Allow ${hostPorts(s)} on the proxy's own way out (its firewall, DNS and routes).`),
-  proxy_failed: proxyRule('does not answer CONNECT as an HTTP proxy', () => 'Check that the proxy address names an HTTP forward proxy that supports CONNECT.'),
+  proxy_unreachable: proxyRule('proxy-unreachable', 'cannot be reached', () => 'Check the proxy address (--proxy, https_proxy) and allow TCP to it from the clients.'),
+  proxy_auth_required: proxyRule('proxy-auth', 'wants credentials', () => 'Give the proxy\'s credentials in the proxy URL (http://user:password@proxy:port), or exempt these hosts from authentication.'),
+  proxy_denied: proxyRule('proxy', 'refuses to tunnel', (s) => `Allow ${hostPorts(s)} on ${s.value} (its allow list, or an Azure Firewall application rule when the firewall is the proxy); or send them direct with NO_PROXY and allow them on the NSG.`),
+  proxy_target_failed: proxyRule('proxy-target', 'cannot reach the targets', (s) => `Allow ${hostPorts(s)} on the proxy's own way out (its firewall, DNS and routes).`),
+  proxy_failed: proxyRule('proxy-protocol', 'does not answer CONNECT as an HTTP proxy', () => 'Check that the proxy address names an HTTP forward proxy that supports CONNECT.'),
   proxy_private_name: {
     group: 'no-proxy',
     key: proxyOf,

@@ -48,6 +48,9 @@ function privateBecauseText(because: NonNullable<DnsData['privateBecause']>): st
       return `a private endpoint rule of the managed network (--workspace-json)${zone}`;
     case 'privatelink-cname':
       return `its CNAME chain enters ${because.zone ?? 'its privatelink zone'}: it has a private endpoint`;
+    case 'public-dependency':
+      // Never a reason to be private (src/checks/dns.ts leaves it out); here for completeness.
+      return '--public-dependency: declared reached by its public endpoint';
   }
 }
 

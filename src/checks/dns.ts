@@ -53,7 +53,8 @@ export const checkDns: Check = async (endpoint, state, ctx) => {
         ? { status: 'fail', reason: 'dns_error', message: 'resolution failed unexpectedly', data: { name: endpoint.host, authority: 'system', addresses: [] } }
         : judgeResolution(resolution, settings, expectPrivate, expected, extraPrivate, zone);
   }
-  if (source !== undefined && (expectPrivate || (expected !== undefined && expected.length > 0))) {
+  // A name declared public (--public-dependency) has no private "because" to show.
+  if (source !== undefined && source !== 'public-dependency' && (expectPrivate || (expected !== undefined && expected.length > 0))) {
     judgement.data = { ...judgement.data, privateBecause: { source, ...(zone === undefined ? {} : { zone }) } };
     if (source === 'privatelink-cname' && judgement.status !== 'pass') {
       const why = `${endpoint.host} has a private endpoint (its CNAME chain enters ${zone ?? 'its privatelink zone'})`;

@@ -139,6 +139,10 @@ export const OPTIONS = {
     type: 'string', example: 'storage', multiple: true, value: 'KIND|HOST', readBy: SETTINGS, section: 'probe',
     help: 'this dependency is behind a private endpoint, so its names must resolve privately (repeatable, or comma-separated): storage, blob, file, queue, table, dfs, keyvault, acr, a host name or *.suffix. Without it a name still fails when its CNAME enters its privatelink zone and ends public',
   },
+  'public-dependency': {
+    type: 'string', example: 'storage', multiple: true, value: 'KIND|HOST', readBy: SETTINGS, section: 'probe',
+    help: 'this client reaches this dependency by its public endpoint (a service endpoint or an allowed public IP) although it has a private endpoint elsewhere, so a public answer passes even when its CNAME enters its privatelink zone; same values as --private-dependency; wins over --expect-private',
+  },
   scenario: { type: 'string', example: 'studio', multiple: true, value: 'NAME', readBy: [...PLAN, 'catalog'], section: 'profile', help: "only these catalog scenarios (repeatable); see 'amlprobe catalog'" },
   cloud: { type: 'string', example: 'public', value: 'NAME', readBy: PROFILE, section: 'profile', help: 'public (default), china or usgov' },
   region: { type: 'string', example: 'eastus', value: 'NAME', readBy: PROFILE, section: 'profile', help: 'e.g. eastus, westeurope' },

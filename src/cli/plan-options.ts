@@ -57,6 +57,7 @@ export function runPlanOptions(flags: Flags, extra: Pick<RunPlanOptions, 'starte
     scenarios: flags.scenario,
     privateEndpointsJson: flags['private-endpoints-json'],
     privateDependencies: flags['private-dependency'],
+    publicDependencies: flags['public-dependency'],
     ...rest,
   };
 }
@@ -70,6 +71,7 @@ export function checkPlanOptions(flags: Flags, targets: string[]): CheckPlanOpti
     config: configFile(flags),
     privateEndpointsJson: flags['private-endpoints-json'],
     privateDependencies: flags['private-dependency'],
+    publicDependencies: flags['public-dependency'],
   };
 }
 

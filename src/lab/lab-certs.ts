@@ -16,12 +16,16 @@ export interface LabServerCert {
 
 /** Everything TLS in the lab. */
 export interface LabCerts {
-  /** "amlprobe Lab Root CA", the only CA the lab's probes trust. */
+  /** "amlprobe Lab Root CA", the CA that stands for the public PKI in the lab. */
   labCa: string;
   /** What healthy lab endpoints present. */
   server: LabServerCert;
   /** What the simulated TLS-inspecting firewall presents: a forged leaf, then its own CA. */
   inspection: LabServerCert;
+  /** "Contoso Trusted Inspection CA": trusted by the lab's probes, but not one the lab declares public. */
+  trustedInspectionCa: string;
+  /** What the inspecting firewall with the trusted CA presents: a forged leaf, then that CA. */
+  trustedInspection: LabServerCert;
 }
 
 /** Where the certificates live: lab/certs/ beside package.json. */
@@ -43,12 +47,18 @@ export function loadLabCerts(dir: string = labCertsDir()): LabCerts {
     labCa: read('lab-ca.pem'),
     server: { key: read('lab-server.key'), cert: read('lab-server.pem') },
     inspection: { key: read('inspection-server.key'), cert: read('inspection-server.pem') },
+    trustedInspectionCa: read('trusted-inspection-ca.pem'),
+    trustedInspection: { key: read('trusted-inspection-server.key'), cert: read('trusted-inspection-server.pem') },
   };
 }
 
-/** The trust store of a lab run: the lab CA and nothing else (no system or Node roots). */
+/**
+ * The trust store of a lab run: the lab CA and the trusted inspection CA (as a company installs
+ * its firewall's CA on its machines), nothing else (no system or Node roots). Only the lab CA is
+ * declared public (lab-command.ts), so a chain ending at the other reads as tls_inspected.
+ */
 export function labSecureContext(certs: LabCerts): SecureContext {
-  return createSecureContext({ ca: certs.labCa });
+  return createSecureContext({ ca: [certs.labCa, certs.trustedInspectionCa] });
 }
 
 /** The hosts the lab's server certificate does not cover (wildcards applied as TLS clients do). */

@@ -76,11 +76,12 @@ function faultLines(outcome: FaultOutcome, paint: Paint, opts: ExplainOptions): 
     lines.push(...block(`${fill(fault.simulates)}`, opts.width, paint.dim));
     lines.push(...block(`amlprobe saw: ${observed(first)} (${first.reason})${more}.`, opts.width));
   } else {
-    const wrong = results.find((r) => r.status !== 'fail' || r.reason !== fault.expected) ?? first;
+    const status = fault.expectedStatus ?? 'fail';
+    const wrong = results.find((r) => r.status !== status || r.reason !== fault.expected) ?? first;
     lines.push(mark(paint, ascii, 'fail', 'MISSED') + paint.bold(fault.title));
     lines.push(...block(`${fill(fault.simulates)}`, opts.width, paint.dim));
     lines.push(
-      ...block(`expected ${fault.expected} on ${wrong.id}, but amlprobe reported ${wrong.status} (${wrong.reason}): ${observed(wrong)}.`, opts.width),
+      ...block(`expected ${status} (${fault.expected}) on ${wrong.id}, but amlprobe reported ${wrong.status} (${wrong.reason}): ${observed(wrong)}.`, opts.width),
     );
   }
   lines.push(...block(fill(fault.fix), opts.width, (line) => line.replace(/^In Azure:/, paint.bold('In Azure:'))));
@@ -159,6 +160,8 @@ export interface LabJson {
     row: string;
     effect: string;
     expected: Reason;
+    /** The status the expected reason must come with: 'warn' for tls_inspected and proxy_private_name. */
+    expectedStatus: 'fail' | 'warn';
     caught: boolean;
     endpoints: TouchedRow[];
     fix: string;
@@ -184,6 +187,7 @@ export function labJson(verdict: LabVerdict): LabJson {
       row: fault.row,
       effect: fault.effect,
       expected: fault.expected,
+      expectedStatus: fault.expectedStatus ?? 'fail',
       caught,
       endpoints: results.map(touched),
       fix: fillFaultText(fault.fix, fault, results[0]),

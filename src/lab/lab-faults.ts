@@ -27,6 +27,22 @@ export type FaultEffect =
    */
   | 'proxy-denied'
   /**
+   * The row goes through the lab proxy, which allows it but cannot reach it (the target refuses
+   * the proxy): squid's 503 with X-Squid-Error ERR_CONNECT_FAIL.
+   */
+  | 'proxy-target-failed'
+  /**
+   * A private-endpoint row goes through the lab proxy, which tunnels it to the right place: it
+   * works, but the name should have been in NO_PROXY (a warning).
+   */
+  | 'proxy-private-name'
+  /**
+   * A TLS server presenting a certificate from "Contoso Trusted Inspection CA", a CA the client
+   * trusts (installed in its store) but not a public one: the connection works, a middlebox reads
+   * it (a warning).
+   */
+  | 'tls-inspected'
+  /**
    * The name answers the resource's public address (no private endpoint for this sub-resource),
    * and the public endpoint's firewall refuses: an HTTPS server answering as Azure Storage does.
    */
@@ -54,6 +70,8 @@ export interface LabFault {
   effect: FaultEffect;
   /** The reason amlprobe must report for every endpoint the fault touches. */
   expected: Reason;
+  /** The status it must come with: fail unless said (tls_inspected and proxy_private_name warn). */
+  expectedStatus?: 'warn';
   /** What to change in Azure, starting "In Azure:". */
   fix: string;
   /** Where the lab's simulation differs from a real network, said plainly. */
@@ -165,6 +183,48 @@ export const LAB_FAULTS: readonly LabFault[] = [
     fix:
       'In Azure: add a private endpoint for the queue sub-resource (with its DNS zone group in {zone}), or add the compute ' +
       "subnet to the storage account's network rules (Networking > Firewalls and virtual networks).",
+  },
+  {
+    id: 'proxy-target-failed',
+    title: 'proxy cannot reach an allowed host',
+    simulates:
+      "Traffic to {host} goes through the Contoso egress proxy ({proxy}), which allows it, but the proxy's own connection to {host}:{port} " +
+      'is refused (a firewall between the proxy and the internet): squid answers 503 with ERR_CONNECT_FAIL.',
+    row: 'graph-notebooks',
+    effect: 'proxy-target-failed',
+    expected: 'proxy_target_failed',
+    fix:
+      "In Azure: allow outbound TCP {port} to {host} from the proxy's own subnet (its NSG, route table and the firewall it sends through); " +
+      'the proxy allow list is not the problem.',
+  },
+  {
+    id: 'proxy-private-name',
+    title: 'private endpoint name sent to the proxy',
+    simulates:
+      'The compute has a proxy set, but NO_PROXY does not list {host}: the name resolves to its private endpoint here, yet the traffic goes to ' +
+      'the Contoso egress proxy ({proxy}). The proxy happens to reach it, so this is a warning: a proxy that resolves the name publicly ' +
+      "reaches the public endpoint instead, whose firewall refuses.",
+    row: 'storage-table',
+    effect: 'proxy-private-name',
+    expected: 'proxy_private_name',
+    expectedStatus: 'warn',
+    fix:
+      'In Azure: add {host} (or the storage suffix, .core.windows.net) and 169.254.169.254 to NO_PROXY and no_proxy wherever the proxy ' +
+      "is set (the compute's environment, the job, the image); with a proxy per endpoint in amlprobe's config, set proxy: none on it.",
+  },
+  {
+    id: 'tls-inspected',
+    title: 'TLS inspection with a trusted CA',
+    simulates:
+      'A firewall decrypts HTTPS to {host} and re-signs it with "Contoso Trusted Inspection CA", which the client trusts: ' +
+      'connections work, but a middlebox reads them, and clients that pin Microsoft\'s roots or keep their own store (conda, Java, Docker) fail.',
+    row: 'studio-web',
+    effect: 'tls-inspected',
+    expected: 'tls_inspected',
+    expectedStatus: 'warn',
+    fix:
+      'In Azure: exempt {host} from TLS inspection on the firewall (Azure Firewall Premium: a TLS inspection bypass for the FQDN), or install ' +
+      'the inspection CA in every image build and compute node that talks to it.',
   },
 ];
 

@@ -109,8 +109,8 @@ function smbServer(): Promise<Listener> {
 }
 
 /** A TLS server presenting the inspection firewall's forged certificate and its CA. */
-function tlsIntercept(certs: LabCerts): Promise<Listener> {
-  return listen(createTlsServer({ key: certs.inspection.key, cert: certs.inspection.cert }, (socket) => socket.resume()));
+function tlsIntercept(forged: { key: string; cert: string }): Promise<Listener> {
+  return listen(createTlsServer({ key: forged.key, cert: forged.cert }, (socket) => socket.resume()));
 }
 
 /** A UDP service answering every datagram. */
@@ -181,7 +181,9 @@ function start(behaviour: LabBehaviour, certs: LabCerts, tunnelTo: (authority: s
     case 'udp-closed':
       return closedPort('udp');
     case 'tls-intercept':
-      return tlsIntercept(certs);
+      return tlsIntercept(certs.inspection);
+    case 'tls-inspect-trusted':
+      return webServer(certs.trustedInspection);
     case 'storage-firewall':
       return storageFirewall(certs.server);
     case 'forward-proxy':

@@ -27,6 +27,8 @@ export type LabBehaviour =
   | 'tcp-refused'
   | 'udp-closed'
   | 'tls-intercept'
+  /** TLS with a certificate from "Contoso Trusted Inspection CA", which the lab's probes trust but do not take for public. */
+  | 'tls-inspect-trusted'
   /** HTTPS answering every request as an Azure Storage firewall does: 403 AuthorizationFailure. */
   | 'storage-firewall'
   /** The Contoso egress proxy (lab-proxy.ts): CONNECT tunnels for its allow list, 403 for the rest. */
@@ -133,13 +135,19 @@ function healthyBehaviour(protocol: Protocol): LabBehaviour {
 }
 
 /** What listens behind a row that a connection fault breaks. */
-const FAULT_BEHAVIOUR: Record<Exclude<FaultEffect, 'dns-public-answer' | 'dns-missing-record' | 'proxy-denied' | 'exfiltration-open'>, LabBehaviour> = {
+const FAULT_BEHAVIOUR: Record<Exclude<FaultEffect, 'dns-public-answer' | 'dns-missing-record' | 'proxy-denied' | 'exfiltration-open' | 'proxy-private-name'>, LabBehaviour> = {
   'silent-peer': 'silent-peer',
   'tcp-refused': 'tcp-refused',
   'udp-closed': 'udp-closed',
   'tls-intercept': 'tls-intercept',
+  'tls-inspected': 'tls-inspect-trusted',
   'service-firewall': 'storage-firewall',
+  // Behind the proxy: what its tunnel dials refuses it, so the proxy answers 503 ERR_CONNECT_FAIL.
+  'proxy-target-failed': 'tcp-refused',
 };
+
+/** Effects that route their row through the lab proxy, which lets it through (unlike 'proxy-denied'). */
+const TUNNELLED_EFFECTS: ReadonlySet<FaultEffect> = new Set(['proxy-target-failed', 'proxy-private-name']);
 
 /** Builds the simulated network for `endpoints` with `faults` planted (none for a healthy lab). */
 export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly LabFault[]): LabNetwork {
@@ -192,7 +200,8 @@ export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly
   for (const e of endpoints) {
     const row = rowOf(e.id);
     if (transportOf(e.protocol) !== 'tcp' || hostFault.has(e.host)) continue;
-    if (deniedRow.has(row) || LAB_PROXY.tunnelledRows.includes(row)) proxied.add(e.id);
+    const tunnelled = LAB_PROXY.tunnelledRows.includes(row) || TUNNELLED_EFFECTS.has(rowFault.get(row)?.effect ?? 'silent-peer');
+    if (deniedRow.has(row) || tunnelled) proxied.add(e.id);
   }
   if (proxied.size > 0) {
     dials.set(redirectKey('tcp', LAB_PROXY.address, LAB_PROXY.port), {
@@ -217,6 +226,11 @@ export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly
     if (fault?.effect === 'exfiltration-open') {
       // The planted open path: a healthy server where the managed network should have refused.
       keyFault.set(key, fault);
+      dials.set(key, { transport, address, port: e.port, behaviour: healthyBehaviour(e.protocol) });
+      continue;
+    }
+    if (fault?.effect === 'proxy-private-name') {
+      // Nothing is wrong behind the proxy: the row's own fault is the route, judged by its DNS layer.
       dials.set(key, { transport, address, port: e.port, behaviour: healthyBehaviour(e.protocol) });
       continue;
     }
@@ -254,7 +268,8 @@ export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly
     }
     const transport = transportOf(e.protocol);
     const key = transport === null ? undefined : redirectKey(transport, addressOf.get(e.host) ?? '', e.port);
-    const fault = hostFault.get(e.host) ?? (key === undefined ? undefined : keyFault.get(key));
+    const routed = proxied.has(e.id) && rowFault.get(rowOf(e.id))?.effect === 'proxy-private-name' ? rowFault.get(rowOf(e.id)) : undefined;
+    const fault = hostFault.get(e.host) ?? routed ?? (key === undefined ? undefined : keyFault.get(key));
     if (fault !== undefined) faultOf.set(e.id, fault);
   }
   const planted = faults.map((fault) => ({

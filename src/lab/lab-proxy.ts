@@ -33,7 +33,27 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** A short answer without a page (400, 405, 502). */
+/**
+ * squid's answer when its own connection to an allowed target fails: 503 and ERR_CONNECT_FAIL
+ * with the errno (111, connection refused), the code amlprobe reads to blame the target side.
+ */
+export function connectFailedAnswer(target: string): string {
+  const body =
+    '<html><head><title>Contoso egress proxy: connection failed</title></head><body>' +
+    `<h1>Connection to ${escapeHtml(target)} failed</h1><p>The system returned: (111) Connection refused</p></body></html>`;
+  return [
+    'HTTP/1.1 503 Service Unavailable',
+    `Proxy-Agent: ${LAB_PROXY_AGENT}`,
+    'X-Squid-Error: ERR_CONNECT_FAIL 111',
+    'Content-Type: text/html; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+/** A short answer without a page (400, 405). */
 function plainAnswer(statusLine: string): string {
   return [`HTTP/1.1 ${statusLine}`, `Proxy-Agent: ${LAB_PROXY_AGENT}`, 'Content-Length: 0', 'Connection: close', '', ''].join('\r\n');
 }
@@ -82,7 +102,7 @@ function handle(client: Socket, head: string, rest: Buffer, tunnelTo: (authority
   const upstream = connect({ host: '127.0.0.1', port });
   let established = false;
   upstream.on('error', () => {
-    if (!established) client.end(plainAnswer('502 Bad Gateway'));
+    if (!established) client.end(connectFailedAnswer(target));
   });
   upstream.once('connect', () => {
     established = true;

@@ -33,7 +33,8 @@ export interface LabVerdict {
 export function judgeLab(results: readonly EndpointResult[], network: LabNetwork, faultsPlanted: boolean, uncoveredHosts: string[] = []): LabVerdict {
   const faults = network.planted.map(({ fault, endpointIds }) => {
     const touched = results.filter((r) => endpointIds.includes(r.id));
-    const caught = touched.length > 0 && touched.every((r) => r.status === 'fail' && r.reason === fault.expected);
+    const status = fault.expectedStatus ?? 'fail';
+    const caught = touched.length > 0 && touched.every((r) => r.status === status && r.reason === fault.expected);
     return { fault, results: touched, caught };
   });
   const healthy = results.filter((r) => !network.faultOf.has(r.id));

@@ -67,11 +67,12 @@ export function labCertificateNames(): string[] {
 }
 
 /**
- * The host names the simulated TLS-inspecting firewall forges a certificate for: the hosts of the
- * rows a 'tls-intercept' fault breaks. A real inspecting firewall forges one per server name.
+ * The host names a simulated TLS-inspecting firewall forges a certificate for: the hosts of the
+ * rows a 'tls-intercept' fault (untrusted CA) or a 'tls-inspected' one (trusted CA) breaks. A real
+ * inspecting firewall forges one per server name.
  */
-export function labInterceptedHosts(): string[] {
-  const rows = new Set(LAB_FAULTS.filter((f) => f.effect === 'tls-intercept').map((f) => f.row));
+export function labInterceptedHosts(effect: 'tls-intercept' | 'tls-inspected' = 'tls-intercept'): string[] {
+  const rows = new Set(LAB_FAULTS.filter((f) => f.effect === effect).map((f) => f.row));
   const hosts = labPlan().endpoints.filter((e) => rows.has(rowOf(e.id))).map((e) => e.host);
   return [...new Set(hosts)].sort();
 }

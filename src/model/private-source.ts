@@ -13,4 +13,8 @@ export type PrivateSource =
   | 'private-endpoints-json' // a private endpoint's name in --private-endpoints-json
   | 'private-dependency' // --private-dependency (workspace.privateDependencies)
   | 'managed-network' // a private endpoint outbound rule of the workspace's managed network (--workspace-json)
-  | 'privatelink-cname';
+  | 'privatelink-cname'
+  // --public-dependency (workspace.publicDependencies): with private false, the input that made the
+  // name public on purpose (a private endpoint elsewhere, a service endpoint here); --expect-private
+  // leaves it public.
+  | 'public-dependency';

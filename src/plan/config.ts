@@ -19,7 +19,7 @@ import { readEndpoints } from './config-endpoints.js';
 import { asBoolean, asRecord, asString, ProblemCollector, stringItems } from './config-read.js';
 import { checkSchema } from './config-schema.js';
 import { parseDuration } from './duration.js';
-import { parsePrivateDependencies, PRIVATE_DEPENDENCY_KEY, type PrivateDependency } from './private-expectations.js';
+import { parsePrivateDependencies, PRIVATE_DEPENDENCY_KEY, PUBLIC_DEPENDENCY_KEY, type PrivateDependency } from './private-expectations.js';
 import { MAX_YAML_DEPTH, yamlLineTooDeep } from './yaml-depth.js';
 
 /** A config file, validated and converted. */
@@ -39,6 +39,8 @@ export interface LoadedConfig {
   privateEndpointsJson?: string[];
   /** workspace.privateDependencies: the dependencies the user declares behind private endpoints. */
   privateDependencies?: PrivateDependency[];
+  /** workspace.publicDependencies: the dependencies this client reaches by their public endpoints. */
+  publicDependencies?: PrivateDependency[];
   /** The config file as the user named it. */
   path: string;
 }
@@ -93,6 +95,10 @@ export function parseConfig(text: string, path: string): LoadedConfig {
     ([i, text]) => problems.attempt(['workspace', 'privateDependencies', i], () => parsePrivateDependencies([text], PRIVATE_DEPENDENCY_KEY)) ?? [],
   );
   if (dependencies.length > 0) loaded.privateDependencies = dependencies;
+  const publicOnes = stringItems(asRecord(root['workspace'])?.['publicDependencies']).flatMap(
+    ([i, text]) => problems.attempt(['workspace', 'publicDependencies', i], () => parsePrivateDependencies([text], PUBLIC_DEPENDENCY_KEY)) ?? [],
+  );
+  if (publicOnes.length > 0) loaded.publicDependencies = publicOnes;
   if (problems.problems.length > 0) throw new ConfigError(path, problems.problems);
   return loaded;
 }

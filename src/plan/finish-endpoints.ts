@@ -13,7 +13,9 @@ import { withRoutes } from './routes.js';
  * run-wide "private only" is not its expectation.
  */
 export function finishEndpoints(endpoints: readonly Endpoint[], settings: RunSettings): Endpoint[] {
-  const untouched = (endpoint: Endpoint): boolean => endpoint.expect.private === true || endpoint.expect.blocked === true;
+  // A dependency declared public (--public-dependency) is the user's word for that name, above the run-wide default.
+  const untouched = (endpoint: Endpoint): boolean =>
+    endpoint.expect.private === true || endpoint.expect.blocked === true || endpoint.expect.privateSource === 'public-dependency';
   const expected = settings.expectPrivate
     ? endpoints.map((endpoint) =>
         untouched(endpoint) ? endpoint : { ...endpoint, expect: { ...endpoint.expect, private: true, privateSource: 'expect-private' as const } },

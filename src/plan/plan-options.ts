@@ -68,6 +68,8 @@ export interface RunPlanOptions {
   privateEndpointsJson?: string[] | undefined;
   /** --private-dependency: dependencies behind private endpoints (kind keywords or host names), as typed. */
   privateDependencies?: string[] | undefined;
+  /** --public-dependency: dependencies this client reaches by their public endpoint, as typed. */
+  publicDependencies?: string[] | undefined;
   /** performance.now() reading the deadline counts from (default: the command start). */
   startedAt?: number | undefined;
   /**
@@ -88,4 +90,6 @@ export interface CheckPlanOptions {
   privateEndpointsJson?: string[] | undefined;
   /** --private-dependency, as typed. */
   privateDependencies?: string[] | undefined;
+  /** --public-dependency, as typed. */
+  publicDependencies?: string[] | undefined;
 }

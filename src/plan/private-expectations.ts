@@ -16,6 +16,9 @@ import { fqdnCovers } from './private-endpoint-expectations.js';
 /** The flag that declares dependencies behind private endpoints, and its config key. */
 export const PRIVATE_DEPENDENCY_FLAG = '--private-dependency';
 export const PRIVATE_DEPENDENCY_KEY = 'workspace.privateDependencies';
+/** The flag that declares dependencies this client reaches by their public endpoint, and its config key. */
+export const PUBLIC_DEPENDENCY_FLAG = '--public-dependency';
+export const PUBLIC_DEPENDENCY_KEY = 'workspace.publicDependencies';
 
 /** Each keyword and the private DNS zones (by their first two labels, any cloud) it covers. */
 const KINDS: Readonly<Record<string, readonly string[]>> = {
@@ -83,5 +86,24 @@ export function applyPrivateDependencies(endpoints: readonly Endpoint[], declare
   return endpoints.map((endpoint) => {
     if (endpoint.expect.private === true || isIpLiteral(endpoint.host) || !declared.some((d) => declares(d, endpoint))) return endpoint;
     return { ...endpoint, expect: { ...endpoint.expect, private: true, privateSource: 'private-dependency' as const } };
+  });
+}
+
+/**
+ * Every endpoint a public declaration covers may resolve publicly: a dependency with a private
+ * endpoint elsewhere (its public CNAME enters its privatelink zone for everyone) that this client
+ * reaches through a service endpoint or an allowed public address. Its zone is dropped (no
+ * inference) and any expectation of a private answer with it; the user's word against the plan's
+ * defaults. A name declared both private and public is a usage error: one of the two is wrong.
+ */
+export function applyPublicDependencies(endpoints: readonly Endpoint[], declared: readonly PrivateDependency[], privates: readonly PrivateDependency[] = []): Endpoint[] {
+  if (declared.length === 0) return [...endpoints];
+  return endpoints.map((endpoint) => {
+    if (isIpLiteral(endpoint.host) || !declared.some((d) => declares(d, endpoint))) return endpoint;
+    if (privates.some((d) => declares(d, endpoint))) {
+      throw new UsageError(`${endpoint.host} is declared both private (${PRIVATE_DEPENDENCY_FLAG}) and public (${PUBLIC_DEPENDENCY_FLAG}): keep the one that says how this client reaches it.`, PUBLIC_DEPENDENCY_FLAG);
+    }
+    const { privateZone: _zone, ...expect } = endpoint.expect;
+    return { ...endpoint, expect: { ...expect, private: false, privateSource: 'public-dependency' as const } };
   });
 }

@@ -29,12 +29,15 @@ export function settleRegionCloud(built: BuiltProfile, where: Partial<Record<Pro
   for (const { region, where: at } of regions) {
     const cloud = profile.cloud ?? 'public';
     const home = cloudOfRegion(region);
+    // A region in the workspace's own JSON is Azure's word, not a typo: one opened after the list was written.
+    if (home === undefined && origin.region === 'workspace-json' && region === profile.region) continue;
     if (home === undefined) {
       const candidates = cloudKnown ? REGIONS[cloud] : ALL_REGIONS;
       const hint = didYouMean(region, candidates);
       throw new UsageError(
         `'${region}' is not a region of ${cloudKnown ? CLOUD_TITLES[cloud] : 'any Azure cloud'}${hint}${hint ? ' ' : '. '}` +
-          'Use the ARM name as `az account list-locations -o table` shows it in the Name column (e.g. eastus, westeurope, chinaeast2, usgovvirginia).',
+          'Use the ARM name as `az account list-locations -o table` shows it in the Name column (e.g. eastus, westeurope, chinaeast2, usgovvirginia). ' +
+          "A region Azure opened after amlprobe's list was written is taken as Azure states it: from --workspace-json (az ml workspace show) or, on an Azure machine, from IMDS.",
         at,
       );
     }
