@@ -6,7 +6,6 @@ import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { SecureContext } from 'node:tls';
 import { DeadlineError, sleep } from '../abort.js';
-import { resolveName } from '../dns/resolve-name.js';
 import { withParsedSettings } from '../dns/parsed-settings.js';
 import { prefetchChecks } from './check-loading.js';
 import { notStartedResult, probeEndpoint } from './pipeline.js';
@@ -79,7 +78,9 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
     const key = name.toLowerCase();
     let pending = resolutions.get(key);
     if (!pending) {
-      pending = resolveName(key, settings, run.signal);
+      // The resolver (the DNS wire client, dns-packet, the system lookup) loads with the run's first
+      // name: a run of IP literals never needs it, and the unbundled CLI paid ~20 modules for it.
+      pending = import('../dns/resolve-name.js').then(({ resolveName }) => resolveName(key, settings, run.signal));
       resolutions.set(key, pending);
     }
     return pending;
