@@ -142,8 +142,10 @@ describe('built-in ranges', () => {
     for (const text of [...PRIVATE_RANGES.map((r) => r.cidr.text), '::ffff:0:0/96']) assert.deepEqual(builtInCidr(text), parseCidr(text), text);
   });
 
-  test("loading them runs no IPv6 check (node:net's compiles a regular expression of several kilobytes on first use)", () => {
+  test("loading them, and reading IPv4 addresses, ranges and DNS servers, runs no IPv6 check (node:net's compiles a regular expression of several kilobytes on first use)", () => {
     const address = fileURLToPath(new URL('../src/net/address.js', import.meta.url));
+    const cidr = fileURLToPath(new URL('../src/net/cidr.js', import.meta.url));
+    const server = fileURLToPath(new URL('../src/dns/server-address.js', import.meta.url));
     const script = `
       import net from 'node:net';
       import { syncBuiltinESMExports } from 'node:module';
@@ -153,6 +155,12 @@ describe('built-in ranges', () => {
       syncBuiltinESMExports();
       const { classifyAddress } = await import(${JSON.stringify(pathToFileURL(address).href)});
       classifyAddress('127.0.0.1', []);
+      const { parseCidr, parseAddress } = await import(${JSON.stringify(pathToFileURL(cidr).href)});
+      parseCidr('10.0.0.0/8');
+      parseAddress('10.1.2.3');
+      const { parseDnsServer } = await import(${JSON.stringify(pathToFileURL(server).href)});
+      parseDnsServer('10.0.0.4');
+      parseDnsServer('10.0.0.4:53');
       console.log(calls);
     `;
     assert.equal(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim(), '0');
