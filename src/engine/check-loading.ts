@@ -73,12 +73,19 @@ export function lookupDone(): void {
   });
 }
 
-/** Starts loading the checks the endpoints' layers will need, once no lookup is under way; never rejects. */
-export function prefetchChecks(endpoints: readonly Endpoint[]): void {
+/**
+ * Starts loading the checks the endpoints' layers will need once no lookup is under way and, with
+ * `afterStarts` (the run's start turns, ./start-turns.ts), once the layers already waiting to start
+ * have started: the connections that the last answers let go wait for a turn too, and must not
+ * wait behind the loading. Never rejects.
+ */
+export function prefetchChecks(endpoints: readonly Endpoint[], afterStarts: () => Promise<void> = () => Promise.resolve()): void {
   const layers = new Set<Layer>();
   for (const protocol of new Set(endpoints.map((e) => e.protocol))) for (const layer of layersOf(protocol)) layers.add(layer);
   const start = (): void => {
-    for (const layer of layers) checkOf(layer).prefetch().catch(() => {});
+    void afterStarts().then(() => {
+      for (const layer of layers) checkOf(layer).prefetch().catch(() => {});
+    });
   };
   if (resolving === 0) start();
   else afterLookups.push(start);

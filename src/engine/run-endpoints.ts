@@ -141,7 +141,7 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
     ),
   );
   // After the first connections are on their way: module loading blocks the event loop briefly.
-  setImmediate(() => prefetchChecks(endpoints));
+  setImmediate(() => prefetchChecks(endpoints, () => startTurn()));
   const fence = new Promise<void>((resolveFence) => {
     // Counted from the deadline, not from the abort: stopping thousands of layers takes CPU of its own.
     run.signal.addEventListener('abort', () => void sleep(Math.max(0, deadlineAt + DEADLINE_FENCE_MS - performance.now())).then(resolveFence), { once: true });
