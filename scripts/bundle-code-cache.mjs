@@ -70,7 +70,7 @@ function writeCache(folder, name, data) {
     writeFileSync(temporary, data, { mode: 0o600 });
     renameSync(temporary, join(folder, name));
     // Caches of other builds or Node.js versions: only this one's are kept.
-    const build = name.slice(0, name.lastIndexOf('-') + 1);
+    const build = name.slice(0, PREFIX.length + 41);
     for (const other of readdirSync(folder)) {
       if (!other.startsWith(build) && other.startsWith(PREFIX) && other.endsWith(SUFFIX)) unlinkSync(join(folder, other));
     }
@@ -83,13 +83,18 @@ function writeCache(folder, name, data) {
 function cacheName(source, command) {
   // Required here, not at the top: `--version` answers without it.
   const { createHash } = require('crypto');
-  const hash = createHash('sha256');
-  for (const part of [source, process.version, process.versions.v8, process.platform, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS || '']) {
-    hash.update(part).update('\0');
-  }
+  const digest = (parts) => {
+    const hash = createHash('sha256');
+    for (const part of parts) hash.update(part).update('\0');
+    return hash.digest('hex');
+  };
+  const build = digest([source, process.version, process.versions.v8, process.platform, process.arch]);
+  // Apart from the build's digest, so that runs with other flags keep their own file instead of
+  // removing each other's as another build's.
+  const flags = digest([process.execArgv.join(' '), process.env.NODE_OPTIONS || '']);
   // Only a command's name (anything else shares one file), so the folder stays small.
   const variant = /^[a-z]{2,12}$/.test(command || '') ? command : 'other';
-  return `${PREFIX}${hash.digest('hex').slice(0, 40)}-${variant}${SUFFIX}`;
+  return `${PREFIX}${build.slice(0, 40)}-${flags.slice(0, 8)}-${variant}${SUFFIX}`;
 }
 
 /**
