@@ -166,8 +166,51 @@ export function strikeAfterPendingIo(strike: () => void): NodeJS.Immediate {
   return setImmediate(strike);
 }
 
-/** The callbacks attached to a signal through onAbort(), behind one real listener per signal. */
-const fanOuts = new WeakMap<AbortSignal, Set<() => void>>();
+/** An object told when a signal aborts (watchAbort): one per DNS query, without closures. */
+export interface AbortWatcher {
+  abortFired(): void;
+}
+
+/** The callbacks and watchers attached to a signal through onAbort() and watchAbort(), behind one real listener per signal. */
+const fanOuts = new WeakMap<AbortSignal, Set<(() => void) | AbortWatcher>>();
+
+/** The fan-out set of `signal`, with its one real listener attached on first use. */
+function fanOutOf(signal: AbortSignal): Set<(() => void) | AbortWatcher> {
+  let listeners = fanOuts.get(signal);
+  if (listeners === undefined) {
+    const created = new Set<(() => void) | AbortWatcher>();
+    signal.addEventListener(
+      'abort',
+      () => {
+        // A copy: listeners detach themselves (and others) while we call them.
+        const each = [...created];
+        created.clear();
+        for (const listener of each) {
+          if (typeof listener === 'function') listener();
+          else listener.abortFired();
+        }
+      },
+      { once: true },
+    );
+    fanOuts.set(signal, created);
+    listeners = created;
+  }
+  return listeners;
+}
+
+/**
+ * Like onAbort for an object: calls `watcher.abortFired()` once when `signal` aborts (at once when
+ * it already has) unless unwatchAbort() came first. Watching the same object twice watches it once.
+ */
+export function watchAbort(signal: AbortSignal, watcher: AbortWatcher): void {
+  if (signal.aborted) watcher.abortFired();
+  else fanOutOf(signal).add(watcher);
+}
+
+/** Stops watching (nothing when it was not watched, or the signal has aborted). */
+export function unwatchAbort(signal: AbortSignal, watcher: AbortWatcher): void {
+  fanOuts.get(signal)?.delete(watcher);
+}
 
 /**
  * Calls `listener` once when `signal` aborts (at once when it already has) and returns a function
@@ -180,21 +223,7 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
     listener();
     return () => {};
   }
-  let listeners = fanOuts.get(signal);
-  if (listeners === undefined) {
-    const created = new Set<() => void>();
-    signal.addEventListener(
-      'abort',
-      () => {
-        // A copy: listeners detach themselves (and others) while we call them.
-        for (const each of [...created]) each();
-        created.clear();
-      },
-      { once: true },
-    );
-    fanOuts.set(signal, created);
-    listeners = created;
-  }
+  const listeners = fanOutOf(signal);
   // A fresh wrapper per call, so attaching the same function twice calls it twice, each detachable.
   const entry = (): void => {
     listeners.delete(entry);

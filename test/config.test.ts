@@ -11,6 +11,7 @@ import { UsageError } from '../src/errors.js';
 import { ConfigError, MAX_LISTED_PROBLEMS } from '../src/plan/config-errors.js';
 import { packageRoot } from '../src/package-root.js';
 import { loadConfig, parseConfig } from '../src/plan/config.js';
+import { TARGET_SCHEMES } from '../src/plan/targets.js';
 import type { Endpoint } from '../src/model/endpoint.js';
 
 const root = packageRoot();
@@ -54,6 +55,20 @@ describe('shipped examples', () => {
     walk(schema);
     const missing = [...keys].filter((key) => !new RegExp(`^\\s*(- )?${key}:`, 'm').test(example));
     assert.deepEqual(missing, [], 'keys of the schema that config/example.yaml does not show');
+  });
+  test('the schema\'s target description and the README name every scheme a target may have', () => {
+    const schema = readFileSync(join(root, 'config', 'amlprobe.schema.json'), 'utf8');
+    const description = /"target": \{[^}]*?"description": "([^"]*)"/.exec(schema)?.[1] ?? '';
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const targets = /Targets for `check`:([^]*?)\n\n/.exec(readme)?.[1] ?? '';
+    // "http(s)://" and "ws(s)://" name two schemes each, as the texts write them.
+    const named = (text: string, scheme: string): boolean =>
+      text.includes(`${scheme}://`) || text.includes(`${scheme}(s)://`) || (scheme.endsWith('s') && text.includes(`${scheme.slice(0, -1)}(s)://`));
+    assert.ok(description.length > 0 && targets.length > 0);
+    for (const scheme of TARGET_SCHEMES) {
+      assert.ok(named(description, scheme), `the schema's target description lacks ${scheme}://`);
+      assert.ok(named(targets, scheme), `the README's targets lack ${scheme}://`);
+    }
   });
 });
 

@@ -105,6 +105,17 @@ const PLANTED: { case: string; endpoint: string; reason: string; status?: 'warn'
     },
   },
   {
+    case: 'a truncated UDP answer whose retry over TCP 53 is refused',
+    endpoint: 'regional-api:443',
+    reason: 'dns_tcp_blocked',
+    evidence: (r) => {
+      const dns = layer<DnsData>(r, 'dns');
+      assert.equal(dns?.addresses.length, 0);
+      assert.equal(r.layer, 'dns');
+      assert.match(r.message, /TCP 53 to 127\.0\.0\.1:\d+ blocked/);
+    },
+  },
+  {
     case: 'dropped traffic, simulated by a silent peer',
     endpoint: 'arm:443',
     reason: 'tls_timeout',
@@ -267,7 +278,9 @@ describe('amlprobe lab (faults planted)', () => {
     const text = table.stdout;
     const first = text.indexOf(`What to fix first (${FAILING.length} causes):`);
     assert.ok(first > 0 && first < text.indexOf('ENDPOINT'), 'the causes come before the matrix');
-    for (const cause of report.causes ?? []) assert.ok(text.replace(/\s+/g, ' ').includes(cause.summary), cause.summary);
+    // The JSON and the table come from two lab runs, each with its own DNS server port.
+    const port = (t: string): string => t.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
+    for (const cause of report.causes ?? []) assert.ok(port(text.replace(/\s+/g, ' ')).includes(port(cause.summary)), cause.summary);
   });
 
   it('never leaves loopback: lab DNS only, no system resolver, every dial redirected to 127.0.0.1', () => {
@@ -371,8 +384,9 @@ describe('lab network and verdict', () => {
     for (const e of endpoints) {
       const address = resolveLab(e.host);
       const fault = network.faultOf.get(e.id);
-      if (fault?.effect === 'dns-missing-record') {
+      if (fault?.effect === 'dns-missing-record' || fault?.effect === 'dns-tcp-blocked') {
         assert.equal(address, undefined, e.id);
+        if (fault.effect === 'dns-tcp-blocked') assert.deepEqual(network.records.get(e.host), { kind: 'truncated' });
         continue;
       }
       assert.ok(address !== undefined, `the lab DNS does not answer ${e.host}`);

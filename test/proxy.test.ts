@@ -30,6 +30,7 @@ import { closedTcpPort } from './helpers/listeners.js';
 import { testSettings } from './helpers/settings.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';
 import { pemFingerprint256 } from '../src/net/public-roots.js';
+import { reproduceCommands } from '../src/causes/reproduce.js';
 import { routeOf } from '../src/plan/routes.js';
 
 const TIMEOUT = 600;
@@ -252,6 +253,29 @@ describe('through a forward proxy', () => {
     const result = await probe(testEndpoint('https', HIDDEN, secureWeb.port), viaProxy(proxy), createSecureContext({}));
     assert.equal(result.reason, 'tls_untrusted', JSON.stringify(result.checks));
     assert.match((layer(result, 'tls').data as TlsData).chain?.[0]?.issuer ?? '', /amlprobe Proxy Test CA/);
+  });
+
+  it("the proof command of a TLS failure through the tunnel runs as printed: openssl's own CONNECT reaches the same target", async () => {
+    const proxy = await proxyWith({ hosts: { [HIDDEN]: '127.0.0.1' } });
+    const result = await probe(testEndpoint('https', HIDDEN, secureWeb.port), viaProxy(proxy), createSecureContext({}));
+    assert.equal(result.reason, 'tls_untrusted');
+    const [command, ...more] = reproduceCommands(result, { timeoutMs: 2000 });
+    assert.equal(more.length, 0);
+    assert.match(command ?? '', new RegExp(`^timeout 2 openssl s_client -connect ${HIDDEN.replace(/\./g, '\\.')}:${secureWeb.port} -proxy 127\\.0\\.0\\.1:${proxy.port} `));
+    const before = proxy.requests.length;
+    // Not spawnSync: the proxy answers from this process's event loop.
+    const ran = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('sh', ['-c', command ?? 'false'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    // The same tunnel as amlprobe's (this machine cannot resolve the name; only the proxy can), and the same verdict.
+    assert.deepEqual(proxy.requests.slice(before).map((r) => r.target), [`${HIDDEN}:${secureWeb.port}`]);
+    assert.notEqual(ran.status, 0, ran.stdout);
+    assert.match(`${ran.stdout}${ran.stderr}`, /verify error|certificate verify failed|unable to get local issuer certificate/i);
   });
 
   it('tunnels tcp:// with --proxy; a proxy that allows only one port is proxy_denied on another', async () => {

@@ -53,10 +53,10 @@ workspace profile. Without --scenario it lists every scenario.`,
     about: `Start here if you have no secured workspace at hand. A fake workspace (contoso-ml, East US,
 private endpoints) is simulated inside amlprobe on 127.0.0.1: its own DNS, TLS, HTTP, TCP and UDP
 servers; nothing leaves this machine. The normal catalog and engine probe it and print the normal
-report, then each planted fault (privatelink zone not linked, missing record, dropped traffic,
-refused port, closed UDP port, TLS inspection, a proxy that denies, a proxy that cannot reach, a
-private name sent to the proxy, a resource firewall), whether amlprobe caught it and what to fix
-in Azure. Takes a few seconds.`,
+report, then each planted fault (privatelink zone not linked, missing record, DNS over TCP
+blocked, dropped traffic, refused port, closed UDP port, TLS inspection, a proxy that denies, a
+proxy that cannot reach, a private name sent to the proxy, a resource firewall), whether
+amlprobe caught it and what to fix in Azure. Takes a few seconds.`,
     exit: `  0  every planted fault was reported with its expected reason and every other endpoint passed
   1  otherwise (the lab checks amlprobe itself)`,
   },

@@ -16,9 +16,18 @@ export function withParsedSettings(settings: PlannedSettings): PlannedSettings {
   return { ...text, parsed: parseSettings(text) };
 }
 
+/** Settings made by hand (tests, the resolver benchmark) parsed once each, not once per name. */
+const parsedByHand = new WeakMap<PlannedSettings, ParsedSettings>();
+
 /** The parsed values of the settings: those attached, else parsed now (a check called outside the engine). */
 export function parsedSettings(settings: PlannedSettings): ParsedSettings {
-  return settings.parsed ?? parseSettings(settings);
+  if (settings.parsed !== undefined) return settings.parsed;
+  let parsed = parsedByHand.get(settings);
+  if (parsed === undefined) {
+    parsed = parseSettings(settings);
+    parsedByHand.set(settings, parsed);
+  }
+  return parsed;
 }
 
 function parseSettings(settings: RunSettings): ParsedSettings {

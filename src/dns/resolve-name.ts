@@ -6,7 +6,7 @@ import type { PlannedSettings } from '../model/settings.js';
 import { lookupHostsFile } from './hosts-file.js';
 import { parsedSettings } from './parsed-settings.js';
 import { lookupSystem } from './system-lookup.js';
-import { queryDirect, queryServer } from './wire-query.js';
+import { askDirect, queryServer } from './wire-query.js';
 import { formatDnsServer, parseDnsServer, type DnsServerAddress } from './server-address.js';
 
 export { parseDnsServer, formatDnsServer, type DnsServerAddress } from './server-address.js';
@@ -34,32 +34,69 @@ async function systemWithHosts(name: string, timeoutMs: number, signal: AbortSig
 
 /**
  * Resolves `name` through the system view (when enabled), every DNS server in settings and Azure
- * DNS when asked; each direct answer records its role. Never rejects.
+ * DNS when asked; each direct answer records its role. Never rejects. One promise for the name:
+ * the servers' answers come back through callbacks (wire-query.ts says why).
  */
-export async function resolveName(name: string, settings: PlannedSettings, signal: AbortSignal): Promise<NameResolution> {
+export function resolveName(name: string, settings: PlannedSettings, signal: AbortSignal): Promise<NameResolution> {
   const timeoutMs = settings.timeoutMs;
-  const system: Promise<SystemAnswer | undefined> = settings.systemResolver
-    ? systemWithHosts(name, timeoutMs, signal)
-    : Promise.resolve(undefined);
-  const direct = parsedSettings(settings).asked.map(({ server, address, role }) =>
-    queryDirect(address ?? server, name, timeoutMs, signal).then((answer): DirectAnswer => ({ ...answer, role })).catch(
-      (error: unknown): DirectAnswer => ({
-        server,
-        role,
-        transport: 'udp',
-        rcode: null,
-        reason: 'dns_error',
-        message: `query to ${server} failed: ${unexpected(error)}`,
-        cname: [],
-        addresses: [],
-        ms: 0,
-      }),
-    ),
-  );
-  const [systemAnswer, ...directAnswers] = await Promise.all([system, ...direct]);
-  return systemAnswer === undefined
-    ? { name, direct: directAnswers as DirectAnswer[] }
-    : { name, system: systemAnswer, direct: directAnswers as DirectAnswer[] };
+  return new Promise((resolve) => {
+    const asked = parsedSettings(settings).asked;
+    const directAnswers: DirectAnswer[] = new Array<DirectAnswer>(asked.length);
+    let system: SystemAnswer | undefined;
+    let waiting = asked.length + (settings.systemResolver ? 1 : 0);
+    const finish = (): void => {
+      if (--waiting > 0) return;
+      resolve(system === undefined ? { name, direct: directAnswers } : { name, system, direct: directAnswers });
+    };
+    if (waiting === 0) {
+      waiting = 1;
+      finish();
+      return;
+    }
+    if (settings.systemResolver) {
+      systemWithHosts(name, timeoutMs, signal).then(
+        (answer) => {
+          system = answer;
+          finish();
+        },
+        (error: unknown) => {
+          system = { reason: 'dns_error', message: `system resolver: ${unexpected(error)}`, addresses: [], ms: 0 };
+          finish();
+        },
+      );
+    }
+    asked.forEach(({ server, address, role }, index) => {
+      const failed = (error: unknown): void => {
+        directAnswers[index] = {
+          server,
+          role,
+          transport: 'udp',
+          rcode: null,
+          reason: 'dns_error',
+          message: `query to ${server} failed: ${unexpected(error)}`,
+          cname: [],
+          addresses: [],
+          ms: 0,
+        };
+        finish();
+      };
+      try {
+        askDirect(
+          address ?? server,
+          name,
+          timeoutMs,
+          signal,
+          (answer) => {
+            directAnswers[index] = { ...answer, role };
+            finish();
+          },
+          failed,
+        );
+      } catch (error) {
+        failed(error);
+      }
+    });
+  });
 }
 
 /**

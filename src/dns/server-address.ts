@@ -64,5 +64,16 @@ export function parseDnsServer(text: string, source = '--dns-server'): DnsServer
 
 /** "ip:port" for IPv4, "[ip]:port" for IPv6: how servers are named in results and messages. */
 export function formatDnsServer(server: DnsServerAddress): string {
-  return server.family === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+  let label = labels.get(server);
+  if (label === undefined) {
+    label = server.family === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+    labels.set(server, label);
+  }
+  return label;
 }
+
+/**
+ * Each server's label made once: every query of a run names its server, often in the messages
+ * results keep, and 20,000 copies of one string were garbage and retained memory (issue 15).
+ */
+const labels = new WeakMap<DnsServerAddress, string>();

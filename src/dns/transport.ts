@@ -4,10 +4,10 @@
 // and we keep listening until the deadline: a stray or spoofed message must neither end the query
 // nor be believed. Every exit path closes the socket and detaches from the deadline.
 
-import { randomInt } from 'node:crypto';
 import net from 'node:net';
 import dnsPacket, { type Packet, type RecordType } from 'dns-packet';
 import type { QueryDeadline } from './query-deadline.js';
+import { randomQueryId } from './query-id.js';
 import type { DnsServerAddress } from './server-address.js';
 import { formatDnsServer } from './server-address.js';
 import { socketFailure } from './socket-failure.js';
@@ -93,7 +93,7 @@ function matchResponse(message: Buffer, expected: ExpectedQuestion, ignored: Ign
 }
 
 /** A query message with a random id (RFC 5452), unless the caller picks the id. */
-export function buildQuery(question: QueryQuestion, id = randomInt(0, 0x10000)): { packet: Packet; id: number } {
+export function buildQuery(question: QueryQuestion, id = randomQueryId()): { packet: Packet; id: number } {
   return { id, packet: { type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: question.type, name: question.name, class: 'IN' }] } };
 }
 

@@ -12,13 +12,20 @@ export type EndTurn = (progress: boolean) => void;
 /** How a wait for a turn ended. */
 export type TurnOutcome = { granted: EndTurn } | 'silent' | 'cancelled';
 
-/** One caller waiting for a turn. */
-interface Waiter {
-  readonly since: number;
+/**
+ * One caller waiting for a turn, as an object rather than closures: the UDP path makes one per
+ * query (20,000 for 10,000 names), and what it allocates per query is most of its CPU (issue 15).
+ */
+export interface TurnWaiter {
+  /** When it started waiting (performance.now()), set by enter(). */
+  since: number;
   readonly timeoutMs: number;
-  /** Set once the waiter got its turn, was cancelled or went silent: the queue skips it. */
-  done: boolean;
-  readonly settle: (outcome: TurnOutcome) => void;
+  /** True while it waits in the queue; the queue clears it when it hands the turn over or gives up. */
+  queued: boolean;
+  /** Its turn came: it holds one now and must leave() exactly once. */
+  onTurn(): void;
+  /** The resource answered nothing for a whole timeout while it waited: it left the queue. */
+  onSilent(): void;
 }
 
 /**
@@ -30,7 +37,7 @@ interface Waiter {
 export class TurnQueue {
   readonly #capacity: number;
   #active = 0;
-  #waiting: Waiter[] = [];
+  #waiting: TurnWaiter[] = [];
   #head = 0;
   #live = 0;
   #lastProgressAt = -Infinity;
@@ -46,8 +53,41 @@ export class TurnQueue {
   }
 
   /**
-   * Waits for a turn. `watchCancel(cancel)` must call `cancel` when the caller gives up and
-   * return a function that stops watching. 'silent' after `timeoutMs` without any progress.
+   * Takes a turn now (true: the caller holds it and must leave() once), or queues `waiter` (false:
+   * onTurn or onSilent follows, unless the caller withdraws it first).
+   */
+  enter(waiter: TurnWaiter): boolean {
+    if (this.#active < this.#capacity) {
+      this.#active++;
+      return true;
+    }
+    waiter.since = performance.now();
+    waiter.queued = true;
+    this.#waiting.push(waiter);
+    this.#live++;
+    this.#armWatchdog(waiter.since + waiter.timeoutMs);
+    return false;
+  }
+
+  /** Takes a queued waiter out of the queue (its caller gave up); nothing when it is not queued. */
+  withdraw(waiter: TurnWaiter): void {
+    if (!waiter.queued) return;
+    waiter.queued = false;
+    this.#live--;
+  }
+
+  /** Ends one turn taken through enter() or onTurn(); the next waiter gets it. */
+  leave(progress: boolean): void {
+    if (progress) this.#lastProgressAt = performance.now();
+    const next = this.#nextWaiter();
+    // Handing over keeps #active unchanged: this turn becomes the next waiter's.
+    if (next !== undefined) next.onTurn();
+    else this.#active--;
+  }
+
+  /**
+   * Waits for a turn, as a promise. `watchCancel(cancel)` must call `cancel` when the caller gives
+   * up and return a function that stops watching. 'silent' after `timeoutMs` without any progress.
    */
   take(timeoutMs: number, watchCancel: (cancel: () => void) => () => void): Promise<TurnOutcome> {
     if (this.#active < this.#capacity) {
@@ -56,25 +96,28 @@ export class TurnQueue {
     }
     return new Promise((resolve) => {
       let stopWatching = (): void => {};
-      const waiter: Waiter = {
-        since: performance.now(),
+      const waiter: TurnWaiter = {
+        since: 0,
         timeoutMs,
-        done: false,
-        settle: (outcome) => {
-          waiter.done = true;
-          this.#live--;
+        queued: false,
+        onTurn: () => {
           stopWatching();
-          resolve(outcome);
+          resolve({ granted: this.#endTurn() });
+        },
+        onSilent: () => {
+          stopWatching();
+          resolve('silent');
         },
       };
-      this.#waiting.push(waiter);
-      this.#live++;
+      this.enter(waiter);
       stopWatching = watchCancel(() => {
-        if (!waiter.done) waiter.settle('cancelled');
+        if (!waiter.queued) return;
+        this.withdraw(waiter);
+        stopWatching();
+        resolve('cancelled');
       });
-      // Cancelled while the watch was being set up: settle() ran before stopWatching was known.
-      if (waiter.done) stopWatching();
-      else this.#armWatchdog(waiter.since + timeoutMs);
+      // Cancelled while the watch was being set up: the cancel ran before stopWatching was known.
+      if (!waiter.queued) stopWatching();
     });
   }
 
@@ -84,19 +127,17 @@ export class TurnQueue {
     return (progress) => {
       if (ended) return;
       ended = true;
-      if (progress) this.#lastProgressAt = performance.now();
-      const next = this.#nextWaiter();
-      // Handing over keeps #active unchanged: this turn becomes the next waiter's.
-      if (next !== undefined) next.settle({ granted: this.#endTurn() });
-      else this.#active--;
+      this.leave(progress);
     };
   }
 
   /** The oldest waiter still waiting, taken off the queue; undefined when none. */
-  #nextWaiter(): Waiter | undefined {
+  #nextWaiter(): TurnWaiter | undefined {
     while (this.#head < this.#waiting.length) {
       const waiter = this.#waiting[this.#head++]!;
-      if (!waiter.done) {
+      if (waiter.queued) {
+        waiter.queued = false;
+        this.#live--;
         this.#compact();
         return waiter;
       }
@@ -132,10 +173,12 @@ export class TurnQueue {
     let nextDue = Infinity;
     for (let i = this.#head; i < this.#waiting.length; i++) {
       const waiter = this.#waiting[i]!;
-      if (waiter.done) continue;
+      if (!waiter.queued) continue;
       const due = Math.max(waiter.since, this.#lastProgressAt) + waiter.timeoutMs;
-      if (due <= now) waiter.settle('silent');
-      else nextDue = Math.min(nextDue, due);
+      if (due <= now) {
+        this.withdraw(waiter);
+        waiter.onSilent();
+      } else nextDue = Math.min(nextDue, due);
     }
     if (nextDue !== Infinity) this.#armWatchdog(nextDue);
   }

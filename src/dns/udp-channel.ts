@@ -8,25 +8,19 @@
 //
 // connect() makes the kernel drop datagrams from other sources and, on Linux, report an ICMP port
 // unreachable as ECONNREFUSED: the difference between "nothing listens" and "silence".
+//
+// One timer per channel watches its queries' retransmissions and time limits (issue 15: a timer,
+// a promise and several closures per query were most of the CPU of a 10,000-name run).
 
-import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
-import dnsPacket from 'dns-packet';
+import { performance } from 'node:perf_hooks';
+import { strikeAfterPendingIo } from '../abort.js';
 import type { QueryDeadline } from './query-deadline.js';
+import { encodeQuery } from './query-message.js';
+import { randomQueryId } from './query-id.js';
 import { socketFailure } from './socket-failure.js';
-import { acquireUdpSlot } from './udp-slots.js';
-import { formatDnsServer, type DnsServerAddress } from './server-address.js';
-import {
-  abortResult,
-  buildQuery,
-  decodeMessage,
-  echoesQuestion,
-  type DnsResponse,
-  type ExchangeResult,
-  type ExpectedQuestion,
-  type IgnoredCounts,
-  type QueryQuestion,
-} from './transport.js';
+import type { DnsServerAddress } from './server-address.js';
+import { decodeMessage, echoesQuestion, type DnsResponse, type ExchangeResult, type ExpectedQuestion, type IgnoredCounts } from './transport.js';
 
 /**
  * A UDP query with no answer yet is sent again (same id, same socket) after this long, then after
@@ -40,32 +34,39 @@ export const UDP_RETRANSMIT_MS = 500;
 /** Queries one socket carries over its life before new queries get a fresh socket (and source port). */
 export const QUERIES_PER_SOCKET = 64;
 
-export { UDP_IN_FLIGHT_PER_SERVER } from './udp-slots.js';
+/** A timer may fire this much early (libuv's clock counts whole milliseconds). */
+const TIMER_SLACK_MS = 1;
+
+/** A query as a channel carries it: the question it must see echoed, and its clock. */
+export interface ChannelQuery extends ExpectedQuestion {
+  readonly ignored: IgnoredCounts;
+  readonly deadline: QueryDeadline;
+  /** Its datagram, sent again on retransmission (set by the channel). */
+  payload: Buffer;
+  /** When it is sent again, and the gap after that (set by the channel). */
+  retransmitAt: number;
+  gap: number;
+  /** The matching answer came; the channel has let go of the query. */
+  answered(packet: DnsResponse): void;
+  /** The socket failed; the channel has let go of the query. */
+  failed(result: ExchangeResult): void;
+  /** It was sent again: its datagram or the answer is presumably lost. */
+  retransmitted(): void;
+}
 
 const countOf = (ignored: IgnoredCounts): number => ignored.wrongId + ignored.wrongQuestion + ignored.notDns;
 
-/** One query waiting on a channel. */
-interface PendingQuery {
-  expected: ExpectedQuestion;
-  ignored: IgnoredCounts;
-  settle: (result: ExchangeResult) => void;
-}
-
-/** A registered query: its wire bytes (sent again on retransmission) and how to end it early. */
-interface ChannelQuery {
-  payload: Buffer;
-  end: (result: ExchangeResult) => void;
-}
-
-class UdpChannel {
+export class UdpChannel {
   readonly #socket: dgram.Socket;
   readonly #server: string;
-  readonly #pending = new Map<number, PendingQuery>();
+  readonly #pending = new Map<number, ChannelQuery>();
   readonly #onClosed: (channel: UdpChannel) => void;
   #assigned = 0;
   #connected = false;
   #closed = false;
   #unsent: Buffer[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Infinity;
 
   constructor(target: DnsServerAddress, server: string, onClosed: (channel: UdpChannel) => void) {
     this.#server = server;
@@ -89,16 +90,28 @@ class UdpChannel {
     return this.#closed || this.#assigned >= QUERIES_PER_SOCKET;
   }
 
-  /** Adds a query under an id no other pending query of this channel has; `settle` is called exactly once. */
-  register(question: QueryQuestion, ignored: IgnoredCounts, settle: (result: ExchangeResult) => void): ChannelQuery {
-    let id = randomInt(0, 0x10000);
-    while (this.#pending.has(id)) id = randomInt(0, 0x10000);
+  /** Sends `query` under an id no other pending query of this channel has; its clock started at `now`. */
+  add(query: ChannelQuery, now: number): void {
+    let id = randomQueryId();
+    while (this.#pending.has(id)) id = randomQueryId();
+    query.id = id;
     this.#assigned++;
-    this.#pending.set(id, { expected: { id, ...question }, ignored, settle });
-    return { payload: dnsPacket.encode(buildQuery(question, id).packet), end: (result) => this.#settle(id, result) };
+    this.#pending.set(id, query);
+    query.payload = encodeQuery(query, id);
+    query.gap = UDP_RETRANSMIT_MS;
+    query.retransmitAt = now + UDP_RETRANSMIT_MS;
+    this.#send(query.payload);
+    this.#arm(Math.min(query.retransmitAt, query.deadline.dueAt), now);
   }
 
-  send(payload: Buffer): void {
+  /** Lets go of `query` (its deadline fired); the channel closes with its last query. */
+  remove(query: ChannelQuery): void {
+    if (this.#pending.get(query.id) !== query) return;
+    this.#pending.delete(query.id);
+    if (this.#pending.size === 0) this.#close();
+  }
+
+  #send(payload: Buffer): void {
     if (this.#closed) return;
     if (this.#connected) this.#transmit(payload);
     else this.#unsent.push(payload);
@@ -110,17 +123,59 @@ class UdpChannel {
    * is often the next query's send, not a receive.
    */
   #transmit(payload: Buffer): void {
-    this.#socket.send(payload, (error) => {
-      if (error) this.#fail(error as NodeJS.ErrnoException);
-    });
+    this.#socket.send(payload, this.#afterSend);
   }
 
-  #settle(id: number, result: ExchangeResult): void {
+  readonly #afterSend = (error: Error | null): void => {
+    if (error) this.#fail(error as NodeJS.ErrnoException);
+  };
+
+  /** Arms the channel's one timer for `at` unless it already fires earlier. */
+  #arm(at: number, now: number): void {
+    if (this.#closed || at >= this.#timerAt) return;
+    clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(this.#tick, Math.max(1, Math.ceil(at - now)));
+  }
+
+  /** Sends again what is due, strikes the queries whose time is up, and re-arms for the next. */
+  readonly #tick = (): void => {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    let expired: ChannelQuery[] | undefined;
+    for (const query of this.#pending.values()) {
+      const dueAt = query.deadline.dueAt;
+      if (dueAt <= now + TIMER_SLACK_MS) {
+        (expired ??= []).push(query);
+        continue;
+      }
+      if (query.retransmitAt <= now + TIMER_SLACK_MS) {
+        this.#send(query.payload);
+        query.gap *= 2;
+        query.retransmitAt = now + query.gap;
+        query.retransmitted();
+      }
+      next = Math.min(next, query.retransmitAt, dueAt);
+    }
+    // After pending I/O: an answer already in the socket must win over a timer that ran late.
+    if (expired !== undefined) {
+      const due = expired;
+      strikeAfterPendingIo(() => {
+        for (const query of due) if (this.#pending.get(query.id) === query) query.deadline.expire();
+      });
+    }
+    if (next !== Infinity) this.#arm(next, now);
+  };
+
+  /** Lets go of the query under `id` before telling it, so that the channel is closed when its last query ends. */
+  #take(id: number): ChannelQuery | undefined {
     const query = this.#pending.get(id);
-    if (query === undefined) return;
+    if (query === undefined) return undefined;
     this.#pending.delete(id);
     if (this.#pending.size === 0) this.#close();
-    query.settle(result);
+    return query;
   }
 
   /**
@@ -134,39 +189,55 @@ class UdpChannel {
     try {
       packet = decodeMessage(message);
     } catch {
-      this.#leastIgnored().forEach((q) => q.ignored.notDns++);
+      const least = this.#leastIgnored();
+      if (least !== undefined) least.ignored.notDns++;
       return;
     }
     const byId = this.#pending.get(packet.id ?? -1);
     if (!packet.flag_qr) {
-      (byId !== undefined ? [byId] : this.#leastIgnored()).forEach((q) => q.ignored.notDns++);
+      const blamed = byId ?? this.#leastIgnored();
+      if (blamed !== undefined) blamed.ignored.notDns++;
     } else if (byId !== undefined) {
-      if (echoesQuestion(packet, byId.expected)) this.#settle(byId.expected.id, { kind: 'answer', packet });
+      if (echoesQuestion(packet, byId)) this.#take(byId.id)?.answered(packet);
       else byId.ignored.wrongQuestion++;
     } else {
-      const asked = [...this.#pending.values()].find((q) => echoesQuestion(packet, q.expected));
-      (asked !== undefined ? [asked] : this.#leastIgnored()).forEach((q) => q.ignored.wrongId++);
+      let blamed: ChannelQuery | undefined;
+      for (const query of this.#pending.values()) {
+        if (echoesQuestion(packet, query)) {
+          blamed = query;
+          break;
+        }
+      }
+      blamed ??= this.#leastIgnored();
+      if (blamed !== undefined) blamed.ignored.wrongId++;
     }
   }
 
-  /** The pending query with the fewest ignored packets (the oldest on a tie), as a list of zero or one. */
-  #leastIgnored(): PendingQuery[] {
-    let least: PendingQuery | undefined;
+  /** The pending query with the fewest ignored packets (the oldest on a tie). */
+  #leastIgnored(): ChannelQuery | undefined {
+    let least: ChannelQuery | undefined;
     for (const query of this.#pending.values()) if (least === undefined || countOf(query.ignored) < countOf(least.ignored)) least = query;
-    return least === undefined ? [] : [least];
+    return least;
   }
 
-  /** A socket error ends every query on the channel: they all asked the same server the same way. */
+  /**
+   * A socket error ends every query on the channel: they all asked the same server the same way.
+   * The channel closes first, so that a query taking a freed slot asks on a fresh one.
+   */
   #fail(error: NodeJS.ErrnoException): void {
     const result = socketFailure(error, this.#server, 'UDP');
-    for (const id of [...this.#pending.keys()]) this.#settle(id, result);
+    const queries = [...this.#pending.values()];
+    this.#pending.clear();
     this.#close();
+    for (const query of queries) query.failed(result);
   }
 
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#unsent = [];
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#socket.removeAllListeners('message');
     try {
       this.#socket.close();
@@ -180,7 +251,8 @@ class UdpChannel {
 /** The channel new queries to a server ("ip:port") join, until it is full or closes. */
 const openChannels = new Map<string, UdpChannel>();
 
-function channelTo(target: DnsServerAddress, server: string): UdpChannel {
+/** The channel a new query to `server` joins. */
+export function channelTo(target: DnsServerAddress, server: string): UdpChannel {
   const current = openChannels.get(server);
   if (current !== undefined && !current.full) return current;
   const channel = new UdpChannel(target, server, (closed) => {
@@ -190,51 +262,4 @@ function channelTo(target: DnsServerAddress, server: string): UdpChannel {
   return channel;
 }
 
-/** Asks `question` over UDP (again while unanswered) and waits for the matching answer. Never rejects. */
-export function exchangeUdp(
-  target: DnsServerAddress,
-  question: QueryQuestion,
-  deadline: QueryDeadline,
-  timeoutMs: number,
-  ignored: IgnoredCounts,
-): Promise<ExchangeResult> {
-  const server = formatDnsServer(target);
-  return acquireUdpSlot(server, deadline, timeoutMs).then(async (release) => {
-    if (release === undefined) return abortResult(deadline, server, 'UDP');
-    const result = await askOnChannel(target, server, question, deadline, ignored);
-    release(result.kind === 'answer');
-    return result;
-  });
-}
-
-function askOnChannel(
-  target: DnsServerAddress,
-  server: string,
-  question: QueryQuestion,
-  deadline: QueryDeadline,
-  ignored: IgnoredCounts,
-): Promise<ExchangeResult> {
-  return new Promise((resolve) => {
-    if (deadline.aborted) return resolve(abortResult(deadline, server, 'UDP'));
-    // The query's clock starts now, with its first datagram, not when it joined the queue.
-    deadline.start();
-    const channel = channelTo(target, server);
-    let retransmit: NodeJS.Timeout | undefined;
-    let detach = (): void => {};
-    const query = channel.register(question, ignored, (result) => {
-      clearTimeout(retransmit);
-      detach();
-      resolve(result);
-    });
-    detach = deadline.onFire(() => query.end(abortResult(deadline, server, 'UDP')));
-    let gap = UDP_RETRANSMIT_MS;
-    const transmit = (): void => {
-      channel.send(query.payload);
-      retransmit = setTimeout(() => {
-        gap *= 2;
-        transmit();
-      }, gap);
-    };
-    transmit();
-  });
-}
+export { UDP_IN_FLIGHT_PER_SERVER } from './udp-slots.js';

@@ -1,12 +1,11 @@
 // How many UDP queries may be in flight to one DNS server, and what a query waiting for its turn
 // may conclude. Waiting is not silence: a query's own clock starts when it is sent (QueryDeadline
-// .start), so a burst bigger than the cap does not turn its tail into false dns_timeout verdicts
-// (issue 11: 16 of 1,000 names from a server that answered everything). Only two things end a
-// wait early: the run deadline (the caller's abort, reported as `deadline`), and a server that
-// answered nothing at all for a whole timeout while the query waited: that server is silent, and
-// waiting longer would only turn a true dns_timeout into a run that ends at its deadline.
+// .startWatched), so a burst bigger than the cap does not turn its tail into false dns_timeout
+// verdicts (issue 11: 16 of 1,000 names from a server that answered everything). Only two things
+// end a wait early: the run deadline (the caller's abort, reported as `deadline`), and a server
+// that answered nothing at all for a whole timeout while the query waited: that server is silent,
+// and waiting longer would only turn a true dns_timeout into a run that ends at its deadline.
 
-import type { QueryDeadline } from './query-deadline.js';
 import { TurnQueue } from './turn-queue.js';
 
 /**
@@ -20,33 +19,20 @@ import { TurnQueue } from './turn-queue.js';
  */
 export const UDP_IN_FLIGHT_PER_SERVER = 100;
 
-/** Gives the slot back; `answered` says whether the server answered the query that held it. */
-export type ReleaseSlot = (answered: boolean) => void;
-
 /** The turns to each server ("ip:port"), forgotten when idle. */
-const queues = new Map<string, TurnQueue>();
+const windows = new Map<string, TurnQueue>();
 
-/**
- * Waits for a free UDP slot to `server`; resolves with the release function (call it exactly
- * once), or with undefined when `deadline` fired first: the caller's abort, or expire() because
- * the server answered nothing for `timeoutMs` while this query waited.
- */
-export async function acquireUdpSlot(server: string, deadline: QueryDeadline, timeoutMs: number): Promise<ReleaseSlot | undefined> {
-  if (deadline.aborted) return undefined;
-  let queue = queues.get(server);
-  if (queue === undefined) {
-    queue = new TurnQueue(UDP_IN_FLIGHT_PER_SERVER);
-    queues.set(server, queue);
+/** The turns to `server`. */
+export function udpSlotsTo(server: string): TurnQueue {
+  let slots = windows.get(server);
+  if (slots === undefined) {
+    slots = new TurnQueue(UDP_IN_FLIGHT_PER_SERVER);
+    windows.set(server, slots);
   }
-  const owner = queue;
-  const outcome = await owner.take(timeoutMs, (cancel) => deadline.onFire(cancel));
-  if (outcome === 'silent') deadline.expire();
-  if (typeof outcome !== 'object') {
-    if (owner.idle && queues.get(server) === owner) queues.delete(server);
-    return undefined;
-  }
-  return (answered) => {
-    outcome.granted(answered);
-    if (owner.idle && queues.get(server) === owner) queues.delete(server);
-  };
+  return slots;
+}
+
+/** Forgets the turns to `server` when no query holds or awaits one. */
+export function forgetIfIdle(server: string, slots: TurnQueue): void {
+  if (slots.idle && windows.get(server) === slots) windows.delete(server);
 }

@@ -1,11 +1,15 @@
 // Direct DNS queries to one server, bypassing the system resolver: the "direct view". This is
 // how amlprobe sees what a given DNS server (custom DNS, Azure DNS 168.63.129.16, a forwarder)
 // really answers, rcode and CNAME chain included, which getaddrinfo hides.
+//
+// Inside, a query reports through a callback and the promise is made once at the top: a run of
+// 10,000 names keeps 20,000 queries in flight at once, and the async frames and promises of each
+// step were most of the memory a query held while it waited for its turn (issue 15).
 
 import { performance } from 'node:perf_hooks';
 import { QueryDeadline } from './query-deadline.js';
 import { exchangeTcp, type ExchangeResult, type IgnoredCounts } from './transport.js';
-import { exchangeUdp } from './udp-channel.js';
+import { exchangeUdp } from './udp-exchange.js';
 import { formatDnsServer, parseDnsServer, type DnsServerAddress } from './server-address.js';
 import { summarizeDirect } from './direct-answer.js';
 import type { DirectAnswer } from '../model/evidence.js';
@@ -14,72 +18,144 @@ import { describeIgnored, silenceMessage, type WireFailure, type WireOutcome, ty
 /** TCP failures before the connection, after a truncated UDP answer: the TCP path is closed, not the server broken. */
 const TCP_BLOCKED: ReadonlySet<WireFailure> = new Set<WireFailure>(['timeout', 'unreachable', 'error', 'no_route']);
 
+/** One question to one server, from its first datagram to its outcome. */
+class WireQuery {
+  readonly #started = performance.now();
+  readonly #ignored: IgnoredCounts = { wrongId: 0, wrongQuestion: 0, notDns: 0 };
+  readonly #target: DnsServerAddress;
+  readonly #name: string;
+  readonly #type: WireQueryType;
+  readonly #timeoutMs: number;
+  readonly #deadline: QueryDeadline;
+  readonly #done: (outcome: WireOutcome) => void;
+
+  constructor(target: DnsServerAddress, name: string, type: WireQueryType, timeoutMs: number, signal: AbortSignal, done: (outcome: WireOutcome) => void) {
+    this.#target = target;
+    this.#name = name;
+    this.#type = type;
+    this.#timeoutMs = timeoutMs;
+    this.#done = done;
+    this.#deadline = new QueryDeadline(timeoutMs, signal);
+    exchangeUdp(target, { name, type }, this.#deadline, timeoutMs, this.#ignored, (result) => this.#afterUdp(result));
+  }
+
+  #elapsed(): number {
+    return Math.round(performance.now() - this.#started);
+  }
+
+  #afterUdp(result: ExchangeResult): void {
+    if (result.kind === 'answer' && result.packet.flag_tc) {
+      // RFC 7766: a truncated UDP answer must be retried over TCP to get the full answer.
+      exchangeTcp(this.#target, { name: this.#name, type: this.#type }, this.#deadline, this.#ignored).then(
+        (tcp) => this.#end(tcp, 'tcp'),
+        (error: unknown) => this.#end({ kind: 'fail', failure: 'error', message: error instanceof Error ? error.message : String(error) }, 'tcp'),
+      );
+    } else this.#end(result, 'udp');
+  }
+
+  #end(result: ExchangeResult, transport: 'udp' | 'tcp'): void {
+    this.#deadline.dispose();
+    const ignored = this.#ignored;
+    const timeoutMs = this.#timeoutMs;
+    const type = this.#type;
+    const label = formatDnsServer(this.#target);
+    if (result.kind === 'answer') {
+      this.#done({ ok: true, server: label, type, transport, rcode: result.packet.rcode, packet: result.packet, ignored, ms: this.#elapsed() });
+      return;
+    }
+    let failure: WireFailure = result.failure;
+    let message = result.message;
+    if (transport === 'tcp' && result.beforeConnect === true && TCP_BLOCKED.has(result.failure)) {
+      // The server answered over UDP, so it is there: what failed is the way to its TCP port.
+      failure = 'tcp_blocked';
+      const what = result.failure === 'timeout' ? `no TCP connection within ${timeoutMs} ms` : result.message;
+      message = `${label} truncated its UDP answer to the ${type} query and the retry over TCP got no answer (${what}): TCP port ${this.#target.port} to the DNS server is blocked`;
+    } else if (result.failure === 'timeout') {
+      // Silence after junk is not silence: the peer is there but does not speak DNS.
+      failure = ignored.notDns > 0 ? 'invalid' : 'timeout';
+      message = silenceMessage(label, transport, timeoutMs, ignored);
+    } else if (result.failure === 'aborted') {
+      const via = transport === 'tcp' ? ' over TCP' : '';
+      message = `query to ${label}${via} aborted after ${this.#elapsed()} ms${describeIgnored(ignored)}`;
+    }
+    this.#done({ ok: false, server: label, type, transport, failure, message, ignored, ms: this.#elapsed(), timeoutMs });
+  }
+}
+
 /**
- * Asks one server one question over UDP, retrying over TCP when the answer is truncated (TC bit).
- * `timeoutMs` bounds both transports together; `signal` aborts early. Never rejects.
+ * Asks one server one question over UDP, retrying over TCP when the answer is truncated (TC bit),
+ * and calls `done` once with the outcome; never throws. `timeoutMs` bounds both transports
+ * together; `signal` aborts early.
  */
-export async function queryServer(
+export function askServer(
   server: string | DnsServerAddress,
   name: string,
   type: WireQueryType,
   timeoutMs: number,
   signal: AbortSignal,
-): Promise<WireOutcome> {
-  const started = performance.now();
-  const ignored: IgnoredCounts = { wrongId: 0, wrongQuestion: 0, notDns: 0 };
-  const elapsed = (): number => Math.round(performance.now() - started);
+  done: (outcome: WireOutcome) => void,
+): void {
   let target: DnsServerAddress;
   try {
     // The run's servers come parsed (src/dns/parsed-settings.ts); text is a pre-flight's or a test's.
     target = typeof server === 'string' ? parseDnsServer(server) : server;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, server: server as string, type, transport: 'udp', failure: 'error', message, ignored, ms: elapsed(), timeoutMs };
+    const ignored: IgnoredCounts = { wrongId: 0, wrongQuestion: 0, notDns: 0 };
+    done({ ok: false, server: server as string, type, transport: 'udp', failure: 'error', message, ignored, ms: 0, timeoutMs });
+    return;
   }
-  const label = formatDnsServer(target);
-  const deadline = new QueryDeadline(timeoutMs, signal);
-  let transport: 'udp' | 'tcp' = 'udp';
-  let result: ExchangeResult;
-  try {
-    result = await exchangeUdp(target, { name, type }, deadline, timeoutMs, ignored);
-    if (result.kind === 'answer' && result.packet.flag_tc) {
-      // RFC 7766: a truncated UDP answer must be retried over TCP to get the full answer.
-      transport = 'tcp';
-      result = await exchangeTcp(target, { name, type }, deadline, ignored);
-    }
-  } finally {
-    deadline.dispose();
-  }
-  if (result.kind === 'answer') {
-    return { ok: true, server: label, type, transport, rcode: result.packet.rcode, packet: result.packet, ignored, ms: elapsed() };
-  }
-  let failure: WireFailure = result.failure;
-  let message = result.message;
-  if (transport === 'tcp' && result.beforeConnect === true && TCP_BLOCKED.has(result.failure)) {
-    // The server answered over UDP, so it is there: what failed is the way to its TCP port.
-    failure = 'tcp_blocked';
-    const what = result.failure === 'timeout' ? `no TCP connection within ${timeoutMs} ms` : result.message;
-    message = `${label} truncated its UDP answer to the ${type} query and the retry over TCP got no answer (${what}): TCP port ${target.port} to the DNS server is blocked`;
-  } else if (result.failure === 'timeout') {
-    // Silence after junk is not silence: the peer is there but does not speak DNS.
-    failure = ignored.notDns > 0 ? 'invalid' : 'timeout';
-    message = silenceMessage(label, transport, timeoutMs, ignored);
-  } else if (result.failure === 'aborted') {
-    const via = transport === 'tcp' ? ' over TCP' : '';
-    message = `query to ${label}${via} aborted after ${elapsed()} ms${describeIgnored(ignored)}`;
-  }
-  return { ok: false, server: label, type, transport, failure, message, ignored, ms: elapsed(), timeoutMs };
+  new WireQuery(target, name, type, timeoutMs, signal, done);
+}
+
+/** askServer as a promise. Never rejects. */
+export function queryServer(
+  server: string | DnsServerAddress,
+  name: string,
+  type: WireQueryType,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<WireOutcome> {
+  return new Promise((resolve) => askServer(server, name, type, timeoutMs, signal, resolve));
 }
 
 /**
  * Asks one server for A and AAAA in parallel, follows the CNAME chain in the answers and sums the
- * two up as one DirectAnswer (see summarizeDirect for how disagreeing answers combine). Never rejects.
+ * two up as one DirectAnswer (see summarizeDirect for how disagreeing answers combine); calls
+ * `done` once (`failed` instead on an amlprobe bug), never throws.
  */
-export async function queryDirect(server: string | DnsServerAddress, name: string, timeoutMs: number, signal: AbortSignal): Promise<DirectAnswer> {
+export function askDirect(
+  server: string | DnsServerAddress,
+  name: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+  done: (answer: DirectAnswer) => void,
+  failed: (error: unknown) => void,
+): void {
   const started = performance.now();
-  const [a, aaaa] = await Promise.all([
-    queryServer(server, name, 'A', timeoutMs, signal),
-    queryServer(server, name, 'AAAA', timeoutMs, signal),
-  ]);
-  return summarizeDirect(name, a, aaaa, Math.round(performance.now() - started));
+  let a: WireOutcome | undefined;
+  let aaaa: WireOutcome | undefined;
+  const both = (): void => {
+    if (a === undefined || aaaa === undefined) return;
+    let answer: DirectAnswer;
+    try {
+      answer = summarizeDirect(name, a, aaaa, Math.round(performance.now() - started));
+    } catch (error) {
+      return failed(error);
+    }
+    done(answer);
+  };
+  askServer(server, name, 'A', timeoutMs, signal, (outcome) => {
+    a = outcome;
+    both();
+  });
+  askServer(server, name, 'AAAA', timeoutMs, signal, (outcome) => {
+    aaaa = outcome;
+    both();
+  });
+}
+
+/** askDirect as a promise. */
+export function queryDirect(server: string | DnsServerAddress, name: string, timeoutMs: number, signal: AbortSignal): Promise<DirectAnswer> {
+  return new Promise((resolve, reject) => askDirect(server, name, timeoutMs, signal, resolve, reject));
 }

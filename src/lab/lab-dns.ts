@@ -26,12 +26,13 @@ const TTL_CNAME = 300;
 const TTL_A = 10;
 
 /** The rcode and answer records for one question, CNAMEs followed. */
-function lookup(records: ReadonlyMap<string, LabRecord>, name: string, type: string): { rcode: number; answers: Answer[] } {
+function lookup(records: ReadonlyMap<string, LabRecord>, name: string, type: string): { rcode: number; answers: Answer[]; truncated?: boolean } {
   const answers: Answer[] = [];
   let current = name.toLowerCase().replace(/\.$/, '');
   for (let hop = 0; hop < MAX_CHAIN; hop += 1) {
     const record = records.get(current);
     if (record === undefined || record.kind === 'nxdomain') return { rcode: NXDOMAIN, answers };
+    if (record.kind === 'truncated') return { rcode: NOERROR, answers, truncated: true };
     if (record.kind === 'cname') {
       answers.push({ type: 'CNAME', name: current, ttl: TTL_CNAME, data: record.target });
       current = record.target;
@@ -57,8 +58,9 @@ function respond(records: ReadonlyMap<string, LabRecord>, raw: Buffer): Buffer |
   const flags = dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE;
   if (question === undefined) return dnsPacket.encode({ type: 'response', id: query.id ?? 0, flags: flags | FORMERR, questions: [] });
   // The root (a resolver health check) exists and has nothing to say.
-  const { rcode, answers } = question.name === '' || question.name === '.' ? { rcode: NOERROR, answers: [] } : lookup(records, question.name, question.type);
-  return dnsPacket.encode({ type: 'response', id: query.id ?? 0, flags: flags | rcode, questions: [question], answers });
+  const { rcode, answers, truncated } = question.name === '' || question.name === '.' ? { rcode: NOERROR, answers: [] } : lookup(records, question.name, question.type);
+  const tc = truncated === true ? dnsPacket.TRUNCATED_RESPONSE : 0;
+  return dnsPacket.encode({ type: 'response', id: query.id ?? 0, flags: flags | tc | rcode, questions: [question], answers });
 }
 
 /** Binds UDP on an ephemeral loopback port and TCP on the same port, retrying if TCP's is taken. */
@@ -89,10 +91,15 @@ async function bindBoth(host: string): Promise<{ udp: dgram.Socket; tcp: net.Ser
   }
 }
 
-/** Starts the lab's DNS server on 127.0.0.1, answering from `records`. */
+/**
+ * Starts the lab's DNS server on 127.0.0.1, answering from `records`. With a truncated record
+ * planted its TCP side is closed once the port is found (the 'dns-tcp-blocked' fault): the retry
+ * over TCP is refused, as a firewall that allows only UDP 53 would answer it.
+ */
 export async function startLabDns(records: ReadonlyMap<string, LabRecord>): Promise<LabDnsServer> {
   const host = '127.0.0.1';
   const { udp, tcp } = await bindBoth(host);
+  if ([...records.values()].some((r) => r.kind === 'truncated')) tcp.close();
   const sockets = new Set<net.Socket>();
   // A client that vanished before its answer (ICMP unreachable back to us) must not crash the lab.
   udp.on('error', () => undefined);

@@ -13,6 +13,11 @@ export type FaultEffect =
   | 'dns-public-answer'
   /** The CNAME into the privatelink zone leads to a name without a record: NXDOMAIN. */
   | 'dns-missing-record'
+  /**
+   * The DNS server answers the name over UDP truncated (TC), and TCP 53 to it is closed: the
+   * retry over TCP that RFC 7766 asks for is refused.
+   */
+  | 'dns-tcp-blocked'
   /** A peer that accepts the TCP connection and then never says a word. */
   | 'silent-peer'
   /** Nothing listens: the connection is refused (RST). */
@@ -54,8 +59,8 @@ export type FaultEffect =
   | 'exfiltration-open';
 
 /** True for the effects planted in DNS rather than behind an address. */
-export function isDnsEffect(effect: FaultEffect): effect is 'dns-public-answer' | 'dns-missing-record' {
-  return effect === 'dns-public-answer' || effect === 'dns-missing-record';
+export function isDnsEffect(effect: FaultEffect): effect is 'dns-public-answer' | 'dns-missing-record' | 'dns-tcp-blocked' {
+  return effect === 'dns-public-answer' || effect === 'dns-missing-record' || effect === 'dns-tcp-blocked';
 }
 
 /** One planted fault. Its texts may use {host}, {port}, {zone}, {publicZone}, {serviceTag} and {proxy}. */
@@ -115,6 +120,22 @@ export const LAB_FAULTS: readonly LabFault[] = [
     fix:
       'In Azure: link {zone} to the VNet the clients use (Private DNS zone > Virtual network links); ' +
       'with a custom DNS server, forward {publicZone} to 168.63.129.16.',
+  },
+  {
+    id: 'dns-tcp-blocked',
+    title: 'DNS over TCP blocked',
+    simulates:
+      'The custom DNS server answers {host} with more than fits in one UDP datagram and sets the truncation flag; the retry over TCP 53 ' +
+      'that every client makes then is refused, because the NSG or firewall between the VNet and the DNS server allows only UDP 53.',
+    row: 'regional-api',
+    effect: 'dns-tcp-blocked',
+    expected: 'dns_tcp_blocked',
+    fix:
+      'In Azure: allow TCP 53 as well as UDP 53 from the VNet to the custom DNS servers (NSG rules, Azure Firewall network rules, the DNS ' +
+      "server's own firewall); large answers (long CNAME chains, many records) always come over TCP.",
+    caveat:
+      'The lab truncates this one answer on purpose and closes its TCP 53 (refused); a real firewall usually drops TCP 53 instead, which ' +
+      'amlprobe reports the same way after one timeout.',
   },
   {
     id: 'dropped',

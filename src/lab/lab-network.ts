@@ -34,8 +34,11 @@ export type LabBehaviour =
   /** The Contoso egress proxy (lab-proxy.ts): CONNECT tunnels for its allow list, 403 for the rest. */
   | 'forward-proxy';
 
-/** One answer of the lab's DNS. AAAA queries get no records (NODATA): the lab is IPv4 only. */
-export type LabRecord = { kind: 'cname'; target: string } | { kind: 'a'; address: string } | { kind: 'nxdomain' };
+/**
+ * One answer of the lab's DNS. AAAA queries get no records (NODATA): the lab is IPv4 only.
+ * 'truncated': an empty answer with the TC flag over UDP, for any type (the lab's TCP 53 is closed then).
+ */
+export type LabRecord = { kind: 'cname'; target: string } | { kind: 'a'; address: string } | { kind: 'nxdomain' } | { kind: 'truncated' };
 
 /** One (transport, address, port) the plan dials, and what listens there. */
 export interface LabDial {
@@ -135,7 +138,7 @@ function healthyBehaviour(protocol: Protocol): LabBehaviour {
 }
 
 /** What listens behind a row that a connection fault breaks. */
-const FAULT_BEHAVIOUR: Record<Exclude<FaultEffect, 'dns-public-answer' | 'dns-missing-record' | 'proxy-denied' | 'exfiltration-open' | 'proxy-private-name'>, LabBehaviour> = {
+const FAULT_BEHAVIOUR: Record<Exclude<FaultEffect, 'dns-public-answer' | 'dns-missing-record' | 'dns-tcp-blocked' | 'proxy-denied' | 'exfiltration-open' | 'proxy-private-name'>, LabBehaviour> = {
   'silent-peer': 'silent-peer',
   'tcp-refused': 'tcp-refused',
   'udp-closed': 'udp-closed',
@@ -183,6 +186,10 @@ export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly
     const address = isPrivate ? nextPrivate() : nextPublic();
     addressOf.set(e.host, address);
     const fault = hostFault.get(e.host);
+    if (fault?.effect === 'dns-tcp-blocked') {
+      records.set(e.host, { kind: 'truncated' });
+      continue;
+    }
     // The name that finally holds the A record: the privatelink name when there is a zone.
     let finalName = e.host;
     if (zone !== undefined) {

@@ -70,7 +70,9 @@ export function observed(result: EndpointResult): string {
         const via = chainEnd === undefined ? '' : at >= 0 ? ` through its CNAME into ${chainEnd.slice(at)}` : ` via ${chainEnd}`;
         return `${subject} resolved to ${data.addresses.map((a) => `${a.address}${a.private ? '' : ' (public)'}`).join(', ')}${via}`;
       }
-      const rcode = data.direct?.[0]?.rcode ?? check.reason;
+      const rcode = data.direct?.[0]?.rcode;
+      // No answer at all (a timeout, a blocked retry over TCP): the layer's message says what happened.
+      if (rcode === undefined || rcode === null) return `${subject}: ${check.message}`;
       return chainEnd === undefined ? `${subject}: ${data.name} answered ${rcode}` : `${subject} is a CNAME to ${chainEnd}, which answered ${rcode}`;
     }
     case 'tcp':

@@ -87,7 +87,8 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
     const mode = options.mode ?? 'normal';
     readHead(client, (head) => {
       const [requestLine = '', ...headerLines] = head.split('\r\n');
-      const target = /^CONNECT (\S+) HTTP\/1\.1$/.exec(requestLine)?.[1];
+      // HTTP/1.0 too, as squid and tinyproxy take it: openssl s_client -proxy sends CONNECT ... HTTP/1.0.
+      const target = /^CONNECT (\S+) HTTP\/1\.[01]$/.exec(requestLine)?.[1];
       const authorization = headerLines.find((l) => /^proxy-authorization:/i.test(l))?.replace(/^[^:]*:\s*/, '');
       requests.push(authorization === undefined ? { target: target ?? requestLine } : { target: target ?? requestLine, authorization });
       if (mode === 'silent') return;
