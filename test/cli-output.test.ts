@@ -130,7 +130,7 @@ describe('cli output', { concurrency: 4 }, () => {
     assert.match(rowOf(warnId ?? ''), /^!\s+\S+\s+✓ 127\.0\.0\.1.*\s+! no reply/);
     // A failed row explains itself on the next line.
     assert.match(text, /tcp: connection refused/);
-    assert.match(text, /^3 endpoints: 1 pass, 1 fail \(1 required\), 1 warn, 0 skip in \d+ ms$/m);
+    assert.match(text, /^3 endpoints: 1 pass, 1 fail \(1 required\), 1 warn, 0 skip in (\d+ ms|\d+\.\d s)$/m);
   });
 
   it('--format is case-insensitive: JSON is json', async () => {

@@ -75,6 +75,25 @@ describe('engine', () => {
     assert.ok(outcome.durationMs < 300 + 1_000, `took ${outcome.durationMs} ms for a 300 ms deadline`);
   });
 
+  it('endpoints the deadline kept from starting share their layer results, one list each (issue 15: tens of thousands at 50,000)', async () => {
+    const endpoints = Array.from({ length: 12 }, (_, i) => endpoint(silent.port, { id: `queued-${i}`, protocol: i < 2 || i % 2 === 0 ? 'tls' : 'tcp' }));
+    // Concurrency 2: the first two stall until the deadline, the other ten never start.
+    const outcome = await runEndpoints(endpoints, settings({ timeoutMs: 5_000, deadlineMs: 200, concurrency: 2 }));
+    const queued = outcome.results.slice(2);
+    assert.equal(queued.length, 10);
+    for (const result of queued) {
+      assert.equal(result.reason, 'deadline');
+      assert.equal(result.checks[0]?.message, 'not started before the 200 ms run deadline');
+    }
+    const [tlsA, tcpA, tlsB, tcpB] = queued;
+    assert.ok(tlsA && tlsB && tcpA && tcpB);
+    assert.deepEqual(tlsA.checks.map((c) => [c.layer, c.status]), [['dns', 'fail'], ['tcp', 'skip'], ['tls', 'skip']]);
+    assert.deepEqual(tcpA.checks.map((c) => [c.layer, c.status]), [['dns', 'fail'], ['tcp', 'skip']]);
+    tlsA.checks.forEach((check, i) => assert.equal(check, tlsB.checks[i], `tls layer ${i} shared`));
+    tcpA.checks.forEach((check, i) => assert.equal(check, tcpB.checks[i], `tcp layer ${i} shared`));
+    assert.notEqual(tlsA.checks, tlsB.checks);
+  });
+
   it('turns invalid input that slipped past validation into a typed result, never a throw', async () => {
     const bad = endpoint(70_000, { id: 'port-out-of-range', protocol: 'tcp' });
     const outcome = await runEndpoints([bad], settings());

@@ -20,12 +20,15 @@ export interface LazyCheck extends Check {
  */
 function lazyCheck(load: () => Promise<Check>): LazyCheck {
   let loading: Promise<Check> | undefined;
+  let own: Check | undefined;
   const prefetch = (): Promise<Check> =>
     (loading ??= load().then((loaded) => {
+      own = loaded;
       lazy.loaded = true;
       return loaded;
     }));
-  const check: Check = async (endpoint, state, ctx) => (await prefetch())(endpoint, state, ctx);
+  // Once loaded, the check itself: no async wrapper and no extra turn per layer of every endpoint.
+  const check: Check = (endpoint, state, ctx) => (own !== undefined ? own(endpoint, state, ctx) : prefetch().then((loaded) => loaded(endpoint, state, ctx)));
   const lazy: LazyCheck = Object.assign(check, { prefetch, loaded: false });
   return lazy;
 }

@@ -85,19 +85,31 @@ export async function probeEndpoint(endpoint: Endpoint, env: PipelineEnv): Promi
   );
 }
 
-/** The result of an endpoint that the deadline kept from starting. */
-export function notStartedResult(endpoint: Endpoint, deadlineMs: number): EndpointResult {
-  const [first, ...rest] = layersOf(endpoint.protocol);
-  const layer = first ?? 'dns';
-  const missed: LayerResult = {
-    layer,
-    status: 'fail',
-    reason: 'deadline',
-    ms: 0,
-    message: `not started before the ${deadlineMs} ms run deadline`,
-    detail: 'Raise --deadline, or --concurrency so that more endpoints run at once.',
+/**
+ * Results for the endpoints that the deadline kept from starting: at 50,000 endpoints tens of
+ * thousands of them, built after the deadline has struck (issue 15). Their layer results are the
+ * same for every endpoint of a protocol, so they are made once per protocol and shared; each
+ * result keeps its own list of them.
+ */
+export function notStartedResults(deadlineMs: number): (endpoint: Endpoint) => EndpointResult {
+  const layersByProtocol = new Map<Endpoint['protocol'], readonly LayerResult[]>();
+  return (endpoint) => {
+    let layers = layersByProtocol.get(endpoint.protocol);
+    if (layers === undefined) {
+      const [first, ...rest] = layersOf(endpoint.protocol);
+      const missed: LayerResult = {
+        layer: first ?? 'dns',
+        status: 'fail',
+        reason: 'deadline',
+        ms: 0,
+        message: `not started before the ${deadlineMs} ms run deadline`,
+        detail: 'Raise --deadline, or --concurrency so that more endpoints run at once.',
+      };
+      layers = [missed, ...rest.map((l) => skippedLayer(l, 'run deadline'))];
+      layersByProtocol.set(endpoint.protocol, layers);
+    }
+    return toEndpointResult(endpoint, null, [...layers]);
   };
-  return toEndpointResult(endpoint, null, [missed, ...rest.map((l) => skippedLayer(l, 'run deadline'))]);
 }
 
 /** Which addresses the connection layers use: the first, or all of them with --all-addresses. */
@@ -210,7 +222,7 @@ export async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeSta
     const result = asLocalLimit(await settled);
     // The engine's clock, not the check's: every layer is timed the same way. Cleaned here, where a
     // check's evidence enters the run: nothing after this point sees raw text from a peer.
-    return cleanLayerResult({ ...result, ms: Math.round(performance.now() - started) });
+    return cleanLayerResult(result, Math.round(performance.now() - started));
   } finally {
     clearTimeout(grace);
     dispose();

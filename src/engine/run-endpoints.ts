@@ -8,7 +8,7 @@ import type { SecureContext } from 'node:tls';
 import { DeadlineError, sleep } from '../abort.js';
 import { withParsedSettings } from '../dns/parsed-settings.js';
 import { prefetchChecks } from './check-loading.js';
-import { notStartedResult, probeEndpoint } from './pipeline.js';
+import { notStartedResults, probeEndpoint } from './pipeline.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { NameResolution } from '../model/evidence.js';
 import type { EndpointResult } from '../model/result.js';
@@ -154,7 +154,8 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
     limit.clearQueue();
   }
   const deadlineHit = run.signal.aborted;
-  const results = endpoints.flatMap((endpoint, index) => perEndpoint[index] ?? [notStartedResult(endpoint, settings.deadlineMs)]);
+  const notStarted = notStartedResults(settings.deadlineMs);
+  const results = endpoints.flatMap((endpoint, index) => perEndpoint[index] ?? [notStarted(endpoint)]);
   return { results, deadlineHit, durationMs: Math.round(performance.now() - started) };
 }
 

@@ -11,16 +11,13 @@ export const LAB_PROXY_AGENT = 'squid/6.6';
 /** Largest request head the proxy reads before it gives up on a client. */
 const HEAD_LIMIT = 8 * 1024;
 
-/** The 403 answer to a CONNECT the allow list does not cover, with a squid-like page. */
-export function deniedAnswer(target: string): string {
-  const body =
-    '<html><head><title>Contoso egress proxy: access denied</title></head><body>' +
-    `<h1>Access Denied</h1><p>CONNECT to ${escapeHtml(target)} is not allowed by the Contoso egress policy.</p>` +
-    '<p>Ask the network team to add the FQDN to the proxy allow list.</p></body></html>';
+/** An answer with a squid-like page: its status, its X-Squid-Error code (the side it blames) and the page. */
+function squidPage(statusLine: string, squidError: string, title: string, bodyHtml: string): string {
+  const body = `<html><head><title>Contoso egress proxy: ${title}</title></head><body>${bodyHtml}</body></html>`;
   return [
-    'HTTP/1.1 403 Forbidden',
+    `HTTP/1.1 ${statusLine}`,
     `Proxy-Agent: ${LAB_PROXY_AGENT}`,
-    'X-Squid-Error: ERR_ACCESS_DENIED 0',
+    `X-Squid-Error: ${squidError}`,
     'Content-Type: text/html; charset=utf-8',
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Connection: close',
@@ -29,8 +26,11 @@ export function deniedAnswer(target: string): string {
   ].join('\r\n');
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** The 403 answer to a CONNECT the allow list does not cover, with a squid-like page. */
+export function deniedAnswer(target: string): string {
+  return squidPage('403 Forbidden', 'ERR_ACCESS_DENIED 0', 'access denied',
+    `<h1>Access Denied</h1><p>CONNECT to ${escapeHtml(target)} is not allowed by the Contoso egress policy.</p>` +
+      '<p>Ask the network team to add the FQDN to the proxy allow list.</p>');
 }
 
 /**
@@ -38,19 +38,12 @@ function escapeHtml(text: string): string {
  * with the errno (111, connection refused), the code amlprobe reads to blame the target side.
  */
 export function connectFailedAnswer(target: string): string {
-  const body =
-    '<html><head><title>Contoso egress proxy: connection failed</title></head><body>' +
-    `<h1>Connection to ${escapeHtml(target)} failed</h1><p>The system returned: (111) Connection refused</p></body></html>`;
-  return [
-    'HTTP/1.1 503 Service Unavailable',
-    `Proxy-Agent: ${LAB_PROXY_AGENT}`,
-    'X-Squid-Error: ERR_CONNECT_FAIL 111',
-    'Content-Type: text/html; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Connection: close',
-    '',
-    body,
-  ].join('\r\n');
+  return squidPage('503 Service Unavailable', 'ERR_CONNECT_FAIL 111', 'connection failed',
+    `<h1>Connection to ${escapeHtml(target)} failed</h1><p>The system returned: (111) Connection refused</p>`);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A short answer without a page (400, 405). */

@@ -67,10 +67,7 @@ export function checkOutputPath(path: string | undefined): void {
  */
 export async function writeOutput(text: string | Iterable<string>, path: string | undefined): Promise<void> {
   const pieces = withFinalNewline(typeof text === 'string' ? [text] : text);
-  if (path === undefined) {
-    for (const piece of pieces) process.stdout.write(piece);
-    return;
-  }
+  if (path === undefined) return writeToStdout(pieces);
   const fail = (error: unknown): never => {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new UsageError(`cannot write the report to '${path}' (${reason}): check that the directory exists and is writable.`, '--output');
@@ -92,6 +89,46 @@ export async function writeOutput(text: string | Iterable<string>, path: string 
     case 'through-link':
       return writeInPlace(pieces, destination.file, path).catch(fail);
   }
+}
+
+/**
+ * Piece by piece, each written once stdout has taken the one before. Why: stdout into a pipe is
+ * asynchronous, and written in one go a report waited whole in the stream's queue (as Buffers, on
+ * top of the results) until the reader took it: 230 MiB of peak RSS at 50,000 endpoints
+ * (issue 15). A reader that goes away (`| head`) ends the writing quietly and the run keeps its
+ * exit code, as when the whole report was queued at once and the process exited before the
+ * stream reported the broken pipe.
+ */
+async function writeToStdout(pieces: Iterable<string>): Promise<void> {
+  const out = process.stdout;
+  let broken = false;
+  const onError = (): void => {
+    broken = true;
+  };
+  out.on('error', onError);
+  try {
+    for (const piece of pieces) {
+      if (broken || out.destroyed) return;
+      if (!out.write(piece)) await drained(out);
+    }
+  } finally {
+    out.off('error', onError);
+  }
+}
+
+/** Resolves when `out` wants more, or when it can take no more (an error, closed). */
+function drained(out: NodeJS.WriteStream): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('close', done);
+      out.off('error', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+    out.on('error', done);
+  });
 }
 
 /** Temporary file in the target's own directory (same file system, so rename is atomic), then rename. */

@@ -38,7 +38,11 @@ function plain(value: unknown): Json | undefined {
 /** Each shape's own keys as a set, built once: shaped() runs for every object of every result. */
 const knownKeys = new WeakMap<Shape, ReadonlySet<string>>();
 
-/** An object with the shape's keys first, in order, then any others alphabetically. */
+/**
+ * An object with the shape's keys first, in order, then any others alphabetically. It runs for
+ * every object of every result (50,000 results are about a million objects, issue 15): plain
+ * loops, no closure per object, and the unknown keys gathered only when there are any.
+ */
 function shaped(value: Record<string, unknown>, shape: Shape): { [key: string]: Json } {
   let known = knownKeys.get(shape);
   if (known === undefined) {
@@ -46,17 +50,24 @@ function shaped(value: Record<string, unknown>, shape: Shape): { [key: string]: 
     knownKeys.set(shape, known);
   }
   const out: { [key: string]: Json } = {};
-  const put = (key: string): void => {
-    if (!Object.hasOwn(value, key) || DROPPED_KEYS.has(key)) return;
-    const child = shape.children?.[key];
-    const json = child !== undefined ? child(value[key], value) : plain(value[key]);
-    if (json !== undefined) out[key] = json;
-  };
-  for (const key of shape.order) put(key);
+  const { order, children } = shape;
+  for (let i = 0; i < order.length; i++) {
+    const key = order[i]!;
+    if (Object.hasOwn(value, key)) putShaped(out, value, key, children);
+  }
+  const keys = Object.keys(value);
   let others: string[] | undefined;
-  for (const key of Object.keys(value)) if (!known.has(key)) (others ??= []).push(key);
-  if (others !== undefined) for (const key of others.sort()) put(key);
+  for (let i = 0; i < keys.length; i++) if (!known.has(keys[i]!)) (others ??= []).push(keys[i]!);
+  if (others !== undefined) for (const key of others.sort()) putShaped(out, value, key, children);
   return out;
+}
+
+/** One key of shaped(): its child's shape, or plain; a dropped key or an undefined value is left out. */
+function putShaped(out: { [key: string]: Json }, value: Record<string, unknown>, key: string, children: Shape['children']): void {
+  if (DROPPED_KEYS.has(key)) return;
+  const child = children?.[key];
+  const json = child !== undefined ? child(value[key], value) : plain(value[key]);
+  if (json !== undefined) out[key] = json;
 }
 
 function as(shape: Shape): (value: unknown) => Json | undefined {
@@ -120,6 +131,11 @@ const REPORT: Shape = {
     results: listOf(ENDPOINT_RESULT),
   },
 };
+
+/** The report as a JSON value in the documented key order: the text of renderJson is its JSON.stringify. */
+export function reportValue(report: Report): Json {
+  return shaped(report as unknown as Record<string, unknown>, REPORT);
+}
 
 /** The report as JSON: 2-space indent, fixed key order, ending with a newline. */
 export function renderJson(report: Report): string {

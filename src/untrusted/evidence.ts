@@ -51,11 +51,13 @@ function cleanValue(value: unknown, maxChars: number): unknown {
   if (typeof value === 'string') return cleanText(value, maxChars);
   if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
   if (Array.isArray(value)) {
+    // A plain loop: a callback per array was most of what cleaning a DNS layer allocated (issue 15).
     let out: unknown[] | undefined;
-    value.forEach((item, index) => {
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
       const clean = cleanValue(item, maxChars);
       if (clean !== item) (out ??= [...value])[index] = clean;
-    });
+    }
     return out ?? value;
   }
   let out: Record<string, unknown> | undefined;
@@ -75,9 +77,10 @@ export function cleanJson<T>(value: T): T {
   return cleanValue(value, MAX_TEXT_CHARS) as T;
 }
 
-/** A layer result with its sentence, detail and evidence cleaned. */
-export function cleanLayerResult(result: LayerResult): LayerResult {
+/** A layer result with its sentence, detail and evidence cleaned (and its time set to `ms` when given: one copy, not two). */
+export function cleanLayerResult(result: LayerResult, ms?: number): LayerResult {
   const out: LayerResult = { ...result, message: cleanText(result.message) };
+  if (ms !== undefined) out.ms = ms;
   if (result.detail !== undefined) out.detail = cleanText(result.detail);
   if (result.data !== undefined) out.data = cleanValue(result.data, MAX_EVIDENCE_CHARS) as LayerResult['data'];
   return out;

@@ -90,7 +90,10 @@ function isBasicPair(encoded: string): boolean {
 
 /** True when `redact` may change `text`: a remembered secret or a credential-shaped value may be in it. */
 export function mayNeedRedaction(text: string): boolean {
-  return mayHoldCredential(text) || ordered.some((secret) => text.includes(secret));
+  if (mayHoldCredential(text)) return true;
+  // A loop, not some(callback): this runs for every string of every result (issue 15).
+  for (const secret of ordered) if (text.includes(secret)) return true;
+  return false;
 }
 
 /** `text` with every known secret and every credential-shaped value replaced by [REDACTED]. */
