@@ -5,6 +5,7 @@
 // `--write` also replaces its section in docs/benchmarks.md (bench/run.mjs keeps that section when
 // it rewrites the page); `--smoke` runs 3 times each and writes nothing. Needs hyperfine.
 
+import './scratch-cache.mjs';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
