@@ -4,6 +4,7 @@
 // (npm run bench does). Benchmarks are not tests: nothing here fails on a time, only on broken setup
 // or on verdicts that are not what the targets were built to produce.
 
+import './scratch-cache.mjs';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';

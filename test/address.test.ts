@@ -2,9 +2,13 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalAddress, classifyAddress, isIpLiteral, privateRangeLabel } from '../src/net/address.js';
-import { CidrParseError, formatAddress, parseAddress, parseCidr } from '../src/net/cidr.js';
+import { execFileSync } from 'node:child_process';
+import { isIP } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { canonicalAddress, classifyAddress, isIpLiteral, PRIVATE_RANGES, privateRangeLabel } from '../src/net/address.js';
+import { builtInCidr, CidrParseError, formatAddress, parseAddress, parseCidr } from '../src/net/cidr.js';
 import { isUsageError } from '../src/errors.js';
+import { ipVersion } from '../src/net/ip-version.js';
 
 describe('classifyAddress', () => {
   const extra = [parseCidr('20.50.0.0/16'), parseCidr('2001:db8:aa::/48')];
@@ -133,4 +137,48 @@ describe('address text helpers', () => {
     assert.equal(isIpLiteral('ml.azure.com'), false);
     assert.equal(canonicalAddress('ml.azure.com'), 'ml.azure.com');
   });
+});
+
+describe('built-in ranges', () => {
+  test('parse exactly as parseCidr parses them', () => {
+    for (const text of [...PRIVATE_RANGES.map((r) => r.cidr.text), '::ffff:0:0/96']) assert.deepEqual(builtInCidr(text), parseCidr(text), text);
+  });
+
+  test("loading them, and reading IPv4 addresses, ranges, DNS servers and targets by name, runs no IPv6 check (node:net's compiles a regular expression of several kilobytes on first use)", () => {
+    const address = fileURLToPath(new URL('../src/net/address.js', import.meta.url));
+    const cidr = fileURLToPath(new URL('../src/net/cidr.js', import.meta.url));
+    const server = fileURLToPath(new URL('../src/dns/server-address.js', import.meta.url));
+    const targets = fileURLToPath(new URL('../src/plan/targets.js', import.meta.url));
+    const script = `
+      import net from 'node:net';
+      import { syncBuiltinESMExports } from 'node:module';
+      let calls = 0;
+      const isIPv6 = net.isIPv6;
+      net.isIPv6 = (text) => { calls += 1; return isIPv6(text); };
+      // isIP runs the same check inside node:net on anything that is not IPv4.
+      const isIP = net.isIP;
+      net.isIP = (text) => { if (!net.isIPv4(text)) calls += 1; return isIP(text); };
+      syncBuiltinESMExports();
+      const { classifyAddress } = await import(${JSON.stringify(pathToFileURL(address).href)});
+      classifyAddress('127.0.0.1', []);
+      const { parseCidr, parseAddress } = await import(${JSON.stringify(pathToFileURL(cidr).href)});
+      parseCidr('10.0.0.0/8');
+      parseAddress('10.1.2.3');
+      const { parseDnsServer } = await import(${JSON.stringify(pathToFileURL(server).href)});
+      parseDnsServer('10.0.0.4');
+      parseDnsServer('10.0.0.4:53');
+      const { parseTarget } = await import(${JSON.stringify(pathToFileURL(targets).href)});
+      parseTarget('https://ml.contoso.example/');
+      parseTarget('tcp://10.0.0.4:443');
+      parseTarget('dns://name.example');
+      console.log(calls);
+    `;
+    assert.equal(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim(), '0');
+  });
+});
+
+test('ipVersion answers what node:net isIP answers', () => {
+  for (const text of ['10.0.0.4', '255.255.255.255', '1.2.3', '01.2.3.4', '::', '::1', 'fe80::1%eth0', 'fd00::53', '::ffff:10.0.0.1', '1.2.3.4:53', '[::1]', 'name.example', 'a:b', '', ' 10.0.0.4']) {
+    assert.equal(ipVersion(text), isIP(text), text);
+  }
 });

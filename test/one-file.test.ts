@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -145,5 +145,85 @@ describe('dist/amlprobe.mjs copied alone', () => {
       assert.match(r.stderr, /^amlprobe: error: amlprobe needs Node\.js 20\.18\.1 or later, and this is Node\.js 18\.19\.1\. .*single executable/);
       assert.equal(r.stderr.trim().split('\n').length, 1, show(r));
     }
+  });
+});
+
+describe('dist/amlprobe.mjs code cache', () => {
+  // Records each compilation of the program (a vm.Script named after the file, scripts/bundle-code-cache.mjs):
+  // whether it was handed a cache, and whether V8 rejected it.
+  const spy = [
+    "import vm from 'node:vm';",
+    'const seen = []; const Script = vm.Script;',
+    'vm.Script = class extends Script { constructor(code, options) { super(code, options); if (String(options?.filename).endsWith("amlprobe.mjs")) seen.push({ given: options.cachedData !== undefined, rejected: this.cachedDataRejected === true }); } };',
+    "process.on('exit', () => process.stderr.write(`SCRIPTS ${JSON.stringify(seen)}\\n`));",
+  ].join('\n');
+  const hook = `data:text/javascript,${encodeURIComponent(spy)}`;
+  const compiled = (r: Run): { given: boolean; rejected: boolean }[] => JSON.parse(/SCRIPTS (\[.*\])/.exec(r.stderr)?.[1] ?? 'null') as { given: boolean; rejected: boolean }[];
+  const cacheFiles = (folder: string): string[] => (existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.v8cache')) : []);
+
+  let dir = '';
+  let lone = '';
+  let expected = '';
+  const catalog = (cacheHome: string): Promise<Run> => runNode(['--import', hook], lone, ['catalog', '--format', 'csv'], dir, { XDG_CACHE_HOME: cacheHome });
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'amlprobe-cache-'));
+    lone = join(dir, 'amlprobe.mjs');
+    copyFileSync(BUNDLE, lone);
+    expected = (await runNode([], CLI_PATH, ['catalog', '--format', 'csv'], dir)).stdout;
+    assert.ok(expected.split('\n').length > 20, expected);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is written by the first run and compiles the program for the next one', async () => {
+    const home = mkdtempSync(join(dir, 'home-'));
+    const first = await catalog(home);
+    assert.equal(first.code, 0, show(first));
+    assert.equal(first.stdout, expected);
+    assert.deepEqual(compiled(first), [{ given: false, rejected: false }]);
+    assert.equal(cacheFiles(join(home, 'amlprobe')).length, 1, 'no cache written');
+    const second = await catalog(home);
+    assert.equal(second.code, 0, show(second));
+    assert.equal(second.stdout, expected);
+    assert.deepEqual(compiled(second), [{ given: true, rejected: false }]);
+  });
+
+  it('a corrupt cache is compiled around and replaced', async () => {
+    const home = mkdtempSync(join(dir, 'home-'));
+    assert.equal((await catalog(home)).code, 0);
+    const [name = ''] = cacheFiles(join(home, 'amlprobe'));
+    const file = join(home, 'amlprobe', name);
+    const garbage = Buffer.alloc(readFileSync(file).length, 0x5a);
+    writeFileSync(file, garbage);
+    const r = await catalog(home);
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, expected);
+    assert.deepEqual(compiled(r), [{ given: true, rejected: true }]);
+    assert.notDeepEqual(readFileSync(file), garbage, 'the corrupt cache was kept');
+    const again = await catalog(home);
+    assert.deepEqual(compiled(again), [{ given: true, rejected: false }]);
+  });
+
+  it('a cache folder that cannot be made changes nothing but the speed', async () => {
+    // A file where the folder should be: mkdir fails even for root.
+    const home = join(dir, 'not-a-folder');
+    writeFileSync(home, '');
+    const r = await catalog(home);
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, expected);
+    assert.doesNotMatch(r.stderr.replace(/SCRIPTS .*\n/, ''), /\S/);
+  });
+
+  it('a cache in a folder others may write to is neither read nor replaced', async () => {
+    const home = mkdtempSync(join(dir, 'home-'));
+    assert.equal((await catalog(home)).code, 0);
+    const folder = join(home, 'amlprobe');
+    const [name = ''] = cacheFiles(folder);
+    const before = readFileSync(join(folder, name));
+    chmodSync(folder, 0o777);
+    const r = await catalog(home);
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, expected);
+    assert.deepEqual(compiled(r), [{ given: false, rejected: false }]);
+    assert.deepEqual(readFileSync(join(folder, name)), before);
   });
 });

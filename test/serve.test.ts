@@ -58,7 +58,9 @@ describe('serve', { concurrency: true, timeout: 120_000 }, () => {
           { id: 'open', target: `tcp://127.0.0.1:${open.port}` },
           { id: oddId, target: `tcp://127.0.0.1:${closed}` },
           { id: 'optional', target: `tcp://127.0.0.1:${closed}`, required: false },
-        ]),
+        ], '2s'),
+        // The first run's deadline (5 timeouts) counts from the command's start: 2s timeouts keep a
+        // loaded machine's start-up from eating it (nothing here waits for a timeout).
       );
       serve = await startServe(['--config', config.path, '--no-system-resolver', '--interval', '500ms']);
     });

@@ -1,5 +1,6 @@
 // Garbage-collector tuning for amlprobe's workload, set once at start-up. Imported first by
-// src/cli.ts, for its side effect, so that it applies before anything has allocated.
+// src/cli.ts, for its side effect, so that it applies before anything has allocated (the flags
+// themselves: ./gc-flags.ts; the one-file tool's stub applies them too, before compiling).
 //
 // Why: a probe run keeps thousands of probes in flight whose state outlives several scavenges,
 // and V8 may let the old generation grow up to four times its live size before the next full
@@ -17,5 +18,6 @@
 // NODE_OPTIONS=--max-semi-space-size=4 for a smaller young generation).
 
 import { setFlagsFromString } from 'node:v8';
+import { GC_FLAGS } from './gc-flags.js';
 
-setFlagsFromString('--heap-growing-percent=100');
+setFlagsFromString(GC_FLAGS);

@@ -7,7 +7,7 @@ import { createProgress } from '../report/progress.js';
 import { exitCodeFor } from '../engine/summary.js';
 import { probeToReport } from '../engine/probe-to-report.js';
 import { layersOf } from '../checks/kinds.js';
-import type { ReportOutput } from '../output/report-outputs.js';
+import type { RenderFor, ReportOutput } from '../output/report-outputs.js';
 import { writeReportOutputs } from '../output/report-outputs.js';
 import type { Flags } from './args.js';
 import { UsageError } from '../errors.js';
@@ -43,15 +43,15 @@ export async function probeAndReport(plan: ResolvedPlan, outputs: ReportOutput[]
   });
   progress?.done();
 
-  // The renderers load now, after the probes: a run pays for the one format it prints, not before its first packet.
-  const { renderReportChunks } = await import('../report/render.js');
+  // Quiet: the files are written whole; stdout gets the verdict line instead of the report.
+  const files = quiet ? outputs.filter((o) => o.path !== undefined) : outputs;
+  // The renderers load now, after the probes: a run pays for the formats it writes, not before its first packet.
+  const renderChunks = await (await import('../report/render.js')).loadRenderers(files.map((o) => o.format));
   const { shouldUseColour } = await import('../report/table.js');
   const colour = !flags['no-color'] && shouldUseColour(process.stdout, process.env);
   const verbose = flags.verbose === true;
-  const render = (format: Parameters<typeof renderReportChunks>[1], withColour: boolean): Iterable<string> =>
-    renderReportChunks(report, format, { colour: withColour, compact: flags.compact === true, verbose, showCommands: flags['show-commands'] === true });
-  // Quiet: the files are written whole; stdout gets the verdict line instead of the report.
-  const files = quiet ? outputs.filter((o) => o.path !== undefined) : outputs;
+  const render: RenderFor = (format, withColour) =>
+    renderChunks(report, format, { colour: withColour, compact: flags.compact === true, verbose, showCommands: flags['show-commands'] === true });
   if (files.length > 0) await writeReportOutputs(files, render, colour);
   if (quiet) process.stdout.write((await import('../report/table.js')).renderVerdict(report, { colour }));
   return exitCodeFor(report.summary);

@@ -36,7 +36,9 @@ export function parseDnsServer(text: string, source = '--dns-server'): DnsServer
     host = bracketed[1] ?? '';
     portText = bracketed[2];
     if (!isIPv6(host)) fail(`'${host}' inside brackets is not an IPv6 address`);
-  } else if (!isIPv6(trimmed)) {
+  } else if (!(trimmed.indexOf(':') !== trimmed.lastIndexOf(':') && isIPv6(trimmed))) {
+    // (Colons first: an IPv6 address has at least two, and node:net's IPv6 check compiles a
+    // regular expression of several kilobytes on first use, while the usual server is IPv4.)
     // An unbracketed IPv6 address contains colons, so only IPv4 can carry ":port" without brackets.
     const colon = trimmed.lastIndexOf(':');
     if (colon >= 0) {
@@ -56,7 +58,8 @@ export function parseDnsServer(text: string, source = '--dns-server'): DnsServer
     port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
     if (!(port >= 1 && port <= 65535)) fail(`port must be 1-65535, got '${portText}'`);
   }
-  return { host, port, family: isIPv6(host) ? 6 : 4 };
+  // Validated above: an IPv6 host came in brackets or whole, an IPv4 one has no colon.
+  return { host, port, family: host.includes(':') ? 6 : 4 };
 }
 
 /** "ip:port" for IPv4, "[ip]:port" for IPv6: how servers are named in results and messages. */

@@ -6,7 +6,8 @@ import { asLocalLimit } from './local-limit.js';
 import { judgePrivateNameViaProxy } from './proxied-private-name.js';
 import { layerSignal } from '../abort.js';
 import { abortedResult, ownedResult } from './abort-result.js';
-import { PROBE_KINDS, kindOf, layersOf } from '../checks/kinds.js';
+import { layersOf } from '../checks/kinds.js';
+import { checkOf, lookupDone, lookupStarted } from './check-loading.js';
 import { cleanLayerResult } from '../untrusted/evidence.js';
 import type { Endpoint, Layer } from '../model/endpoint.js';
 import type { DnsData, NameResolution } from '../model/evidence.js';
@@ -15,56 +16,6 @@ import type { PlannedSettings, RunSettings } from '../model/settings.js';
 import type { Check, CheckContext, ProbeState } from '../model/check.js';
 import { skippedLayer, toEndpointResult } from '../verdict.js';
 import type { SecureContext } from 'node:tls';
-
-/** A check whose module loads on first use, with a way to start loading it early. */
-interface LazyCheck extends Check {
-  prefetch: () => Promise<Check>;
-  /** True once the module has loaded. */
-  loaded: boolean;
-}
-
-/**
- * undici and ws cost about 200 ms of start-up between them, node:tls tens of milliseconds: a
- * TCP-only run never needs them, and a run that does starts loading them while its first
- * connections are still in flight (prefetch). Every kind loads its check this way (src/checks/kinds.ts).
- */
-function lazyCheck(load: () => Promise<Check>): LazyCheck {
-  let loading: Promise<Check> | undefined;
-  let own: Check | undefined;
-  const prefetch = (): Promise<Check> =>
-    (loading ??= load().then((loaded) => {
-      own = loaded;
-      lazy.loaded = true;
-      return loaded;
-    }));
-  // Once loaded, the check itself: no async wrapper and no extra turn per layer of every endpoint.
-  const check: Check = (endpoint, state, ctx) => (own !== undefined ? own(endpoint, state, ctx) : prefetch().then((loaded) => loaded(endpoint, state, ctx)));
-  const lazy: LazyCheck = Object.assign(check, { prefetch, loaded: false });
-  return lazy;
-}
-
-/** Dispatch from layer to check, one per probe kind, made on first use of the layer. */
-const checks = new Map<string, LazyCheck>();
-function checkOf(layer: Layer): LazyCheck {
-  let check = checks.get(layer);
-  if (check === undefined) {
-    const kind = kindOf(layer);
-    // A layer without a kind is an amlprobe bug: its call rejects and runLayer reports internal_error.
-    check = lazyCheck(() => (kind === undefined ? Promise.reject(new Error(`no probe kind for the ${layer} layer`)) : kind.load()));
-    checks.set(layer, check);
-  }
-  return check;
-}
-
-// The light checks load with the engine, as their static imports did: before any run's clock starts.
-for (const kind of PROBE_KINDS) if (kind.preload === true) checkOf(kind.layer).prefetch().catch(() => {});
-
-/** Starts loading the checks the endpoints' layers will need; never rejects. */
-export function prefetchChecks(endpoints: readonly Endpoint[]): void {
-  const layers = new Set<Layer>();
-  for (const protocol of new Set(endpoints.map((e) => e.protocol))) for (const layer of layersOf(protocol)) layers.add(layer);
-  for (const layer of layers) checkOf(layer).prefetch().catch(() => {});
-}
 
 /**
  * How long a check may take to settle after its signal fired. Checks normally stop within a tick;
@@ -107,7 +58,13 @@ export async function probeEndpoint(endpoint: Endpoint, env: PipelineEnv): Promi
   if (first !== 'dns') throw new Error(`protocol ${endpoint.protocol} must start with the dns layer`);
   const state: ProbeState = {};
   const proxied = goesThroughProxy(endpoint);
-  const resolved = await runLayer('dns', endpoint, state, env);
+  lookupStarted();
+  let resolved: LayerResult;
+  try {
+    resolved = await runLayer('dns', endpoint, state, env);
+  } finally {
+    lookupDone();
+  }
   const dns = proxied ? informationalDns(resolved) : resolved;
   if (proxied && rest.length > 0) {
     // The proxy resolves the name and picks the address: one probe, through the tunnel; the

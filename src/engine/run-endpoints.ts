@@ -6,9 +6,9 @@ import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { SecureContext } from 'node:tls';
 import { DeadlineError, sleep } from '../abort.js';
-import { resolveName } from '../dns/resolve-name.js';
 import { withParsedSettings } from '../dns/parsed-settings.js';
-import { notStartedResults, prefetchChecks, probeEndpoint } from './pipeline.js';
+import { prefetchChecks } from './check-loading.js';
+import { notStartedResults, probeEndpoint } from './pipeline.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { NameResolution } from '../model/evidence.js';
 import type { EndpointResult } from '../model/result.js';
@@ -78,7 +78,9 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
     const key = name.toLowerCase();
     let pending = resolutions.get(key);
     if (!pending) {
-      pending = resolveName(key, settings, run.signal);
+      // The resolver (the DNS wire client, dns-packet, the system lookup) loads with the run's first
+      // name: a run of IP literals never needs it, and the unbundled CLI paid ~20 modules for it.
+      pending = import('../dns/resolve-name.js').then(({ resolveName }) => resolveName(key, settings, run.signal));
       resolutions.set(key, pending);
     }
     return pending;
@@ -139,7 +141,7 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
     ),
   );
   // After the first connections are on their way: module loading blocks the event loop briefly.
-  setImmediate(() => prefetchChecks(endpoints));
+  setImmediate(() => prefetchChecks(endpoints, () => startTurn()));
   const fence = new Promise<void>((resolveFence) => {
     // Counted from the deadline, not from the abort: stopping thousands of layers takes CPU of its own.
     run.signal.addEventListener('abort', () => void sleep(Math.max(0, deadlineAt + DEADLINE_FENCE_MS - performance.now())).then(resolveFence), { once: true });

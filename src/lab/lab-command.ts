@@ -10,7 +10,7 @@
 import { pemFingerprint256 } from '../net/public-roots.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../report/progress.js';
-import { renderReport } from '../report/render.js';
+import { loadRenderers } from '../report/render.js';
 import type { RunFormat } from '../report/formats.js';
 import { probeToReport } from '../engine/probe-to-report.js';
 import { renderTable, shouldUseColour } from '../report/table.js';
@@ -154,14 +154,15 @@ export async function labCommand(options: LabOptions): Promise<number> {
   const width = tableWidth(process.stdout);
   const ascii = shouldUseAscii(process.env);
   const showCommands = options.showCommands === true;
-  const render = (format: RunFormat, colour: boolean): string => {
+  const rendered = await loadRenderers(outputs.map((o) => o.format));
+  const render = (format: RunFormat, colour: boolean): string | Iterable<string> => {
     if (format === 'table') {
       return labBanner(verdict) + renderTable(report, { colour, width, ascii, showCommands }) + renderLabExplanation(verdict, { colour, width, ascii });
     }
     if (format === 'html') return renderHtml(report, labHtmlExtras(verdict, report.summary.requiredFailed));
     // The JSON report keeps unknown top-level keys after the known ones: the lab's verdict rides along.
     const withLab = format === 'json' ? ({ ...report, lab: labJson(verdict) } as Report) : report;
-    return renderReport(withLab, format, { colour: false, showCommands });
+    return rendered(withLab, format, { colour: false, showCommands });
   };
   await writeReportOutputs(outputs, render, !options.noColor && shouldUseColour(process.stdout, process.env));
   return verdict.ok ? 0 : 1;

@@ -3,7 +3,7 @@
 // not forward to Azure DNS).
 
 import type { AddressInfo } from '../model/evidence.js';
-import { cidrContains, formatAddress, parseAddress, parseCidr, type ParsedCidr } from './cidr.js';
+import { builtInCidr, cidrContains, formatAddress, parseAddress, type ParsedCidr } from './cidr.js';
 
 /** A built-in private range and why it counts as private. */
 export interface PrivateRange {
@@ -12,7 +12,7 @@ export interface PrivateRange {
   label: string;
 }
 
-const range = (text: string, label: string): PrivateRange => ({ cidr: parseCidr(text, 'built-in range'), label });
+const range = (text: string, label: string): PrivateRange => ({ cidr: builtInCidr(text), label });
 
 /**
  * The ranges that count as private without any --private-cidr.
@@ -47,7 +47,7 @@ export function addressKind(info: Pick<AddressInfo, 'private' | 'range'>): Addre
   return info.range !== null && LOOPBACK_RANGES.has(info.range) ? 'loopback' : 'private';
 }
 
-const V4_MAPPED = parseCidr('::ffff:0:0/96', 'built-in range');
+const V4_MAPPED = builtInCidr('::ffff:0:0/96');
 
 /** The label of a built-in private range given its canonical text, e.g. "RFC 1918" for "10.0.0.0/8". */
 export function privateRangeLabel(rangeText: string): string | undefined {

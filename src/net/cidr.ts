@@ -28,7 +28,8 @@ const WIDTH = { 4: 32, 6: 128 } as const;
 export function parseAddress(text: string): ParsedAddress | null {
   const address = text.includes('%') ? text.replace(/%.*$/, '') : text;
   if (isIPv4(address)) return { family: 4, value: ipv4ToBigInt(address) };
-  if (isIPv6(address)) return { family: 6, value: ipv6ToBigInt(address) };
+  // Colons first: see builtInCidr on the cost of node:net's IPv6 check.
+  if (address.includes(':') && isIPv6(address)) return { family: 6, value: ipv6ToBigInt(address) };
   return null;
 }
 
@@ -95,6 +96,18 @@ export function cidrContains(cidr: ParsedCidr, address: ParsedAddress): boolean 
 }
 
 /**
+ * A range amlprobe itself spells (src/net/address.ts PRIVATE_RANGES), parsed without validation:
+ * node:net's IPv6 check compiles a regular expression of several kilobytes on first use, 5-10 ms
+ * of every start-up, and a run of IPv4 targets never needs it otherwise. test/address.test.ts
+ * checks every built-in range against parseCidr.
+ */
+export function builtInCidr(text: string): ParsedCidr {
+  const [addressText = '', prefixText = ''] = text.split('/');
+  const family = addressText.includes(':') ? 6 : 4;
+  return { text, family, network: family === 4 ? ipv4ToBigInt(addressText) : ipv6ToBigInt(addressText), prefix: Number(prefixText) };
+}
+
+/**
  * Parses "10.0.0.0/8", "fd00::/8", or a bare address (a single-host range, /32 or /128).
  * Throws a CidrParseError naming the bad value, and `source` (the option or config key) when given.
  * Host bits set ("10.1.2.3/8") are rejected rather than silently masked: that is usually a typo for
@@ -108,7 +121,7 @@ export function parseCidr(text: string, source = '--private-cidr'): ParsedCidr {
   if (trimmed === '') fail('empty range; expected CIDR notation like 10.0.0.0/8 or fd00::/8');
   const slash = trimmed.indexOf('/');
   const addressText = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const address = isIPv4(addressText) || isIPv6(addressText) ? parseAddress(addressText) : null;
+  const address = isIPv4(addressText) || (addressText.includes(':') && isIPv6(addressText)) ? parseAddress(addressText) : null;
   if (address === null) {
     return fail(`'${addressText}' is not an IPv4 or IPv6 address; expected CIDR notation like 10.0.0.0/8`);
   }

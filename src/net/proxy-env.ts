@@ -17,7 +17,7 @@
 // Credentials in a proxy URL are needed for Proxy-Authorization and never shown: every text a
 // report prints goes through displayProxy(), which keeps scheme, host and port only.
 
-import { isIP } from 'node:net';
+import { ipVersion } from './ip-version.js';
 import { InputParseError } from '../parse-error.js';
 import type { Endpoint, Protocol } from '../model/endpoint.js';
 import type { ProxyServer } from '../model/route.js';
@@ -157,7 +157,7 @@ export function redactProxySettings(settings: RunSettings): RunSettings {
  */
 export function bypassesProxy(noProxy: string, host: string, port: number): boolean {
   const name = host.toLowerCase().replace(/\.$/, '');
-  const address = isIP(name) === 0 ? null : parseAddress(name);
+  const address = ipVersion(name) === 0 ? null : parseAddress(name);
   for (const raw of noProxy.split(/[\s,]+/)) {
     let entry = raw.trim().toLowerCase();
     if (entry === '') continue;

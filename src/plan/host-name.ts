@@ -7,7 +7,7 @@
 // Hyphens at the ends of a label stay forbidden: there they are almost always a typo or a
 // template hole ("contoso-.blob...") and no Azure resource name can produce them.
 
-import { isIP } from 'node:net';
+import { ipVersion } from '../net/ip-version.js';
 import { domainToASCII } from 'node:url';
 import { UsageError } from '../errors.js';
 import { canonicalAddress } from '../net/address.js';
@@ -70,7 +70,7 @@ export function hostNameProblem(name: string): string | undefined {
  */
 export function normalizeHost(text: string, source = 'host'): string {
   const host = text.trim().toLowerCase();
-  if (isIP(host) !== 0) return canonicalAddress(host);
+  if (ipVersion(host) !== 0) return canonicalAddress(host);
   const name = host.endsWith('.') ? host.slice(0, -1) : host;
   const problem = hostNameProblem(name);
   if (problem !== undefined) throw new UsageError(`${source} '${text}': ${problem}`);

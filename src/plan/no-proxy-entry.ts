@@ -4,14 +4,14 @@
 // that suffix, with a leading dot as curl, requests and Node's proxy agents read it, covers every
 // account of the service; a name outside the privatelink table gets an entry of its own.
 
-import { isIP } from 'node:net';
+import { ipVersion } from '../net/ip-version.js';
 import { PRIVATELINK_ZONES } from '../dns/privatelink-zones.js';
 import type { Endpoint } from '../model/endpoint.js';
 
 /** ".blob.core.windows.net" for acct.blob.core.windows.net; the host itself when no privatelink suffix covers it. */
 export function noProxyEntryFor(endpoint: Endpoint): string {
   const host = endpoint.host.toLowerCase().replace(/\.$/, '');
-  if (isIP(host) !== 0) return host;
+  if (ipVersion(host) !== 0) return host;
   const suffixes = [...Object.keys(PRIVATELINK_ZONES)];
   const zone = endpoint.meta?.privateDnsZone;
   // The catalog row's own zone names its public parent too (a zone the table does not list yet).

@@ -4,7 +4,6 @@
 // message, before the run. Azure DNS switched on by detection that does not answer is left out of
 // the run, which the plan says as data (and a note), never by editing the settings afterwards.
 
-import { checkDnsServer } from '../dns/resolve-name.js';
 import { UsageError } from '../errors.js';
 import { cleanMessage } from '../untrusted/evidence.js';
 import { preRunRemainingMs, type RunClock } from './run-clock.js';
@@ -38,6 +37,7 @@ async function preflightDnsServers(candidates: ResolverCandidates, clock: RunClo
     notes.push(`amlprobe: note: no time left to pre-flight ${candidates.dnsServers.join(', ')}: the steps before probing used their third of --deadline; each name's DNS layer will judge.\n`);
     return;
   }
+  const { checkDnsServer } = await import('../dns/resolve-name.js');
   const problems = await Promise.all(candidates.dnsServers.map((server) => checkDnsServer(server, timeoutMs)));
   const found = problems.filter((p): p is string => p !== null);
   if (cut && found.length > 0 && found.every(isSilence)) {
@@ -56,7 +56,10 @@ async function preflightDnsServers(candidates: ResolverCandidates, clock: RunClo
  */
 async function preflightAzureDns(candidates: ResolverCandidates, azure: { address: string; auto: boolean }, clock: RunClock, notes: string[]): Promise<boolean> {
   const { timeoutMs, cut } = preflightTimeout(candidates, clock);
-  const problem = timeoutMs === 0 ? 'no time was left to ask it (the steps before probing used their third of --deadline)' : await checkDnsServer(azure.address, timeoutMs);
+  const problem =
+    timeoutMs === 0
+      ? 'no time was left to ask it (the steps before probing used their third of --deadline)'
+      : await (await import('../dns/resolve-name.js')).checkDnsServer(azure.address, timeoutMs);
   if (problem !== null && (azure.auto || (cut && (timeoutMs === 0 || isSilence(problem))))) {
     // Switched on by detection, not asked for: say so and compare without it.
     notes.push(`amlprobe: note: Azure DNS (${azure.address}) did not answer (${cleanMessage(problem)}); comparing resolvers without it.\n`);

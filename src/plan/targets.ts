@@ -8,7 +8,7 @@
 // as an IPv4 address, percent-decoding) and accepts schemes it knows nothing about, and every
 // such rewrite would make amlprobe probe something other than what the user typed.
 
-import { isIP } from 'node:net';
+import { ipVersion } from '../net/ip-version.js';
 import { UsageError } from '../errors.js';
 import type { Endpoint, Protocol } from '../model/endpoint.js';
 import { schemes } from '../checks/kinds.js';
@@ -44,7 +44,7 @@ export interface TargetDefaults {
 
 /** The host as it appears in a target: IPv6 literals in brackets. */
 export function formatHostForTarget(host: string): string {
-  return isIP(host) === 6 ? `[${host}]` : host;
+  return ipVersion(host) === 6 ? `[${host}]` : host;
 }
 
 /** The normalized target text of an endpoint, e.g. "https://ml.azure.com:443/"; used as its default id. */
@@ -121,17 +121,17 @@ function splitAuthority(authority: string, protocol: Protocol, fail: Fail): { ho
     if (close < 0) fail("missing ']' after the IPv6 address");
     const hostText = authority.slice(1, close);
     const after = authority.slice(close + 1);
-    if (isIP(hostText) !== 6) fail(`'${hostText}' in brackets is not an IPv6 address`);
+    if (ipVersion(hostText) !== 6) fail(`'${hostText}' in brackets is not an IPv6 address`);
     if (after === '') return { hostText, portText: undefined };
     if (!after.startsWith(':')) fail(`unexpected '${after}' after ']'; write [address]:port`);
     return { hostText, portText: after.slice(1) };
   }
   const colons = authority.split(':').length - 1;
   if (colons > 1) {
-    if (isIP(authority) === 6) fail(`put the IPv6 address in brackets: ${protocol}://[${authority}]${protocol === 'dns' ? '' : ':PORT'}`);
+    if (ipVersion(authority) === 6) fail(`put the IPv6 address in brackets: ${protocol}://[${authority}]${protocol === 'dns' ? '' : ':PORT'}`);
     const lastColon = authority.lastIndexOf(':');
     const head = authority.slice(0, lastColon);
-    if (isIP(head) === 6) fail(`put the IPv6 address in brackets: ${protocol}://[${head}]:${authority.slice(lastColon + 1)}`);
+    if (ipVersion(head) === 6) fail(`put the IPv6 address in brackets: ${protocol}://[${head}]:${authority.slice(lastColon + 1)}`);
     fail(`too many ':' in '${authority}'; write host:port`);
   }
   if (colons === 1) {
@@ -159,7 +159,7 @@ function choosePort(protocol: Protocol, host: string, portText: string | undefin
     if (portText !== undefined) {
       fail(`a dns:// target is a name to resolve and takes no port; write dns://${shown} (choose DNS servers with --dns-server or settings.dnsServers)`);
     }
-    if (isIP(host) !== 0) {
+    if (ipVersion(host) !== 0) {
       fail(`'${host}' is already an address; dns:// takes a host name to resolve (to query the DNS server ${host}, use --dns-server ${host})`);
     }
     return 0;

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderJson } from '../report/json.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../report/prometheus.js';
-import { isRunFormat, renderReport } from '../report/render.js';
+import { renderHtml } from '../report/html.js';
 import { describeFailure, failingRequired } from './state.js';
 import type { ServeState } from './state.js';
 
@@ -42,12 +42,9 @@ export function createServeHandler(state: ServeState): (req: IncomingMessage, re
       case '/report.json':
         if (!last) return send(503, TEXT, 'no run yet\n');
         return send(200, 'application/json; charset=utf-8', renderJson(last.report));
-      case '/report.html': {
-        const html: string = 'html';
-        if (!isRunFormat(html)) return send(404, TEXT, 'no HTML report in this version of amlprobe; use /report.json\n');
+      case '/report.html':
         if (!last) return send(503, TEXT, 'no run yet\n');
-        return send(200, 'text/html; charset=utf-8', renderReport(last.report, html, { colour: false }));
-      }
+        return send(200, 'text/html; charset=utf-8', renderHtml(last.report));
       default:
         return send(404, TEXT, `not found; amlprobe serve answers ${PATHS.join(', ')}\n`);
     }

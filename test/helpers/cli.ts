@@ -70,6 +70,9 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   env.AMLPROBE_IMDS_URL = 'off';
   env.AMLPROBE_NBVM_FILE = join(tmpdir(), 'amlprobe-tests-no-such-nbvm');
   env.AZURE_TOKEN_CREDENTIALS = 'EnvironmentCredential';
+  // The one-file tool keeps a V8 code cache per user (scripts/bundle-code-cache.mjs): the tests' go
+  // beside their resolv.conf, never into the real ~/.cache.
+  env.XDG_CACHE_HOME = join(dirname(loopbackResolvConf()), 'cache');
   // A proxy from the developer's or CI's shell would route the tests' loopback targets through it.
   for (const key of Object.keys(env)) if (/^(https?|no|all)_proxy$/i.test(key)) delete env[key];
   for (const [key, value] of Object.entries(extra)) {
