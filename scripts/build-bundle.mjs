@@ -19,6 +19,7 @@
 // The syntax is lowered to what Node 12 parses and built-ins are required when used, so that
 // src/node-guard.ts, the first module, runs there and refuses in one line instead of a SyntaxError.
 
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -57,6 +58,9 @@ const program = await build({
   // The program finds its data files beside the bundle (src/package-root.ts): the stub passes its URL.
   define: { AMLPROBE_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__amlprobeUrl' },
 });
+// The code cache's file name (scripts/bundle-code-cache.mjs) carries the program's digest, made here once.
+const programText = program.outputFiles[0].text.replace(/^#!.*\n/, '');
+const programDigest = createHash('sha256').update(programText).digest('hex');
 const stub = await build({
   stdin: { contents: stubSource(), resolveDir: root, loader: 'js', sourcefile: 'bundle-stub.js' },
   write: false,
@@ -69,12 +73,11 @@ const stub = await build({
   logLevel: 'warning',
   legalComments: 'none',
   plugins: [builtinsAtRunTimePlugin()],
-  define: { AMLPROBE_VERSION: JSON.stringify(pkg.version) },
+  define: { AMLPROBE_VERSION: JSON.stringify(pkg.version), AMLPROBE_PROGRAM_DIGEST: JSON.stringify(programDigest) },
   // 'module', not 'node:module': Node 12 before 12.20 has no node: scheme, and this line runs first.
   banner: { js: "import { createRequire as __amlprobeCreateRequire } from 'module'; const require = __amlprobeCreateRequire(import.meta.url);" },
 });
 // The hashbang goes first, for `./amlprobe.mjs`; the program's own (from cli.js) would not compile inside a function.
-const programText = program.outputFiles[0].text.replace(/^#!.*\n/, '');
 const parts = ['#!/usr/bin/env node', stub.outputFiles[0].text.replace(/^#!.*\n/, ''), asComment('program', programText)];
 for (const [name, text] of chunks) parts.push(asComment(name, text));
 writeFileSync(outfile, parts.join('\n'), { mode: 0o755 });

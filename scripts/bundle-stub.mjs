@@ -1,7 +1,7 @@
 // The start of the one-file tool (scripts/build-bundle.mjs puts it first, after node-guard.ts).
 // Everything else in the file is comments: the program, and the large packages it
 // loads on demand. Lowered for old Node.js like the guard, so keep it to what esbuild can lower.
-/* global AMLPROBE_VERSION */
+/* global AMLPROBE_VERSION, AMLPROBE_PROGRAM_DIGEST */
 import { readFileSync } from 'fs';
 import { fileURLToPath } from 'url';
 import { GC_FLAGS } from '../dist/src/cli/gc-flags.js';
@@ -30,7 +30,8 @@ if (args.length === 1 && args[0] === '--version') {
   // under the flags it was made with, and the run that made it had set them (src/cli/gc-tuning.ts).
   require('v8').setFlagsFromString(GC_FLAGS);
   // Compiled with this user's V8 code cache when there is a usable one (./bundle-code-cache.mjs).
-  const program = runCached(`(function (require, module, exports, __amlprobeUrl, __amlprobeChunk) {${segment('program')}\n})`, file, args[0]);
+  // The program's digest comes from the build (scripts/build-bundle.mjs): hashing it here would load node:crypto.
+  const program = runCached(`(function (require, module, exports, __amlprobeUrl, __amlprobeChunk) {${segment('program')}\n})`, AMLPROBE_PROGRAM_DIGEST, file, args[0]);
   const module = { exports: {} };
   program(require, module, module.exports, url, segment);
 }

@@ -10,11 +10,11 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { CLI_PATH, cliEnv } from './helpers/cli.js';
 
-// Writes each module of src/report/ and src/dns/ that the CLI loads to stderr (hooks run on a thread of their own).
+// Writes each module of src/report/, src/dns/ and src/checks/ that the CLI loads to stderr (hooks run on a thread of their own).
 const HOOK = `data:text/javascript,${encodeURIComponent(
   [
     "import { register } from 'node:module';",
-    `register('data:text/javascript,' + encodeURIComponent("export async function load(url, context, next) { const m = /\\\\/src\\\\/((report|dns)\\\\/.+)$/.exec(url); if (m) process.stderr.write('LOADED-MODULE ' + m[1] + '\\\\n'); return next(url, context); }"));`,
+    `register('data:text/javascript,' + encodeURIComponent("export async function load(url, context, next) { const m = /\\\\/src\\\\/((report|dns|checks)\\\\/.+)$/.exec(url); if (m) process.stderr.write('LOADED-MODULE ' + m[1] + '\\\\n'); return next(url, context); }"));`,
   ].join('\n'),
 )}`;
 
@@ -57,5 +57,13 @@ describe('report renderers load with the formats a run writes', () => {
     // Control: a name (no DNS server answers on this port: the verdict does not matter here).
     const name = await loadedModules(['check', 'tcp://no-such-name.test:443', '--no-system-resolver', '--no-proxy', '--dns-server', '127.0.0.1:9', '--timeout', '300ms']);
     assert.ok(name.modules.includes('dns/resolve-name.js'), name.modules.join(' '));
+  });
+
+  it('the SMB check (and node:crypto with it) loads only for smb:// endpoints', async () => {
+    const tcp = await loadedModules(['check', target, '--no-system-resolver', '--no-proxy']);
+    assert.ok(tcp.modules.includes('checks/tcp.js'), tcp.modules.join(' '));
+    assert.ok(!tcp.modules.includes('checks/smb.js'), tcp.modules.join(' '));
+    const smb = await loadedModules(['check', target.replace('tcp://', 'smb://'), '--no-system-resolver', '--no-proxy']);
+    assert.ok(smb.modules.includes('checks/smb.js'), smb.modules.join(' '));
   });
 });

@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,7 +181,13 @@ describe('dist/amlprobe.mjs code cache', () => {
     assert.equal(first.code, 0, show(first));
     assert.equal(first.stdout, expected);
     assert.deepEqual(compiled(first), [{ given: false, rejected: false }]);
-    assert.equal(cacheFiles(join(home, 'amlprobe')).length, 1, 'no cache written');
+    const written = cacheFiles(join(home, 'amlprobe'));
+    assert.equal(written.length, 1, 'no cache written');
+    // Named by the build's digest of the very program the stub runs (scripts/build-bundle.mjs), not hashed at every start.
+    const text = readFileSync(lone, 'utf8');
+    const open = '/*@amlprobe:program\n';
+    const program = text.slice(text.indexOf(open) + open.length, text.indexOf('\n@amlprobe:end*/', text.indexOf(open))).split('*\u0001/').join('*/');
+    assert.ok(written[0]?.startsWith(`program-${createHash('sha256').update(program).digest('hex').slice(0, 32)}`), written[0]);
     const second = await catalog(home);
     assert.equal(second.code, 0, show(second));
     assert.equal(second.stdout, expected);

@@ -6,7 +6,7 @@ import type { Layer, Protocol } from '../model/endpoint.js';
 import type { Column, ProbeKind, SchemeSyntax } from './descriptor.js';
 import { dnsKind } from './dns-kind.js';
 import { httpKind } from './http-kind.js';
-import { smbKind } from './smb.js';
+import { smbKind } from './smb-kind.js';
 import { tcpKind } from './tcp-kind.js';
 import { tlsKind } from './tls-kind.js';
 import { udpKind } from './udp-kind.js';

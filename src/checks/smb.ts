@@ -4,7 +4,8 @@
 // an SMB2/3 server is at the other end, and says which dialect (Azure Files speaks 2.1, 3.0 and
 // 3.1.1) and whether it requires signing. No session is set up: no credentials, no share named.
 // Through a CONNECT tunnel (an endpoint with its own proxy) it runs over the tunnel like any layer.
-// One file for the whole kind: the check, then its descriptor (smbKind; docs/architecture.md).
+// Its descriptor is smb-kind.ts, which loads this file on first use: node:crypto (for the
+// ClientGuid and salt) costs a one-endpoint check several milliseconds of start-up otherwise.
 
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -12,17 +13,12 @@ import type { Check } from '../model/check.js';
 import type { Reason, Status } from '../model/reason.js';
 import type { LayerResult } from '../model/result.js';
 import { quotePeer } from '../untrusted/evidence.js';
-import { COLUMNS, evidenceCode, fact, type ProbeKind } from './descriptor.js';
 import { errorCode, errorMessage, idleError } from './errno.js';
+import { received, signingWords, type SmbData } from './smb-evidence.js';
 import { stoppedResult } from './stopped.js';
 
-// What the kind adds to the shared vocabulary (src/model/), by declaration merging. The reasons:
-// smb_negotiated (pass: SMB2/3 answered; dialect and signing in the evidence), smb_not_smb2 (an
-// answer, but SMB1, TLS, HTTP, a block page), smb_timeout (connected, no SMB answer in time),
-// smb_failed (closed or reset mid-exchange, or an SMB2 error answer).
-declare module '../model/evidence.js' { interface LayerEvidence { smb: SmbData } }
-declare module '../model/endpoint.js' { interface Protocols { smb: 'smb://host[:445]' } }
-declare module '../model/reason.js' { interface KindReasons { smb_negotiated: true; smb_not_smb2: true; smb_timeout: true; smb_failed: true } }
+export type { SmbData } from './smb-evidence.js';
+
 
 /** The dialects offered, oldest first (MS-SMB2 2.2.3): 2.0.2, 2.1, 3.0, 3.0.2, 3.1.1. */
 const DIALECTS = [0x0202, 0x0210, 0x0300, 0x0302, 0x0311] as const;
@@ -204,9 +200,6 @@ export const checkSmb: Check = (_endpoint, state, ctx) => {
   });
 };
 
-const STALL_DETAIL =
-  'The TCP connection to port 445 opened but no SMB2 answer came: a firewall or IPS that accepts the connection and then drops SMB, ' +
-  'or a server that is not an SMB server.';
 const CLOSE_DETAIL =
   'Something accepted the TCP connection to port 445 and then ended it instead of answering SMB2: an SMB1-only server, ' +
   'a firewall or IPS that cuts SMB, or a storage account firewall rejecting this network.';
@@ -230,71 +223,4 @@ function judge(answer: NegotiateAnswer, bytes: Buffer, data: SmbData, result: (s
       return result('fail', 'smb_not_smb2', `the peer answered, but not with SMB2 (${answer.kind === 'other' ? answer.why : 'incomplete'})`,
         `Something else listens on this port or answers in the server's place (a proxy, a TLS or HTTP server, a block page). Start of its answer: "${data.answer}".`);
   }
-}
-
-/** Evidence of the SMB layer. */
-export interface SmbData {
-  dialect?: string; // the dialect the server chose: "2.1", "3.0", "3.0.2", "3.1.1" (hex for an unknown one)
-  signingEnabled?: boolean;
-  signingRequired?: boolean; // SecurityMode SIGNING_REQUIRED
-  serverGuid?: string;
-  capabilities?: string[]; // DFS, LEASING, LARGE_MTU, MULTI_CHANNEL, PERSISTENT_HANDLES, DIRECTORY_LEASING, ENCRYPTION, NOTIFICATIONS
-  maxTransactSize?: number;
-  maxReadSize?: number;
-  maxWriteSize?: number;
-  status?: string; // NT status of an SMB2 error answer, e.g. "0xC00000BB"
-  smb1?: boolean; // the peer answered SMB1
-  answer?: string; // start of an answer that was not SMB2, quoted (bounded, printable)
-  replyBytes?: number; // bytes of the answer received so far
-  code?: string; // errno code when the connection failed (ECONNRESET, ...)
-}
-
-function signingWords(data: SmbData): string {
-  return data.signingRequired === true ? 'required' : data.signingEnabled === true ? 'enabled, not required' : 'not enabled';
-}
-
-const received = (data: SmbData, then: string): string => (data.replyBytes === undefined ? '' : ` (${data.replyBytes} bytes of an answer, ${then})`);
-
-/** The smb probe kind: `smb://host[:445]`, in the APP column. */
-export const smbKind: ProbeKind<'smb'> = {
-  layer: 'smb',
-  schemes: { smb: { layers: ['dns', 'tcp', 'smb'], defaultPort: 445 } },
-  column: COLUMNS.app,
-  help: { target: 'smb://HOST[:PORT]', does: 'TCP + SMB2 NEGOTIATE (port 445): dialect and signing (Azure Files)' },
-  load: async () => checkSmb,
-  preload: true,
-  stopped: {
-    timeout: (_endpoint, state, timeoutMs) => ({
-      reason: 'smb_timeout',
-      message: `no SMB answer within ${timeoutMs} ms${received((state.evidence ?? {}) as SmbData, 'then silence')}`,
-      detail: STALL_DETAIL,
-    }),
-    deadline: () => 'the run deadline struck during the SMB2 NEGOTIATE',
-  },
-  json: {
-    order: ['dialect', 'signingEnabled', 'signingRequired', 'serverGuid', 'capabilities', 'maxTransactSize', 'maxReadSize',
-      'maxWriteSize', 'status', 'smb1', 'answer', 'replyBytes', 'code'] satisfies (keyof SmbData)[],
-  },
-  cells: {
-    smb_negotiated: (check) => {
-      const data = (check.data ?? {}) as SmbData;
-      return `SMB ${data.dialect ?? '2+'}${data.signingRequired === true ? ' signed' : ''}`;
-    },
-    smb_not_smb2: (check) => ((check.data as SmbData | undefined)?.smb1 === true ? 'SMB1' : 'not SMB2'),
-    smb_timeout: () => 'timeout',
-    smb_failed: (check) => (check.data as SmbData | undefined)?.status ?? evidenceCode(check) ?? 'closed',
-  },
-  facts: (data) => smbLines(data).map(([label, text]) => fact(label, text)),
-  panel: (data) => [{ facts: [...smbLines(data), ['error', data.code]] }],
-};
-
-/** Evidence lines under a row: [label, text] pairs. */
-function smbLines(data: SmbData): [string, string][] {
-  const lines: [string, string][] = [];
-  if (data.dialect !== undefined) lines.push(['dialect', `SMB ${data.dialect}, signing ${signingWords(data)}`]);
-  if (data.serverGuid !== undefined) lines.push(['server guid', data.serverGuid]);
-  if (data.capabilities !== undefined && data.capabilities.length > 0) lines.push(['capabilities', data.capabilities.join(', ')]);
-  if (data.status !== undefined) lines.push(['smb status', data.status]);
-  if (data.answer !== undefined) lines.push(['answer', data.answer]);
-  return lines;
 }

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SmbData } from '../../src/checks/smb.js';
+import type { SmbData } from '../../src/checks/smb-evidence.js';
 import type { Report } from '../../src/model/report.js';
 import type { EndpointResult } from '../../src/model/result.js';
 import { cliEnv, CLI_PATH } from '../helpers/cli.js';
