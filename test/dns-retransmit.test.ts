@@ -9,6 +9,7 @@ import dnsPacket from 'dns-packet';
 import { onAbort } from '../src/abort.js';
 import { QUERIES_PER_SOCKET, UDP_IN_FLIGHT_PER_SERVER, UDP_RETRANSMIT_MS } from '../src/dns/udp-channel.js';
 import { queryServer } from '../src/dns/wire-query.js';
+import { holdingServer } from './helpers/holding-dns.js';
 
 /** A UDP DNS server on 127.0.0.1 that ignores the first `drop` datagrams of each query id, then answers. */
 async function lossyServer(drop: number): Promise<{ address: string; received: () => number; close: () => void }> {
@@ -56,40 +57,6 @@ describe('UDP retransmission', () => {
   }
 });
 
-/** A UDP DNS server on 127.0.0.1 that holds every query until release(), then answers them all. */
-async function holdingServer(): Promise<{ address: string; received: () => number; ports: () => number[]; release: () => void; close: () => void }> {
-  const socket = dgram.createSocket('udp4');
-  const held: { message: Buffer; port: number; address: string }[] = [];
-  let holding = true;
-  const ports: number[] = [];
-  const answer = (message: Buffer, port: number, address: string): void => {
-    const query = dnsPacket.decode(message);
-    const question = query.questions?.[0];
-    const reply = dnsPacket.encode({
-      type: 'response', id: query.id ?? 0, flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE,
-      questions: query.questions ?? [],
-      answers: question ? [{ type: 'A', name: question.name, ttl: 60, data: '10.1.2.3' }] : [],
-    });
-    socket.send(reply, port, address);
-  };
-  socket.on('message', (message, peer) => {
-    ports.push(peer.port);
-    if (holding) held.push({ message, port: peer.port, address: peer.address });
-    else answer(message, peer.port, peer.address);
-  });
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address() as AddressInfo;
-  return {
-    address: `127.0.0.1:${port}`,
-    received: () => held.length,
-    ports: () => [...ports],
-    release: () => {
-      holding = false;
-      for (const h of held.splice(0)) answer(h.message, h.port, h.address);
-    },
-    close: () => socket.close(),
-  };
-}
 
 describe('UDP queries in flight per server', () => {
   test('a burst above the cap waits for slots instead of flooding the server, and every query is answered', async () => {

@@ -5,44 +5,11 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
-import type { AddressInfo } from 'node:net';
-import dnsPacket from 'dns-packet';
 import { unwatchAbort, watchAbort } from '../src/abort.js';
 import { QUERIES_PER_SOCKET, UDP_IN_FLIGHT_PER_SERVER } from '../src/dns/udp-channel.js';
 import { queryServer } from '../src/dns/wire-query.js';
+import { holdingServer } from './helpers/holding-dns.js';
 
-/** A UDP server on 127.0.0.1 that holds every query until release(), then answers them all. */
-async function holdingServer(): Promise<{ address: string; received: () => number; release: () => void; close: () => void }> {
-  const socket = dgram.createSocket('udp4');
-  const held: { message: Buffer; port: number }[] = [];
-  let holding = true;
-  const answer = (message: Buffer, port: number): void => {
-    const query = dnsPacket.decode(message);
-    const question = query.questions?.[0];
-    const reply = dnsPacket.encode({
-      type: 'response', id: query.id ?? 0, flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE,
-      questions: query.questions ?? [],
-      answers: question ? [{ type: 'A', name: question.name, ttl: 60, data: '10.1.2.3' }] : [],
-    });
-    socket.send(reply, port, '127.0.0.1');
-  };
-  socket.on('message', (message, peer) => {
-    if (holding) held.push({ message, port: peer.port });
-    else answer(message, peer.port);
-  });
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address() as AddressInfo;
-  return {
-    address: `127.0.0.1:${port}`,
-    received: () => held.length,
-    release: () => {
-      holding = false;
-      for (const h of held.splice(0)) answer(h.message, h.port);
-    },
-    close: () => socket.close(),
-  };
-}
 
 const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 
