@@ -275,7 +275,8 @@ export function buildLabNetwork(endpoints: readonly Endpoint[], faults: readonly
     }
     const transport = transportOf(e.protocol);
     const key = transport === null ? undefined : redirectKey(transport, addressOf.get(e.host) ?? '', e.port);
-    const routed = proxied.has(e.id) && rowFault.get(rowOf(e.id))?.effect === 'proxy-private-name' ? rowFault.get(rowOf(e.id)) : undefined;
+    const own = rowFault.get(rowOf(e.id));
+    const routed = proxied.has(e.id) && own?.effect === 'proxy-private-name' ? own : undefined;
     const fault = hostFault.get(e.host) ?? routed ?? (key === undefined ? undefined : keyFault.get(key));
     if (fault !== undefined) faultOf.set(e.id, fault);
   }

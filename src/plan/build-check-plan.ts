@@ -11,7 +11,7 @@ import { finishEndpoints } from './finish-endpoints.js';
 import { finishSettings } from './finish-settings.js';
 import type { CheckPlanOptions } from './plan-options.js';
 import { applyPrivateEndpointExpectations, readPrivateEndpointNames, type ExpectedName } from './private-endpoint-expectations.js';
-import { applyPrivateDependencies, applyPublicDependencies, parsePrivateDependencies, PRIVATE_DEPENDENCY_FLAG, PUBLIC_DEPENDENCY_FLAG, withSuffixZone } from './private-expectations.js';
+import { applyDependencies, declaredDependencies, withSuffixZone } from './private-expectations.js';
 import { commandStartedAt } from './run-clock.js';
 import type { ResolvedPlan } from './run-plan.js';
 import { parseTarget } from './targets.js';
@@ -52,13 +52,7 @@ export async function buildCheckPlan(options: CheckPlanOptions, inputs: CheckInp
   }
   const rows: { endpoints: Endpoint[]; notProbed?: ResolvedPlan['notProbed'] } = { endpoints: [...unique.values()] };
   if (inputs.names.length > 0) applyPrivateEndpointExpectations(rows, inputs.names);
-  const declared = [...(inputs.config?.privateDependencies ?? []), ...parsePrivateDependencies(options.privateDependencies ?? [], PRIVATE_DEPENDENCY_FLAG)];
-  const declaredPublic = [...(inputs.config?.publicDependencies ?? []), ...parsePrivateDependencies(options.publicDependencies ?? [], PUBLIC_DEPENDENCY_FLAG)];
-  const planned = applyPublicDependencies(
-    applyPrivateDependencies(rows.endpoints.map((e) => (e.id.startsWith('private-endpoint:') ? withSuffixZone(e) : e)), declared),
-    declaredPublic,
-    declared,
-  );
+  const planned = applyDependencies(rows.endpoints.map((e) => (e.id.startsWith('private-endpoint:') ? withSuffixZone(e) : e)), declaredDependencies(inputs.config, options));
   const caFiles = [...(inputs.config?.caFiles ?? []), ...(options.settings.caFiles ?? [])];
   // The CA files are checked now (a bad one is exit 2 before any probe). A run without TLS does not
   // even load node:tls and the trust store code.

@@ -21,7 +21,7 @@ import { finishSettings, type AzureDnsChoice } from './finish-settings.js';
 import { applyPrivateEndpointExpectations, readPrivateEndpointNames } from './private-endpoint-expectations.js';
 import { finishEndpoints } from './finish-endpoints.js';
 import { applyManagedNetwork } from './managed-network-plan.js';
-import { applyPrivateDependencies, applyPublicDependencies, parsePrivateDependencies, PRIVATE_DEPENDENCY_FLAG, PUBLIC_DEPENDENCY_FLAG, withSuffixZone } from './private-expectations.js';
+import { applyDependencies, declaredDependencies, withSuffixZone } from './private-expectations.js';
 import { routeOf } from './routes.js';
 import { commandStartedAt, preRunSignal, type RunClock } from './run-clock.js';
 import type { ResolvedPlan } from './run-plan.js';
@@ -39,8 +39,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
   const { azureDns: askedAzureDns, ...asked } = buildSettings(options.settings, config?.settings ?? {}, env);
   const built = profileFromOptions(options.profile, config?.profile, env, config?.workspaceJson);
   const names = readPrivateEndpointNames([...(config?.privateEndpointsJson ?? []), ...(options.privateEndpointsJson ?? [])]);
-  const declared = [...(config?.privateDependencies ?? []), ...parsePrivateDependencies(options.privateDependencies ?? [], PRIVATE_DEPENDENCY_FLAG)];
-  const declaredPublic = [...(config?.publicDependencies ?? []), ...parsePrivateDependencies(options.publicDependencies ?? [], PUBLIC_DEPENDENCY_FLAG)];
+  const declared = declaredDependencies(config, options);
   const caFiles = [...(config?.caFiles ?? []), ...(options.settings.caFiles ?? [])];
   // The files are checked now (a bad one is exit 2 before any probe); the store is built by the
   // first TLS handshake that needs it, or by registry discovery (src/net/trust-store.ts).
@@ -88,11 +87,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
   // The managed network's canaries, FQDN-rule rows, private endpoints and findings (src/plan/managed-network-plan.ts).
   applyManagedNetwork(rows, built);
   if (names.length > 0) applyPrivateEndpointExpectations(rows, names);
-  const planned = applyPublicDependencies(
-    applyPrivateDependencies(rows.endpoints.map((e) => (e.id.startsWith('private-endpoint:') || e.id.startsWith('managed-network-pe:') ? withSuffixZone(e) : e)), declared),
-    declaredPublic,
-    declared,
-  );
+  const planned = applyDependencies(rows.endpoints.map((e) => (e.id.startsWith('private-endpoint:') || e.id.startsWith('managed-network-pe:') ? withSuffixZone(e) : e)), declared);
 
   const finished = await finishSettings(asked, azureDns, options.preflightResolvers === true ? clock : undefined);
   return {

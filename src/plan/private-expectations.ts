@@ -81,7 +81,7 @@ function declares(dependency: PrivateDependency, endpoint: Endpoint): boolean {
  * unless another input already made it private. Endpoints no declaration covers are unchanged:
  * service endpoints, where a public answer is right, stay valid.
  */
-export function applyPrivateDependencies(endpoints: readonly Endpoint[], declared: readonly PrivateDependency[]): Endpoint[] {
+function applyPrivateDependencies(endpoints: readonly Endpoint[], declared: readonly PrivateDependency[]): Endpoint[] {
   if (declared.length === 0) return [...endpoints];
   return endpoints.map((endpoint) => {
     if (endpoint.expect.private === true || isIpLiteral(endpoint.host) || !declared.some((d) => declares(d, endpoint))) return endpoint;
@@ -96,7 +96,7 @@ export function applyPrivateDependencies(endpoints: readonly Endpoint[], declare
  * inference) and any expectation of a private answer with it; the user's word against the plan's
  * defaults. A name declared both private and public is a usage error: one of the two is wrong.
  */
-export function applyPublicDependencies(endpoints: readonly Endpoint[], declared: readonly PrivateDependency[], privates: readonly PrivateDependency[] = []): Endpoint[] {
+function applyPublicDependencies(endpoints: readonly Endpoint[], declared: readonly PrivateDependency[], privates: readonly PrivateDependency[] = []): Endpoint[] {
   if (declared.length === 0) return [...endpoints];
   return endpoints.map((endpoint) => {
     if (isIpLiteral(endpoint.host) || !declared.some((d) => declares(d, endpoint))) return endpoint;
@@ -106,4 +106,26 @@ export function applyPublicDependencies(endpoints: readonly Endpoint[], declared
     const { privateZone: _zone, ...expect } = endpoint.expect;
     return { ...endpoint, expect: { ...expect, private: false, privateSource: 'public-dependency' as const } };
   });
+}
+
+/** The dependencies declared private and public: the config's, then the flags' (as typed). */
+export interface DeclaredDependencies {
+  private: PrivateDependency[];
+  public: PrivateDependency[];
+}
+
+/** Reads the declarations of the config and the flags; a bad flag value is a UsageError naming its flag. */
+export function declaredDependencies(
+  config: { privateDependencies?: PrivateDependency[]; publicDependencies?: PrivateDependency[] } | undefined,
+  flags: { privateDependencies?: string[] | undefined; publicDependencies?: string[] | undefined },
+): DeclaredDependencies {
+  return {
+    private: [...(config?.privateDependencies ?? []), ...parsePrivateDependencies(flags.privateDependencies ?? [], PRIVATE_DEPENDENCY_FLAG)],
+    public: [...(config?.publicDependencies ?? []), ...parsePrivateDependencies(flags.publicDependencies ?? [], PUBLIC_DEPENDENCY_FLAG)],
+  };
+}
+
+/** Both declarations applied: private first, then public (a name in both is a UsageError). */
+export function applyDependencies(endpoints: readonly Endpoint[], declared: DeclaredDependencies): Endpoint[] {
+  return applyPublicDependencies(applyPrivateDependencies(endpoints, declared.private), declared.public, declared.private);
 }
