@@ -25,6 +25,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { snapshot, writeInputsManifest } from './bundle-inputs.mjs';
 import { asComment, builtinsAtRunTimePlugin, bundledFilesPlugin, textChunksPlugin, TEXT_CHUNKS } from './bundle-plugins.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -40,9 +41,12 @@ const outfile = join(dist, 'amlprobe.mjs');
 // is built for the Node.js it needs. Large packages the program uses only in some commands (see
 // TEXT_CHUNKS) are further comments, evaluated when first required.
 const chunks = new Map();
+// What the tsc output looks like before esbuild reads it: dist/amlprobe-inputs.json is written
+// only if the files the bundle carries are still these afterwards (./bundle-inputs.mjs).
+const before = snapshot(root);
 const program = await build({
   // The tsc output is bundled, so the bundle runs exactly the code the tests ran.
-  entryPoints: [join(dist, 'src', 'cli.js')],
+  entryPoints: [join(dist, 'src', 'cli', 'main.js')],
   write: false,
   outfile,
   bundle: true,
@@ -54,6 +58,8 @@ const program = await build({
   keepNames: true,
   logLevel: 'warning',
   legalComments: 'none',
+  metafile: true,
+  absWorkingDir: root,
   plugins: [bundledFilesPlugin(root, chunks), textChunksPlugin(root, TEXT_CHUNKS, chunks)],
   // The program finds its data files beside the bundle (src/package-root.ts): the stub passes its URL.
   define: { AMLPROBE_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__amlprobeUrl' },
@@ -72,6 +78,8 @@ const stub = await build({
   minify: true,
   logLevel: 'warning',
   legalComments: 'none',
+  metafile: true,
+  absWorkingDir: root,
   plugins: [builtinsAtRunTimePlugin()],
   define: { AMLPROBE_VERSION: JSON.stringify(pkg.version), AMLPROBE_PROGRAM_DIGEST: JSON.stringify(programDigest) },
   // 'module', not 'node:module': Node 12 before 12.20 has no node: scheme, and this line runs first.
@@ -81,6 +89,9 @@ const stub = await build({
 const parts = ['#!/usr/bin/env node', stub.outputFiles[0].text.replace(/^#!.*\n/, ''), asComment('program', programText)];
 for (const [name, text] of chunks) parts.push(asComment(name, text));
 writeFileSync(outfile, parts.join('\n'), { mode: 0o755 });
+// Last, once the bundle is whole: the record that lets dist/src/cli.js run it (src/cli/fresh-bundle.ts).
+const notFresh = writeInputsManifest(root, [...Object.keys(program.metafile.inputs), ...Object.keys(stub.metafile.inputs)], before);
+if (notFresh !== undefined) console.error(`build-bundle: dist/src/cli.js will run its modules, not the bundle: ${notFresh}`);
 
 /** The stub: the guard first, then `--version`, then the program (scripts/bundle-stub.mjs). */
 function stubSource() {

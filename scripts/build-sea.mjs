@@ -78,7 +78,7 @@ mkdirSync(work, { recursive: true });
 
 const main = join(work, 'amlprobe.cjs');
 await build({
-  entryPoints: [join(dist, 'src', 'cli.js')],
+  entryPoints: [join(dist, 'src', 'cli', 'main.js')],
   outfile: main,
   bundle: true,
   platform: 'node',

@@ -1,74 +1,14 @@
 #!/usr/bin/env node
-// amlprobe's entry point: flags -> command -> exit code. Nothing else lives here.
-// Usage errors print one paragraph and exit 2; a bug, wherever it escapes (here, in a callback, in
-// a promise nobody awaited), prints one line asking for a bug report and exits 3, with the stack
-// only when AMLPROBE_DEBUG=1 (cli/internal-error.ts), so a user never sees a raw stack trace.
+// amlprobe's entry point (package.json "bin", `node dist/src/cli.js`): runs the program
+// (./cli/main.ts), from the one-file tool built beside it when that is fresh (./cli/fresh-bundle.ts:
+// one file with a V8 code cache starts about a third faster than ~110 modules loaded one by one),
+// else from its modules. Nothing else lives here, and nothing is imported statically that the
+// bundle would load again.
 
-// First, before anything an old Node.js cannot run: a clear refusal (the one-file tool relies on it).
+// First, before anything an old Node.js cannot run: a clear refusal.
 import './node-guard.js';
-// Then, before any other module allocates: see the file for why and what it measured.
-import './cli/gc-tuning.js';
-import { parseCommandLine } from './cli/args.js';
-import type { ParsedArgs } from './cli/args.js';
-import { installLastResort, plantTestCrash, reportInternalError } from './cli/internal-error.js';
-import { asUsageError } from './cli/usage-errors.js';
-import { isUsageError } from './errors.js';
-import { cleanMessage } from './untrusted/evidence.js';
-import { markCommandStart } from './plan/run-clock.js';
-import { VERSION } from './version.js';
+import { freshBundleUrl } from './cli/fresh-bundle.js';
 
-// Commands are imported when chosen: --version, --help and a mistyped flag answer at once instead
-// of first loading the engine, the checks, the catalog and the schema validator.
-async function dispatch(args: ParsedArgs): Promise<number> {
-  plantTestCrash();
-  switch (args.command) {
-    case 'version':
-      process.stdout.write(`${VERSION}\n`);
-      return 0;
-    case 'help':
-      // The help is generated from the options table and the probe kinds: loaded only when asked.
-      process.stdout.write((await import('./cli/help.js')).helpForTopics(args.positionals));
-      return 0;
-    case 'check':
-      return (await import('./cli/check-command.js')).checkCommand(args);
-    case 'run':
-      return (await import('./cli/run-command.js')).runCommand(args);
-    case 'catalog':
-      return (await import('./cli/catalog-command.js')).catalogCommand(args);
-    case 'lab':
-      return (await import('./lab/lab-command.js')).labCommand((await import('./cli/plan-options.js')).labOptions(args));
-    case 'diff':
-      return (await import('./cli/diff-command.js')).diffCommand(args);
-    case 'serve':
-      return (await import('./cli/serve-command.js')).serveCommand(args);
-    case 'healthcheck':
-      return (await import('./cli/healthcheck-command.js')).healthcheckCommand(args);
-    case 'init':
-      return (await import('./cli/init-command.js')).initCommand(args);
-    case 'completion':
-      return (await import('./cli/completion.js')).completionCommand(args.positionals);
-  }
-}
-
-/** Runs the CLI and returns the exit code; never throws. */
-export async function main(argv: string[]): Promise<number> {
-  markCommandStart();
-  try {
-    return await dispatch(parseCommandLine(argv));
-  } catch (caught) {
-    // A parse error of dns/ or net/ that reached here unconverted is still the user's bad input.
-    const error = asUsageError(caught);
-    if (isUsageError(error)) {
-      process.stderr.write(`amlprobe: error: ${cleanMessage(`${error.where ? `${error.where}: ` : ''}${error.message}`)}\n`);
-      return 2;
-    }
-    return reportInternalError(error);
-  }
-}
-
-installLastResort();
-// No top-level await: the bundle is lowered for old Node.js versions (so that node-guard.ts can speak),
-// and the single executable is CommonJS; neither allows it. Exit explicitly: a socket the deadline
-// abandoned must not keep the process alive, and stdout is flushed first so a piped JSON report is
-// never cut short.
-void main(process.argv.slice(2)).then((code) => process.stdout.write('', () => process.exit(code)));
+// No top-level await: see ./cli/main.ts. A failure to load either is a broken installation, which
+// Node reports itself (exit 1).
+void import(freshBundleUrl(import.meta.url, process.env) ?? './cli/main.js');

@@ -68,6 +68,10 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   delete env.CI_NAME;
   delete env.CI_WORKSPACE;
   env.AMLPROBE_IMDS_URL = 'off';
+  // dist/src/cli.js runs the one-file tool built beside it when that is fresh (src/cli/fresh-bundle.ts):
+  // the tests run the modules tsc wrote, as they always did (test/bundle-delegation.test.ts runs
+  // the other way, and test/one-file.test.ts the bundle itself); `extra` may lift this.
+  env.AMLPROBE_UNBUNDLED = '1';
   env.AMLPROBE_NBVM_FILE = join(tmpdir(), 'amlprobe-tests-no-such-nbvm');
   env.AZURE_TOKEN_CREDENTIALS = 'EnvironmentCredential';
   // The one-file tool keeps a V8 code cache per user (scripts/bundle-code-cache.mjs): the tests' go
