@@ -6,7 +6,7 @@
 // would otherwise be recorded as the version the bundle carries). The tests rewrite it for copies
 // of dist/ (test/bundle-delegation.test.ts).
 
-import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 export const INPUTS_MANIFEST = 'amlprobe-inputs.json';
@@ -18,7 +18,7 @@ const slashed = (path) => path.split(sep).join('/');
 
 /** [path, size, ctimeMs] of `path` (relative to `root`, '/'-separated), or undefined when it is not a file. */
 export function entryOf(root, path) {
-  const stats = statSync(join(root, path), { throwIfNoEntry: false });
+  const stats = lstatSync(join(root, path), { throwIfNoEntry: false });
   return stats !== undefined && stats.isFile() ? [path, stats.size, stats.ctimeMs] : undefined;
 }
 

@@ -15,7 +15,7 @@
 // AMLPROBE_UNBUNDLED=1 always runs the modules (the tests that look at which modules load, a
 // debugger with source maps). Never throws: any failure here is "run the modules".
 
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -35,7 +35,8 @@ function unchanged(root: string, entry: unknown): boolean {
   if (!Array.isArray(entry) || entry.length !== 3) return false;
   const [path, size, ctimeMs] = entry as unknown[];
   if (typeof path !== 'string' || path === '' || typeof size !== 'number' || typeof ctimeMs !== 'number') return false;
-  const stats = statSync(join(root, path), { throwIfNoEntry: false });
+  // lstat: a symbolic link put in a file's place is not that file (and lstat costs a third of stat here).
+  const stats = lstatSync(join(root, path), { throwIfNoEntry: false });
   return stats !== undefined && stats.isFile() && stats.size === size && stats.ctimeMs === ctimeMs;
 }
 
