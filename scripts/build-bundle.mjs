@@ -88,7 +88,12 @@ const stub = await build({
 // The hashbang goes first, for `./amlprobe.mjs`; the program's own (from cli.js) would not compile inside a function.
 const parts = ['#!/usr/bin/env node', stub.outputFiles[0].text.replace(/^#!.*\n/, ''), asComment('program', programText)];
 for (const [name, text] of chunks) parts.push(asComment(name, text));
-writeFileSync(outfile, parts.join('\n'), { mode: 0o755 });
+const whole = parts.join('\n');
+// Node decodes the whole file at every start, three times slower once one character is not ASCII
+// (bundle-plugins.mjs asciiJson): esbuild writes its output in ASCII, and the data must stay so too.
+const wide = /[^\x00-\x7f]/.exec(whole);
+if (wide !== null) throw new Error(`dist/amlprobe.mjs would not be all ASCII (U+${wide[0].charCodeAt(0).toString(16)} near ${JSON.stringify(whole.slice(Math.max(0, wide.index - 60), wide.index))}): escape it where it comes from`);
+writeFileSync(outfile, whole, { mode: 0o755 });
 // Last, once the bundle is whole: the record that lets dist/src/cli.js run it (src/cli/fresh-bundle.ts).
 const notFresh = writeInputsManifest(root, [...Object.keys(program.metafile.inputs), ...Object.keys(stub.metafile.inputs)], before);
 if (notFresh !== undefined) console.error(`build-bundle: dist/src/cli.js will run its modules, not the bundle: ${notFresh}`);

@@ -9,6 +9,7 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { REGISTRY_GUID, documentedAnswer, sendJson, startDiscoveryFake, startPlainFake } from './helpers/azure-fakes.js';
 import { CLI_PATH, cliEnv, REPO_ROOT } from './helpers/cli.js';
 import { startDnsServer } from './helpers/dns-server.js';
@@ -146,6 +147,22 @@ describe('dist/amlprobe.mjs copied alone', () => {
       assert.match(r.stderr, /^amlprobe: error: amlprobe needs Node\.js 20\.18\.1 or later, and this is Node\.js 18\.19\.1\. .*single executable/);
       assert.equal(r.stderr.trim().split('\n').length, 1, show(r));
     }
+  });
+
+  it('is all ASCII (Node decodes it at every start, three times slower otherwise) and carries its data files exactly', async () => {
+    const bytes = readFileSync(lone);
+    const wide = bytes.findIndex((byte) => byte > 0x7f);
+    assert.equal(wide, -1, `a byte outside ASCII at ${wide}: ${JSON.stringify(bytes.subarray(Math.max(0, wide - 60), wide + 4).toString('latin1'))}`);
+    // The carried files, escaped to ASCII as JSON, read back as the files themselves (some are not ASCII).
+    const text = bytes.toString('latin1');
+    const open = '/*@amlprobe:amlprobe-files.json\n';
+    const at = text.indexOf(open);
+    const carried = new Map(JSON.parse(text.slice(at + open.length, text.indexOf('\n@amlprobe:end*/', at)).split('*\u0001/').join('*/')) as [string, string][]);
+    const plugins = (await import(pathToFileURL(join(REPO_ROOT, 'scripts', 'bundle-plugins.mjs')).href)) as { bundledFileNames(root: string): string[] };
+    const names = plugins.bundledFileNames(REPO_ROOT);
+    assert.deepEqual([...carried.keys()], names);
+    for (const name of names) assert.equal(carried.get(name), readFileSync(join(REPO_ROOT, name), 'utf8'), name);
+    assert.ok([...carried.values()].some((content) => /[^\x00-\x7f]/.test(content)), 'no carried file is outside ASCII: the test proves nothing');
   });
 });
 
