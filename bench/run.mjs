@@ -167,7 +167,8 @@ async function caseStartup(lab) {
   const out = join(lab.dir, 'hyperfine.json');
   const bundle = join(ROOT, 'dist/amlprobe.mjs');
   const check = (entry) => [process.execPath, entry, 'check', `tcp://${ADDR.open}:443`, '--dns-server', DNS, '--no-system-resolver', '--no-proxy', '--timeout', `${T}ms`].join(' ');
-  // Both forms a user starts: the README's unbundled CLI (the npm bin) and the jump-box one file
+  // Both forms a user starts: the README's CLI entry (the npm bin, which runs the one file when that is
+  // fresh: src/cli/fresh-bundle.ts) and the jump-box one file
   // (its warm-ups write its code cache, as a user's first run does).
   const r = await inClient(lab, findProgram('hyperfine'), [
     '-N', '-i', '--warmup', '3', '--runs', SMOKE ? '3' : '30', '--export-json', out,
