@@ -18,7 +18,7 @@
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { toCertificateInfo } from '../net/certificate.js';
+import { describedChainsFor, type DescribedChains } from '../net/described-chains.js';
 import { isPublicRoot } from '../net/public-roots.js';
 import type { Reason, Status } from '../model/reason.js';
 import type { CertificateInfo, TlsData } from '../model/evidence.js';
@@ -127,7 +127,7 @@ export const checkTls: Check = (endpoint, state, ctx) => {
         const cipher = socket.getCipher();
         if (cipher?.name) data.cipher = cipher.name;
         if (typeof socket.alpnProtocol === 'string') data.alpn = socket.alpnProtocol;
-        const judged = judge(endpoint.host, socket, data);
+        const judged = judge(endpoint.host, socket, data, describedChainsFor(ctx.secureContext));
         const verdict = judged.status === 'pass' && endpoint.expect.publicRoot === true ? inspected(data, ctx.settings.publicRoots) ?? judged : judged;
         settle(result(verdict.status, verdict.reason, verdict.message, verdict.detail), verdict.status !== 'fail');
       } catch (error) {
@@ -186,9 +186,10 @@ interface Verdict {
 }
 
 /** Judges the certificate the peer presented: chain trust, validity dates and host name, all recorded in data. */
-function judge(host: string, socket: TLSSocket, data: TlsData): Verdict {
+function judge(host: string, socket: TLSSocket, data: TlsData, chains: DescribedChains): Verdict {
+  // What this peer presented, read on every handshake; only its description may be shared.
   const peer = socket.getPeerCertificate(true);
-  const chain = toCertificateInfo(peer);
+  const chain = chains.describe(peer);
   data.chain = chain;
   const leaf = chain[0];
   if (leaf === undefined) {
