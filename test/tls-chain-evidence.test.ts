@@ -1,11 +1,12 @@
-// Described certificate chains shared between endpoints (src/net/described-chains.ts), against
-// real TLS servers on loopback: endpoints presented the same chain share one description, a
+// The TLS layer's certificate evidence at the cost of one read per handshake, against real TLS
+// servers on loopback: the peer's chain is read once (Node's read for a verified chain is reused),
+// endpoints presented the same chain share one description (src/net/described-chains.ts), a
 // different chain (even with the same leaf, on the same name) is described anew, the store is
 // bounded, and what is shared reads exactly as the chain read on its own.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, createSecureContext, type PeerCertificate, type SecureContext } from 'node:tls';
+import { connect, createSecureContext, TLSSocket, type PeerCertificate, type SecureContext } from 'node:tls';
 import { checkTcp, checkTls } from './helpers/engine-checks.js';
 import { toCertificateInfo } from '../src/net/certificate.js';
 import { DescribedChains } from '../src/net/described-chains.js';
@@ -106,5 +107,41 @@ describe('described chains', () => {
 
   it('a peer without a certificate is an empty chain', () => {
     assert.deepEqual(new DescribedChains().describe({} as PeerCertificate), []);
+  });
+});
+
+describe('the peer\'s chain, read once per handshake', () => {
+  /** Counts getPeerCertificate(true) on every TLS socket while `run` runs. */
+  async function detailedReads(run: () => Promise<TlsData>): Promise<{ reads: number; data: TlsData }> {
+    const original = TLSSocket.prototype.getPeerCertificate;
+    let reads = 0;
+    TLSSocket.prototype.getPeerCertificate = function (this: TLSSocket, detailed?: boolean) {
+      if (detailed === true) reads += 1;
+      return original.call(this, detailed as true);
+    } as typeof original;
+    try {
+      return { data: await run(), reads };
+    } finally {
+      TLSSocket.prototype.getPeerCertificate = original;
+    }
+  }
+
+  it('a verified chain: the read Node made to check the name is the evidence', async (t) => {
+    const server = await startTlsServer(await ca.issue({ names: ['once.read.test'] }));
+    t.after(() => server.close());
+    const { reads, data } = await detailedReads(() => tlsData(testEndpoint('tls', 'once.read.test', server.port), createSecureContext({ ca: ca.caCert })));
+    assert.equal(data.authorized, true);
+    assert.equal(data.chain?.length, 2, 'the leaf and the root from the store');
+    assert.equal(reads, 1);
+  });
+
+  it('a chain that did not verify is read by the check itself, once', async (t) => {
+    const server = await startTlsServer(await otherCa.issue({ names: ['once.read.test'] }));
+    t.after(() => server.close());
+    const { reads, data } = await detailedReads(() => tlsData(testEndpoint('tls', 'once.read.test', server.port), createSecureContext({ ca: ca.caCert })));
+    assert.equal(data.authorized, false);
+    assert.equal(data.chain?.length, 1);
+    assert.match(data.chain?.[0]?.issuer ?? '', /Contoso Firewall CA/);
+    assert.equal(reads, 1);
   });
 });
