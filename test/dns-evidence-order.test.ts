@@ -1,4 +1,4 @@
-// Issue 15, change 21: the DNS layer's evidence (DnsData) is built as one literal instead of a
+// Issue 15, change 22: the DNS layer's evidence (DnsData) is built as one literal instead of a
 // spread of conditional spreads. A change of form: reports print the object as it is, so for every
 // shape of resolution (system view or not, direct answers or not, answered or failed) the evidence
 // must come out as the spread form made it, fields and key order included.

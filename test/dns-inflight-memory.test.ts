@@ -1,4 +1,4 @@
-// What a name costs while its queries wait for a turn (issue 15, change 18). A 10,000-name run
+// What a name costs while its queries wait for a turn (issue 15, change 19). A 10,000-name run
 // starts every lookup at once and 100 queries per server are in flight, so nearly all of the
 // 20,000 queries wait, each holding its state through several scavenges into the old generation.
 // With a closure per step (the name's promise, each server's answer, the A and AAAA callbacks,

@@ -1,4 +1,4 @@
-// Issue 15, change 19: summarizeDirect makes each query's own sentence only when the summary tells
+// Issue 15, change 20: summarizeDirect makes each query's own sentence only when the summary tells
 // it, builds its answer without spread copies, and keeps a view's list of addresses when the other
 // query has none. A change of form: every pair of A and AAAA outcomes below must sum up to the same
 // answer as the form before (test/helpers/summarize-direct-before.ts), field for field and in the

@@ -1,4 +1,4 @@
-// Issue 15, change 20: privatelinkZoneOf answers "no zone" without lower-casing and splitting a
+// Issue 15, change 21: privatelinkZoneOf answers "no zone" without lower-casing and splitting a
 // name that cannot hold the label, and zoneBySuffix looks a name's suffixes up in a map instead of
 // trying every suffix of the table on the name. A change of form: both must answer exactly as the
 // forms before (kept below) for every table suffix in any case, with prefixes, final dots, empty

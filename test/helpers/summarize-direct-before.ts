@@ -1,5 +1,5 @@
 // summarizeDirect (src/dns/direct-answer.ts) as it was before issue 15's third DNS round made each
-// query's sentence only when told (bench/notes.json, issue 15 change 19). Kept verbatim as the
+// query's sentence only when told (bench/notes.json, issue 15 change 20). Kept verbatim as the
 // reference test/dns-summary-form.test.ts holds the new form to, answer for answer and byte for byte.
 
 import { isIP } from 'node:net';
