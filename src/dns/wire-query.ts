@@ -24,6 +24,12 @@ export interface WireSink {
   wireDone(outcome: WireOutcome): void;
 }
 
+/** Tells `done`, a callback or a sink, what the question came to. */
+function tell(done: WireSink | ((outcome: WireOutcome) => void), outcome: WireOutcome): void {
+  if (typeof done === 'function') done(outcome);
+  else done.wireDone(outcome);
+}
+
 /** One question to one server, from its first datagram to its outcome. */
 class WireQuery implements ExchangeSink {
   readonly #started = performance.now();
@@ -78,7 +84,7 @@ class WireQuery implements ExchangeSink {
     const type = this.#type;
     const label = formatDnsServer(this.#target);
     if (result.kind === 'answer') {
-      this.#tell({ ok: true, server: label, type, transport, rcode: result.packet.rcode, packet: result.packet, ignored, ms: this.#elapsed() });
+      tell(this.#done, { ok: true, server: label, type, transport, rcode: result.packet.rcode, packet: result.packet, ignored, ms: this.#elapsed() });
       return;
     }
     let failure: WireFailure = result.failure;
@@ -96,14 +102,9 @@ class WireQuery implements ExchangeSink {
       const via = transport === 'tcp' ? ' over TCP' : '';
       message = `query to ${label}${via} aborted after ${this.#elapsed()} ms${describeIgnored(ignored)}`;
     }
-    this.#tell({ ok: false, server: label, type, transport, failure, message, ignored, ms: this.#elapsed(), timeoutMs });
+    tell(this.#done, { ok: false, server: label, type, transport, failure, message, ignored, ms: this.#elapsed(), timeoutMs });
   }
 
-  #tell(outcome: WireOutcome): void {
-    const done = this.#done;
-    if (typeof done === 'function') done(outcome);
-    else done.wireDone(outcome);
-  }
 }
 
 /**
@@ -126,9 +127,7 @@ export function askServer(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const ignored: IgnoredCounts = { wrongId: 0, wrongQuestion: 0, notDns: 0 };
-    const outcome: WireOutcome = { ok: false, server: server as string, type, transport: 'udp', failure: 'error', message, ignored, ms: 0, timeoutMs };
-    if (typeof done === 'function') done(outcome);
-    else done.wireDone(outcome);
+    tell(done, { ok: false, server: server as string, type, transport: 'udp', failure: 'error', message, ignored, ms: 0, timeoutMs });
     return;
   }
   new WireQuery(target, name, type, timeoutMs, signal, done);
