@@ -186,4 +186,36 @@ describe('engine', () => {
     // Before the stall ended, it was named as the one the run waited for.
     assert.ok(seen.some((p) => p.done === 3 && p.waiting.join() === 'slow'), JSON.stringify(seen));
   });
+
+  it('hands progress out as one live view whose list of endpoints in flight is made only when read', async () => {
+    // Every start and finish is reported, but the progress line draws ten times a second: a sorted
+    // list of the endpoints in flight built per report was quadratic (20,000 endpoints with stderr a
+    // terminal: the deadline struck before any was probed, issue 15).
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const n = 300;
+    const endpoints = Array.from({ length: n }, (_, i) => endpoint(closed, { id: `e${i}`, protocol: 'tcp', path: `/${i}` }));
+    const views = new Set<object>();
+    let reports = 0;
+    let midRun: { done: number; running: number; waiting: string[] } | undefined;
+    await runEndpoints(endpoints, settings({ concurrency: 64 }), {
+      onProgress: (p) => {
+        reports += 1;
+        views.add(p);
+        if (reports === n) midRun = { ...p };
+      },
+    });
+    assert.equal(reports, 2 * n);
+    assert.equal(views.size, 1);
+    const [view] = [...views] as [{ done: number; running: number; total: number; waiting: string[] }];
+    assert.equal(typeof Object.getOwnPropertyDescriptor(view, 'waiting')?.get, 'function');
+    assert.deepEqual({ ...view }, { done: n, running: 0, total: n, waiting: [] });
+    // A copy keeps its moment, consistent in itself.
+    assert.ok(midRun !== undefined && midRun.waiting.length === midRun.running && midRun.done + midRun.running <= n, JSON.stringify(midRun));
+  });
 });

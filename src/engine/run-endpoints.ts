@@ -20,13 +20,15 @@ import { startTurns } from './start-turns.js';
 /**
  * Progress of a run, for the TTY progress line: done + running + queued = total, always (an
  * endpoint counts as running from its first layer to its result, not while p-limit winds down).
+ * The engine hands out one live view of its counts, read when the line is drawn: copy it
+ * (`{ ...progress }`) to keep a moment.
  */
 export interface Progress {
-  done: number;
-  running: number;
-  total: number;
+  readonly done: number;
+  readonly running: number;
+  readonly total: number;
   /** The ids of the endpoints in flight, in plan order: what the run is still waiting for. */
-  waiting: string[];
+  readonly waiting: string[];
 }
 
 /** What the engine needs besides endpoints and settings. */
@@ -120,8 +122,23 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
   // Counted here, not with limit.activeCount: p-limit still counts a task whose result is in
   // until its promise settles, so "done" and "running" would add up to one more than the total.
   const inFlight = new Set<number>();
-  const report = (): void =>
-    options.onProgress?.({ done, running: inFlight.size, total: endpoints.length, waiting: [...inFlight].sort((a, b) => a - b).map((i) => endpoints[i]?.id ?? '') });
+  // A live view, its list of endpoints in flight made when read: the progress line reads it at most
+  // ten times a second, but the engine reports every start and finish. A sorted list per report was
+  // quadratic: with 20,000 endpoints in flight and stderr a terminal, the deadline struck before
+  // any endpoint was probed (issue 15).
+  const progress: Progress = {
+    get done() {
+      return done;
+    },
+    get running() {
+      return inFlight.size;
+    },
+    total: endpoints.length,
+    get waiting() {
+      return [...inFlight].sort((a, b) => a - b).map((i) => endpoints[i]?.id ?? '');
+    },
+  };
+  const report = (): void => options.onProgress?.(progress);
 
   const all = Promise.all(
     endpoints.map((endpoint, index) =>
