@@ -165,10 +165,14 @@ async function caseCatalog(lab) {
 
 async function caseStartup(lab) {
   const out = join(lab.dir, 'hyperfine.json');
-  const one = [process.execPath, CLI, 'check', `tcp://${ADDR.open}:443`, '--dns-server', DNS, '--no-system-resolver', '--no-proxy', '--timeout', `${T}ms`].join(' ');
+  const bundle = join(ROOT, 'dist/amlprobe.mjs');
+  const check = (entry) => [process.execPath, entry, 'check', `tcp://${ADDR.open}:443`, '--dns-server', DNS, '--no-system-resolver', '--no-proxy', '--timeout', `${T}ms`].join(' ');
+  // Both forms a user starts: the README's unbundled CLI (the npm bin) and the jump-box one file
+  // (its warm-ups write its code cache, as a user's first run does).
   const r = await inClient(lab, findProgram('hyperfine'), [
     '-N', '-i', '--warmup', '3', '--runs', SMOKE ? '3' : '30', '--export-json', out,
-    `${process.execPath} -e 0`, `${process.execPath} ${CLI} --version`, one,
+    `${process.execPath} -e 0`, `${process.execPath} ${CLI} --version`, check(CLI),
+    `${process.execPath} ${bundle} --version`, check(bundle),
   ]);
   if (r.code !== 0) throw new Error(`hyperfine failed: ${r.stderr}`);
   const results = JSON.parse(readFileSync(out, 'utf8')).results;
@@ -398,6 +402,17 @@ function markdown(m) {
     const b = ofBuild(dnsCase.builds, 'base');
     const x = (r) => (r.many - r.one) / dnsCase.floor;
     rows.push(`| ${DNS_N.toLocaleString('en')} DNS names vs the raw-UDP floor on the same server (wall, above a 1-name run) | ${ab(`**${x(a).toFixed(1)} x**, ${a.namesPerSecond.toFixed(0)} names/s`, b && `${x(b).toFixed(1)} x, ${b.namesPerSecond.toFixed(0)} names/s`)} | ≤ 2 x, ≥ 5,000 names/s | ${met(x(a) <= 2 && a.namesPerSecond >= 5000)} |`);
+  }
+  if (startup) {
+    // Issue 15's start-up targets, as ratios to bare node measured in the same hyperfine run.
+    const x = (form, what) => {
+      const r = startup.find((s) => s.command.startsWith(`node ${form} ${what}`));
+      return r && r.medianMs / startup[0].medianMs;
+    };
+    const checks = ['dist/src/cli.js', 'dist/amlprobe.mjs'].map((f) => [f, x(f, 'check')]).filter(([, v]) => v !== undefined);
+    if (checks.length > 0) rows.push(`| one-endpoint \`check\` vs \`node -e 0\` | ${checks.map(([f, v]) => `\`${f}\` **${v.toFixed(2)} x**`).join(', ')} | ≤ 1.5 x | ${met(checks.every(([, v]) => v <= 1.5))} |`);
+    const version = x('dist/amlprobe.mjs', '--version');
+    if (version !== undefined) rows.push(`| the one file's \`--version\` vs \`node -e 0\` | **${version.toFixed(2)} x** | ≤ 1.3 x | ${met(version <= 1.3)} |`);
   }
   if (tlsCase) {
     const a = ofBuild(tlsCase.builds, 'this');

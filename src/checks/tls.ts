@@ -7,7 +7,8 @@
 // tls_untrusted); a chain that verified but does not name the host -> tls_name_mismatch. The name
 // and the validity dates are checked ourselves even when the chain is untrusted, and every fact
 // found goes into `detail`. Node's own identity check is switched off because it only runs after
-// a clean verification and, without SNI (IP literal hosts), would check the name 'localhost'.
+// a clean verification and, without SNI (IP literal hosts), would check the name 'localhost'; our
+// callback in its place only keeps the chain Node read for it.
 //
 // A verified chain on a Microsoft endpoint (endpoint.expect.publicRoot, decided by the plan) must
 // end at a public root (src/net/public-roots.ts); one that ends at a CA added on this machine is
@@ -17,8 +18,8 @@
 
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { checkServerIdentity, connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { toCertificateInfo } from '../net/certificate.js';
+import { checkServerIdentity, connect, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { describedChainsFor, type DescribedChains } from '../net/described-chains.js';
 import { isPublicRoot } from '../net/public-roots.js';
 import type { Reason, Status } from '../model/reason.js';
 import type { CertificateInfo, TlsData } from '../model/evidence.js';
@@ -87,10 +88,13 @@ export const checkTls: Check = (endpoint, state, ctx) => {
     return Promise.resolve(stoppedResult('tls'));
   }
 
+  // After a clean verification Node reads the peer's chain for this callback (getPeerCertificate(true),
+  // the dearest step after the handshake itself): judge takes that read instead of making a second.
+  let presented: PeerCertificate | undefined;
   const options: ConnectionOptions = {
     socket: tcp,
     rejectUnauthorized: false,
-    checkServerIdentity: () => undefined,
+    checkServerIdentity: (_name, cert) => void (presented = cert),
   };
   if (servername !== undefined) options.servername = servername;
   if (ctx.secureContext !== undefined) options.secureContext = ctx.secureContext;
@@ -127,7 +131,7 @@ export const checkTls: Check = (endpoint, state, ctx) => {
         const cipher = socket.getCipher();
         if (cipher?.name) data.cipher = cipher.name;
         if (typeof socket.alpnProtocol === 'string') data.alpn = socket.alpnProtocol;
-        const judged = judge(endpoint.host, socket, data);
+        const judged = judge(endpoint.host, socket, data, describedChainsFor(ctx.secureContext), presented);
         const verdict = judged.status === 'pass' && endpoint.expect.publicRoot === true ? inspected(data, ctx.settings.publicRoots) ?? judged : judged;
         settle(result(verdict.status, verdict.reason, verdict.message, verdict.detail), verdict.status !== 'fail');
       } catch (error) {
@@ -186,9 +190,10 @@ interface Verdict {
 }
 
 /** Judges the certificate the peer presented: chain trust, validity dates and host name, all recorded in data. */
-function judge(host: string, socket: TLSSocket, data: TlsData): Verdict {
-  const peer = socket.getPeerCertificate(true);
-  const chain = toCertificateInfo(peer);
+function judge(host: string, socket: TLSSocket, data: TlsData, chains: DescribedChains, presented: PeerCertificate | undefined): Verdict {
+  // What this peer presented, read on every handshake (by Node when it verified); only its description may be shared.
+  const peer = presented ?? socket.getPeerCertificate(true);
+  const chain = chains.describe(peer);
   data.chain = chain;
   const leaf = chain[0];
   if (leaf === undefined) {

@@ -13,13 +13,18 @@ const ATTRIBUTE_ORDER = ['CN', 'O', 'OU', 'L', 'ST', 'C'];
  * the store) and the chain as the peer sent it otherwise.
  */
 export function toCertificateInfo(peer: DetailedPeerCertificate | PeerCertificate | undefined): CertificateInfo[] {
-  const chain: CertificateInfo[] = [];
+  return chainOf(peer).map(describe);
+}
+
+/** The certificates toCertificateInfo describes, in its order: what a described chain is keyed by. */
+export function chainOf(peer: DetailedPeerCertificate | PeerCertificate | undefined): PeerCertificate[] {
+  const chain: PeerCertificate[] = [];
   const seen = new Set<string>();
   let cert: DetailedPeerCertificate | PeerCertificate | undefined = peer;
   // getPeerCertificate() returns {} when the peer sent no certificate.
   while (cert !== undefined && cert !== null && typeof cert.fingerprint256 === 'string' && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256);
-    chain.push(describe(cert));
+    chain.push(cert);
     const next: DetailedPeerCertificate | undefined = 'issuerCertificate' in cert ? cert.issuerCertificate : undefined;
     if (next === cert) break;
     cert = next;
@@ -28,7 +33,7 @@ export function toCertificateInfo(peer: DetailedPeerCertificate | PeerCertificat
 }
 
 /** One certificate as report data. */
-function describe(cert: PeerCertificate): CertificateInfo {
+export function describe(cert: PeerCertificate): CertificateInfo {
   const info: CertificateInfo = {
     subject: formatName(cert.subject),
     issuer: formatName(cert.issuer),
