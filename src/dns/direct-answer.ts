@@ -22,6 +22,8 @@ const LISTED_ADDRESSES = 8;
 
 /** "10.0.0.1, 10.0.0.2 and 40 more": a message stays short whatever the server sent. */
 function listData(records: readonly DnsRecord[], dropped = 0): string {
+  // One address is the usual answer: its text as it is, without the arrays of the general case.
+  if (records.length === 1 && dropped === 0) return records[0]!.data;
   const shown = records.slice(0, LISTED_ADDRESSES).map((r) => r.data).join(', ');
   const more = records.length - Math.min(records.length, LISTED_ADDRESSES) + dropped;
   return more > 0 ? `${shown} and ${more} more` : shown;
@@ -37,7 +39,11 @@ const bareName = (name: string): string => {
 // per record (10,000 names make 20,000 answers).
 const sameName = (a: string, b: string): boolean => a === b || bareName(a) === bareName(b);
 
-/** What one of the two queries (A or AAAA) said. */
+/**
+ * What one of the two queries (A or AAAA) said. Its sentence is made only when the summary tells
+ * it (messageOf): in the usual answer (addresses for A, none for AAAA) neither query's own
+ * sentence is told, and making both was most of what summing up a name allocated (issue 15).
+ */
 interface TypeView {
   outcome: WireOutcome;
   reason: Reason;
@@ -45,7 +51,8 @@ interface TypeView {
   cname: DnsRecord[];
   finalName: string;
   addresses: DnsRecord[];
-  message: string;
+  /** Address records beyond MAX_ADDRESSES_PER_QUERY, counted, not kept. */
+  dropped: number;
 }
 
 /** Follows CNAMEs from `name` through the answer section, in order, guarding against loops. */
@@ -83,7 +90,7 @@ const FAILURE_REASON: Record<WireFailure, Reason> = {
 
 function viewOf(name: string, outcome: WireOutcome): TypeView {
   if (!outcome.ok) {
-    return { outcome, reason: FAILURE_REASON[outcome.failure], rcode: null, cname: [], finalName: name, addresses: [], message: outcome.message };
+    return { outcome, reason: FAILURE_REASON[outcome.failure], rcode: null, cname: [], finalName: name, addresses: [], dropped: 0 };
   }
   const answers = outcome.packet.answers ?? [];
   const { chain, finalName } = followCnameChain(name, answers);
@@ -100,28 +107,45 @@ function viewOf(name: string, outcome: WireOutcome): TypeView {
       else dropped++;
     }
   }
+  const reason = rcode === 'NOERROR' ? (addresses.length > 0 ? 'ok' : 'nodata') : (REASON_BY_RCODE[rcode] ?? 'dns_error');
+  return { outcome, reason, rcode, cname: chain, finalName, addresses, dropped };
+}
+
+/** The sentence of one query's view (`name` as asked). */
+function messageOf(name: string, view: TypeView): string {
+  const { outcome, rcode, addresses, dropped, finalName } = view;
+  if (!outcome.ok) return outcome.message;
   const server = outcome.server;
-  const chainNote = chain.length > 0 ? ` (end of the CNAME chain from ${name})` : '';
-  let reason: Reason;
-  let message: string;
+  const chainNote = view.cname.length > 0 ? ` (end of the CNAME chain from ${name})` : '';
   if (rcode === 'NOERROR') {
-    reason = addresses.length > 0 ? 'ok' : 'nodata';
-    message =
-      addresses.length > 0
-        ? `${server} answered ${listData(addresses, dropped)}${dropped > 0 ? ` (only the first ${MAX_ADDRESSES_PER_QUERY} kept)` : ''}`
-        : `${server} answered NOERROR with no ${outcome.type} record for ${finalName}${chainNote}`;
-  } else {
-    reason = REASON_BY_RCODE[rcode] ?? 'dns_error';
-    message =
-      rcode === 'NXDOMAIN'
-        ? `${server} answered NXDOMAIN: ${finalName} does not exist${chainNote}`
-        : rcode === 'SERVFAIL'
-          ? `${server} answered SERVFAIL for ${finalName}: it could not resolve the name (upstream unreachable, or DNSSEC failure)`
-          : rcode === 'REFUSED'
-            ? `${server} answered REFUSED: it will not resolve ${name} for this client`
-            : `${server} answered ${rcode} to the ${outcome.type} query for ${name}`;
+    return addresses.length > 0
+      ? `${server} answered ${listData(addresses, dropped)}${dropped > 0 ? ` (only the first ${MAX_ADDRESSES_PER_QUERY} kept)` : ''}`
+      : `${server} answered NOERROR with no ${outcome.type} record for ${finalName}${chainNote}`;
   }
-  return { outcome, reason, rcode, cname: chain, finalName, addresses, message };
+  return rcode === 'NXDOMAIN'
+    ? `${server} answered NXDOMAIN: ${finalName} does not exist${chainNote}`
+    : rcode === 'SERVFAIL'
+      ? `${server} answered SERVFAIL for ${finalName}: it could not resolve the name (upstream unreachable, or DNSSEC failure)`
+      : rcode === 'REFUSED'
+        ? `${server} answered REFUSED: it will not resolve ${name} for this client`
+        : `${server} answered ${rcode} to the ${outcome.type} query for ${name}`;
+}
+
+/** The answer with its fields in the order reports have always shown them. */
+function directAnswer(
+  server: string,
+  transport: 'udp' | 'tcp',
+  cname: DnsRecord[],
+  ms: number,
+  ignored: number,
+  rcode: string | null,
+  reason: Reason,
+  message: string,
+  addresses: DnsRecord[],
+): DirectAnswer {
+  return ignored > 0
+    ? { server, transport, cname, ms, ignoredResponses: ignored, rcode, reason, message, addresses }
+    : { server, transport, cname, ms, rcode, reason, message, addresses };
 }
 
 /** Which failure to report when neither query gave an answer: what the server said beats what the network did. */
@@ -137,26 +161,27 @@ const FAILURE_ORDER: readonly Reason[] = ['servfail', 'dns_refused', 'dns_tcp_bl
  * 3. Else the failure highest in FAILURE_ORDER; when the two differ, both are told.
  */
 export function summarizeDirect(name: string, a: WireOutcome, aaaa: WireOutcome, ms: number): DirectAnswer {
-  const views = [viewOf(name, a), viewOf(name, aaaa)] as const;
-  const [va, vaaaa] = views;
+  const va = viewOf(name, a);
+  const vaaaa = viewOf(name, aaaa);
   const server = a.server;
   const transport = a.transport === 'tcp' || aaaa.transport === 'tcp' ? 'tcp' : 'udp';
   const ignored = countIgnored(a.ignored) + countIgnored(aaaa.ignored);
   const cname = va.cname.length > 0 ? va.cname : vaaaa.cname;
-  const base = { server, transport, cname, ms, ...(ignored > 0 ? { ignoredResponses: ignored } : {}) } as const;
   const label = (v: TypeView): string => v.outcome.type;
 
-  const addresses = [...va.addresses, ...vaaaa.addresses];
+  // Each view's list is its own, made above: kept as it is when the other query has none.
+  const addresses = vaaaa.addresses.length === 0 ? va.addresses : va.addresses.length === 0 ? vaaaa.addresses : [...va.addresses, ...vaaaa.addresses];
   if (addresses.length > 0) {
     const end = cname.length > 0 ? ` via CNAME ${cname[cname.length - 1]?.data}` : '';
-    const other = views.find((v) => v.reason !== 'ok' && v.reason !== 'nodata');
-    const note = other === undefined ? '' : `; ${label(other)} query failed: ${other.message}`;
+    const other = va.reason !== 'ok' && va.reason !== 'nodata' ? va : vaaaa.reason !== 'ok' && vaaaa.reason !== 'nodata' ? vaaaa : undefined;
+    const note = other === undefined ? '' : `; ${label(other)} query failed: ${messageOf(name, other)}`;
     const message = `${server} answered ${listData(addresses)}${end}${note}`;
-    return { ...base, rcode: 'NOERROR', reason: 'ok', message, addresses };
+    return directAnswer(server, transport, cname, ms, ignored, 'NOERROR', 'ok', message, addresses);
   }
 
   // An empty AAAA answer says nothing about A: when the A query failed (no answer, SERVFAIL, TCP
   // blocked), the verdict is about A.
+  const views = [va, vaaaa] as const;
   const aFailed = va.rcode !== 'NOERROR' && va.rcode !== 'NXDOMAIN';
   const definitive = views.filter((v) => (v.rcode === 'NOERROR' && !(aFailed && v === vaaaa)) || v.rcode === 'NXDOMAIN');
   const failed = views.filter((v) => v.rcode !== 'NOERROR' && v.rcode !== 'NXDOMAIN');
@@ -166,7 +191,7 @@ export function summarizeDirect(name: string, a: WireOutcome, aaaa: WireOutcome,
     [...failed].sort((x, y) => FAILURE_ORDER.indexOf(x.reason) - FAILURE_ORDER.indexOf(y.reason))[0] ??
     va;
   const other = chosen === va ? vaaaa : va;
-  let message = chosen.message;
+  let message = messageOf(name, chosen);
   if (!a.ok && !aaaa.ok && a.failure === aaaa.failure && (a.failure === 'timeout' || a.failure === 'invalid')) {
     // Both queries met the same silence: one sentence with the ignored packets of both.
     const sum = {
@@ -181,8 +206,9 @@ export function summarizeDirect(name: string, a: WireOutcome, aaaa: WireOutcome,
     }`;
   } else if (other.reason === 'nxdomain' && chosen.reason === 'nodata') {
     message += `; but NXDOMAIN to the ${label(other)} query: inconsistent server`;
-  } else if (other.message !== chosen.message) {
-    message += `; ${label(other)} query: ${other.message}`;
+  } else {
+    const otherMessage = messageOf(name, other);
+    if (otherMessage !== message) message += `; ${label(other)} query: ${otherMessage}`;
   }
-  return { ...base, rcode: chosen.rcode, reason: chosen.reason, message, addresses: [] };
+  return directAnswer(server, transport, cname, ms, ignored, chosen.rcode, chosen.reason, message, []);
 }

@@ -44,21 +44,37 @@ export const PRIVATELINK_ZONES: Readonly<Record<string, string>> = {
   'vaultcore.azure.cn': 'privatelink.vaultcore.azure.cn',
 };
 
+/**
+ * Whether a name can hold the label at all, without lower-casing or splitting it: most names do
+ * not, and the verdict asks for every name and every CNAME record (issue 15). With the `u` flag,
+ * `i` matches what toLowerCase would turn into the same letters (the Kelvin sign K is a k), so the
+ * test answers as the lower-cased text would.
+ */
+const MAY_HOLD_PRIVATELINK = /privatelink/iu;
+
 /** "x.workspace.eastus.privatelink.api.azureml.ms" -> "privatelink.api.azureml.ms"; undefined without such a label. */
 export function privatelinkZoneOf(name: string): string | undefined {
+  if (!MAY_HOLD_PRIVATELINK.test(name)) return undefined;
   const labels = name.toLowerCase().replace(/\.$/, '').split('.');
   const at = labels.indexOf('privatelink');
   return at >= 0 && at < labels.length - 1 ? labels.slice(at).join('.') : undefined;
 }
 
+/** The suffix table as a map: a name's suffixes are looked up, not every suffix tried on the name. */
+const ZONE_BY_SUFFIX: ReadonlyMap<string, string> = new Map(Object.entries(PRIVATELINK_ZONES));
+
 /** The zone by public suffix: "acct.blob.core.windows.net" -> "privatelink.blob.core.windows.net". */
 export function zoneBySuffix(name: string): string | undefined {
   const lower = name.toLowerCase().replace(/\.$/, '');
-  let best: string | undefined;
-  for (const suffix of Object.keys(PRIVATELINK_ZONES)) {
-    if ((lower === suffix || lower.endsWith(`.${suffix}`)) && (best === undefined || suffix.length > best.length)) best = suffix;
+  // Longest suffix first: the whole name, then after each dot from the left; the first one in the
+  // table is the longest that matches on a label boundary, as the table says.
+  for (let from = 0; from !== -1; ) {
+    const zone = ZONE_BY_SUFFIX.get(from === 0 ? lower : lower.slice(from));
+    if (zone !== undefined) return zone;
+    const dot = lower.indexOf('.', from);
+    from = dot === -1 ? -1 : dot + 1;
   }
-  return best === undefined ? undefined : PRIVATELINK_ZONES[best];
+  return undefined;
 }
 
 /** The privatelink zone for `name`: the name itself, then the CNAME chains (in order), then the suffix table. */

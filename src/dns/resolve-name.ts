@@ -6,7 +6,7 @@ import type { PlannedSettings } from '../model/settings.js';
 import { lookupHostsFile } from './hosts-file.js';
 import { parsedSettings } from './parsed-settings.js';
 import { lookupSystem } from './system-lookup.js';
-import { askDirect, queryServer } from './wire-query.js';
+import { lookupDirect, queryServer, type DirectSink } from './wire-query.js';
 import { formatDnsServer, parseDnsServer, type DnsServerAddress } from './server-address.js';
 
 export { parseDnsServer, formatDnsServer, type DnsServerAddress } from './server-address.js';
@@ -32,70 +32,87 @@ async function systemWithHosts(name: string, timeoutMs: number, signal: AbortSig
   return hosts === undefined ? answer : { ...answer, hostsFile: hosts };
 }
 
+/** One name's lookups until every view is in: an object, not a closure per server (wire-query.ts says why). */
+class NameLookup implements DirectSink {
+  readonly #name: string;
+  readonly #asked: readonly { server: string; role: DnsServerRole }[];
+  readonly #direct: DirectAnswer[];
+  readonly #resolve: (resolution: NameResolution) => void;
+  #system: SystemAnswer | undefined;
+  #waiting: number;
+
+  constructor(name: string, asked: readonly { server: string; role: DnsServerRole }[], waiting: number, resolve: (resolution: NameResolution) => void) {
+    this.#name = name;
+    this.#asked = asked;
+    this.#direct = new Array<DirectAnswer>(asked.length);
+    this.#waiting = waiting;
+    this.#resolve = resolve;
+  }
+
+  systemAnswered(answer: SystemAnswer): void {
+    this.#system = answer;
+    this.#finish();
+  }
+
+  directAnswered(answer: DirectAnswer, index: number): void {
+    // summarizeDirect made the answer for this name alone: the role goes on it, not on a copy.
+    answer.role = this.#asked[index]!.role;
+    this.#direct[index] = answer;
+    this.#finish();
+  }
+
+  directFailed(error: unknown, index: number): void {
+    const { server, role } = this.#asked[index]!;
+    this.#direct[index] = {
+      server,
+      role,
+      transport: 'udp',
+      rcode: null,
+      reason: 'dns_error',
+      message: `query to ${server} failed: ${unexpected(error)}`,
+      cname: [],
+      addresses: [],
+      ms: 0,
+    };
+    this.#finish();
+  }
+
+  #finish(): void {
+    if (--this.#waiting > 0) return;
+    const system = this.#system;
+    this.#resolve(system === undefined ? { name: this.#name, direct: this.#direct } : { name: this.#name, system, direct: this.#direct });
+  }
+}
+
 /**
  * Resolves `name` through the system view (when enabled), every DNS server in settings and Azure
  * DNS when asked; each direct answer records its role. Never rejects. One promise for the name:
- * the servers' answers come back through callbacks (wire-query.ts says why).
+ * the servers' answers come back through sinks (wire-query.ts says why).
  */
 export function resolveName(name: string, settings: PlannedSettings, signal: AbortSignal): Promise<NameResolution> {
   const timeoutMs = settings.timeoutMs;
   return new Promise((resolve) => {
     const asked = parsedSettings(settings).asked;
-    const directAnswers: DirectAnswer[] = new Array<DirectAnswer>(asked.length);
-    let system: SystemAnswer | undefined;
-    let waiting = asked.length + (settings.systemResolver ? 1 : 0);
-    const finish = (): void => {
-      if (--waiting > 0) return;
-      resolve(system === undefined ? { name, direct: directAnswers } : { name, system, direct: directAnswers });
-    };
+    const waiting = asked.length + (settings.systemResolver ? 1 : 0);
     if (waiting === 0) {
-      waiting = 1;
-      finish();
+      resolve({ name, direct: [] });
       return;
     }
+    const lookup = new NameLookup(name, asked, waiting, resolve);
     if (settings.systemResolver) {
       systemWithHosts(name, timeoutMs, signal).then(
-        (answer) => {
-          system = answer;
-          finish();
-        },
-        (error: unknown) => {
-          system = { reason: 'dns_error', message: `system resolver: ${unexpected(error)}`, addresses: [], ms: 0 };
-          finish();
-        },
+        (answer) => lookup.systemAnswered(answer),
+        (error: unknown) => lookup.systemAnswered({ reason: 'dns_error', message: `system resolver: ${unexpected(error)}`, addresses: [], ms: 0 }),
       );
     }
-    asked.forEach(({ server, address, role }, index) => {
-      const failed = (error: unknown): void => {
-        directAnswers[index] = {
-          server,
-          role,
-          transport: 'udp',
-          rcode: null,
-          reason: 'dns_error',
-          message: `query to ${server} failed: ${unexpected(error)}`,
-          cname: [],
-          addresses: [],
-          ms: 0,
-        };
-        finish();
-      };
+    for (let index = 0; index < asked.length; index++) {
+      const { server, address } = asked[index]!;
       try {
-        askDirect(
-          address ?? server,
-          name,
-          timeoutMs,
-          signal,
-          (answer) => {
-            directAnswers[index] = { ...answer, role };
-            finish();
-          },
-          failed,
-        );
+        lookupDirect(address ?? server, name, timeoutMs, signal, lookup, index);
       } catch (error) {
-        failed(error);
+        lookup.directFailed(error, index);
       }
-    });
+    }
   });
 }
 

@@ -14,6 +14,11 @@ import { forgetIfIdle, udpSlotsTo } from './udp-slots.js';
 
 const EMPTY = Buffer.alloc(0);
 
+/** Told once how a query ended: an object rather than a callback, so a query waiting its turn holds no closure. */
+export interface ExchangeSink {
+  exchanged(result: ExchangeResult): void;
+}
+
 /** Where a query is: waiting for a turn, sent, out of the queue without a turn (silent server), or over. */
 type Stage = 'waiting' | 'sent' | 'left' | 'done';
 
@@ -34,7 +39,7 @@ class UdpQuery implements TurnWaiter, ChannelQuery, DeadlineWatcher {
 
   readonly #target: DnsServerAddress;
   readonly #server: string;
-  readonly #resolve: (result: ExchangeResult) => void;
+  readonly #sink: ExchangeSink;
   readonly #slots: TurnQueue;
   #stage: Stage = 'waiting';
   #channel: UdpChannel | undefined;
@@ -45,7 +50,7 @@ class UdpQuery implements TurnWaiter, ChannelQuery, DeadlineWatcher {
     deadline: QueryDeadline,
     timeoutMs: number,
     ignored: IgnoredCounts,
-    resolve: (result: ExchangeResult) => void,
+    sink: ExchangeSink,
   ) {
     this.#target = target;
     this.#server = formatDnsServer(target);
@@ -54,7 +59,7 @@ class UdpQuery implements TurnWaiter, ChannelQuery, DeadlineWatcher {
     this.deadline = deadline;
     this.timeoutMs = timeoutMs;
     this.ignored = ignored;
-    this.#resolve = resolve;
+    this.#sink = sink;
     this.#slots = udpSlotsTo(this.#server);
   }
 
@@ -132,13 +137,13 @@ class UdpQuery implements TurnWaiter, ChannelQuery, DeadlineWatcher {
     this.#channel = undefined;
     this.payload = EMPTY;
     this.deadline.unwatch(this);
-    this.#resolve(result);
+    this.#sink.exchanged(result);
   }
 }
 
 /**
- * Asks `question` over UDP (again while unanswered) and calls `done` once with the matching answer
- * or why there is none; never throws. A callback, not a promise: see the top of this file.
+ * Asks `question` over UDP (again while unanswered) and tells `sink` once the matching answer or
+ * why there is none; never throws. Not a promise: see the top of this file.
  */
 export function exchangeUdp(
   target: DnsServerAddress,
@@ -146,7 +151,7 @@ export function exchangeUdp(
   deadline: QueryDeadline,
   timeoutMs: number,
   ignored: IgnoredCounts,
-  done: (result: ExchangeResult) => void,
+  sink: ExchangeSink,
 ): void {
-  new UdpQuery(target, question, deadline, timeoutMs, ignored, done).begin();
+  new UdpQuery(target, question, deadline, timeoutMs, ignored, sink).begin();
 }

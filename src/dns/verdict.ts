@@ -164,7 +164,8 @@ export function judgeResolution(
   if (judgement.data.authority === 'literal' || judgement.data.addresses.length === 0) return judgement;
   const privateExpected =
     expectPrivate || (expected !== undefined && expected.length > 0 && expected.every((a) => classifyAddress(a, cidrs).private));
-  const diagnosis = diagnose({ resolution, authority: judgement.data.authority, privateExpected, cidrs, ...(zone === undefined ? {} : { zone }) });
+  const authority = judgement.data.authority;
+  const diagnosis = diagnose(zone === undefined ? { resolution, authority, privateExpected, cidrs } : { resolution, authority, privateExpected, cidrs, zone });
   if (diagnosis === undefined) return judgement;
   const data: DnsData = { ...judgement.data, diagnosis };
   if (!DIAGNOSABLE.has(judgement.reason)) return { ...judgement, data };
@@ -179,6 +180,17 @@ export function judgeResolution(
         : `${judgement.message}${judgement.detail === undefined ? '' : `; ${judgement.detail}`}`,
     data,
   };
+}
+
+/**
+ * The evidence of a resolved name, its fields in the order reports have always printed them (name,
+ * system, direct, authority, addresses), built as one literal: copying a spread of conditional
+ * spreads was the largest part of judging a name in a profile of 10,000 names (issue 15).
+ */
+function dnsData(resolution: NameResolution, authority: 'system' | 'direct', addresses: AddressInfo[]): DnsData {
+  const { name, system, direct } = resolution;
+  if (system === undefined) return direct.length === 0 ? { name, authority, addresses } : { name, direct, authority, addresses };
+  return direct.length === 0 ? { name, system, authority, addresses } : { name, system, direct, authority, addresses };
 }
 
 function judgeViews(
@@ -200,18 +212,13 @@ function judgeViews(
   const useDirect = directs.length > 0 && (settings.dnsServersExplicit || sys === undefined);
   const auth = useDirect ? directs[directIndex] : sys;
   const authDirect = useDirect ? resolution.direct[directIndex] : undefined;
-  const baseData = {
-    name: resolution.name,
-    ...(resolution.system === undefined ? {} : { system: resolution.system }),
-    ...(resolution.direct.length === 0 ? {} : { direct: resolution.direct }),
-  };
   if (auth === undefined) {
     return {
       status: 'fail',
       reason: 'dns_error',
       message: 'no resolver to ask',
       detail: 'the system resolver is switched off and no DNS server is configured',
-      data: { ...baseData, authority: 'system', addresses: [] },
+      data: dnsData(resolution, 'system', []),
     };
   }
   const authority = useDirect ? ('direct' as const) : ('system' as const);
@@ -232,11 +239,11 @@ function judgeViews(
       const end = precise.cname.length > 0 ? precise.cname[precise.cname.length - 1]?.data : undefined;
       message = `${failureBrief(reason, directView(precise), end, settings.timeoutMs)} (per ${precise.server}; system said ${code})`;
     }
-    return { status: 'fail', reason, message, detail, data: { ...baseData, authority, addresses: [] } };
+    return { status: 'fail', reason, message, detail, data: dnsData(resolution, authority, []) };
   }
 
   const addresses = auth.addresses.map((address) => classifyAddress(address, cidrs));
-  const data: DnsData = { ...baseData, authority, addresses };
+  const data = dnsData(resolution, authority, addresses);
   const address = auth.addresses[0];
   const expectation = expectationVerdict(addresses, expectPrivate, expected, chainEnd, zone);
   if (expectation !== undefined) return { ...expectation, detail: `${expectation.detail}; ${detail}`, data, address };
