@@ -2,6 +2,7 @@
 // exceeded, one name is resolved once, and nothing a check does escapes as an exception.
 
 import assert from 'node:assert/strict';
+import { createHook } from 'node:async_hooks';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -185,5 +186,69 @@ describe('engine', () => {
     assert.deepEqual(last, { done: 4, running: 0, total: 4, waiting: [] });
     // Before the stall ended, it was named as the one the run waited for.
     assert.ok(seen.some((p) => p.done === 3 && p.waiting.join() === 'slow'), JSON.stringify(seen));
+  });
+
+  it('hands progress out as one live view whose list of endpoints in flight is made only when read', async () => {
+    // Every start and finish is reported, but the progress line draws ten times a second: a sorted
+    // list of the endpoints in flight built per report was quadratic (20,000 endpoints with stderr a
+    // terminal: the deadline struck before any was probed, issue 15).
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const n = 300;
+    const endpoints = Array.from({ length: n }, (_, i) => endpoint(closed, { id: `e${i}`, protocol: 'tcp', path: `/${i}` }));
+    const views = new Set<object>();
+    let reports = 0;
+    let midRun: { done: number; running: number; waiting: string[] } | undefined;
+    await runEndpoints(endpoints, settings({ concurrency: 64 }), {
+      onProgress: (p) => {
+        reports += 1;
+        views.add(p);
+        if (reports === n) midRun = { ...p };
+      },
+    });
+    assert.equal(reports, 2 * n);
+    assert.equal(views.size, 1);
+    const [view] = [...views] as [{ done: number; running: number; total: number; waiting: string[] }];
+    assert.equal(typeof Object.getOwnPropertyDescriptor(view, 'waiting')?.get, 'function');
+    assert.deepEqual({ ...view }, { done: n, running: 0, total: n, waiting: [] });
+    // A copy keeps its moment, consistent in itself.
+    assert.ok(midRun !== undefined && midRun.waiting.length === midRun.running && midRun.done + midRun.running <= n, JSON.stringify(midRun));
+  });
+
+  it('makes a bounded number of promises per endpoint', async () => {
+    // Every endpoint of a large run is in flight at once (issue 15): what each makes before and while
+    // it waits is allocated and collected 50,000 times. A refused TCP endpoint made 35 promises here
+    // when the engine queued endpoints with p-limit (about eight per task), 25 with its own slots.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const n = 200;
+    const endpoints = Array.from({ length: n }, (_, i) => endpoint(closed, { id: `p${i}`, protocol: 'tcp', path: `/${i}` }));
+    // Once before counting, so that loading the checks is not counted.
+    await runEndpoints(endpoints.slice(0, 2), settings());
+    let promises = 0;
+    const hook = createHook({
+      init(_id, type) {
+        if (type === 'PROMISE') promises += 1;
+      },
+    });
+    hook.enable();
+    let results;
+    try {
+      ({ results } = await runEndpoints(endpoints, settings()));
+    } finally {
+      hook.disable();
+    }
+    assert.deepEqual(new Set(results.map((r) => r.reason)), new Set(['tcp_refused']));
+    assert.ok(promises / n <= 30, `${(promises / n).toFixed(1)} promises per endpoint`);
   });
 });

@@ -2,6 +2,8 @@
 // renderer knows nothing of sockets, so real servers would add nothing here).
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 
 import { shouldUseColour, shouldUseAscii, tableWidth } from '../src/report/terminal.js';
@@ -290,5 +292,25 @@ describe('shortened names keep what tells rows apart', () => {
     assert.equal(truncateDistinct('https://contosomlstore.queue.core.windows.net:443/', 20, '…', counts), 'https://…queue…:443/');
     // Nothing to cut: unchanged.
     assert.equal(truncateDistinct('https://a.b:443/', 40, '…', counts), 'https://a.b:443/');
+  });
+});
+
+describe('renderTable at scale', () => {
+  it('sizes its columns without one stack argument per row', () => {
+    // Spread into Math.max, every row was an argument on the stack: 130,000 rows overflowed
+    // Node's default stack (issue 15). A child with a smaller stack shows it with 30,000.
+    const table = fileURLToPath(new URL('../src/report/table.js', import.meta.url));
+    const fixture = fileURLToPath(new URL('./helpers/report-fixture.js', import.meta.url));
+    const script = `
+      const { renderTable } = await import(${JSON.stringify(table)});
+      const { sampleReport } = await import(${JSON.stringify(fixture)});
+      const report = sampleReport();
+      const one = report.results.find((r) => r.status === 'pass');
+      report.results = Array.from({ length: 30000 }, (_, i) => ({ ...one, id: one.id + '-' + i, label: (one.label ?? one.id) + ' ' + i }));
+      const text = renderTable(report, { colour: false, width: 120, ascii: true });
+      process.stdout.write(String(text.split('\\n').length));
+    `;
+    const lines = Number(execFileSync(process.execPath, ['--stack-size=100', '--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    assert.ok(lines > 30000, `${lines} lines`);
   });
 });

@@ -3,7 +3,6 @@
 // start when the caller says so, src/plan/run-clock.ts). Concurrency lives here and nowhere else.
 
 import { setMaxListeners } from 'node:events';
-import pLimit from 'p-limit';
 import type { SecureContext } from 'node:tls';
 import { DeadlineError, sleep } from '../abort.js';
 import { withParsedSettings } from '../dns/parsed-settings.js';
@@ -16,17 +15,20 @@ import type { PlannedSettings } from '../model/settings.js';
 import { toEndpointResult } from '../verdict.js';
 import { finishEndpoints } from '../plan/finish-endpoints.js';
 import { startTurns } from './start-turns.js';
+import { runInSlots } from './endpoint-slots.js';
 
 /**
  * Progress of a run, for the TTY progress line: done + running + queued = total, always (an
- * endpoint counts as running from its first layer to its result, not while p-limit winds down).
+ * endpoint counts as running from its first layer to its result).
+ * The engine hands out one live view of its counts, read when the line is drawn: copy it
+ * (`{ ...progress }`) to keep a moment.
  */
 export interface Progress {
-  done: number;
-  running: number;
-  total: number;
+  readonly done: number;
+  readonly running: number;
+  readonly total: number;
   /** The ids of the endpoints in flight, in plan order: what the run is still waiting for. */
-  waiting: string[];
+  readonly waiting: string[];
 }
 
 /** What the engine needs besides endpoints and settings. */
@@ -54,6 +56,9 @@ export interface EngineOutcome {
  * is a second fence, not the normal path.
  */
 const DEADLINE_FENCE_MS = 250;
+
+/** A probe that did not start: settled already, one for the run. */
+const NOTHING: Promise<void> = Promise.resolve();
 
 /** Endpoints started between two turns of the event loop (see runEndpoints). */
 const START_BATCH = 64;
@@ -87,7 +92,7 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
   };
 
   // At most START_BATCH layer starts per turn of the event loop, the deadline timer running between:
-  // p-limit starts every free slot synchronously, and thousands of connects complete in one poll
+  // the slots start every free one in one go, and thousands of connects complete in one poll
   // phase, each starting a TLS handshake: 2,048 of them in one go were a stall of a second or more
   // during which the deadline could not strike (11-15 s against a 10 s deadline). The pipeline
   // waits for a turn before each layer (PipelineEnv.startTurn).
@@ -115,31 +120,46 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
     return probed;
   };
   const perEndpoint: (EndpointResult[] | undefined)[] = new Array(endpoints.length);
-  const limit = pLimit(settings.concurrency);
   let done = 0;
-  // Counted here, not with limit.activeCount: p-limit still counts a task whose result is in
-  // until its promise settles, so "done" and "running" would add up to one more than the total.
   const inFlight = new Set<number>();
-  const report = (): void =>
-    options.onProgress?.({ done, running: inFlight.size, total: endpoints.length, waiting: [...inFlight].sort((a, b) => a - b).map((i) => endpoints[i]?.id ?? '') });
+  // A live view, its list of endpoints in flight made when read: the progress line reads it at most
+  // ten times a second, but the engine reports every start and finish. A sorted list per report was
+  // quadratic: with 20,000 endpoints in flight and stderr a terminal, the deadline struck before
+  // any endpoint was probed (issue 15).
+  const progress: Progress = {
+    get done() {
+      return done;
+    },
+    get running() {
+      return inFlight.size;
+    },
+    total: endpoints.length,
+    get waiting() {
+      return [...inFlight].sort((a, b) => a - b).map((i) => endpoints[i]?.id ?? '');
+    },
+  };
+  const report = (): void => options.onProgress?.(progress);
 
-  const all = Promise.all(
-    endpoints.map((endpoint, index) =>
-      limit(async () => {
-        // Checked by the clock, not only by the signal: a late timer must not let more probes start.
-        if (pastDeadline()) return;
-        inFlight.add(index);
-        report();
-        try {
-          perEndpoint[index] = await probeOnce(endpoint);
-        } finally {
-          inFlight.delete(index);
-        }
+  const probe = (index: number): Promise<void> => {
+    // Checked by the clock, not only by the signal: a late timer must not let more probes start.
+    if (pastDeadline()) return NOTHING;
+    inFlight.add(index);
+    report();
+    return probeOnce(endpoints[index]!).then(
+      (results) => {
+        perEndpoint[index] = results;
+        inFlight.delete(index);
         done += 1;
         report();
-      }),
-    ),
-  );
+      },
+      (error: unknown) => {
+        inFlight.delete(index);
+        throw error;
+      },
+    );
+  };
+  const slots = runInSlots(endpoints.length, settings.concurrency, probe);
+  const all = slots.done;
   // After the first connections are on their way: module loading blocks the event loop briefly.
   setImmediate(() => prefetchChecks(endpoints, () => startTurn()));
   const fence = new Promise<void>((resolveFence) => {
@@ -151,7 +171,7 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
     await Promise.race([all, fence]);
   } finally {
     clearTimeout(deadline);
-    limit.clearQueue();
+    slots.stop();
   }
   const deadlineHit = run.signal.aborted;
   const notStarted = notStartedResults(settings.deadlineMs);

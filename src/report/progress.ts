@@ -8,7 +8,7 @@ export interface ProgressStream {
   columns?: number;
 }
 
-/** A moment of the run, as the engine counts it (src/engine/run-endpoints.ts). */
+/** A moment of the run, as the engine counts it (src/engine/run-endpoints.ts: a live view, read when the line is drawn). */
 export interface ProgressCounts {
   done: number;
   running: number;

@@ -235,7 +235,13 @@ export function renderTable(report: Report, opts: TableOptions): string {
     const header = ['', ...(showIds ? ['ID'] : []), 'ENDPOINT', ...columns.map((c) => titles.get(c) ?? c)];
     const kinds: ColumnKind[] = ['mark', ...(showIds ? (['id'] as const) : []), 'endpoint', ...columns.map(() => 'layer' as const)];
     const endpointIndex = showIds ? 2 : 1;
-    const natural = header.map((h, i) => Math.max(visibleWidth(h), ...plain.map((cells) => visibleWidth(cells[i] ?? ''))));
+    // A loop, not Math.max(...widths): spread, every row is an argument on the stack, and a run of
+    // 130,000 endpoints overflowed it (issue 15: the report at scale).
+    const natural = header.map((h, i) => {
+      let most = visibleWidth(h);
+      for (const cells of plain) most = Math.max(most, visibleWidth(cells[i] ?? ''));
+      return most;
+    });
     const widths = fitWidths(natural, kinds, width);
     // Names and ids are cut where they repeat their neighbours, so what is left tells the rows apart.
     const idWords = wordCounts(rows.map((row) => row.id));
