@@ -76,6 +76,12 @@ export function lookupDone(): void {
   });
 }
 
+/** Resolves once no lookup is under way (at once when none is). */
+export function lookupsDone(): Promise<void> {
+  if (resolving === 0) return Promise.resolve();
+  return new Promise((resolve) => afterLookups.push(resolve));
+}
+
 /**
  * Starts loading the checks the endpoints' layers will need once no lookup is under way and, with
  * `afterStarts` (the run's start turns, ./start-turns.ts), once the layers already waiting to start

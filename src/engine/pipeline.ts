@@ -7,7 +7,7 @@ import { judgePrivateNameViaProxy } from './proxied-private-name.js';
 import { layerSignal } from '../abort.js';
 import { abortedResult, ownedResult } from './abort-result.js';
 import { layersOf } from '../checks/kinds.js';
-import { checkOf, lookupDone, lookupStarted } from './check-loading.js';
+import { checkOf, lookupDone, lookupsDone, lookupStarted } from './check-loading.js';
 import { cleanLayerResult } from '../untrusted/evidence.js';
 import type { Endpoint, Layer } from '../model/endpoint.js';
 import type { DnsData, NameResolution } from '../model/evidence.js';
@@ -162,14 +162,26 @@ async function probeAddress(endpoint: Endpoint, address: string | undefined, lay
   return results;
 }
 
+/** Lazy trust stores already built: a later TLS layer takes its store at once. */
+const builtStores = new WeakSet<() => SecureContext>();
+
 /**
- * The run's trust store. Building one from ~300 CA certificates takes tens of milliseconds, so a
- * lazy one is built when the first TLS handshake needs it, not before the first packet; the
- * builder keeps what it built (src/net/trust-store.ts trustStoreFor), so this asks it every time.
+ * The run's trust store. Building one from ~300 CA certificates blocks the event loop for 40-110 ms,
+ * so a lazy one is built when the first TLS layer needs it, not before the first packet; and not
+ * while names are being looked up either: built then, it held the last answers, and so the start of
+ * a dropped endpoint's timeout, by that much (issue 15, the 60-endpoint case). The first TLS layer
+ * waits for the lookups and for its start turn (the connections the last answers let go start
+ * first), then builds it, before its own clock starts. The builder keeps what it built
+ * (src/net/trust-store.ts trustStoreFor).
  */
-function trustStoreOf(env: PipelineEnv): SecureContext | undefined {
+async function trustStoreBefore(env: PipelineEnv): Promise<SecureContext | undefined> {
   const source = env.secureContext;
-  return typeof source === 'function' ? source() : source;
+  if (typeof source === 'function' && !builtStores.has(source)) await lookupsDone();
+  // The TLS layer continues an endpoint already under way: it goes first.
+  if (env.startTurn !== undefined) await env.startTurn(true);
+  if (typeof source !== 'function') return source;
+  builtStores.add(source);
+  return source();
 }
 
 /**
@@ -185,7 +197,9 @@ export async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeSta
   const own = checkOf(layer);
   if (check === own && !own.loaded) await own.prefetch().catch(() => {});
   // A layer after the first (DNS) continues an endpoint already under way: it goes first.
-  if (env.startTurn !== undefined) await env.startTurn(layer !== 'dns');
+  let store: SecureContext | undefined;
+  if (layer === 'tls' && env.secureContext !== undefined) store = await trustStoreBefore(env);
+  else if (env.startTurn !== undefined) await env.startTurn(layer !== 'dns');
   const started = performance.now();
   if (env.runSignal.aborted || env.pastDeadline?.() === true) {
     return { layer, status: 'fail', reason: 'deadline', ms: 0, message: 'not started before the run deadline' };
@@ -201,10 +215,7 @@ export async function runLayer(layer: Layer, endpoint: Endpoint, state: ProbeSta
     grace = setTimeout(() => settle(abortedResult(layer, endpoint, state, signal, timeoutMs)), GRACE_MS);
   });
   const ctx: CheckContext = { settings: env.settings, signal, resolve: env.resolve };
-  if (env.secureContext && layer === 'tls') {
-    const store = trustStoreOf(env);
-    if (store) ctx.secureContext = store;
-  }
+  if (store) ctx.secureContext = store;
   // This layer's own: what an earlier layer gathered is not evidence of this one's timeout.
   state.evidence = undefined;
   state.stage = undefined;
