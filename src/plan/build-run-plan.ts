@@ -27,6 +27,7 @@ import { commandStartedAt, preRunSignal, type RunClock } from './run-clock.js';
 import type { ResolvedPlan } from './run-plan.js';
 import { profileFromOptions } from './workspace-profile.js';
 import { unprobedResult } from './unprobed-result.js';
+import { youngGenerationFor } from './young-generation.js';
 
 /**
  * Builds the plan of `run` from the options, the config file and the environment. Throws a
@@ -99,6 +100,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
     ...catalogFacts,
     caFiles,
     notes: [...profileNotes, ...finished.notes],
+    youngGeneration: youngGenerationFor(planned.length),
   };
 }
 
