@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { CAPPED_FROM_ENDPOINTS, YOUNG_GENERATION_CAP_BYTES, youngGenerationFor } from '../src/plan/young-generation.js';
+import { CAPPED_FROM_ENDPOINTS, CAPPED_UP_TO_ENDPOINTS, YOUNG_GENERATION_CAP_BYTES, youngGenerationFor } from '../src/plan/young-generation.js';
 import { dnsFlags, runCli } from './helpers/cli.js';
 import { startDnsServer } from './helpers/dns-server.js';
 import type { TestDnsServer, Zone } from './helpers/dns-server.js';
@@ -20,12 +20,16 @@ import type { TestDnsServer, Zone } from './helpers/dns-server.js';
 const tuning = fileURLToPath(new URL('../src/cli/gc-tuning.js', import.meta.url));
 const MiB = 1024 * 1024;
 
-test('the plan caps the young generation of a large run only', () => {
+test('the plan caps the young generation of a large run, up to 20,000 endpoints', () => {
   assert.equal(youngGenerationFor(1).capBytes, undefined);
   assert.equal(youngGenerationFor(68).capBytes, undefined);
   assert.equal(youngGenerationFor(CAPPED_FROM_ENDPOINTS - 1).capBytes, undefined);
   assert.equal(youngGenerationFor(CAPPED_FROM_ENDPOINTS).capBytes, YOUNG_GENERATION_CAP_BYTES);
-  assert.equal(youngGenerationFor(50_000).capBytes, YOUNG_GENERATION_CAP_BYTES);
+  assert.equal(youngGenerationFor(5_000).capBytes, YOUNG_GENERATION_CAP_BYTES);
+  assert.equal(youngGenerationFor(CAPPED_UP_TO_ENDPOINTS).capBytes, YOUNG_GENERATION_CAP_BYTES);
+  // Beyond it the probe state in flight made a capped young generation four times the scavenges.
+  assert.equal(youngGenerationFor(CAPPED_UP_TO_ENDPOINTS + 1).capBytes, undefined);
+  assert.equal(youngGenerationFor(50_000).capBytes, undefined);
 });
 
 /**

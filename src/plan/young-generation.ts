@@ -3,11 +3,14 @@
 //
 // Why: with every endpoint of a large run in flight at once, V8 doubles the young generation up to
 // its own limit (2 x 16 MB on 64-bit) within the first half second (planning 5,000 targets already
-// takes it there), and that memory stays resident to the end: at 5,000 endpoints it was about 25 of
-// the run's 140-150 MiB peak. Held at 8 MB (V8's --max-semi-space-size=4), the 5,000 run peaks about
-// 20 MiB lower; smaller still made each scavenge copy so much live probe state that garbage
-// collection paused the loop noticeably longer (bench/notes.json, issue 15). A small run never
-// grows it far, so it keeps V8's own growth.
+// took it there), and that memory stays resident to the end: at 5,000 endpoints it was about 20 of
+// the run's 137-143 MiB peak. Held at 8 MB (what --max-semi-space-size=4 gives), the 5,000 run
+// peaks at about 120 MiB and the 20,000 one 25 MiB lower, at the same CPU; smaller still made each
+// scavenge copy so much live probe state that garbage collection paused the loop longer. Beyond
+// 20,000 endpoints the probe state in flight is so large that 8 MB meant four times the scavenges
+// (50,000: about 840 against 190, 4-6 s of pauses against 2-4) for no steady gain in peak, so such
+// a run keeps V8's own growth, as does a small run, which never grows it far (bench/notes.json,
+// issue 15, change 29).
 
 /** The young generation's bound for a run's probes. */
 export interface YoungGenerationPolicy {
@@ -18,13 +21,17 @@ export interface YoungGenerationPolicy {
   readonly capBytes: number | undefined;
 }
 
-/** From this many endpoints on, a run's young generation is capped. */
+/** Runs of this many endpoints and up to CAPPED_UP_TO_ENDPOINTS have their young generation capped. */
 export const CAPPED_FROM_ENDPOINTS = 1000;
+
+/** The largest run whose young generation is capped (measured at 5,000 and 20,000; not at 50,000). */
+export const CAPPED_UP_TO_ENDPOINTS = 20_000;
 
 /** The cap: 8 MB of new space, what `--max-semi-space-size=4` gives at start. */
 export const YOUNG_GENERATION_CAP_BYTES = 8 * 1024 * 1024;
 
 /** The policy for a run of `endpointCount` endpoints. */
 export function youngGenerationFor(endpointCount: number): YoungGenerationPolicy {
-  return { capBytes: endpointCount >= CAPPED_FROM_ENDPOINTS ? YOUNG_GENERATION_CAP_BYTES : undefined };
+  const capped = endpointCount >= CAPPED_FROM_ENDPOINTS && endpointCount <= CAPPED_UP_TO_ENDPOINTS;
+  return { capBytes: capped ? YOUNG_GENERATION_CAP_BYTES : undefined };
 }
