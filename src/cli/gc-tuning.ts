@@ -38,14 +38,19 @@ let release: NodeJS.Immediate | undefined;
 
 /**
  * Lets the young generation grow as `policy` says: up to its cap, then held there, or as far as V8
- * lets it. Called right before the engine starts, it takes effect at the next turn of the event
+ * lets it. Called right before the engine starts. A cap takes effect at the next turn of the event
  * loop: the engine's start is one synchronous block (every endpoint's task made at once), in which
- * a free young generation doubled from 2 to 16 MB before anything could stop it.
+ * a free young generation doubled from 2 to 16 MB before anything could stop it. Without a cap it
+ * is free at once (held through the engine's start, 50,000 endpoints made 70 more scavenges).
  */
 export function obeyYoungGeneration(policy: YoungGenerationPolicy | undefined): void {
   if (userTuned) return;
   stopWatching();
   const cap = policy?.capBytes;
+  if (cap === undefined) {
+    growUpTo(undefined);
+    return;
+  }
   release = setImmediate(() => {
     release = undefined;
     growUpTo(cap);
