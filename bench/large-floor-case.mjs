@@ -16,9 +16,21 @@ const median = (xs) => {
 /** The close modes the floor is measured with: destroy() (FIN, as amlprobe) and resetAndDestroy(). */
 export const CLOSE_MODES = ['fin', 'reset'];
 
-/** CPU time (ms) each lab daemon has used so far, from /proc/<pid>/stat (utime + stime, clock ticks). */
+/**
+ * CPU time (ms) each lab daemon has used so far, from /proc/<pid>/stat (utime + stime, clock ticks;
+ * with tick accounting a task's stime includes the softirq work, such as the veth peer's network
+ * stack, done in its context), and `machine`: every CPU's busy time from /proc/stat, which on a
+ * shared machine includes everyone else's work too.
+ */
 export function labCpu(lab) {
   const out = {};
+  try {
+    // cpu user nice system idle iowait irq softirq steal ...: busy is everything but idle and iowait.
+    const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    out.machine = (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) * 10;
+  } catch {
+    out.machine = NaN;
+  }
   for (const [name, pid] of Object.entries(lab.pids ?? {})) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -50,6 +62,7 @@ export async function runFloor(ctx, eps, close) {
   return {
     ms: r.ms, cpuMs: r.cpuMs, rssKb: r.rssKb, innerMs: f.ms, innerCpuMs: f.cpuMs, wrong, lab,
     connected: f.connected, timedOut: f.timedOut, failed: f.failed, noAddress: f.noAddress, retransmitted: f.retransmitted,
+    lastConnectMs: f.lastConnectMs,
   };
 }
 
@@ -60,7 +73,7 @@ export function floorSummary(runs) {
     runs: runs.length, median: pick('ms'), walls: runs.map((r) => r.ms), cpuMs: pick('cpuMs'), innerMs: pick('innerMs'), innerCpuMs: pick('innerCpuMs'),
     rssMb: Math.max(...runs.map((r) => r.rssKb)) / 1024, wrong: Math.max(...runs.map((r) => r.wrong)),
     connected: runs.at(-1).connected, timedOut: runs.at(-1).timedOut, failed: runs.at(-1).failed, noAddress: runs.at(-1).noAddress,
-    retransmitted: Math.max(...runs.map((r) => r.retransmitted)), lab: labSummary(runs.map((r) => r.lab)),
+    retransmitted: Math.max(...runs.map((r) => r.retransmitted)), lastConnectMs: pick('lastConnectMs'), lab: labSummary(runs.map((r) => r.lab)),
   };
 }
 

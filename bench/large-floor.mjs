@@ -14,7 +14,8 @@
 // so the bench's floor runs without it.
 //
 // Prints one JSON object: ms (first query to last outcome), cpuMs (user + system of the same span),
-// maxRssKb, counts (connected, timedOut, failed, noAddress), retransmitted datagrams, and
+// maxRssKb, counts (connected, timedOut, failed, noAddress), retransmitted datagrams, when the
+// last answer came and the last connection started (lastAnswerMs, lastConnectMs), and
 // `outcomes`, one letter per target in order (c connected, t timed out, f failed, n no address),
 // which bench/scale-cases.mjs compares with what each target was built to give. Runs in the client
 // namespace. Usage:
@@ -61,6 +62,10 @@ const counts = { connected: 0, timedOut: 0, failed: 0, noAddress: 0 };
 let finished = 0;
 let aaaaLeft = n;
 let retransmitted = 0;
+// When the last connection started and the last answer came (ms after the first query): the floor
+// is about lastConnectMs + T, so this says how much of it is the name lookups.
+let lastConnectMs = 0;
+let lastAnswerMs = 0;
 
 // ---- DNS: queries 2i (A) and 2i + 1 (AAAA) ask hosts[i] -------------------------------------
 
@@ -165,6 +170,7 @@ function onMessage(msg) {
   const a = firstA(msg);
   if (a === undefined) return;
   pending.delete(id);
+  lastAnswerMs = performance.now() - started;
   const ch = query.channel;
   ch.inFlight -= 1;
   if (ch.inFlight === 0 && ch.assigned === QUERIES_PER_SOCKET) closeChannel(ch);
@@ -210,6 +216,7 @@ function lookupMore() {
 function answered(i) {
   if (--waiting[i] > 0) return;
   if (address[i] === null || address[i] === undefined) return finish(i, 'n', 'noAddress');
+  lastConnectMs = performance.now() - started;
   const socket = connect({ host: address[i], port: ports[i], noDelay: true });
   const timer = setTimeout(() => {
     socket.destroy();
@@ -249,7 +256,7 @@ function done() {
   for (const query of pending.values()) closeChannel(query.channel);
   const summary = {
     n, ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS,
-    close: options.close, connectOn: options['connect-on'], system, window, ...counts, retransmitted,
+    close: options.close, connectOn: options['connect-on'], system, window, ...counts, retransmitted, lastAnswerMs, lastConnectMs,
     unanswered: n - finished, pendingQueries: pending.size,
   };
   console.error(JSON.stringify(summary));

@@ -59,7 +59,8 @@ async function sideBySide(ctx, runs, makeArgs, judge, label, env, between) {
       row.cpu.push(r.cpuMs);
       row.engine.push(j.engineMs);
       row.judged.push(j);
-      ctx.log(`${label} [${cli.label}] run ${i + 1}: ${(r.ms / 1000).toFixed(3)} s (engine ${j.engineMs} ms) rss ${(r.rssKb / 1024).toFixed(0)} MiB c=${j.concurrency} wrong ${j.wrong ?? '-'} not probed ${j.notProbed ?? '-'}`);
+      const lab = row.lab.at(-1);
+      ctx.log(`${label} [${cli.label}] run ${i + 1}: ${(r.ms / 1000).toFixed(3)} s (engine ${j.engineMs} ms) CPU ${(r.cpuMs / 1000).toFixed(2)} s rss ${(r.rssKb / 1024).toFixed(0)} MiB c=${j.concurrency} wrong ${j.wrong ?? '-'} not probed ${j.notProbed ?? '-'}; lab CPU dnsmasq ${lab.dnsmasq} ms servers ${lab.servers} ms, machine busy ${lab.machine} ms`);
     }
     await between?.(i);
   }
@@ -91,7 +92,7 @@ export async function caseLargeSizes(ctx, sizes, concurrencies, runs) {
       for (const mode of CLOSE_MODES) {
         const f = await runFloor(ctx, eps, mode);
         floorRuns[mode].push(f);
-        ctx.log(`large n=${n} floor (${mode}) run ${i + 1}: ${(f.ms / 1000).toFixed(3)} s, CPU ${(f.cpuMs / 1000).toFixed(2)} s, rss ${(f.rssKb / 1024).toFixed(0)} MiB, connected ${f.connected} timed out ${f.timedOut} failed ${f.failed + f.noAddress} wrong ${f.wrong}, sent again ${f.retransmitted}; lab CPU dnsmasq ${f.lab.dnsmasq} ms servers ${f.lab.servers} ms`);
+        ctx.log(`large n=${n} floor (${mode}) run ${i + 1}: ${(f.ms / 1000).toFixed(3)} s, CPU ${(f.cpuMs / 1000).toFixed(2)} s, rss ${(f.rssKb / 1024).toFixed(0)} MiB, connected ${f.connected} timed out ${f.timedOut} failed ${f.failed + f.noAddress} wrong ${f.wrong}, sent again ${f.retransmitted}; lab CPU dnsmasq ${f.lab.dnsmasq} ms servers ${f.lab.servers} ms, machine busy ${f.lab.machine} ms (last connect ${f.lastConnectMs.toFixed(0)} ms after start)`);
       }
     };
     const sizeRows = [];
