@@ -92,16 +92,16 @@ export function floorSection(rows, T) {
   if (sizes.length === 0) return '';
   const s = (ms) => `${(ms / 1000).toFixed(3)} s`;
   const t = (ms) => `${(ms / T).toFixed(2)} T`;
-  const cores = (ms, wall) => `${(ms / wall).toFixed(2)}`;
+  const cores = (ms, wall) => (ms / wall).toFixed(2);
   const lines = [];
   for (const r of sizes) {
     for (const mode of CLOSE_MODES) {
       const f = r.floor[mode];
       if (!f) continue;
-      lines.push(`| ${r.n} | ${mode === 'fin' ? '`destroy()` (FIN)' : '`resetAndDestroy()` (RST)'} | ${s(f.median)} | **${t(f.median)}** | ${s(f.cpuMs)} (${s(f.innerCpuMs)} after start-up) | ${f.rssMb.toFixed(0)} MiB | ${f.connected} / ${f.timedOut} / ${f.failed + f.noAddress} | ${f.wrong} | ${f.retransmitted} | ${s(f.lab.dnsmasq)} + ${s(f.lab.servers)} | ${f.walls.map(s).join(', ')} |`);
+      lines.push(`| ${r.n} | ${mode === 'fin' ? '`destroy()` (FIN)' : '`resetAndDestroy()` (RST)'} | ${s(f.median)} | **${t(f.median)}** | ${s(f.cpuMs)} (${s(f.innerCpuMs)} after start-up) | ${f.rssMb.toFixed(0)} MiB | ${f.connected} / ${f.timedOut} / ${f.failed + f.noAddress} | ${f.wrong} | ${f.retransmitted} | ${s(f.lastConnectMs)} | ${s(f.lab.dnsmasq)} + ${s(f.lab.servers)} (with the client's: ${cores(f.cpuMs + f.lab.dnsmasq + f.lab.servers, f.median)} of 2 cores) | ${f.walls.map(s).join(', ')} |`);
     }
     const a = rows.find((x) => x.n === r.n && x.asked === 'default' && x.build === 'this');
-    if (a?.lab) lines.push(`| ${r.n} | amlprobe [this], for comparison | ${s(a.median)} | ${t(a.median)} | ${s(a.cpuMs)} | ${a.rssMb.toFixed(0)} MiB | | ${a.wrong} | | ${s(a.lab.dnsmasq)} + ${s(a.lab.servers)} (${cores(a.cpuMs + a.lab.dnsmasq + a.lab.servers, a.median)} cores with amlprobe's) | ${a.walls.map(s).join(', ')} |`);
+    if (a?.lab) lines.push(`| ${r.n} | amlprobe [this], for comparison | ${s(a.median)} | ${t(a.median)} | ${s(a.cpuMs)} | ${a.rssMb.toFixed(0)} MiB | | ${a.wrong} | | | ${s(a.lab.dnsmasq)} + ${s(a.lab.servers)} (with amlprobe's: ${cores(a.cpuMs + a.lab.dnsmasq + a.lab.servers, a.median)} of 2 cores) | ${a.walls.map(s).join(', ')} |`);
   }
   return `### The large cases' floor: the same network work, nothing else
 
@@ -112,10 +112,13 @@ as its A answer arrives with a T timeout (the dropped ones wait T) and closes ea
 connected; no plan, verdicts, evidence or report. Its wall is the whole process, spawn to exit, as
 amlprobe's. "wrong" compares its outcomes with the ones the targets were built to give; the lab's
 CPU is what dnsmasq and bench/servers.mjs used during the run (/proc/<pid>/stat), taken from the
-same 2 cores.
+same 2 cores, shown with the client's CPU as the cores all three kept busy on average over the
+run's wall (a run's last T is waiting, so its busy part used more). "last connect" is when the
+floor's last connection started after its first query: the floor is about that plus T plus Node's
+start and exit.
 
-| endpoints | close | median wall | / T | CPU | peak RSS | connected / timed out / failed | wrong | datagrams sent again | lab CPU (dnsmasq + servers) | runs |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| endpoints | close | median wall | / T | CPU | peak RSS | connected / timed out / failed | wrong | datagrams sent again | last connect | lab CPU (dnsmasq + servers) | runs |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${lines.join('\n')}
 `;
 }
