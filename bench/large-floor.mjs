@@ -167,6 +167,9 @@ function onMessage(msg) {
   const id = msg.readUInt16BE(0);
   const query = pending.get(id);
   if (query === undefined) return;
+  // The answer must echo the question (ids wrap after 65,535 queries; a late duplicate must not count).
+  const end = query.payload.length;
+  if (msg.length < end || msg.compare(query.payload, 12, end, 12, end) !== 0) return;
   const a = firstA(msg);
   if (a === undefined) return;
   pending.delete(id);
