@@ -18,6 +18,7 @@ import { loadShippedCatalog } from './shipped-catalog.js';
 import { defaultScenarios } from './default-scenarios.js';
 import type { RunPlanOptions } from './plan-options.js';
 import { finishSettings, type AzureDnsChoice } from './finish-settings.js';
+import { pacingNote } from './dns-pacing.js';
 import { applyPrivateEndpointExpectations, readPrivateEndpointNames } from './private-endpoint-expectations.js';
 import { finishEndpoints } from './finish-endpoints.js';
 import { applyManagedNetwork } from './managed-network-plan.js';
@@ -90,6 +91,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
   const planned = applyDependencies(rows.endpoints.map((e) => (e.id.startsWith('private-endpoint:') || e.id.startsWith('managed-network-pe:') ? withSuffixZone(e) : e)), declared);
 
   const finished = await finishSettings(asked, azureDns, options.preflightResolvers === true ? clock : undefined);
+  const paced = pacingNote(finished.settings, planned);
   return {
     endpoints: finishEndpoints(planned, finished.settings),
     settings: finished.settings,
@@ -98,7 +100,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
     notProbed: rows.notProbed ?? [],
     ...catalogFacts,
     caFiles,
-    notes: [...profileNotes, ...finished.notes],
+    notes: [...profileNotes, ...finished.notes, ...(paced === undefined ? [] : [paced])],
   };
 }
 

@@ -4,6 +4,7 @@
 
 import { withParsedSettings } from '../dns/parsed-settings.js';
 import type { PlannedSettings, RunSettings } from '../model/settings.js';
+import { withDnsPacing } from './dns-pacing.js';
 import { preflightResolvers } from './preflight-resolvers.js';
 import type { RunClock } from './run-clock.js';
 
@@ -30,9 +31,12 @@ export async function finishSettings(
     keep = outcome.keepAzureDns;
     notes = outcome.notes;
   }
-  const settings = withParsedSettings({
-    ...asked,
-    ...(keep && azureDns !== undefined ? { azureDns: azureDns.address, ...(azureDns.auto ? { azureDnsAuto: true } : {}) } : {}),
-  });
+  // The DNS pacing follows from the servers asked and their roles (src/plan/dns-pacing.ts).
+  const settings = withDnsPacing(
+    withParsedSettings({
+      ...asked,
+      ...(keep && azureDns !== undefined ? { azureDns: azureDns.address, ...(azureDns.auto ? { azureDnsAuto: true } : {}) } : {}),
+    }),
+  );
   return { settings, notes };
 }
