@@ -94,6 +94,7 @@ export function pacedDnsTime(settings: PlannedSettings, names: number): { querie
  * schedule, healthcheck's 10 s); amlprobe keeps it and says what it costs.
  */
 export function pacingNote(settings: PlannedSettings, endpoints: readonly Endpoint[]): string | undefined {
+  if (pacedDnsTime(settings, 0) === undefined) return undefined;
   const names = new Set<string>();
   for (const endpoint of endpoints) if (isIP(endpoint.host) === 0) names.add(endpoint.host.toLowerCase());
   const paced = pacedDnsTime(settings, names.size);
