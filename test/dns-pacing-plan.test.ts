@@ -12,8 +12,8 @@ import { testSettings } from './helpers/settings.js';
 
 const endpoint = (host: string): Endpoint => ({ id: host, host, port: 443, protocol: 'tcp', path: '', required: true, expect: {} });
 
-function paced(overrides: Parameters<typeof testSettings>[0]) {
-  return withDnsPacing(withParsedSettings(testSettings(overrides)), {});
+function paced(overrides: Parameters<typeof testSettings>[0], insideAzure = false) {
+  return withDnsPacing(withParsedSettings(testSettings(overrides)), insideAzure, {});
 }
 
 describe('the plan paces the Azure DNS budget', () => {
@@ -33,6 +33,12 @@ describe('the plan paces the Azure DNS budget', () => {
     const settings = paced({ dnsServers: ['127.0.0.53', '10.0.0.4'], systemResolver: true });
     assert.deepEqual(settings.parsed?.asked.map((s) => s.pacing), [{ window: 100 }, { window: 100 }]);
     assert.equal(settings.parsed?.systemPacing, undefined);
+  });
+
+  test('found inside Azure with --no-azure-dns: the stub and getaddrinfo still spend the budget', () => {
+    const settings = paced({ dnsServers: ['127.0.0.53'], systemResolver: true }, true);
+    assert.deepEqual(settings.parsed?.asked.map((s) => s.pacing), [{ window: 142, budget: AZURE_DNS_BUDGET }]);
+    assert.deepEqual(settings.parsed?.systemPacing, { budget: AZURE_DNS_BUDGET, queriesPerLookup: 2 });
   });
 
   test('168.63.129.16 in resolv.conf spends the budget even without --azure-dns', () => {

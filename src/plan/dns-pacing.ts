@@ -41,10 +41,13 @@ function isLoopback(host: string): boolean {
   return host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
-/** Who spends the Azure DNS budget in this run. */
-function spenders(settings: PlannedSettings): { servers: Set<AskedServer>; system: boolean } {
+/**
+ * Who spends the Azure DNS budget in this run. Inside Azure: amlprobe found itself there (even with
+ * --no-azure-dns the stub still forwards to Azure DNS), or Azure DNS is asked (the user says so).
+ */
+function spenders(settings: PlannedSettings, foundInAzure: boolean): { servers: Set<AskedServer>; system: boolean } {
   const asked = settings.parsed?.asked ?? [];
-  const insideAzure = settings.azureDns !== undefined || asked.some((s) => s.role === 'azure');
+  const insideAzure = foundInAzure || settings.azureDns !== undefined || asked.some((s) => s.role === 'azure');
   const servers = new Set(asked.filter((s) => s.role === 'azure' || (insideAzure && s.address !== undefined && isLoopback(s.address.host))));
   return { servers, system: insideAzure && settings.systemResolver };
 }
@@ -56,12 +59,13 @@ function lookupThreads(env: NodeJS.ProcessEnv): number {
 
 /**
  * The settings with each asked server's pacing and the system resolver's, decided from the parsed
- * servers and their roles (call it after the parsed values are attached).
+ * servers and their roles and whether amlprobe found itself inside Azure (call it after the parsed
+ * values are attached).
  */
-export function withDnsPacing(settings: PlannedSettings, env: NodeJS.ProcessEnv = process.env): PlannedSettings {
+export function withDnsPacing(settings: PlannedSettings, insideAzure = false, env: NodeJS.ProcessEnv = process.env): PlannedSettings {
   const parsed = settings.parsed;
   if (parsed === undefined) return settings;
-  const { servers, system } = spenders(settings);
+  const { servers, system } = spenders(settings, insideAzure);
   // The pending limit is shared: getaddrinfo keeps what its threads can hold, the servers split the rest.
   const reserved = system ? Math.min(QUERIES_PER_LOOKUP * lookupThreads(env), AZURE_DNS_PENDING / 2) : 0;
   const window = Math.max(1, Math.floor((AZURE_DNS_PENDING - reserved) / Math.max(1, servers.size)));

@@ -18,11 +18,13 @@ export interface AzureDnsChoice {
  * The run's final settings from the asked ones (without Azure DNS) and the Azure DNS choice. With a
  * clock, the resolvers are pre-flighted first (run, check): a bad server the user named throws a
  * UsageError; an Azure DNS that detection switched on and that does not answer is left out.
+ * `insideAzure`: amlprobe found itself in Azure (IMDS, compute instance), Azure DNS asked or not.
  */
 export async function finishSettings(
   asked: Omit<RunSettings, 'azureDns' | 'azureDnsAuto'>,
   azureDns: AzureDnsChoice | undefined,
   preflightClock: RunClock | undefined,
+  insideAzure = false,
 ): Promise<{ settings: PlannedSettings; notes: string[] }> {
   let notes: string[] = [];
   let keep = azureDns !== undefined;
@@ -37,6 +39,7 @@ export async function finishSettings(
       ...asked,
       ...(keep && azureDns !== undefined ? { azureDns: azureDns.address, ...(azureDns.auto ? { azureDnsAuto: true } : {}) } : {}),
     }),
+    insideAzure,
   );
   return { settings, notes };
 }
