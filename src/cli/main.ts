@@ -52,13 +52,19 @@ async function dispatch(args: ParsedArgs): Promise<number> {
   }
 }
 
+/** The commands whose plan decides the young generation (src/plan/young-generation.ts). */
+const PLANNED = new Set<ParsedArgs['command']>(['check', 'run', 'serve', 'healthcheck']);
+
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
   markCommandStart();
   // A command line of more targets than a capped run has: no young-generation cap to plan for.
   if (!heldWhilePlanning(argv.length)) obeyYoungGeneration(undefined);
   try {
-    return await dispatch(parseCommandLine(argv));
+    const args = parseCommandLine(argv);
+    // Only a probing command's plan says how far the young generation may grow; any other frees it now.
+    if (!PLANNED.has(args.command)) obeyYoungGeneration(undefined);
+    return await dispatch(args);
   } catch (caught) {
     // A parse error of dns/ or net/ that reached here unconverted is still the user's bad input.
     const error = asUsageError(caught);
