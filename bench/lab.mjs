@@ -67,6 +67,8 @@ export async function startLab(hosts) {
   const dir = await mkdtemp(join(tmpdir(), `amlpb-${process.pid}-`));
   let pair;
   let ca;
+  // The daemons' pids (`ip netns exec` execs in place), for their CPU (bench/large-floor-case.mjs).
+  const pids = {};
   const stop = async () => {
     pair?.destroy();
     await ca?.cleanup();
@@ -102,6 +104,7 @@ export async function startLab(hosts) {
     const dnsmasq = pair.spawnDaemon(pair.service, findProgram('dnsmasq'), ['--keep-in-foreground', '--log-facility=-', `--conf-file=${join(dir, 'dnsmasq.conf')}`]);
     const dnsmasqAll = pair.spawnDaemon(pair.service, findProgram('dnsmasq'), ['--keep-in-foreground', '--log-facility=-', `--conf-file=${join(dir, 'dnsmasq-all.conf')}`]);
     const servers = pair.spawnDaemon(pair.service, process.execPath, [join(ROOT, 'bench/servers.mjs'), dir]);
+    Object.assign(pids, { dnsmasq: dnsmasq.pid, servers: servers.pid });
     await pair.waitForListener(pair.service, 'udp', DNS, 53, dnsmasq);
     await pair.waitForListener(pair.service, 'udp', DNS_ALL_DROPPED, 53, dnsmasqAll);
     for (const k of ['open', 'good', 'self']) await pair.waitForListener(pair.service, 'tcp', ADDR[k], 443, servers);
@@ -109,5 +112,5 @@ export async function startLab(hosts) {
     await stop();
     throw error;
   }
-  return { pair, dir, caFile: join(dir, 'ca.pem'), stop };
+  return { pair, dir, caFile: join(dir, 'ca.pem'), pids, stop };
 }

@@ -13,6 +13,7 @@ import { ADDR, DNS, ROOT, SPREAD, startLab } from './lab.mjs';
 import { IP, findProgram } from './netns.mjs';
 import { startupFormsSection } from './startup-forms.mjs';
 import { caseLargeSizes, caseMainJob, caseTls, largeEndpoints, median } from './scale-cases.mjs';
+import { floorOf, floorSection } from './large-floor-case.mjs';
 
 const SMOKE = process.argv.includes('--smoke');
 /** --only large,main,dns,tls,catalog,startup,tools: run these cases only (nothing is written). */
@@ -396,7 +397,10 @@ function markdown(m) {
     if (!a) continue;
     const b = large(n, 'base');
     const probed = (r) => `${pct(1 - r.notProbed / n)} probed, ${r.wrong} wrong`;
-    rows.push(`| ${n.toLocaleString('en')} endpoints, a fifth dropped, default concurrency (${a.concurrency}) | ${ab(`**${ratio(a.median)}**, ${a.rssMb.toFixed(0)} MiB, ${probed(a)}`, b && `${ratio(b.median)}, ${b.rssMb.toFixed(0)} MiB, ${probed(b)}`)} | ≤ ${limit} T${mem ? `, ≤ ${mem} MiB` : ''}, all probed | ${met(a.median <= limit * T && (mem === undefined || a.rssMb <= mem) && a.notProbed === 0 && a.wrong === 0)} |`);
+    // The machine's floor for this size (bench/large-floor.mjs), beside the target.
+    const floor = floorOf(a.floor);
+    const floorNote = floor === undefined ? '' : ` (floor ${ratio(floor)})`;
+    rows.push(`| ${n.toLocaleString('en')} endpoints, a fifth dropped, default concurrency (${a.concurrency}) | ${ab(`**${ratio(a.median)}**, ${a.rssMb.toFixed(0)} MiB, ${probed(a)}`, b && `${ratio(b.median)}, ${b.rssMb.toFixed(0)} MiB, ${probed(b)}`)} | ≤ ${limit} T${floorNote}${mem ? `, ≤ ${mem} MiB` : ''}, all probed | ${met(a.median <= limit * T && (mem === undefined || a.rssMb <= mem) && a.notProbed === 0 && a.wrong === 0)} |`);
   }
   if (dnsCase) {
     const a = ofBuild(dnsCase.builds, 'this');
@@ -427,11 +431,14 @@ The endpoints are \`lN.bt:443\` targets (short, so that 50,000 fit one command l
 resolving to the dropped address, the others spread over 40 listening addresses. "wrong" counts
 endpoints whose reason is not the one its target was built to give (tcp_timeout for the dropped,
 ok for the others), "not probed" those the deadline (default 5 T) cut before they started.
+"floor" is the machine's floor for that size (the next table: the lower of its two close modes'
+medians), "x floor" the wall over it.
 
-| endpoints | --concurrency (used) | build | median wall | / T | engine / T | CPU | peak RSS | wrong | not probed | runs |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
-${largeRows.map((r) => `| ${r.n} | ${r.asked} (${r.concurrency}) | ${r.build} | ${fmt(r.median)} | ${ratio(r.median)} | ${ratio(r.engine)} | ${fmt(r.cpuMs)} | ${r.rssMb.toFixed(0)} MiB | ${r.wrong}${r.wrong ? ` ${esc(JSON.stringify(r.wrongReasons))}` : ''} | ${r.notProbed} | ${r.walls.map(fmt).join(', ')} |`).join('\n')}
-`;
+| endpoints | --concurrency (used) | build | median wall | / T | engine / T | floor | x floor | CPU | peak RSS | wrong | not probed | runs |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${largeRows.map((r) => { const f = floorOf(r.floor); return `| ${r.n} | ${r.asked} (${r.concurrency}) | ${r.build} | ${fmt(r.median)} | ${ratio(r.median)} | ${ratio(r.engine)} | ${f === undefined ? '' : ratio(f)} | ${f === undefined ? '' : `${(r.median / f).toFixed(2)} x`} | ${fmt(r.cpuMs)} | ${r.rssMb.toFixed(0)} MiB | ${r.wrong}${r.wrong ? ` ${esc(JSON.stringify(r.wrongReasons))}` : ''} | ${r.notProbed} | ${r.walls.map(fmt).join(', ')} |`; }).join('\n')}
+
+${floorSection(largeRows, T)}`;
   const mainTable = mainJob === undefined ? '' : `### The main job: \`amlprobe run\` with the catalog, everything dropped
 
 \`run --region eastus --workspace-name benchws --workspace-id ... --storage-account ... --key-vault ...
@@ -645,7 +652,8 @@ function summaryOf(m) {
   if (m.catalogCase) out.catalog = `${fmt(m.catalogCase.median)} = ${ratio(m.catalogCase.median)}${m.catalogCase.bundleMedian === undefined ? '' : `; bundle ${fmt(m.catalogCase.bundleMedian)}`}`;
   if (m.mainJob) out.mainJob = m.mainJob.map((r) => `[${r.build}] ${fmt(r.median)} = ${ratio(r.median)} (engine ${ratio(r.engine)}), c=${r.concurrency}, not probed ${r.notProbed}`);
   if (m.largeRows) {
-    out.large = m.largeRows.map((r) => `[${r.build}] n=${r.n} c=${r.asked}->${r.concurrency}: ${fmt(r.median)} = ${ratio(r.median)} (engine ${ratio(r.engine)}), CPU ${fmt(r.cpuMs)}, ${r.rssMb.toFixed(0)} MiB, wrong ${r.wrong}, not probed ${r.notProbed}${r.wrong ? ` ${JSON.stringify(r.wrongReasons)}` : ''}`);
+    out.large = m.largeRows.map((r) => `[${r.build}] n=${r.n} c=${r.asked}->${r.concurrency}: ${fmt(r.median)} = ${ratio(r.median)} (engine ${ratio(r.engine)}), CPU ${fmt(r.cpuMs)}, ${r.rssMb.toFixed(0)} MiB, wrong ${r.wrong}, not probed ${r.notProbed}${r.wrong ? ` ${JSON.stringify(r.wrongReasons)}` : ''}; lab CPU dnsmasq ${fmt(r.lab.dnsmasq)}, servers ${fmt(r.lab.servers)}${r.floor ? `; ${(r.median / floorOf(r.floor)).toFixed(2)} x floor` : ''}`);
+    out.largeFloor = [...new Map(m.largeRows.filter((r) => r.floor).map((r) => [r.n, r.floor])).entries()].flatMap(([n, f]) => Object.entries(f).map(([mode, x]) => `n=${n} close=${mode}: ${fmt(x.median)} = ${ratio(x.median)}, CPU ${fmt(x.cpuMs)} (after start-up ${fmt(x.innerCpuMs)}), ${x.rssMb.toFixed(0)} MiB, connected ${x.connected} timed out ${x.timedOut} failed ${x.failed + x.noAddress}, wrong ${x.wrong}, sent again ${x.retransmitted}; lab CPU dnsmasq ${fmt(x.lab.dnsmasq)}, servers ${fmt(x.lab.servers)}`));
   }
   if (m.startup) out.startup = m.startup.map((x) => `${x.command}: ${x.medianMs.toFixed(1)} ms`);
   if (m.dnsCase) {

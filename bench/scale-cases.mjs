@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADDR, DNS_ALL_DROPPED, ROOT, SPREAD } from './lab.mjs';
 import { findProgram } from './netns.mjs';
+import { CLOSE_MODES, floorSummary, labCpu, labCpuSince, labSummary, runFloor } from './large-floor-case.mjs';
 
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,21 +41,28 @@ export function wrongVerdicts(stdout, expectedByHost) {
   return { wrong, notProbed, wrongReasons: samples, concurrency: report.settings?.concurrency, engineMs: report.durationMs };
 }
 
-/** Runs `args` with every build, `runs` times each, alternating; rows per build label. */
-async function sideBySide(ctx, runs, makeArgs, judge, label, env) {
-  const per = new Map(ctx.clis.map((c) => [c.label, { walls: [], rss: [], engine: [], cpu: [], judged: [] }]));
+/**
+ * Runs `args` with every build, `runs` times each, alternating; rows per build label. `between(i)`,
+ * when given, runs after each round of builds (the large cases' floor, in the same rounds).
+ */
+async function sideBySide(ctx, runs, makeArgs, judge, label, env, between) {
+  const per = new Map(ctx.clis.map((c) => [c.label, { walls: [], rss: [], engine: [], cpu: [], judged: [], lab: [] }]));
   for (let i = 0; i < runs; i++) {
     for (const cli of ctx.clis) {
+      const labBefore = labCpu(ctx.lab);
       const r = await ctx.amlprobe(ctx.lab, makeArgs(cli), cli.entry, env);
       const row = per.get(cli.label);
+      row.lab.push(labCpuSince(labBefore, labCpu(ctx.lab)));
       const j = judge(r.stdout);
       row.walls.push(r.ms);
       row.rss.push(r.rssKb);
       row.cpu.push(r.cpuMs);
       row.engine.push(j.engineMs);
       row.judged.push(j);
-      ctx.log(`${label} [${cli.label}] run ${i + 1}: ${(r.ms / 1000).toFixed(3)} s (engine ${j.engineMs} ms) rss ${(r.rssKb / 1024).toFixed(0)} MiB c=${j.concurrency} wrong ${j.wrong ?? '-'} not probed ${j.notProbed ?? '-'}`);
+      const lab = row.lab.at(-1);
+      ctx.log(`${label} [${cli.label}] run ${i + 1}: ${(r.ms / 1000).toFixed(3)} s (engine ${j.engineMs} ms) CPU ${(r.cpuMs / 1000).toFixed(2)} s rss ${(r.rssKb / 1024).toFixed(0)} MiB c=${j.concurrency} wrong ${j.wrong ?? '-'} not probed ${j.notProbed ?? '-'}; lab CPU dnsmasq ${lab.dnsmasq} ms servers ${lab.servers} ms, machine busy ${lab.machine} ms`);
     }
+    await between?.(i);
   }
   return ctx.clis.map((cli) => {
     const row = per.get(cli.label);
@@ -63,22 +71,38 @@ async function sideBySide(ctx, runs, makeArgs, judge, label, env) {
     return {
       build: cli.label, median: median(row.walls), walls: row.walls, engine: median(row.engine), cpuMs: median(row.cpu),
       rssMb: Math.max(...row.rss) / 1024, wrong, notProbed, concurrency: row.judged.at(-1).concurrency, wrongReasons: row.judged.at(-1).wrongReasons,
-      endpoints: row.judged.at(-1).endpoints, reasons: row.judged.at(-1).reasons,
+      endpoints: row.judged.at(-1).endpoints, reasons: row.judged.at(-1).reasons, lab: labSummary(row.lab),
     };
   });
 }
 
-/** 5,000 / 20,000 / 50,000 endpoints, a fifth dropped; the 5,000 case also at fixed concurrencies. */
+/**
+ * 5,000 / 20,000 / 50,000 endpoints, a fifth dropped; the 5,000 case also at fixed concurrencies.
+ * Each round of the default concurrency also runs the floor (bench/large-floor.mjs) over the same
+ * targets, once per close mode; every row of a size carries that size's floor.
+ */
 export async function caseLargeSizes(ctx, sizes, concurrencies, runs) {
   const rows = [];
   for (const n of sizes) {
     const eps = largeEndpoints(n);
     const expected = new Map(eps.map((e) => [e.host, e.expected]));
     const judge = (stdout) => wrongVerdicts(stdout, expected);
+    const floorRuns = Object.fromEntries(CLOSE_MODES.map((m) => [m, []]));
+    const floorRound = async (i) => {
+      for (const mode of CLOSE_MODES) {
+        const f = await runFloor(ctx, eps, mode);
+        floorRuns[mode].push(f);
+        ctx.log(`large n=${n} floor (${mode}) run ${i + 1}: ${(f.ms / 1000).toFixed(3)} s, CPU ${(f.cpuMs / 1000).toFixed(2)} s, rss ${(f.rssKb / 1024).toFixed(0)} MiB, connected ${f.connected} timed out ${f.timedOut} failed ${f.failed + f.noAddress} wrong ${f.wrong}, sent again ${f.retransmitted}; lab CPU dnsmasq ${f.lab.dnsmasq} ms servers ${f.lab.servers} ms, machine busy ${f.lab.machine} ms (last connect ${f.lastConnectMs.toFixed(0)} ms after start)`);
+      }
+    };
+    const sizeRows = [];
     for (const c of n === sizes[0] ? concurrencies : [undefined]) {
       const args = () => ['check', ...eps.map((e) => e.target), ...ctx.commonArgs(ctx.lab), ...(c ? ['--concurrency', String(c)] : [])];
-      for (const row of await sideBySide(ctx, runs, args, judge, `large n=${n} c=${c ?? 'default'}`)) rows.push({ n, asked: c ?? 'default', ...row });
+      const between = c === undefined ? floorRound : undefined;
+      for (const row of await sideBySide(ctx, runs, args, judge, `large n=${n} c=${c ?? 'default'}`, undefined, between)) sizeRows.push({ n, asked: c ?? 'default', ...row });
     }
+    const floor = Object.fromEntries(CLOSE_MODES.map((m) => [m, floorSummary(floorRuns[m])]));
+    for (const row of sizeRows) rows.push({ ...row, floor });
   }
   return rows;
 }

@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { resolveName } from '../src/dns/resolve-name.js';
-import { UDP_IN_FLIGHT_PER_SERVER } from '../src/dns/udp-slots.js';
+import { FIXED_DNS_WINDOW as UDP_IN_FLIGHT_PER_SERVER } from '../src/model/dns-pacing.js';
 import { holdingServer } from './helpers/holding-dns.js';
 import { testSettings } from './helpers/settings.js';
 

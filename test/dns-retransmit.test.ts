@@ -7,7 +7,8 @@ import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { onAbort } from '../src/abort.js';
-import { QUERIES_PER_SOCKET, UDP_IN_FLIGHT_PER_SERVER, UDP_RETRANSMIT_MS } from '../src/dns/udp-channel.js';
+import { QUERIES_PER_SOCKET, UDP_RETRANSMIT_MS } from '../src/dns/udp-channel.js';
+import { FIXED_DNS_WINDOW as UDP_IN_FLIGHT_PER_SERVER } from '../src/model/dns-pacing.js';
 import { queryServer } from '../src/dns/wire-query.js';
 import { holdingServer } from './helpers/holding-dns.js';
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runEndpoints } from '../src/engine/run-endpoints.js';
-import { UDP_IN_FLIGHT_PER_SERVER } from '../src/dns/udp-slots.js';
+import { FIXED_DNS_WINDOW as UDP_IN_FLIGHT_PER_SERVER } from '../src/model/dns-pacing.js';
 import type { EngineOutcome } from '../src/engine/run-endpoints.js';
 import type { Endpoint } from '../src/model/endpoint.js';
 import { response, startHostileDns, type HostileBehaviour } from './helpers/hostile-dns.js';

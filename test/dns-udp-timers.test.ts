@@ -6,7 +6,8 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unwatchAbort, watchAbort } from '../src/abort.js';
-import { QUERIES_PER_SOCKET, UDP_IN_FLIGHT_PER_SERVER } from '../src/dns/udp-channel.js';
+import { QUERIES_PER_SOCKET } from '../src/dns/udp-channel.js';
+import { FIXED_DNS_WINDOW as UDP_IN_FLIGHT_PER_SERVER } from '../src/model/dns-pacing.js';
 import { queryServer } from '../src/dns/wire-query.js';
 import { holdingServer } from './helpers/holding-dns.js';
 

@@ -14,6 +14,7 @@ import { renderJson } from '../src/report/json.js';
 import { buildSettings } from '../src/plan/build-settings.js';
 import { buildRunPlan } from '../src/plan/build-run-plan.js';
 import { finishSettings } from '../src/plan/finish-settings.js';
+import { AZURE_DNS_BUDGET } from '../src/plan/dns-pacing.js';
 import { testSettings } from './helpers/settings.js';
 
 describe('the plan decides, the run obeys', () => {
@@ -56,7 +57,8 @@ describe('the plan decides, the run obeys', () => {
       assert.deepEqual(plan.notProbed, []);
       assert.deepEqual(plan.notes, []);
       assert.equal(plan.workspace, undefined, 'a hand-made plan expands no catalog');
-      assert.deepEqual(plan.settings.parsed?.asked, [{ server: '10.0.0.4', address: { host: '10.0.0.4', port: 53, family: 4 }, role: 'custom' }]);
+      // The plan's DNS pacing rides along as data: a custom server has the fixed window and no rate.
+      assert.deepEqual(plan.settings.parsed?.asked, [{ server: '10.0.0.4', address: { host: '10.0.0.4', port: 53, family: 4 }, role: 'custom', pacing: { window: 100 } }]);
       // structuredClone refuses functions: no closure rides along (the report used to be dressed by one).
       assert.deepEqual(structuredClone(plan), plan);
     });
@@ -103,7 +105,12 @@ describe('the plan decides, the run obeys', () => {
       const { settings, notes } = await finishSettings(asked, { address, auto: true }, undefined);
       assert.equal(settings.azureDns, address);
       assert.equal(settings.azureDnsAuto, true);
-      assert.deepEqual(settings.parsed?.asked.at(-1), { server: address, address: { host: '127.0.0.1', port: silent.address().port, family: 4 }, role: 'azure' });
+      assert.deepEqual(settings.parsed?.asked.at(-1), {
+        server: address,
+        address: { host: '127.0.0.1', port: silent.address().port, family: 4 },
+        role: 'azure',
+        pacing: { window: 150, budget: AZURE_DNS_BUDGET },
+      });
       assert.deepEqual(notes, []);
     });
   });

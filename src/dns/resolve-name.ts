@@ -2,6 +2,7 @@
 // each bounded by the layer timeout. The engine memoises resolveName per run; checks call ctx.resolve.
 
 import type { DirectAnswer, DnsServerRole, NameResolution, SystemAnswer } from '../model/evidence.js';
+import type { SystemLookupPacing } from '../model/dns-pacing.js';
 import type { PlannedSettings } from '../model/settings.js';
 import { lookupHostsFile } from './hosts-file.js';
 import { parsedSettings } from './parsed-settings.js';
@@ -24,8 +25,8 @@ export function serversToAsk(settings: PlannedSettings): { server: string; role:
 }
 
 /** The system view plus what the hosts file lists for the name (the evidence for hosts_override). */
-async function systemWithHosts(name: string, timeoutMs: number, signal: AbortSignal): Promise<SystemAnswer> {
-  const answer = await lookupSystem(name, timeoutMs, signal).catch(
+async function systemWithHosts(name: string, timeoutMs: number, signal: AbortSignal, pacing: SystemLookupPacing | undefined): Promise<SystemAnswer> {
+  const answer = await lookupSystem(name, timeoutMs, signal, pacing).catch(
     (error: unknown): SystemAnswer => ({ reason: 'dns_error', message: `system resolver: ${unexpected(error)}`, addresses: [], ms: 0 }),
   );
   const hosts = lookupHostsFile(name);
@@ -100,15 +101,15 @@ export function resolveName(name: string, settings: PlannedSettings, signal: Abo
     }
     const lookup = new NameLookup(name, asked, waiting, resolve);
     if (settings.systemResolver) {
-      systemWithHosts(name, timeoutMs, signal).then(
+      systemWithHosts(name, timeoutMs, signal, parsedSettings(settings).systemPacing).then(
         (answer) => lookup.systemAnswered(answer),
         (error: unknown) => lookup.systemAnswered({ reason: 'dns_error', message: `system resolver: ${unexpected(error)}`, addresses: [], ms: 0 }),
       );
     }
     for (let index = 0; index < asked.length; index++) {
-      const { server, address } = asked[index]!;
+      const { server, address, pacing } = asked[index]!;
       try {
-        lookupDirect(address ?? server, name, timeoutMs, signal, lookup, index);
+        lookupDirect(address ?? server, name, timeoutMs, signal, lookup, index, pacing);
       } catch (error) {
         lookup.directFailed(error, index);
       }

@@ -7,6 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { onAbort } from '../abort.js';
 import type { Reason } from '../model/reason.js';
 import type { SystemAnswer } from '../model/evidence.js';
+import type { SystemLookupPacing } from '../model/dns-pacing.js';
+import { rateGateFor } from './rate-gate.js';
 import { TurnQueue, type EndTurn } from './turn-queue.js';
 
 /** A getaddrinfo error code turned into a reason and a sentence. */
@@ -53,14 +55,18 @@ const threads = new TurnQueue(Number(process.env.UV_THREADPOOL_SIZE) || 4);
 /**
  * Resolves a name with getaddrinfo, in the resolver's own order (verbatim). getaddrinfo cannot be
  * cancelled, so the call is raced against `timeoutMs` and `signal` (the run deadline): the caller
- * gets an answer in time and the abandoned lookup finishes unobserved. Never rejects.
+ * gets an answer in time and the abandoned lookup finishes unobserved. Never rejects. `pacing`:
+ * the plan's word that these lookups spend a documented budget (inside Azure the system's stub
+ * forwards them to Azure DNS): a lookup is then handed over only with its queries' tokens, and
+ * waiting for them, like waiting for a thread, is not silence.
  */
-export async function lookupSystem(name: string, timeoutMs: number, signal: AbortSignal): Promise<SystemAnswer> {
+export async function lookupSystem(name: string, timeoutMs: number, signal: AbortSignal, pacing?: SystemLookupPacing): Promise<SystemAnswer> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   const cutShort = (when: string): SystemAnswer => ({ reason: 'deadline', message: `system resolver: lookup of ${name} cut short by the run deadline ${when}`, addresses: [], ms: elapsed() });
   if (signal.aborted) return cutShort('before it started');
-  const turn = await threads.take(timeoutMs, (cancel) => onAbort(signal, cancel));
+  const gate = rateGateFor(pacing?.budget);
+  const turn = await threads.take(timeoutMs, (cancel) => onAbort(signal, cancel), gate === undefined ? {} : { gate, cost: pacing?.queriesPerLookup ?? 2 });
   if (turn === 'cancelled') return cutShort(`after waiting ${elapsed()} ms for its turn`);
   if (turn === 'silent') {
     return { reason: 'dns_timeout', message: `system resolver: no answer for ${name} within ${timeoutMs} ms (no lookup ahead of it ended either)`, addresses: [], ms: elapsed() };

@@ -3,8 +3,13 @@
 // only when its caller cancels (the run deadline), or when the resource completed nothing at all
 // for a whole timeout while it waited: then the resource is silent, and waiting on would only turn
 // a true timeout into a run that ends at its deadline. Why both rules: issue 11 (defect 9).
+// A waiter may also carry a rate gate (a documented query budget, src/dns/rate-gate.ts): its turn
+// then comes when a turn is free AND the budget has its tokens, taken at that moment. Waiting for
+// tokens is waiting on amlprobe's own pacing, never on the resource, so it never counts as silence:
+// only a window that stayed full of unanswered work for a whole timeout does.
 
 import { performance } from 'node:perf_hooks';
+import type { RateGate } from './rate-gate.js';
 
 /** Gives the turn back; `progress` says whether the resource answered the work done in it. */
 export type EndTurn = (progress: boolean) => void;
@@ -26,6 +31,14 @@ export interface TurnWaiter {
   onTurn(): void;
   /** The resource answered nothing for a whole timeout while it waited: it left the queue. */
   onSilent(): void;
+  /** The budget its turn spends (absent: none), and how many tokens. */
+  readonly gate?: RateGate | undefined;
+  readonly cost?: number;
+}
+
+/** Whether `waiter` may start now: its budget, if any, gives it its tokens (taking them). */
+function paid(waiter: { gate?: RateGate | undefined; cost?: number }, now?: number): boolean {
+  return waiter.gate === undefined || waiter.gate.tryTake(waiter.cost ?? 1, now);
 }
 
 /**
@@ -41,7 +54,10 @@ export class TurnQueue {
   #head = 0;
   #live = 0;
   #lastProgressAt = -Infinity;
+  /** Since when every turn has been taken (undefined while one is free): only then can waiting mean silence. */
+  #fullSince: number | undefined;
   #watchdog: NodeJS.Timeout | undefined;
+  #pump: NodeJS.Timeout | undefined;
 
   constructor(capacity: number) {
     this.#capacity = Math.max(1, capacity);
@@ -57,8 +73,8 @@ export class TurnQueue {
    * onTurn or onSilent follows, unless the caller withdraws it first).
    */
   enter(waiter: TurnWaiter): boolean {
-    if (this.#active < this.#capacity) {
-      this.#active++;
+    if (this.#active < this.#capacity && this.#live === 0 && paid(waiter)) {
+      this.#grant();
       return true;
     }
     waiter.since = performance.now();
@@ -66,6 +82,7 @@ export class TurnQueue {
     this.#waiting.push(waiter);
     this.#live++;
     this.#armWatchdog(waiter.since + waiter.timeoutMs);
+    if (this.#active < this.#capacity) this.#armPump();
     return false;
   }
 
@@ -79,19 +96,22 @@ export class TurnQueue {
   /** Ends one turn taken through enter() or onTurn(); the next waiter gets it. */
   leave(progress: boolean): void {
     if (progress) this.#lastProgressAt = performance.now();
-    const next = this.#nextWaiter();
+    const head = this.#peek();
     // Handing over keeps #active unchanged: this turn becomes the next waiter's.
-    if (next !== undefined) next.onTurn();
-    else this.#active--;
+    if (head !== undefined && paid(head)) return this.#take(head).onTurn();
+    this.#active--;
+    this.#fullSince = undefined;
+    if (head !== undefined) this.#armPump();
   }
 
   /**
    * Waits for a turn, as a promise. `watchCancel(cancel)` must call `cancel` when the caller gives
    * up and return a function that stops watching. 'silent' after `timeoutMs` without any progress.
+   * `pacing`: the budget the turn spends, if any.
    */
-  take(timeoutMs: number, watchCancel: (cancel: () => void) => () => void): Promise<TurnOutcome> {
-    if (this.#active < this.#capacity) {
-      this.#active++;
+  take(timeoutMs: number, watchCancel: (cancel: () => void) => () => void, pacing: { gate?: RateGate | undefined; cost?: number } = {}): Promise<TurnOutcome> {
+    if (this.#active < this.#capacity && this.#live === 0 && paid(pacing)) {
+      this.#grant();
       return Promise.resolve({ granted: this.#endTurn() });
     }
     return new Promise((resolve) => {
@@ -100,6 +120,8 @@ export class TurnQueue {
         since: 0,
         timeoutMs,
         queued: false,
+        gate: pacing.gate,
+        cost: pacing.cost ?? 1,
         onTurn: () => {
           stopWatching();
           resolve({ granted: this.#endTurn() });
@@ -131,22 +153,54 @@ export class TurnQueue {
     };
   }
 
-  /** The oldest waiter still waiting, taken off the queue; undefined when none. */
-  #nextWaiter(): TurnWaiter | undefined {
+  /** One more turn taken (not a hand-over). */
+  #grant(): void {
+    if (++this.#active >= this.#capacity) this.#fullSince ??= performance.now();
+  }
+
+  /** The oldest waiter still waiting, left in the queue; undefined (and the queue emptied) when none. */
+  #peek(): TurnWaiter | undefined {
     while (this.#head < this.#waiting.length) {
-      const waiter = this.#waiting[this.#head++]!;
-      if (waiter.queued) {
-        waiter.queued = false;
-        this.#live--;
-        this.#compact();
-        return waiter;
-      }
+      const waiter = this.#waiting[this.#head]!;
+      if (waiter.queued) return waiter;
+      this.#head++;
     }
     this.#waiting = [];
     this.#head = 0;
     this.#stopWatchdog();
     return undefined;
   }
+
+  /** Takes the waiter #peek() returned off the queue. */
+  #take(waiter: TurnWaiter): TurnWaiter {
+    this.#head++;
+    waiter.queued = false;
+    this.#live--;
+    this.#compact();
+    return waiter;
+  }
+
+  /** Arms one timer for when the head waiter's budget has its tokens again. */
+  #armPump(): void {
+    if (this.#pump !== undefined) return;
+    const head = this.#peek();
+    if (head === undefined) return;
+    const wait = head.gate?.waitMs(head.cost ?? 1) ?? 0;
+    this.#pump = setTimeout(this.#release, Math.max(1, Math.ceil(wait)));
+  }
+
+  /** Gives free turns to waiters, in order, as long as their budget allows. */
+  readonly #release = (): void => {
+    this.#pump = undefined;
+    const now = performance.now();
+    while (this.#active < this.#capacity) {
+      const head = this.#peek();
+      if (head === undefined) return;
+      if (!paid(head, now)) return this.#armPump();
+      this.#grant();
+      this.#take(head).onTurn();
+    }
+  };
 
   /** Drops the served part of the array now and then, so a long burst does not keep it all. */
   #compact(): void {
@@ -164,17 +218,21 @@ export class TurnQueue {
   #stopWatchdog(): void {
     clearTimeout(this.#watchdog);
     this.#watchdog = undefined;
+    clearTimeout(this.#pump);
+    this.#pump = undefined;
   }
 
   /** Ends every waiter that saw no progress for its whole timeout; re-arms for the next one due. */
   #watch(): void {
     this.#watchdog = undefined;
     const now = performance.now();
+    // A free turn means the queue waits on its budget, not on the resource: look again later.
+    const fullSince = this.#fullSince ?? now;
     let nextDue = Infinity;
     for (let i = this.#head; i < this.#waiting.length; i++) {
       const waiter = this.#waiting[i]!;
       if (!waiter.queued) continue;
-      const due = Math.max(waiter.since, this.#lastProgressAt) + waiter.timeoutMs;
+      const due = Math.max(waiter.since, this.#lastProgressAt, fullSince) + waiter.timeoutMs;
       if (due <= now) {
         this.withdraw(waiter);
         waiter.onSilent();

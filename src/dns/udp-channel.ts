@@ -16,6 +16,7 @@ import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { strikeAfterPendingIo } from '../abort.js';
 import type { QueryDeadline } from './query-deadline.js';
+import type { RateGate } from './rate-gate.js';
 import { encodeQuery } from './query-message.js';
 import { randomQueryId } from './query-id.js';
 import { socketFailure } from './socket-failure.js';
@@ -46,6 +47,8 @@ export interface ChannelQuery extends ExpectedQuestion {
   /** When it is sent again, and the gap after that (set by the channel). */
   retransmitAt: number;
   gap: number;
+  /** The documented budget each of its datagrams spends (none: unpaced). */
+  readonly gate: RateGate | undefined;
   /** The matching answer came; the channel has let go of the query. */
   answered(packet: DnsResponse): void;
   /** The socket failed; the channel has let go of the query. */
@@ -152,10 +155,15 @@ export class UdpChannel {
         continue;
       }
       if (query.retransmitAt <= now + TIMER_SLACK_MS) {
-        this.#send(query.payload);
-        query.gap *= 2;
-        query.retransmitAt = now + query.gap;
-        query.retransmitted();
+        if (query.gate === undefined || query.gate.tryTake(1, now)) {
+          this.#send(query.payload);
+          query.gap *= 2;
+          query.retransmitAt = now + query.gap;
+          query.retransmitted();
+        } else {
+          // A retransmission spends the budget like any query: it leaves with the next token.
+          query.retransmitAt = now + Math.max(1, query.gate.waitMs(1, now));
+        }
       }
       next = Math.min(next, query.retransmitAt, dueAt);
     }
@@ -261,5 +269,3 @@ export function channelTo(target: DnsServerAddress, server: string): UdpChannel 
   openChannels.set(server, channel);
   return channel;
 }
-
-export { UDP_IN_FLIGHT_PER_SERVER } from './udp-slots.js';

@@ -8,9 +8,11 @@ import type { RecordType } from 'dns-packet';
 import type { DeadlineWatcher, QueryDeadline } from './query-deadline.js';
 import { formatDnsServer, type DnsServerAddress } from './server-address.js';
 import { abortResult, type DnsResponse, type ExchangeResult, type IgnoredCounts, type QueryQuestion } from './transport.js';
-import type { TurnQueue, TurnWaiter } from './turn-queue.js';
+import type { DnsPacing } from '../model/dns-pacing.js';
+import type { RateGate } from './rate-gate.js';
+import type { TurnWaiter } from './turn-queue.js';
 import { channelTo, UDP_RETRANSMIT_MS, type ChannelQuery, type UdpChannel } from './udp-channel.js';
-import { forgetIfIdle, udpSlotsTo } from './udp-slots.js';
+import { forgetIfIdle, udpSlotsTo, UNPLANNED_PACING, type UdpSlots } from './udp-slots.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -36,11 +38,14 @@ class UdpQuery implements TurnWaiter, ChannelQuery, DeadlineWatcher {
   since = 0;
   queued = false;
   readonly timeoutMs: number;
+  /** The documented budget its datagrams spend, first send and retransmissions alike (none: unpaced). */
+  readonly gate: RateGate | undefined;
 
   readonly #target: DnsServerAddress;
   readonly #server: string;
   readonly #sink: ExchangeSink;
-  readonly #slots: TurnQueue;
+  readonly #pacing: DnsPacing;
+  readonly #slots: UdpSlots;
   #stage: Stage = 'waiting';
   #channel: UdpChannel | undefined;
 
@@ -51,6 +56,7 @@ class UdpQuery implements TurnWaiter, ChannelQuery, DeadlineWatcher {
     timeoutMs: number,
     ignored: IgnoredCounts,
     sink: ExchangeSink,
+    pacing: DnsPacing,
   ) {
     this.#target = target;
     this.#server = formatDnsServer(target);
@@ -60,26 +66,28 @@ class UdpQuery implements TurnWaiter, ChannelQuery, DeadlineWatcher {
     this.timeoutMs = timeoutMs;
     this.ignored = ignored;
     this.#sink = sink;
-    this.#slots = udpSlotsTo(this.#server);
+    this.#pacing = pacing;
+    this.#slots = udpSlotsTo(this.#server, pacing);
+    this.gate = this.#slots.gate;
   }
 
   begin(): void {
     if (this.deadline.aborted) {
-      forgetIfIdle(this.#server, this.#slots);
+      forgetIfIdle(this.#server, this.#pacing, this.#slots);
       return this.#finish(abortResult(this.deadline, this.#server, 'UDP'));
     }
     this.deadline.watch(this);
-    if (this.#stage === 'waiting' && this.#slots.enter(this)) this.#send();
+    if (this.#stage === 'waiting' && this.#slots.queue.enter(this)) this.#send();
   }
 
   onTurn(): void {
     if (this.#stage === 'waiting') this.#send();
-    else this.#slots.leave(false);
+    else this.#slots.queue.leave(false);
   }
 
   onSilent(): void {
     this.#stage = 'left';
-    forgetIfIdle(this.#server, this.#slots);
+    forgetIfIdle(this.#server, this.#pacing, this.#slots);
     this.deadline.expire();
   }
 
@@ -115,8 +123,8 @@ class UdpQuery implements TurnWaiter, ChannelQuery, DeadlineWatcher {
   deadlineFired(): void {
     if (this.#stage === 'done') return;
     if (this.#stage === 'waiting') {
-      this.#slots.withdraw(this);
-      forgetIfIdle(this.#server, this.#slots);
+      this.#slots.queue.withdraw(this);
+      forgetIfIdle(this.#server, this.#pacing, this.#slots);
     } else if (this.#stage === 'sent') {
       this.#channel?.remove(this);
       this.#endTurn(false);
@@ -127,8 +135,8 @@ class UdpQuery implements TurnWaiter, ChannelQuery, DeadlineWatcher {
   #endTurn(answered: boolean): void {
     if (this.#stage !== 'sent') return;
     this.#stage = 'left';
-    this.#slots.leave(answered);
-    forgetIfIdle(this.#server, this.#slots);
+    this.#slots.queue.leave(answered);
+    forgetIfIdle(this.#server, this.#pacing, this.#slots);
   }
 
   #finish(result: ExchangeResult): void {
@@ -143,7 +151,8 @@ class UdpQuery implements TurnWaiter, ChannelQuery, DeadlineWatcher {
 
 /**
  * Asks `question` over UDP (again while unanswered) and tells `sink` once the matching answer or
- * why there is none; never throws. Not a promise: see the top of this file.
+ * why there is none; never throws. `pacing` is the plan's for this server. Not a promise: see the
+ * top of this file.
  */
 export function exchangeUdp(
   target: DnsServerAddress,
@@ -152,6 +161,7 @@ export function exchangeUdp(
   timeoutMs: number,
   ignored: IgnoredCounts,
   sink: ExchangeSink,
+  pacing: DnsPacing = UNPLANNED_PACING,
 ): void {
-  new UdpQuery(target, question, deadline, timeoutMs, ignored, sink).begin();
+  new UdpQuery(target, question, deadline, timeoutMs, ignored, sink, pacing).begin();
 }

@@ -8,6 +8,7 @@
 // held while it waited (issue 15: 2.1 KB per name in flight with closures, 9 of them per name).
 
 import { performance } from 'node:perf_hooks';
+import type { DnsPacing } from '../model/dns-pacing.js';
 import { QueryDeadline } from './query-deadline.js';
 import { exchangeTcp, type ExchangeResult, type IgnoredCounts } from './transport.js';
 import { exchangeUdp, type ExchangeSink } from './udp-exchange.js';
@@ -48,6 +49,7 @@ class WireQuery implements ExchangeSink {
     timeoutMs: number,
     signal: AbortSignal,
     done: WireSink | ((outcome: WireOutcome) => void),
+    pacing: DnsPacing | undefined,
   ) {
     this.#target = target;
     this.#name = name;
@@ -55,7 +57,7 @@ class WireQuery implements ExchangeSink {
     this.#timeoutMs = timeoutMs;
     this.#done = done;
     this.#deadline = new QueryDeadline(timeoutMs, signal);
-    exchangeUdp(target, { name, type }, this.#deadline, timeoutMs, this.#ignored, this);
+    exchangeUdp(target, { name, type }, this.#deadline, timeoutMs, this.#ignored, this, pacing);
   }
 
   /** The UDP exchange ended (ExchangeSink). */
@@ -110,7 +112,7 @@ class WireQuery implements ExchangeSink {
 /**
  * Asks one server one question over UDP, retrying over TCP when the answer is truncated (TC bit),
  * and calls `done` once with the outcome; never throws. `timeoutMs` bounds both transports
- * together; `signal` aborts early.
+ * together; `signal` aborts early; `pacing` is the plan's for this server (none: the fixed window).
  */
 export function askServer(
   server: string | DnsServerAddress,
@@ -119,6 +121,7 @@ export function askServer(
   timeoutMs: number,
   signal: AbortSignal,
   done: WireSink | ((outcome: WireOutcome) => void),
+  pacing?: DnsPacing,
 ): void {
   let target: DnsServerAddress;
   try {
@@ -130,7 +133,7 @@ export function askServer(
     tell(done, { ok: false, server: server as string, type, transport: 'udp', failure: 'error', message, ignored, ms: 0, timeoutMs });
     return;
   }
-  new WireQuery(target, name, type, timeoutMs, signal, done);
+  new WireQuery(target, name, type, timeoutMs, signal, done, pacing);
 }
 
 /** askServer as a promise. Never rejects. */
@@ -187,10 +190,18 @@ class DirectLookup implements WireSink {
  * two up as one DirectAnswer (see summarizeDirect for how disagreeing answers combine); tells
  * `sink` once, never throws.
  */
-export function lookupDirect(server: string | DnsServerAddress, name: string, timeoutMs: number, signal: AbortSignal, sink: DirectSink, index: number): void {
+export function lookupDirect(
+  server: string | DnsServerAddress,
+  name: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+  sink: DirectSink,
+  index: number,
+  pacing?: DnsPacing,
+): void {
   const lookup = new DirectLookup(name, sink, index);
-  askServer(server, name, 'A', timeoutMs, signal, lookup);
-  askServer(server, name, 'AAAA', timeoutMs, signal, lookup);
+  askServer(server, name, 'A', timeoutMs, signal, lookup, pacing);
+  askServer(server, name, 'AAAA', timeoutMs, signal, lookup, pacing);
 }
 
 /** lookupDirect with callbacks: `done` once (`failed` instead on an amlprobe bug). */

@@ -1,6 +1,7 @@
 // Run-wide settings the engine and the checks read: parsed from flags, config and environment by the plan.
 
 import type { DnsServerAddress, ParsedCidr } from './address.js';
+import type { DnsPacing, SystemLookupPacing } from './dns-pacing.js';
 import type { DnsServerRole } from './evidence.js';
 
 /** Run-wide settings that checks read (never the CLI's raw flags). */
@@ -71,6 +72,8 @@ export interface ParsedSettings {
   privateRanges: ParsedCidr[];
   /** The DNS servers every name is asked: dnsServers in order, then Azure DNS unless already listed. */
   asked: AskedServer[];
+  /** Set by the plan when the system resolver's lookups spend a documented budget (src/plan/dns-pacing.ts). */
+  systemPacing?: SystemLookupPacing;
 }
 
 /** One DNS server a name is asked, as written, parsed (absent when the text does not parse), and its role. */
@@ -78,6 +81,8 @@ export interface AskedServer {
   server: string;
   address?: DnsServerAddress;
   role: DnsServerRole;
+  /** How fast it may be asked, set by the plan (src/plan/dns-pacing.ts); absent: the fixed window, no rate. */
+  pacing?: DnsPacing;
 }
 
 /** The proxy variables of the environment (see src/net/proxy-env.ts). */

@@ -9,6 +9,7 @@ import type { LoadedConfig } from './config.js';
 import { buildSettings } from './build-settings.js';
 import { finishEndpoints } from './finish-endpoints.js';
 import { finishSettings } from './finish-settings.js';
+import { pacingNote } from './dns-pacing.js';
 import type { CheckPlanOptions } from './plan-options.js';
 import { applyPrivateEndpointExpectations, readPrivateEndpointNames, type ExpectedName } from './private-endpoint-expectations.js';
 import { applyDependencies, declaredDependencies, withSuffixZone } from './private-expectations.js';
@@ -59,13 +60,14 @@ export async function buildCheckPlan(options: CheckPlanOptions, inputs: CheckInp
   const needsTls = rows.endpoints.some((e) => layersOf(e.protocol).includes('tls'));
   if (needsTls || caFiles.length > 0) (await import('../net/trust-store.js')).trustStoreFor(caFiles);
   const finished = await finishSettings(asked, azureDns === undefined ? undefined : { address: azureDns, auto: false }, { startedAt, deadlineMs: asked.deadlineMs });
+  const paced = pacingNote(finished.settings, planned);
   return {
     endpoints: finishEndpoints(planned, finished.settings),
     settings: finished.settings,
     startedAt,
     notProbed: rows.notProbed ?? [],
     caFiles,
-    notes: finished.notes,
+    notes: paced === undefined ? finished.notes : [...finished.notes, paced],
   };
 }
 

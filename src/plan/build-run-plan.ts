@@ -18,6 +18,7 @@ import { loadShippedCatalog } from './shipped-catalog.js';
 import { defaultScenarios } from './default-scenarios.js';
 import type { RunPlanOptions } from './plan-options.js';
 import { finishSettings, type AzureDnsChoice } from './finish-settings.js';
+import { pacingNote } from './dns-pacing.js';
 import { applyPrivateEndpointExpectations, readPrivateEndpointNames } from './private-endpoint-expectations.js';
 import { finishEndpoints } from './finish-endpoints.js';
 import { applyManagedNetwork } from './managed-network-plan.js';
@@ -54,6 +55,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
   const clock: RunClock = { startedAt, deadlineMs: asked.deadlineMs };
   const rows: { endpoints: Endpoint[]; notProbed?: EndpointResult[] } = { endpoints };
   let catalogFacts: Pick<ResolvedPlan, 'workspace' | 'missingInputs'> = {};
+  let insideAzure = false;
   let profileNotes: string[] = [];
 
   if (useCatalog) {
@@ -70,6 +72,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
       secureContext: trustStore,
       proxyFor: (url) => discoveryProxy(url, routing),
     }).finally(preRun.dispose);
+    insideAzure = learned.inAzure !== undefined;
     if (learned.inAzure !== undefined && azureDns === undefined && options.learning.noAzureDns !== true) {
       // Inside Azure, Azure-provided DNS is the reference the privatelink zones answer through:
       // comparing with it tells "custom DNS not forwarding" from "zone not linked".
@@ -89,7 +92,8 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
   if (names.length > 0) applyPrivateEndpointExpectations(rows, names);
   const planned = applyDependencies(rows.endpoints.map((e) => (e.id.startsWith('private-endpoint:') || e.id.startsWith('managed-network-pe:') ? withSuffixZone(e) : e)), declared);
 
-  const finished = await finishSettings(asked, azureDns, options.preflightResolvers === true ? clock : undefined);
+  const finished = await finishSettings(asked, azureDns, options.preflightResolvers === true ? clock : undefined, insideAzure);
+  const paced = pacingNote(finished.settings, planned);
   return {
     endpoints: finishEndpoints(planned, finished.settings),
     settings: finished.settings,
@@ -98,7 +102,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
     notProbed: rows.notProbed ?? [],
     ...catalogFacts,
     caFiles,
-    notes: [...profileNotes, ...finished.notes],
+    notes: [...profileNotes, ...finished.notes, ...(paced === undefined ? [] : [paced])],
   };
 }
 

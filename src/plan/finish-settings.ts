@@ -4,6 +4,7 @@
 
 import { withParsedSettings } from '../dns/parsed-settings.js';
 import type { PlannedSettings, RunSettings } from '../model/settings.js';
+import { withDnsPacing } from './dns-pacing.js';
 import { preflightResolvers } from './preflight-resolvers.js';
 import type { RunClock } from './run-clock.js';
 
@@ -17,11 +18,13 @@ export interface AzureDnsChoice {
  * The run's final settings from the asked ones (without Azure DNS) and the Azure DNS choice. With a
  * clock, the resolvers are pre-flighted first (run, check): a bad server the user named throws a
  * UsageError; an Azure DNS that detection switched on and that does not answer is left out.
+ * `insideAzure`: amlprobe found itself in Azure (IMDS, compute instance), Azure DNS asked or not.
  */
 export async function finishSettings(
   asked: Omit<RunSettings, 'azureDns' | 'azureDnsAuto'>,
   azureDns: AzureDnsChoice | undefined,
   preflightClock: RunClock | undefined,
+  insideAzure = false,
 ): Promise<{ settings: PlannedSettings; notes: string[] }> {
   let notes: string[] = [];
   let keep = azureDns !== undefined;
@@ -30,9 +33,13 @@ export async function finishSettings(
     keep = outcome.keepAzureDns;
     notes = outcome.notes;
   }
-  const settings = withParsedSettings({
-    ...asked,
-    ...(keep && azureDns !== undefined ? { azureDns: azureDns.address, ...(azureDns.auto ? { azureDnsAuto: true } : {}) } : {}),
-  });
+  // The DNS pacing follows from the servers asked and their roles (src/plan/dns-pacing.ts).
+  const settings = withDnsPacing(
+    withParsedSettings({
+      ...asked,
+      ...(keep && azureDns !== undefined ? { azureDns: azureDns.address, ...(azureDns.auto ? { azureDnsAuto: true } : {}) } : {}),
+    }),
+    insideAzure,
+  );
   return { settings, notes };
 }
