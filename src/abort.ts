@@ -23,6 +23,22 @@ export class LayerTimeoutError extends Error {
   }
 }
 
+/**
+ * The reason a layer signal aborts with when its timer strikes: a LayerTimeoutError without stack
+ * frames. Why: V8 captures a stack trace in every Error's constructor (about 7 µs here), and a
+ * timer callback's stack says nothing; a large run strikes one per dropped endpoint (4,000 at
+ * 20,000 endpoints, 10,000 at 50,000) while the loop is busy with the other endpoints (issue 15).
+ */
+export function layerTimeoutReason(timeoutMs: number): LayerTimeoutError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new LayerTimeoutError(timeoutMs);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** The whole-run deadline struck. */
 export class DeadlineError extends Error {
   override readonly name = 'DeadlineError';
@@ -141,7 +157,7 @@ export function layerSignal(runSignal: AbortSignal, timeoutMs: number, onAborted
     onAborted?.();
   };
   const timer = setTimeout(() => {
-    immediate = strikeAfterPendingIo(() => abort(new LayerTimeoutError(timeoutMs)));
+    immediate = strikeAfterPendingIo(() => abort(layerTimeoutReason(timeoutMs)));
   }, timeoutMs);
   const detach = onAbort(runSignal, () => abort(runSignal.reason));
   return {

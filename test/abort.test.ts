@@ -65,4 +65,19 @@ describe('LayerSignal', () => {
     timed.dispose();
     deadline.dispose();
   });
+
+  test('layerSignal: a timeout\'s reason carries no stack frames (issue 15: one per dropped endpoint), and stack traces stay on elsewhere', async () => {
+    const limit = Error.stackTraceLimit;
+    const timed = layerSignal(new AbortController().signal, 5);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const reason = timed.signal.reason as LayerTimeoutError;
+    assert.ok(reason instanceof LayerTimeoutError);
+    assert.equal(reason.name, 'TimeoutError');
+    assert.equal(reason.timeoutMs, 5);
+    assert.equal(reason.message, 'no answer within 5 ms');
+    assert.doesNotMatch(reason.stack ?? '', /\n\s+at /);
+    assert.equal(Error.stackTraceLimit, limit);
+    assert.match(new Error('x').stack ?? '', /\n\s+at /);
+    timed.dispose();
+  });
 });

@@ -10,6 +10,7 @@ import { runEndpoints } from '../src/engine/run-endpoints.js';
 import type { Endpoint } from '../src/model/endpoint.js';
 import type { RunSettings } from '../src/model/settings.js';
 import { testSettings } from './helpers/settings.js';
+import { startDnsServer, type Zone } from './helpers/dns-server.js';
 
 function settings(overrides: Partial<RunSettings> = {}): RunSettings {
   return testSettings({ concurrency: 256, ...overrides });
@@ -250,5 +251,43 @@ describe('engine', () => {
     }
     assert.deepEqual(new Set(results.map((r) => r.reason)), new Set(['tcp_refused']));
     assert.ok(promises / n <= 30, `${(promises / n).toFixed(1)} promises per endpoint`);
+  });
+
+  it('loads the resolver once per run, not once per name: a bounded number of promises per named endpoint', async (t) => {
+    // Each import() goes through Node's module loader again, loaded or not: about 13 promises per
+    // name, with every name of a large run started at once (issue 15). 31 per named refused TCP
+    // endpoint with the resolver asked for once per run, 44 with an import() per name.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const n = 200;
+    const zone: Zone = {};
+    for (let i = 0; i < n + 2; i++) zone[`n${i}.test`] = { kind: 'records', a: ['127.0.0.1'] };
+    const dns = await startDnsServer(zone);
+    t.after(() => dns.close());
+    const named = (from: number, count: number): Endpoint[] =>
+      Array.from({ length: count }, (_, i) => endpoint(closed, { id: `n${from + i}`, host: `n${from + i}.test`, protocol: 'tcp' }));
+    const withDns = settings({ dnsServers: [dns.server], dnsServersExplicit: true, timeoutMs: 3_000 });
+    // Once before counting, so that loading the checks and the resolver is not counted.
+    await runEndpoints(named(n, 2), withDns);
+    let promises = 0;
+    const hook = createHook({
+      init(_id, type) {
+        if (type === 'PROMISE') promises += 1;
+      },
+    });
+    hook.enable();
+    let results;
+    try {
+      ({ results } = await runEndpoints(named(0, n), withDns));
+    } finally {
+      hook.disable();
+    }
+    assert.deepEqual(new Set(results.map((r) => r.reason)), new Set(['tcp_refused']));
+    assert.ok(promises / n <= 38, `${(promises / n).toFixed(1)} promises per named endpoint`);
   });
 });

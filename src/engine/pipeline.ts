@@ -3,6 +3,7 @@
 // runLayer returns a LayerResult within the layer's timeout plus a short grace.
 
 import { asLocalLimit } from './local-limit.js';
+import { closeConnection } from './close-connection.js';
 import { judgePrivateNameViaProxy } from './proxied-private-name.js';
 import { layerSignal } from '../abort.js';
 import { abortedResult, ownedResult } from './abort-result.js';
@@ -143,7 +144,7 @@ function informationalDns(dns: LayerResult): LayerResult {
   };
 }
 
-/** Runs the connection layers for one address, destroying the connection when done. */
+/** Runs the connection layers for one address, closing the connection when done (./close-connection.ts). */
 async function probeAddress(endpoint: Endpoint, address: string | undefined, layers: readonly Layer[], env: PipelineEnv): Promise<LayerResult[]> {
   const state: ProbeState = address === undefined ? {} : { address };
   const results: LayerResult[] = [];
@@ -157,7 +158,7 @@ async function probeAddress(endpoint: Endpoint, address: string | undefined, lay
       results.push(await runLayer(layer, endpoint, state, env));
     }
   } finally {
-    state.socket?.destroy();
+    closeConnection(state, layers.at(-1));
   }
   return results;
 }

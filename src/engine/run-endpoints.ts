@@ -79,13 +79,17 @@ export async function runEndpoints(planned: readonly Endpoint[], given: PlannedS
 
   // One resolution per distinct name per run, shared by every endpoint on that name.
   const resolutions = new Map<string, Promise<NameResolution>>();
+  // The resolver (the DNS wire client, dns-packet, the system lookup) loads with the run's first
+  // name: a run of IP literals never needs it, and the unbundled CLI paid ~20 modules for it. Asked
+  // once per run, not once per name: each import() goes through Node's module loader again (about
+  // a dozen promises and 3 µs per name, with every name of a large run started at once; issue 15).
+  let resolver: Promise<typeof import('../dns/resolve-name.js')> | undefined;
   const resolve = (name: string): Promise<NameResolution> => {
     const key = name.toLowerCase();
     let pending = resolutions.get(key);
     if (!pending) {
-      // The resolver (the DNS wire client, dns-packet, the system lookup) loads with the run's first
-      // name: a run of IP literals never needs it, and the unbundled CLI paid ~20 modules for it.
-      pending = import('../dns/resolve-name.js').then(({ resolveName }) => resolveName(key, settings, run.signal));
+      resolver ??= import('../dns/resolve-name.js');
+      pending = resolver.then(({ resolveName }) => resolveName(key, settings, run.signal));
       resolutions.set(key, pending);
     }
     return pending;

@@ -10,7 +10,7 @@
 // 20,000 endpoints the probe state in flight is so large that 8 MB meant four times the scavenges
 // (50,000: about 840 against 190, 4-6 s of pauses against 2-4) for no steady gain in peak, so such
 // a run keeps V8's own growth, as does a small run, which never grows it far (bench/notes.json,
-// issue 15, change 30).
+// issue 15, change 32).
 
 /** The young generation's bound for a run's probes. */
 export interface YoungGenerationPolicy {
