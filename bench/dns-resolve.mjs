@@ -4,11 +4,14 @@
 // time (user + system) and the garbage collectors' time of the same span, which on a shared
 // machine say more than the wall time. Runs in the client namespace.
 // Usage: node dns-resolve.mjs SERVER TIMEOUT_MS NAME...
-import '../dist/src/cli/gc-tuning.js';
+import { obeyYoungGeneration } from '../dist/src/cli/gc-tuning.js';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { resolveName } from '../dist/src/dns/resolve-name.js';
+import { youngGenerationFor } from '../dist/src/plan/young-generation.js';
 
 const [server, timeoutText, ...names] = process.argv.slice(2);
+// As a run of that many dns:// endpoints would (src/cli/probe-and-report.ts).
+obeyYoungGeneration(youngGenerationFor(names.length));
 const settings = { timeoutMs: Number(timeoutText), dnsServers: [server], dnsServersExplicit: true, systemResolver: false, privateCidrs: [] };
 const signal = new AbortController().signal;
 let gcMs = 0;

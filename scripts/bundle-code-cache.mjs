@@ -107,9 +107,10 @@ function cacheName(programDigest, command) {
 
 /**
  * Compiles `source` (named `filename` in stack traces; `programDigest` the build's SHA-256 of the
- * program in it) with this user's cache for `command` (the first argument), runs it and returns its value.
+ * program in it) with this user's cache for `command` (the first argument), runs it and returns its
+ * value. `startFlags` puts back the V8 flags the program was compiled under before a cache is saved.
  */
-export function runCached(source, programDigest, filename, command) {
+export function runCached(source, programDigest, filename, command, startFlags = () => {}) {
   const folder = cacheFolder();
   let name;
   let cachedData;
@@ -133,6 +134,8 @@ export function runCached(source, programDigest, filename, command) {
     process.once('exit', () => {
       let data;
       try {
+        // V8 stamps the cache with its flags as they are now: as they were when it was compiled.
+        startFlags();
         data = script.createCachedData();
       } catch (error) {
         return; // Nothing to save: the run still exits as it was going to.

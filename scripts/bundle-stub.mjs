@@ -4,7 +4,7 @@
 /* global AMLPROBE_VERSION, AMLPROBE_PROGRAM_DIGEST */
 import { readFileSync } from 'fs';
 import { fileURLToPath } from 'url';
-import { GC_FLAGS } from '../dist/src/cli/gc-flags.js';
+import { gcFlags } from '../dist/src/cli/gc-flags.js';
 import { runCached } from './bundle-code-cache.mjs';
 
 const args = process.argv.slice(2);
@@ -28,10 +28,15 @@ if (args.length === 1 && args[0] === '--version') {
   };
   // The program's garbage-collector flags before it is compiled: V8 accepts a code cache only
   // under the flags it was made with, and the run that made it had set them (src/cli/gc-tuning.ts).
-  require('v8').setFlagsFromString(GC_FLAGS);
+  // Set again before the cache is saved at exit: a large run's plan changed the young generation's
+  // growth factor on the way (src/plan/young-generation.ts), and a cache saved under that factor
+  // would be rejected by every next start.
+  const flags = gcFlags(process.execArgv, process.env.NODE_OPTIONS);
+  const setFlags = () => require('v8').setFlagsFromString(flags);
+  setFlags();
   // Compiled with this user's V8 code cache when there is a usable one (./bundle-code-cache.mjs).
   // The program's digest comes from the build (scripts/build-bundle.mjs): hashing it here would load node:crypto.
-  const program = runCached(`(function (require, module, exports, __amlprobeUrl, __amlprobeChunk) {${segment('program')}\n})`, AMLPROBE_PROGRAM_DIGEST, file, args[0]);
+  const program = runCached(`(function (require, module, exports, __amlprobeUrl, __amlprobeChunk) {${segment('program')}\n})`, AMLPROBE_PROGRAM_DIGEST, file, args[0], setFlags);
   const module = { exports: {} };
   program(require, module, module.exports, url, segment);
 }

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -209,6 +210,28 @@ describe('dist/amlprobe.mjs code cache', () => {
     assert.equal(second.code, 0, show(second));
     assert.equal(second.stdout, expected);
     assert.deepEqual(compiled(second), [{ given: true, rejected: false }]);
+  });
+
+  it('a run that changed the young generation\'s growth leaves a cache the next start takes', async () => {
+    // A probing run lets the young generation grow once its plan is made (src/cli/gc-tuning.ts), a
+    // V8 flag; V8 stamps a cache with the flags of the moment it is made, and the stub makes it at
+    // exit: made under the changed flag, every next start would reject it and compile again.
+    const server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const home = mkdtempSync(join(dir, 'home-'));
+      const check = (): Promise<Run> => runNode(['--import', hook], lone, ['check', `tcp://127.0.0.1:${port}`, '--no-system-resolver', '--format', 'json'], dir, { XDG_CACHE_HOME: home });
+      const first = await check();
+      assert.equal(first.code, 0, show(first));
+      assert.deepEqual(compiled(first), [{ given: false, rejected: false }]);
+      assert.equal(cacheFiles(join(home, 'amlprobe')).length, 1, 'no cache written');
+      const second = await check();
+      assert.equal(second.code, 0, show(second));
+      assert.deepEqual(compiled(second), [{ given: true, rejected: false }]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('a corrupt cache is compiled around and replaced', async () => {

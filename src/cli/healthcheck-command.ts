@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { readServeState } from '../serve/state-file.js';
 import { judgeServeState } from '../serve/state-verdict.js';
 import type { ParsedArgs } from './args.js';
+import { obeyYoungGeneration } from './gc-tuning.js';
 
 /** The healthcheck's run deadline when --deadline is not given (a config's longer one is cut to it). */
 export const HEALTHCHECK_DEADLINE_MS = 10_000;
@@ -30,6 +31,7 @@ export async function healthcheckCommand(args: ParsedArgs): Promise<number> {
   ]);
   // The deadline is cut before planning, so IMDS and discovery get their share of the 10 s.
   const plan = await buildRunPlan(runPlanOptions(args.flags, { maxDeadlineMs: HEALTHCHECK_DEADLINE_MS }));
+  obeyYoungGeneration(plan.youngGeneration);
   const report = await probeToReport(plan, { secureContext: trustStoreFor(plan.caFiles) });
   const failing = failingRequired(report);
   if (failing.length > 0) {

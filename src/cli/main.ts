@@ -8,6 +8,7 @@
 import '../node-guard.js';
 // Then, before any other module allocates: see the file for why and what it measured.
 import './gc-tuning.js';
+import { obeyYoungGeneration } from './gc-tuning.js';
 import { parseCommandLine } from './args.js';
 import type { ParsedArgs } from './args.js';
 import { installLastResort, plantTestCrash, reportInternalError } from './internal-error.js';
@@ -15,6 +16,7 @@ import { asUsageError } from './usage-errors.js';
 import { isUsageError } from '../errors.js';
 import { cleanMessage } from '../untrusted/evidence.js';
 import { markCommandStart } from '../plan/run-clock.js';
+import { heldWhilePlanning } from '../plan/young-generation.js';
 import { VERSION } from '../version.js';
 
 // Commands are imported when chosen: --version, --help and a mistyped flag answer at once instead
@@ -50,11 +52,19 @@ async function dispatch(args: ParsedArgs): Promise<number> {
   }
 }
 
+/** The commands whose plan decides the young generation (src/plan/young-generation.ts). */
+const PLANNED = new Set<ParsedArgs['command']>(['check', 'run', 'serve', 'healthcheck']);
+
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
   markCommandStart();
+  // A command line of more targets than a capped run has: no young-generation cap to plan for.
+  if (!heldWhilePlanning(argv.length)) obeyYoungGeneration(undefined);
   try {
-    return await dispatch(parseCommandLine(argv));
+    const args = parseCommandLine(argv);
+    // Only a probing command's plan says how far the young generation may grow; any other frees it now.
+    if (!PLANNED.has(args.command)) obeyYoungGeneration(undefined);
+    return await dispatch(args);
   } catch (caught) {
     // A parse error of dns/ or net/ that reached here unconverted is still the user's bad input.
     const error = asUsageError(caught);

@@ -11,6 +11,7 @@ import type { RenderFor, ReportOutput } from '../output/report-outputs.js';
 import { writeReportOutputs } from '../output/report-outputs.js';
 import type { Flags } from './args.js';
 import { UsageError } from '../errors.js';
+import { obeyYoungGeneration } from './gc-tuning.js';
 
 /**
  * --quiet replaces the report on stdout with its verdict line, so it does not go with a report
@@ -37,6 +38,8 @@ export async function probeAndReport(plan: ResolvedPlan, outputs: ReportOutput[]
 
   if (settings.concurrencyLowered && !quiet) process.stderr.write(loweredNote(settings.concurrencyLowered, settings.concurrency));
   const progress = process.stderr.isTTY && endpoints.length > 1 && !quiet ? createProgress(process.stderr, endpoints.length) : undefined;
+  // From here the young generation may grow as the plan says (start-up and planning held it).
+  obeyYoungGeneration(plan.youngGeneration);
   const report = await probeToReport(plan, {
     ...(secureContext ? { secureContext } : {}),
     ...(progress ? { onProgress: (p) => progress.update(p) } : {}),

@@ -22,6 +22,7 @@ import type { ServeStateFile } from '../serve/state-file.js';
 import { cleanMessage } from '../untrusted/evidence.js';
 import type { Flags, ParsedArgs } from './args.js';
 import { runPlanOptions } from './plan-options.js';
+import { obeyYoungGeneration } from './gc-tuning.js';
 
 /** Default time between the starts of two runs. */
 export const DEFAULT_INTERVAL = '60s';
@@ -55,6 +56,8 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   const { intervalMs, listen, statePath } = serveOptions(args.flags);
   let plan = await buildRunPlan(runPlanOptions(args.flags));
   const secureContext = trustStoreFor(plan.caFiles);
+  // The young generation may grow as the plan says (src/cli/gc-tuning.ts), for every run of this process.
+  obeyYoungGeneration(plan.youngGeneration);
 
   if (plan.settings.concurrencyLowered) process.stderr.write(loweredNote(plan.settings.concurrencyLowered, plan.settings.concurrency));
   const state: ServeState = {};

@@ -17,6 +17,7 @@ import { commandStartedAt } from './run-clock.js';
 import type { ResolvedPlan } from './run-plan.js';
 import { parseTarget } from './targets.js';
 import { layersOf } from '../checks/kinds.js';
+import { youngGenerationFor } from './young-generation.js';
 
 /** What `check` reads before it knows whether it has anything to probe: the config and the private endpoints' names. */
 export interface CheckInputs {
@@ -68,6 +69,7 @@ export async function buildCheckPlan(options: CheckPlanOptions, inputs: CheckInp
     notProbed: rows.notProbed ?? [],
     caFiles,
     notes: paced === undefined ? finished.notes : [...finished.notes, paced],
+    youngGeneration: youngGenerationFor(planned.length),
   };
 }
 

@@ -28,6 +28,7 @@ import { commandStartedAt, preRunSignal, type RunClock } from './run-clock.js';
 import type { ResolvedPlan } from './run-plan.js';
 import { profileFromOptions } from './workspace-profile.js';
 import { unprobedResult } from './unprobed-result.js';
+import { youngGenerationFor } from './young-generation.js';
 
 /**
  * Builds the plan of `run` from the options, the config file and the environment. Throws a
@@ -103,6 +104,7 @@ export async function buildRunPlan(options: RunPlanOptions, env: NodeJS.ProcessE
     ...catalogFacts,
     caFiles,
     notes: [...profileNotes, ...finished.notes, ...(paced === undefined ? [] : [paced])],
+    youngGeneration: youngGenerationFor(planned.length),
   };
 }
 

@@ -8,6 +8,7 @@ import type { Report } from '../model/report.js';
 import type { EndpointResult } from '../model/result.js';
 import type { PlannedSettings } from '../model/settings.js';
 import type { MissingInput } from './catalog-expand.js';
+import type { YoungGenerationPolicy } from './young-generation.js';
 
 /** What a run probes, how, and what its report says besides the probes. */
 export interface ResolvedPlan {
@@ -32,4 +33,6 @@ export interface ResolvedPlan {
   caFiles: string[];
   /** What planning has to tell the user before the run (a resolver pre-flight that was cut short, ...). */
   notes: string[];
+  /** How far V8's young generation may grow during the probes (./young-generation.ts); absent: as far as V8 lets it. */
+  youngGeneration?: YoungGenerationPolicy;
 }
