@@ -9,12 +9,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { withParsedSettings } from '../src/dns/parsed-settings.js';
-import { runEndpoints, type EngineOutcome } from '../src/engine/run-endpoints.js';
+import { runEndpoints } from '../src/engine/run-endpoints.js';
 import type { Endpoint } from '../src/model/endpoint.js';
 import type { PlannedSettings } from '../src/model/settings.js';
 import { AZURE_DNS_BUDGET, AZURE_DNS_LIMITS } from '../src/plan/dns-pacing.js';
 import { finishSettings } from '../src/plan/finish-settings.js';
 import { startLimitedDns } from './helpers/azure-dns-limits.js';
+import { countReasons } from './helpers/count-reasons.js';
 import { testSettings } from './helpers/settings.js';
 
 const NAMES = 3000;
@@ -22,15 +23,6 @@ const LIMITS = { perSecond: AZURE_DNS_LIMITS.queriesPerSecond, pending: AZURE_DN
 
 const dnsTarget = (host: string): Endpoint => ({ id: host, host, port: 0, protocol: 'dns', path: '', required: true, expect: {} });
 const endpoints = Array.from({ length: NAMES }, (_, i) => dnsTarget(`n${i}.pacing.test`));
-
-function countReasons(outcome: EngineOutcome): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const result of outcome.results) {
-    const reason = result.checks[0]?.reason ?? 'none';
-    counts[reason] = (counts[reason] ?? 0) + 1;
-  }
-  return counts;
-}
 
 /** Settings as the plan finishes them, with `azureDns` (if any) asked besides `dnsServers`. */
 async function planned(dnsServers: string[], azureDns: string | undefined): Promise<PlannedSettings> {

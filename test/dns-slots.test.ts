@@ -11,6 +11,7 @@ import { FIXED_DNS_WINDOW as UDP_IN_FLIGHT_PER_SERVER } from '../src/model/dns-p
 import type { EngineOutcome } from '../src/engine/run-endpoints.js';
 import type { Endpoint } from '../src/model/endpoint.js';
 import { response, startHostileDns, type HostileBehaviour } from './helpers/hostile-dns.js';
+import { countReasons } from './helpers/count-reasons.js';
 import { testSettings } from './helpers/settings.js';
 
 const dnsTarget = (host: string): Endpoint => ({ id: host, host, port: 0, protocol: 'dns', path: '', required: true, expect: {} });
@@ -21,15 +22,6 @@ const slow = (delayMs: number): HostileBehaviour => ({
     setTimeout(() => send(response(q, { answers: q.type === 'A' ? [{ type: 'A', name: q.name, ttl: 60, data: '10.1.2.3' }] : [] })), delayMs);
   },
 });
-
-function countReasons(outcome: EngineOutcome): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const result of outcome.results) {
-    const reason = result.checks[0]?.reason ?? 'none';
-    counts[reason] = (counts[reason] ?? 0) + 1;
-  }
-  return counts;
-}
 
 async function burst(behaviour: HostileBehaviour, names: number, timeoutMs: number, deadlineMs: number): Promise<EngineOutcome> {
   const peer = await startHostileDns(behaviour);

@@ -34,6 +34,24 @@ async function silentServer(): Promise<{ port: number; sockets: Set<Socket>; ser
   return { port: (server.address() as AddressInfo).port, sockets, server };
 }
 
+
+/** What `run` resolves to and how many promises were made while it ran (async_hooks). */
+async function countingPromises<T>(run: () => Promise<T>): Promise<{ value: T; promises: number }> {
+  let promises = 0;
+  const hook = createHook({
+    init(_id, type) {
+      if (type === 'PROMISE') promises += 1;
+    },
+  });
+  hook.enable();
+  try {
+    const value = await run();
+    return { value, promises };
+  } finally {
+    hook.disable();
+  }
+}
+
 describe('engine', () => {
   let silent: Awaited<ReturnType<typeof silentServer>>;
   before(async () => {
@@ -236,19 +254,7 @@ describe('engine', () => {
     const endpoints = Array.from({ length: n }, (_, i) => endpoint(closed, { id: `p${i}`, protocol: 'tcp', path: `/${i}` }));
     // Once before counting, so that loading the checks is not counted.
     await runEndpoints(endpoints.slice(0, 2), settings());
-    let promises = 0;
-    const hook = createHook({
-      init(_id, type) {
-        if (type === 'PROMISE') promises += 1;
-      },
-    });
-    hook.enable();
-    let results;
-    try {
-      ({ results } = await runEndpoints(endpoints, settings()));
-    } finally {
-      hook.disable();
-    }
+    const { value: { results }, promises } = await countingPromises(() => runEndpoints(endpoints, settings()));
     assert.deepEqual(new Set(results.map((r) => r.reason)), new Set(['tcp_refused']));
     assert.ok(promises / n <= 30, `${(promises / n).toFixed(1)} promises per endpoint`);
   });
@@ -274,19 +280,7 @@ describe('engine', () => {
     const withDns = settings({ dnsServers: [dns.server], dnsServersExplicit: true, timeoutMs: 3_000 });
     // Once before counting, so that loading the checks and the resolver is not counted.
     await runEndpoints(named(n, 2), withDns);
-    let promises = 0;
-    const hook = createHook({
-      init(_id, type) {
-        if (type === 'PROMISE') promises += 1;
-      },
-    });
-    hook.enable();
-    let results;
-    try {
-      ({ results } = await runEndpoints(named(0, n), withDns));
-    } finally {
-      hook.disable();
-    }
+    const { value: { results }, promises } = await countingPromises(() => runEndpoints(named(0, n), withDns));
     assert.deepEqual(new Set(results.map((r) => r.reason)), new Set(['tcp_refused']));
     assert.ok(promises / n <= 38, `${(promises / n).toFixed(1)} promises per named endpoint`);
   });
