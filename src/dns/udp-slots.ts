@@ -27,9 +27,14 @@ export const UNPLANNED_PACING: DnsPacing = { window: FIXED_DNS_WINDOW };
 /** The turns to each server ("ip:port" and its pacing), forgotten when idle. */
 const windows = new Map<string, UdpSlots>();
 
+/** One queue per server and pacing: a server asked under two plans' pacings keeps them apart. */
+function slotsKey(server: string, pacing: DnsPacing): string {
+  return pacing.budget === undefined ? `${server}/${pacing.window}` : `${server}/${pacing.window}/${pacing.budget.id}`;
+}
+
 /** The turns to `server` under `pacing`. */
 export function udpSlotsTo(server: string, pacing: DnsPacing = UNPLANNED_PACING): UdpSlots {
-  const key = pacing.budget === undefined ? `${server}/${pacing.window}` : `${server}/${pacing.window}/${pacing.budget.id}`;
+  const key = slotsKey(server, pacing);
   let slots = windows.get(key);
   if (slots === undefined) {
     slots = { queue: new TurnQueue(pacing.window), gate: rateGateFor(pacing.budget) };
@@ -41,6 +46,6 @@ export function udpSlotsTo(server: string, pacing: DnsPacing = UNPLANNED_PACING)
 /** Forgets the turns to `server` when no query holds or awaits one. */
 export function forgetIfIdle(server: string, pacing: DnsPacing = UNPLANNED_PACING, slots?: UdpSlots): void {
   if (slots === undefined || !slots.queue.idle) return;
-  const key = pacing.budget === undefined ? `${server}/${pacing.window}` : `${server}/${pacing.window}/${pacing.budget.id}`;
+  const key = slotsKey(server, pacing);
   if (windows.get(key) === slots) windows.delete(key);
 }
